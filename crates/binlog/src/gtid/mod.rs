@@ -1,0 +1,1 @@
+//! GTID sets (MySQL) and GTID positions (MariaDB). Being written.

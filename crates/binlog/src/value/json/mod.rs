@@ -1,0 +1,1 @@
+//! MySQL binary JSON. Being written.

@@ -1,0 +1,3 @@
+//! Column values in row images: types, metadata and decoders.
+
+pub mod json;

@@ -1,0 +1,1 @@
+//! mysqlbinlog-compatible rendering (filled in below).
