@@ -1,3 +1,4 @@
 //! Column values in row images: types, metadata and decoders.
 
+pub mod decimal;
 pub mod json;
