@@ -14,6 +14,7 @@
 
 pub(crate) mod cursor;
 pub mod error;
+pub mod event;
 pub mod event_type;
 pub mod format_description_event;
 pub mod gtid;

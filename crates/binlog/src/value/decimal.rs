@@ -78,7 +78,7 @@ pub fn decode_decimal(bytes: &[u8], precision: u8, scale: u8) -> Result<(Decimal
     let frac = usize::from(scale);
     let mut pos = 0;
     let mut int_digits = String::with_capacity(intg + 1);
-    let mut push_group = |out: &mut String, bytes: &[u8], digits: usize| -> Result<()> {
+    let push_group = |out: &mut String, bytes: &[u8], digits: usize| -> Result<()> {
         let v = be_uint(bytes);
         if v >= 10u64.pow(digits as u32) {
             return Err(DecodeError::invalid("DECIMAL value", format!("digit group {v} exceeds {digits} digits")));
@@ -137,7 +137,7 @@ pub fn encode_decimal(text: &str, precision: u8, scale: u8) -> Result<Vec<u8>> {
     let int_padded = format!("{int_part:0>intg$}");
     let frac_padded = format!("{frac_part:0<frac$}");
     let mut out = Vec::with_capacity(decimal_bin_size(precision, scale));
-    let mut put = |out: &mut Vec<u8>, digits: &str, nbytes: usize| {
+    let put = |out: &mut Vec<u8>, digits: &str, nbytes: usize| {
         let v: u64 = if digits.is_empty() { 0 } else { digits.parse().unwrap_or(0) };
         out.extend_from_slice(&v.to_be_bytes()[8 - nbytes..]);
     };

@@ -1,0 +1,53 @@
+//! The lines every event starts with: `# at N`, the `#YYMMDD hh:mm:ss server
+//! id … end_log_pos …` line, and with `--hexdump` the event's bytes.
+
+use crate::text::{Buf, short_time, tm};
+use crate::w;
+
+/// `#260206  9:04:27 server id 1  end_log_pos 127 CRC32 0xaa05b0c9 ` (the
+/// caller appends a tab and the event's description, or a newline and
+/// the hexdump).
+pub fn event_line(out: &mut Buf, ts: u32, offset: i32, server_id: u32, log_pos: u64, crc: Option<u32>) {
+    out.ch(b'#');
+    short_time(out, &tm(i64::from(ts), offset));
+    w!(out, " server id {server_id}  end_log_pos {log_pos} ");
+    if let Some(crc) = crc {
+        w!(out, "CRC32 0x{crc:08x} ");
+    }
+}
+
+/// mysqlbinlog's `--hexdump` block for one event: the 19-byte common
+/// header on one line, then 16 bytes per line with an ASCII column that
+/// shows only letters and digits.
+pub fn hexdump(out: &mut Buf, offset: u64, raw: &[u8]) {
+    out.s("# Position  Timestamp   Type   Source ID        Size      Source Pos    Flags \n");
+    let h = &raw[..raw.len().min(19)];
+    w!(out, "# {offset:08x}");
+    for (i, b) in h.iter().enumerate() {
+        let sep = match i {
+            4 | 5 | 9 | 13 | 17 => "   ",
+            _ => " ",
+        };
+        w!(out, "{sep}{b:02x}");
+    }
+    out.ch(b'\n');
+    let body = &raw[h.len()..];
+    for (line_no, chunk) in body.chunks(16).enumerate() {
+        w!(out, "# {:08x} ", offset + 19 + 16 * line_no as u64);
+        for (i, b) in chunk.iter().enumerate() {
+            w!(out, "{b:02x} ");
+            if i == 7 {
+                out.ch(b' ');
+            }
+        }
+        let width = chunk.len() * 3 + usize::from(chunk.len() > 8);
+        for _ in width..49 {
+            out.ch(b' ');
+        }
+        out.ch(b'|');
+        for &b in chunk {
+            out.ch(if b.is_ascii_alphanumeric() { b } else { b'.' });
+        }
+        out.s("|\n");
+    }
+}

@@ -1,0 +1,112 @@
+//! MariaDB's own events as mariadb-binlog prints them: GTID, GTID list,
+//! binlog checkpoint, annotate rows, start encryption.
+
+use understudy_binlog::RawEvent;
+use understudy_binlog::event::Event;
+use understudy_binlog::event::mariadb_events::{
+    FL_COMPLETED_XA, FL_DDL, FL_PREPARED_XA, FL_STANDALONE, FL_TRANSACTIONAL, FL_WAITED, MariaGtidEvent,
+};
+
+use crate::gtids::xid;
+use crate::printer::Printer;
+use crate::w;
+
+/// What mariadb-binlog has printed of the GTID session variables.
+#[derive(Debug, Default)]
+pub(crate) struct MariaSession {
+    skip_parallel_replication: Option<bool>,
+    domain_id: Option<u32>,
+    server_id: Option<u32>,
+}
+
+impl Printer<'_> {
+    pub(crate) fn print_mariadb_event(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>, log_pos: u64) {
+        match ev {
+            Event::MariaGtidList(l) => {
+                self.event_header(raw, log_pos);
+                self.out.s("Gtid list [");
+                for (i, g) in l.gtids.iter().enumerate() {
+                    if i > 0 {
+                        self.out.s(",\n# ");
+                    }
+                    w!(&mut self.out, "{g}");
+                }
+                self.out.s("]\n");
+            }
+            Event::BinlogCheckpoint(c) => {
+                self.event_header(raw, log_pos);
+                self.out.s("Binlog checkpoint ");
+                self.out.raw(c.log_name);
+                self.out.ch(b'\n');
+            }
+            Event::MariaGtid(g) => self.print_maria_gtid(raw, g, log_pos),
+            Event::AnnotateRows(q) => {
+                // Printed with the next event, after its `# at` line.
+                w!(&mut self.out, "# at {}\n", raw.offset);
+                let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.session.context));
+                self.event_line(raw, log_pos);
+                self.out.s("Annotate_rows:\n");
+                for line in q.split(|&b| b == b'\n') {
+                    self.out.s("#Q> ");
+                    self.out.raw(line);
+                    self.out.ch(b'\n');
+                }
+                self.session.context = std::mem::replace(&mut self.out, main);
+                self.pending_stmt_context = true;
+            }
+            Event::StartEncryption(e) => {
+                self.event_header(raw, log_pos);
+                w!(&mut self.out, "Encryption scheme: {}, key_version: {}, nonce: ", e.scheme, e.key_version);
+                for b in e.nonce {
+                    w!(&mut self.out, "{b:02x}");
+                }
+                self.out.s(" \n# The rest of the binlog is encrypted!\n");
+            }
+            _ => {}
+        }
+    }
+
+    fn print_maria_gtid(&mut self, raw: &RawEvent<'_>, g: &MariaGtidEvent<'_>, log_pos: u64) {
+        self.event_header(raw, log_pos);
+        w!(&mut self.out, "GTID {}-{}-{}", g.domain_id, raw.header.server_id, g.seq_no);
+        if let Some(cid) = g.commit_id {
+            w!(&mut self.out, " cid={cid}");
+        }
+        if g.flags2 & FL_DDL != 0 {
+            self.out.s(" ddl");
+        }
+        if g.flags2 & FL_TRANSACTIONAL != 0 {
+            self.out.s(" trans");
+        }
+        if g.flags2 & FL_WAITED != 0 {
+            self.out.s(" waited");
+        }
+        self.out.ch(b'\n');
+        let skip = raw.header.flags & understudy_binlog::header::LOG_EVENT_SKIP_REPLICATION_F != 0;
+        let ms = &mut self.maria;
+        if ms.skip_parallel_replication != Some(skip) {
+            w!(&mut self.out, "/*M!100101 SET @@session.skip_parallel_replication={}*//*!*/;\n", u8::from(skip));
+            ms.skip_parallel_replication = Some(skip);
+        }
+        if ms.domain_id != Some(g.domain_id) {
+            w!(&mut self.out, "/*M!100001 SET @@session.gtid_domain_id={}*//*!*/;\n", g.domain_id);
+            ms.domain_id = Some(g.domain_id);
+        }
+        if ms.server_id != Some(raw.header.server_id) {
+            w!(&mut self.out, "/*M!100001 SET @@session.server_id={}*//*!*/;\n", raw.header.server_id);
+            ms.server_id = Some(raw.header.server_id);
+        }
+        w!(&mut self.out, "/*M!100001 SET @@session.gtid_seq_no={}*//*!*/;\n", g.seq_no);
+        if g.flags2 & FL_STANDALONE == 0 {
+            if let Some(x) = &g.xid {
+                if g.flags2 & (FL_PREPARED_XA | FL_COMPLETED_XA) != 0 {
+                    self.out.s("XA START ");
+                    xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
+                    self.out.s("\n/*!*/;\n");
+                    return;
+                }
+            }
+            self.out.s("START TRANSACTION\n/*!*/;\n");
+        }
+    }
+}

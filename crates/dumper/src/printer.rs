@@ -1,0 +1,361 @@
+//! The dump driver: walks a file's events, applies position / time / GTID /
+//! database filters, and prints each event the way the reference tool of
+//! the chosen dialect does. State that spans events (the session context
+//! already printed, table maps, pending BINLOG statements) lives here, like
+//! mysqlbinlog's PRINT_EVENT_INFO.
+
+use std::collections::HashMap;
+
+use understudy_binlog::event::{self, Event};
+use understudy_binlog::event_type::*;
+use understudy_binlog::{EventReader, FormatDescription, RawEvent, ReadError};
+
+use crate::header;
+use crate::options::{Base64Output, Options};
+use crate::rows::{PendingRows, TableInfo};
+use crate::session::Session;
+use crate::text::Buf;
+use crate::w;
+
+/// The reference tool whose output is reproduced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// MySQL 9.7 mysqlbinlog.
+    MySql,
+    /// MariaDB 10.11 mariadb-binlog.
+    MariaDb,
+}
+
+/// How a dump ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub events: u64,
+    /// Messages mysqlbinlog prints on stderr (warnings, errors).
+    pub stderr: Vec<String>,
+    /// The error that stopped the dump, if any.
+    pub error: Option<ReadError>,
+}
+
+pub(crate) struct Printer<'o> {
+    pub(crate) opts: &'o Options,
+    pub(crate) load_sink: &'o mut dyn crate::load::LoadSink,
+    pub(crate) load_files: crate::load::LoadFiles,
+    pub(crate) tool: Tool,
+    pub(crate) out: Buf,
+    pub(crate) session: Session,
+    pub(crate) tables: HashMap<u64, TableInfo>,
+    pub(crate) pending: PendingRows,
+    pub(crate) stderr: Vec<String>,
+    /// The last thing printed was the AUTOMATIC GTID_NEXT line.
+    pub(crate) gtid_next_reset_printed: bool,
+    /// A file's FDE, for BINLOG statements and inner events.
+    pub(crate) fde: FormatDescription,
+    /// Intvar / Rand / User_var events seen since the last query.
+    pub(crate) pending_stmt_context: bool,
+    pub(crate) maria: crate::mariadb::MariaSession,
+    /// The file's first FDE says it is a relay log.
+    pub(crate) relay_log: bool,
+}
+
+impl<'o> Printer<'o> {
+    pub(crate) fn new(opts: &'o Options, tool: Tool, load_sink: &'o mut dyn crate::load::LoadSink) -> Self {
+        Printer {
+            opts,
+            load_sink,
+            load_files: Default::default(),
+            tool,
+            out: Buf::default(),
+            session: Session::default(),
+            tables: HashMap::new(),
+            pending: PendingRows::default(),
+            stderr: Vec::new(),
+            gtid_next_reset_printed: false,
+            fde: FormatDescription::default_v4(),
+            pending_stmt_context: false,
+            maria: Default::default(),
+            relay_log: false,
+        }
+    }
+
+    pub(crate) fn tz(&self, ts: i64) -> i32 {
+        self.opts.tz_offset.map_or(0, |f| f(ts))
+    }
+
+    pub(crate) fn base64(&self) -> bool {
+        self.opts.base64_output == Base64Output::Auto
+    }
+
+    pub(crate) fn preamble(&mut self) {
+        match self.tool {
+            Tool::MySql => self.out.s(
+                "# The proper term is pseudo_replica_mode, but we use this compatibility alias\n\
+                 # to make the statement usable on server versions 8.0.24 and older.\n\
+                 /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=1*/;\n\
+                 /*!50003 SET @OLD_COMPLETION_TYPE=@@COMPLETION_TYPE,COMPLETION_TYPE=0*/;\n\
+                 DELIMITER /*!*/;\n",
+            ),
+            Tool::MariaDb => self.out.s(
+                "/*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=1*/;\n\
+                 /*!40019 SET @@session.max_delayed_threads=0*/;\n\
+                 /*!50003 SET @OLD_COMPLETION_TYPE=@@COMPLETION_TYPE,COMPLETION_TYPE=0*/;\n\
+                 DELIMITER /*!*/;\n",
+            ),
+        }
+    }
+
+    pub(crate) fn epilogue(&mut self) {
+        match self.tool {
+            Tool::MySql => {
+                if !self.gtid_next_reset_printed {
+                    self.print_gtid_next_automatic();
+                }
+                self.out.s(
+                    "DELIMITER ;\n# End of log file\n\
+                     /*!50003 SET COMPLETION_TYPE=@OLD_COMPLETION_TYPE*/;\n\
+                     /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=0*/;\n",
+                );
+            }
+            Tool::MariaDb => self.out.s(
+                "DELIMITER ;\n# End of log file\nROLLBACK /* added by mysqlbinlog */;\n\
+                 /*!50003 SET COMPLETION_TYPE=@OLD_COMPLETION_TYPE*/;\n\
+                 /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=0*/;\n",
+            ),
+        }
+    }
+
+    pub(crate) fn print_gtid_next_automatic(&mut self) {
+        self.out.s("SET @@SESSION.GTID_NEXT= 'AUTOMATIC' /* added by mysqlbinlog */ /*!*/;\n");
+        self.gtid_next_reset_printed = true;
+    }
+
+    /// Prints `# at N` and the event line; returns with the cursor after
+    /// the separator that precedes the event description ("\t", or "# \t"
+    /// after a hexdump).
+    pub(crate) fn event_header(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        w!(&mut self.out, "# at {}\n", raw.offset);
+        self.flush_context();
+        self.event_line(raw, log_pos);
+    }
+
+    /// Prints what deferred events (User_var & co, Annotate_rows) left for
+    /// the event that follows them.
+    pub(crate) fn flush_context(&mut self) {
+        if !self.session.context.is_empty() {
+            let ctx = std::mem::take(&mut self.session.context);
+            self.out.raw(&ctx.0);
+        }
+        self.pending_stmt_context = false;
+    }
+
+    pub(crate) fn event_line(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        let h = &raw.header;
+        let tz = self.tz(i64::from(h.timestamp));
+        header::event_line(&mut self.out, h.timestamp, tz, h.server_id, log_pos, raw.checksum);
+        if self.opts.hexdump {
+            self.out.ch(b'\n');
+            header::hexdump(&mut self.out, raw.offset, raw.raw);
+            self.out.s("# ");
+        }
+        self.out.ch(b'\t');
+    }
+
+    /// BINLOG statement with one event's bytes (FDE, and events that can
+    /// only be replayed that way).
+    pub(crate) fn binlog_statement(&mut self, raw: &[u8]) {
+        self.out.s("BINLOG '\n");
+        crate::text::base64_lines(&mut self.out, raw);
+        self.out.s("'/*!*/;\n");
+    }
+
+    pub(crate) fn print(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>) -> Result<(), ReadError> {
+        self.gtid_next_reset_printed = false;
+        let log_pos = u64::from(raw.header.log_pos);
+        match ev {
+            Event::FormatDescription(fde) => self.print_fde(raw, fde, log_pos),
+            Event::Query(q) => self.print_query(raw, q, log_pos, None),
+            Event::ExecuteLoadQuery(q) => self.print_query(raw, &q.query, log_pos, Some(q)),
+            Event::Rotate(r) => {
+                self.event_header(raw, log_pos);
+                self.out.s("Rotate to ");
+                self.out.raw(r.next_log);
+                w!(&mut self.out, "  pos: {}\n", r.position);
+                // A rotate to the start of a new binlog resets GTID_NEXT
+                // (not in relay logs, whose rotates are bookkeeping).
+                if self.tool == Tool::MySql && r.position == 4 && !self.relay_log {
+                    self.print_gtid_next_automatic();
+                }
+            }
+            Event::Stop => {
+                self.event_header(raw, log_pos);
+                self.out.s("Stop\n");
+            }
+            Event::Xid(x) => {
+                self.event_header(raw, log_pos);
+                w!(&mut self.out, "Xid = {}\nCOMMIT/*!*/;\n", x.xid);
+            }
+            Event::Intvar(_) | Event::Rand(_) | Event::UserVar(_) => match self.tool {
+                Tool::MySql => self.print_stmt_context(raw, ev, log_pos),
+                Tool::MariaDb => {
+                    self.event_header(raw, log_pos);
+                    self.print_stmt_context_body(ev);
+                }
+            },
+            Event::BeginLoadQuery(b) | Event::AppendBlock(b) => {
+                if raw.type_code == BEGIN_LOAD_QUERY_EVENT {
+                    self.load_files.begin(b.file_id, b.data);
+                } else {
+                    self.load_files.append(b.file_id, b.data);
+                }
+                self.event_header_no_tab(raw, log_pos);
+                let name = if raw.type_code == BEGIN_LOAD_QUERY_EVENT { "Begin_load_query" } else { "Append_block" };
+                w!(&mut self.out, "#{name}: file_id: {}  block_len: {}\n", b.file_id, b.data.len());
+            }
+            Event::DeleteFile(d) => {
+                self.load_files.delete(d.file_id);
+                self.event_header_no_tab(raw, log_pos);
+                w!(&mut self.out, "#Delete_file: file_id={}\n", d.file_id);
+            }
+            Event::TableMap(t) => self.print_table_map(raw, t, log_pos)?,
+            Event::Rows(r) => self.print_rows(raw, r, log_pos)?,
+            Event::RowsQuery(q) => {
+                // Shown (and replayed in the BINLOG statement) only with -vv.
+                if self.opts.verbose < 2 {
+                    w!(&mut self.out, "# at {}\n", raw.offset);
+                } else {
+                    self.event_header(raw, log_pos);
+                    self.out.s("Rows_query\n# ");
+                    self.out.raw(q.query);
+                    self.out.ch(b'\n');
+                    if self.opts.base64_output != Base64Output::DecodeRows {
+                        self.pending.events.push(raw.raw.to_vec());
+                    }
+                }
+            }
+            Event::Gtid(g) => self.print_gtid(raw, g, log_pos),
+            Event::PreviousGtids(p) => {
+                self.event_header(raw, log_pos);
+                self.out.s("Previous-GTIDs\n# ");
+                if p.gtid_set.is_empty() {
+                    self.out.s("[empty]");
+                } else {
+                    let s = p.gtid_set.to_string_with_separator(",\n# ");
+                    self.out.s(&s);
+                }
+                self.out.ch(b'\n');
+            }
+            Event::TransactionPayload(p) => self.print_payload(raw, p, log_pos)?,
+            Event::XaPrepare(x) => self.print_xa_prepare(raw, x, log_pos),
+            Event::Incident(i) => {
+                self.event_header(raw, log_pos);
+                w!(&mut self.out, "\n# Incident: LOST_EVENTS\nRELOAD DATABASE; # Shall generate syntax error\n");
+                let _ = i;
+            }
+            Event::AnnotateRows(_)
+            | Event::BinlogCheckpoint(_)
+            | Event::MariaGtid(_)
+            | Event::MariaGtidList(_)
+            | Event::StartEncryption(_) => self.print_mariadb_event(raw, ev, log_pos),
+            _ => {
+                self.event_header(raw, log_pos);
+                w!(&mut self.out, "{}\n", type_name(raw.type_code));
+            }
+        }
+        Ok(())
+    }
+
+    /// `#ts server id N  end_log_pos P ` then a newline instead of a tab:
+    /// how the load-data block events print.
+    pub(crate) fn event_header_no_tab(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        w!(&mut self.out, "# at {}\n", raw.offset);
+        let h = &raw.header;
+        let tz = self.tz(i64::from(h.timestamp));
+        header::event_line(&mut self.out, h.timestamp, tz, h.server_id, log_pos, raw.checksum);
+        self.out.ch(b'\n');
+        if self.opts.hexdump {
+            header::hexdump(&mut self.out, raw.offset, raw.raw);
+        }
+    }
+
+    fn print_fde(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription, log_pos: u64) {
+        self.event_header(raw, log_pos);
+        let created = if fde.create_timestamp != 0 { fde.create_timestamp } else { raw.header.timestamp };
+        w!(&mut self.out, "Start: binlog v {}, server v {} created ", fde.binlog_version, fde.server_version);
+        let tz = self.tz(i64::from(created));
+        crate::text::short_time(&mut self.out, &crate::text::tm(i64::from(created), tz));
+        if fde.create_timestamp != 0 {
+            self.out.s(" at startup");
+        }
+        self.out.ch(b'\n');
+        if raw.header.flags & understudy_binlog::header::LOG_EVENT_RELAY_LOG_F != 0 {
+            self.out.s("# This Format_description_event appears in a relay log and was generated by the replica thread.\n");
+            self.relay_log = true;
+        }
+        if raw.header.flags & understudy_binlog::header::LOG_EVENT_BINLOG_IN_USE_F != 0 {
+            self.out.s("# Warning: this binlog is either in use or was not closed properly.\n");
+        }
+        if fde.create_timestamp != 0 {
+            self.out.s("ROLLBACK/*!*/;\n");
+        }
+        if self.base64() {
+            self.binlog_statement(raw.raw);
+        }
+        self.fde = fde.clone();
+        // A new FDE (a new server start, or a relay log's source FDE)
+        // invalidates the table maps.
+        self.tables.clear();
+    }
+}
+
+/// Runs a whole dump of one file held in memory.
+pub(crate) fn run(
+    file: &[u8],
+    opts: &Options,
+    tool: Tool,
+    sink: &mut dyn crate::load::LoadSink,
+) -> (Vec<u8>, Outcome) {
+    let mut p = Printer::new(opts, tool, sink);
+    p.preamble();
+    let mut events = 0u64;
+    let mut error = None;
+    match EventReader::new(file) {
+        Err(e) => error = Some(e),
+        Ok(reader) => {
+            let mut reader = reader.verify_checksums(opts.verify_checksum);
+            while let Some(next) = reader.next_event() {
+                let raw = match next {
+                    Ok(raw) => raw,
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                };
+                let decoded = event::decode_at(&raw, reader.fde());
+                let ev = match decoded {
+                    Ok(ev) => ev,
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                };
+                if let Some(stop) = opts.stop_position {
+                    if raw.offset >= stop {
+                        break;
+                    }
+                }
+                events += 1;
+                let in_range = opts.start_position.is_none_or(|s| raw.offset >= s)
+                    || raw.type_code == FORMAT_DESCRIPTION_EVENT;
+                if in_range {
+                    if let Err(e) = p.print(&raw, &ev) {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    p.finish_pending();
+    p.epilogue();
+    let stderr = std::mem::take(&mut p.stderr);
+    (p.out.0, Outcome { events, stderr, error })
+}

@@ -1,0 +1,201 @@
+//! Table maps and row events: the header lines, the BINLOG statement that
+//! replays them (a statement's table maps and row events go into one
+//! BINLOG statement, printed when the statement ends), and with `-v` the
+//! rows as commented pseudo-SQL.
+
+use understudy_binlog::event::rows_event::{RowsKind, STMT_END_F};
+use understudy_binlog::event::{RowsEvent, TableMapEvent};
+use understudy_binlog::value::ColumnMeta;
+use understudy_binlog::{DecodeError, RawEvent, ReadError, event_type};
+
+use crate::options::Base64Output;
+use crate::printer::{Printer, Tool};
+use crate::session::backquoted;
+use crate::text::Buf;
+use crate::values;
+use crate::w;
+
+/// What the dumper keeps of a table map.
+#[derive(Debug, Clone)]
+pub(crate) struct TableInfo {
+    pub db: Vec<u8>,
+    pub table: Vec<u8>,
+    pub columns: Vec<ColumnMeta>,
+    pub nullable: Vec<u8>,
+    /// Signedness bitmap (optional metadata), one bit per numeric column.
+    pub signedness: Option<Vec<u8>>,
+}
+
+impl TableInfo {
+    fn from_event(t: &TableMapEvent<'_>) -> Self {
+        TableInfo {
+            db: t.database.to_vec(),
+            table: t.table.to_vec(),
+            columns: t.columns.clone(),
+            nullable: t.null_bitmap.to_vec(),
+            signedness: t.optional.signedness.map(<[u8]>::to_vec),
+        }
+    }
+
+    pub(crate) fn is_nullable(&self, i: usize) -> bool {
+        self.nullable.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
+    }
+}
+
+/// Row events of the current statement not printed yet.
+#[derive(Debug, Default)]
+pub(crate) struct PendingRows {
+    /// Raw events for the BINLOG statement.
+    pub events: Vec<Vec<u8>>,
+    /// `###` lines.
+    pub verbose: Buf,
+    /// mariadb-binlog: the event lines of the statement's row events.
+    pub headers: Buf,
+    /// mariadb-binlog: rows in the statement so far.
+    pub rows: usize,
+    /// The last event was a table map or a row event without STMT_END_F.
+    pub open: bool,
+}
+
+fn rows_name(tool: Tool, ev: &RowsEvent<'_>, type_code: u8) -> &'static str {
+    let _ = tool;
+    match (ev.kind, type_code) {
+        (RowsKind::PartialUpdate, _) => "Update_rows_partial",
+        (RowsKind::Write, event_type::WRITE_ROWS_COMPRESSED_EVENT | event_type::WRITE_ROWS_COMPRESSED_EVENT_V1) => {
+            "Write_compressed_rows"
+        }
+        (RowsKind::Update, event_type::UPDATE_ROWS_COMPRESSED_EVENT | event_type::UPDATE_ROWS_COMPRESSED_EVENT_V1) => {
+            "Update_compressed_rows"
+        }
+        (RowsKind::Delete, event_type::DELETE_ROWS_COMPRESSED_EVENT | event_type::DELETE_ROWS_COMPRESSED_EVENT_V1) => {
+            "Delete_compressed_rows"
+        }
+        (RowsKind::Write, _) => "Write_rows",
+        (RowsKind::Update, _) => "Update_rows",
+        (RowsKind::Delete, _) => "Delete_rows",
+    }
+}
+
+fn flag_names(out: &mut Buf, flags: u16) {
+    const NAMES: [(u16, &str); 5] = [
+        (0x1, "STMT_END_F"),
+        (0x2, "NO_FOREIGN_KEY_CHECKS_F"),
+        (0x4, "RELAXED_UNIQUE_CHECKS_F"),
+        (0x8, "COMPLETE_ROWS_F"),
+        (0x10, "USE_SQL_FOREIGN_KEY_F"),
+    ];
+    for (bit, name) in NAMES {
+        if flags & bit != 0 {
+            out.ch(b' ');
+            out.s(name);
+        }
+    }
+}
+
+impl Printer<'_> {
+    pub(crate) fn print_table_map(
+        &mut self,
+        raw: &RawEvent<'_>,
+        t: &TableMapEvent<'_>,
+        log_pos: u64,
+    ) -> Result<(), ReadError> {
+        self.event_header(raw, log_pos);
+        self.out.s("Table_map: ");
+        backquoted(&mut self.out, t.database);
+        self.out.ch(b'.');
+        backquoted(&mut self.out, t.table);
+        w!(&mut self.out, " mapped to number {}\n", t.table_id);
+        // Generated invisible primary keys exist from MySQL 8.0.30.
+        if self.tool == Tool::MySql && self.fde.version >= (8, 0, 30) {
+            self.out.s("# has_generated_invisible_primary_key=0\n");
+        }
+        self.tables.insert(t.table_id, TableInfo::from_event(t));
+        if self.opts.base64_output != Base64Output::DecodeRows {
+            self.pending.events.push(raw.raw.to_vec());
+        }
+        self.pending.open = true;
+        Ok(())
+    }
+
+    pub(crate) fn print_rows(&mut self, raw: &RawEvent<'_>, r: &RowsEvent<'_>, log_pos: u64) -> Result<(), ReadError> {
+        let name = rows_name(self.tool, r, raw.type_code);
+        match self.tool {
+            Tool::MySql => {
+                self.event_header(raw, log_pos);
+                w!(&mut self.out, "{name}: table id {} flags:", r.table_id);
+                flag_names(&mut self.out, r.flags);
+                self.out.ch(b'\n');
+            }
+            Tool::MariaDb => {
+                // The event lines wait for the end of the statement.
+                w!(&mut self.out, "# at {}\n", raw.offset);
+                self.flush_context();
+                let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.pending.headers));
+                self.event_line(raw, log_pos);
+                w!(&mut self.out, "{name}: table id {}", r.table_id);
+                if r.flags != 0 {
+                    self.out.s(" flags:");
+                    flag_names(&mut self.out, r.flags);
+                }
+                self.out.ch(b'\n');
+                self.pending.headers = std::mem::replace(&mut self.out, main);
+            }
+        }
+        if self.opts.base64_output != Base64Output::DecodeRows {
+            self.pending.events.push(raw.raw.to_vec());
+        }
+        if self.opts.verbose > 0 {
+            let err = |source: DecodeError| ReadError::Decode {
+                offset: raw.offset,
+                type_name: event_type::type_name(raw.type_code),
+                source,
+            };
+            let Some(table) = self.tables.get(&r.table_id) else {
+                return Err(err(DecodeError::Invalid {
+                    what: "rows event",
+                    detail: format!("table id {} was not mapped", r.table_id),
+                }));
+            };
+            let mut v = std::mem::take(&mut self.pending.verbose);
+            let res = values::print_rows_verbose(&mut v, self.tool, self.opts.verbose, table, r);
+            self.pending.verbose = v;
+            self.pending.rows += res.map_err(err)?;
+        }
+        if r.flags & STMT_END_F != 0 {
+            self.flush_rows();
+        } else {
+            self.pending.open = true;
+        }
+        Ok(())
+    }
+
+    /// Prints the BINLOG statement and the `###` lines of a statement.
+    pub(crate) fn flush_rows(&mut self) {
+        let p = std::mem::take(&mut self.pending);
+        self.out.raw(&p.headers.0);
+        if !p.events.is_empty() {
+            self.out.s("\nBINLOG '\n");
+            for e in &p.events {
+                crate::text::base64_lines(&mut self.out, e);
+            }
+            self.out.s("'/*!*/;\n");
+        }
+        self.out.raw(&p.verbose.0);
+        if self.tool == Tool::MariaDb && self.opts.verbose > 0 {
+            w!(&mut self.out, "# Number of rows: {}\n", p.rows);
+        }
+        // Table maps stay valid until the statement ends.
+        self.tables.clear();
+    }
+
+    /// At the end of the dump: rows of an unfinished statement are not
+    /// printed (the source may not have finished writing it).
+    pub(crate) fn finish_pending(&mut self) {
+        if self.pending.open {
+            self.stderr.push(
+                "WARNING: The range of printed events ends with a row event or a table map event that does not have the STMT_END_F flag set. This might be because the last statement was not fully written to the log, or because you are using a --stop-position or --stop-datetime that refers to an event in the middle of a statement. The event(s) from the partial statement have not been written to output.".into(),
+            );
+        }
+        self.pending = Default::default();
+    }
+}

@@ -1,0 +1,307 @@
+//! Query events and the statement context around them (Intvar, Rand,
+//! User_var): the `SET …` lines that recreate the source's session, each
+//! printed only when it differs from what was printed last.
+
+use understudy_binlog::RawEvent;
+use understudy_binlog::event::load_events::ExecuteLoadQueryEvent;
+use understudy_binlog::event::query_event::{
+    OPTION_AUTO_IS_NULL, OPTION_INSERT_HISTORY, OPTION_NO_CHECK_CONSTRAINT_CHECKS, OPTION_NO_FOREIGN_KEY_CHECKS,
+    OPTION_NOT_AUTOCOMMIT, OPTION_RELAXED_UNIQUE_CHECKS, QueryEvent,
+};
+use understudy_binlog::event::{Event, intvar_event, user_var_event};
+use understudy_binlog::header::{LOG_EVENT_SUPPRESS_USE_F, LOG_EVENT_THREAD_SPECIFIC_F};
+
+use crate::collations::{MARIADB_COLLATIONS, MYSQL_COLLATIONS};
+use crate::printer::{Printer, Tool};
+use crate::text::Buf;
+use crate::w;
+
+/// What has been printed of the session context so far.
+#[derive(Debug, Default)]
+pub(crate) struct Session {
+    db: Option<Vec<u8>>,
+    thread_id: Option<u32>,
+    flags2: Option<u32>,
+    sql_mode: Option<u64>,
+    auto_increment: Option<(u16, u16)>,
+    pub(crate) charset: Option<(u16, u16, u16)>,
+    time_zone: Option<Vec<u8>>,
+    lc_time_names: Option<u16>,
+    charset_database: Option<u16>,
+    default_collation_for_utf8mb4: Option<u16>,
+    /// Bodies of Intvar/Rand/User_var events, printed before the query.
+    pub(crate) context: Buf,
+}
+
+/// MySQL 8.0 removed these sql_mode bits; mysqlbinlog masks them for 8.0+.
+const SQL_MODE_REMOVED_IN_80: u64 = 0x1003ff00;
+
+/// Statements that begin or end a transaction (mysqlbinlog keeps the
+/// current database across them).
+fn is_trans_keyword(q: &[u8]) -> bool {
+    const WORDS: [&[u8]; 9] =
+        [b"BEGIN", b"COMMIT", b"ROLLBACK", b"SAVEPOINT", b"XA START", b"XA END", b"XA PREPARE", b"XA COMMIT", b"XA ROLLBACK"];
+    WORDS.iter().any(|w| q.len() >= w.len() && q[..w.len()].eq_ignore_ascii_case(w))
+}
+
+pub(crate) fn collation(tool: Tool, id: u64) -> Option<(&'static str, &'static str)> {
+    let table = match tool {
+        Tool::MySql => MYSQL_COLLATIONS,
+        Tool::MariaDb => MARIADB_COLLATIONS,
+    };
+    let id = u16::try_from(id).ok()?;
+    table.binary_search_by_key(&id, |&(i, _, _)| i).ok().map(|i| (table[i].1, table[i].2))
+}
+
+pub(crate) fn backquoted(out: &mut Buf, name: &[u8]) {
+    out.ch(b'`');
+    for &b in name {
+        if b == b'`' {
+            out.ch(b'`');
+        }
+        out.ch(b);
+    }
+    out.ch(b'`');
+}
+
+impl Printer<'_> {
+    pub(crate) fn print_query(
+        &mut self,
+        raw: &RawEvent<'_>,
+        q: &QueryEvent<'_>,
+        log_pos: u64,
+        load: Option<&ExecuteLoadQueryEvent<'_>>,
+    ) {
+        self.event_header(raw, log_pos);
+        let name = if load.is_some() { "Execute_load_query" } else { "Query" };
+        w!(&mut self.out, "{name}\tthread_id={}\texec_time={}\terror_code={}", q.thread_id, q.exec_time, q.error_code);
+        if self.tool == Tool::MariaDb {
+            w!(&mut self.out, "\txid={}", q.status_vars.mariadb_xid.unwrap_or(0));
+        } else if let Some(xid) = q.status_vars.ddl_xid {
+            w!(&mut self.out, "\tXid = {xid}");
+        }
+        self.out.ch(b'\n');
+        self.print_session(raw, q);
+        match load {
+            Some(l) => {
+                let data = self.load_files.take(l.file_id);
+                let path = self.load_sink.store(l.file_id, &data);
+                crate::load::rewrite(&mut self.out, l, &path);
+            }
+            None => self.out.raw(&q.query),
+        }
+        self.out.s("\n/*!*/;\n");
+        if let Some(l) = load {
+            w!(&mut self.out, "# file_id: {} \n", l.file_id);
+        }
+    }
+
+    fn print_session(&mut self, raw: &RawEvent<'_>, q: &QueryEvent<'_>) {
+        let sv = &q.status_vars;
+        let out = &mut self.out;
+        let s = &mut self.session;
+        if raw.header.flags & LOG_EVENT_SUPPRESS_USE_F != 0 {
+            // CREATE/DROP DATABASE and the like: the next query must say
+            // `use` again. Transaction keywords leave the database alone.
+            if !is_trans_keyword(&q.query) {
+                s.db = Some(Vec::new());
+            }
+        } else if s.db.as_deref() != Some(q.db) {
+            s.db = Some(q.db.to_vec());
+            if !q.db.is_empty() {
+                out.s("use ");
+                backquoted(out, q.db);
+                out.s("/*!*/;\n");
+            }
+        }
+        w!(out, "SET TIMESTAMP={}", raw.header.timestamp);
+        if let Some(us) = sv.microseconds.or(sv.hrnow) {
+            w!(out, ".{us:06}");
+        }
+        out.s("/*!*/;\n");
+        if raw.header.flags & LOG_EVENT_THREAD_SPECIFIC_F != 0 || s.thread_id.is_none() {
+            if s.thread_id != Some(q.thread_id) {
+                w!(out, "SET @@session.pseudo_thread_id={}/*!*/;\n", q.thread_id);
+                s.thread_id = Some(q.thread_id);
+            }
+        }
+        if let Some(f) = sv.flags2 {
+            if s.flags2 != Some(f) {
+                let bit = |b: u32| u8::from(f & b != 0);
+                let nbit = |b: u32| u8::from(f & b == 0);
+                w!(
+                    out,
+                    "SET @@session.foreign_key_checks={}, @@session.sql_auto_is_null={}, @@session.unique_checks={}, @@session.autocommit={}",
+                    nbit(OPTION_NO_FOREIGN_KEY_CHECKS),
+                    bit(OPTION_AUTO_IS_NULL),
+                    nbit(OPTION_RELAXED_UNIQUE_CHECKS),
+                    nbit(OPTION_NOT_AUTOCOMMIT)
+                );
+                if self.tool == Tool::MariaDb {
+                    w!(
+                        out,
+                        ", @@session.check_constraint_checks={}, @@session.system_versioning_insert_history={}",
+                        nbit(OPTION_NO_CHECK_CONSTRAINT_CHECKS),
+                        bit(OPTION_INSERT_HISTORY)
+                    );
+                }
+                out.s("/*!*/;\n");
+                s.flags2 = Some(f);
+            }
+        }
+        if let Some(m) = sv.sql_mode {
+            if s.sql_mode != Some(m) {
+                w!(out, "SET @@session.sql_mode={m}");
+                if self.tool == Tool::MySql && m & SQL_MODE_REMOVED_IN_80 != 0 {
+                    w!(out, "/*!80005 &~0x{SQL_MODE_REMOVED_IN_80:x}*/");
+                }
+                out.s("/*!*/;\n");
+                s.sql_mode = Some(m);
+            }
+        }
+        if let Some(ai) = Some(sv.auto_increment.unwrap_or((1, 1))) {
+            if s.auto_increment != Some(ai) {
+                w!(out, "SET @@session.auto_increment_increment={}, @@session.auto_increment_offset={}/*!*/;\n", ai.0, ai.1);
+                s.auto_increment = Some(ai);
+            }
+        }
+        if let Some(cs) = sv.charset {
+            if s.charset != Some(cs) {
+                let name = collation(self.tool, u64::from(cs.0)).map_or("?", |c| c.0);
+                w!(out, "/*!\\C {name} *//*!*/;\n");
+                match self.tool {
+                    Tool::MySql => w!(
+                        out,
+                        "SET @@session.character_set_client={},@@session.collation_connection={},@@session.collation_server={}/*!*/;\n",
+                        cs.0,
+                        cs.1,
+                        cs.2
+                    ),
+                    Tool::MariaDb => w!(
+                        out,
+                        "SET @@session.character_set_client={name},@@session.collation_connection={},@@session.collation_server={}/*!*/;\n",
+                        cs.1,
+                        cs.2
+                    ),
+                }
+                s.charset = Some(cs);
+            }
+        }
+        if let Some(tz) = sv.time_zone {
+            if s.time_zone.as_deref() != Some(tz) {
+                out.s("SET @@session.time_zone='");
+                out.raw(tz);
+                out.s("'/*!*/;\n");
+                s.time_zone = Some(tz.to_vec());
+            }
+        }
+        if let Some(lc) = Some(sv.lc_time_names.unwrap_or(0)) {
+            if s.lc_time_names != Some(lc) {
+                w!(out, "SET @@session.lc_time_names={lc}/*!*/;\n");
+                s.lc_time_names = Some(lc);
+            }
+        }
+        if let Some(cd) = Some(sv.charset_database.unwrap_or(0)) {
+            if s.charset_database != Some(cd) {
+                if cd == 0 {
+                    out.s("SET @@session.collation_database=DEFAULT/*!*/;\n");
+                } else {
+                    w!(out, "SET @@session.collation_database={cd}/*!*/;\n");
+                }
+                s.charset_database = Some(cd);
+            }
+        }
+        if let Some(v) = sv.explicit_defaults_for_timestamp {
+            {
+                w!(out, "SET @@session.explicit_defaults_for_timestamp={v}/*!*/;\n");
+            }
+        }
+        if let Some(v) = sv.default_collation_for_utf8mb4 {
+            if s.default_collation_for_utf8mb4 != Some(v) {
+                w!(out, "/*!80011 SET @@session.default_collation_for_utf8mb4={v}*//*!*/;\n");
+                s.default_collation_for_utf8mb4 = Some(v);
+            }
+        }
+        if let Some(v) = sv.default_table_encryption {
+            {
+                w!(out, "/*!80016 SET @@session.default_table_encryption={v}*//*!*/;\n");
+            }
+        }
+        if let Some(v) = sv.sql_require_primary_key {
+            {
+                w!(out, "/*!80013 SET @@session.sql_require_primary_key={v}*//*!*/;\n");
+            }
+        }
+    }
+
+    /// Intvar, Rand and User_var: `# at` now, the rest just before the
+    /// query they belong to.
+    pub(crate) fn print_stmt_context(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>, log_pos: u64) {
+        w!(&mut self.out, "# at {}\n", raw.offset);
+        let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.session.context));
+        self.event_line(raw, log_pos);
+        self.print_stmt_context_body(ev);
+        self.session.context = std::mem::replace(&mut self.out, main);
+        self.pending_stmt_context = true;
+    }
+
+    pub(crate) fn print_stmt_context_body(&mut self, ev: &Event<'_>) {
+        match ev {
+            Event::Intvar(i) => {
+                self.out.s("Intvar\n");
+                let name = match i.kind {
+                    intvar_event::LAST_INSERT_ID_EVENT => "LAST_INSERT_ID",
+                    intvar_event::INSERT_ID_EVENT => "INSERT_ID",
+                    _ => "INVALID_INT",
+                };
+                w!(&mut self.out, "SET {name}={}/*!*/;\n", i.value);
+            }
+            Event::Rand(r) => {
+                w!(&mut self.out, "Rand\nSET @@RAND_SEED1={}, @@RAND_SEED2={}/*!*/;\n", r.seed1, r.seed2);
+            }
+            Event::UserVar(u) => {
+                self.out.s("User_var\n");
+                self.print_user_var(u);
+            }
+            _ => {}
+        }
+    }
+
+    fn print_user_var(&mut self, u: &user_var_event::UserVarEvent<'_>) {
+        // mysqlbinlog switches the session charset to the variable's own
+        // (utf8mb3_general_ci when it has none it knows) around the SET.
+        let mysql = self.tool == Tool::MySql;
+        let saved = self.session.charset;
+        if mysql {
+            let cs = u.value.as_ref().map_or(33, |v| v.charset);
+            let (cs, name) = match collation(self.tool, u64::from(cs)) {
+                Some(c) => (cs, c.0),
+                None => (33, "utf8mb3"),
+            };
+            w!(&mut self.out, "/*!\\C {name} *//*!*/;\n");
+            w!(
+                &mut self.out,
+                "SET @@session.character_set_client={cs},@@session.collation_connection={cs},@@session.collation_server={cs}/*!*/;\n"
+            );
+        }
+        self.out.s("SET @");
+        backquoted(&mut self.out, u.name);
+        self.out.s(":=");
+        match &u.value {
+            Some(v) => crate::values::user_var_value(&mut self.out, self.tool, v),
+            None => self.out.s("NULL"),
+        }
+        self.out.s("/*!*/;\n");
+        if !mysql {
+            return;
+        }
+        if let Some((a, b, c)) = saved {
+            let name = collation(self.tool, u64::from(a)).map_or("?", |c| c.0);
+            w!(&mut self.out, "/*!\\C {name} *//*!*/;\n");
+            w!(
+                &mut self.out,
+                "SET @@session.character_set_client={a},@@session.collation_connection={b},@@session.collation_server={c}/*!*/;\n"
+            );
+        }
+    }
+}

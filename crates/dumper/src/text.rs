@@ -1,0 +1,119 @@
+//! Small formatting helpers shared by the printers: an output buffer of
+//! raw bytes (query texts are not always UTF-8), times, base64, hex.
+
+use std::fmt;
+
+/// Output bytes. `write!` works on it; it cannot fail.
+#[derive(Debug, Default)]
+pub struct Buf(pub Vec<u8>);
+
+impl fmt::Write for Buf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Buf {
+    pub fn s(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    pub fn raw(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+    pub fn ch(&mut self, c: u8) {
+        self.0.push(c);
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// `write!` into a `Buf`, ignoring the (infallible) result.
+#[macro_export]
+macro_rules! w {
+    ($dst:expr, $($arg:tt)*) => {{ let _ = ::std::fmt::Write::write_fmt($dst, format_args!($($arg)*)); }};
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Broken-down time of a Unix timestamp shifted by `offset` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tm {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+pub fn tm(ts: i64, offset: i32) -> Tm {
+    let t = ts + i64::from(offset);
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400) as u32;
+    let (year, month, day) = civil_from_days(days);
+    Tm { year, month, day, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60 }
+}
+
+/// mysqlbinlog's short event time: `YYMMDD HH:MM:SS` with the hour
+/// space-padded (`%02d%02d%02d %2d:%02d:%02d`).
+pub fn short_time(out: &mut Buf, t: &Tm) {
+    crate::w!(
+        out,
+        "{:02}{:02}{:02} {:2}:{:02}:{:02}",
+        t.year.rem_euclid(100),
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second
+    );
+}
+
+/// Standard base64 with padding.
+pub fn base64(out: &mut Vec<u8>, data: &[u8]) {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.reserve(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        out.push(A[(n >> 18) as usize & 63]);
+        out.push(A[(n >> 12) as usize & 63]);
+        out.push(if chunk.len() > 1 { A[(n >> 6) as usize & 63] } else { b'=' });
+        out.push(if chunk.len() > 2 { A[n as usize & 63] } else { b'=' });
+    }
+}
+
+/// Base64 broken into lines of 76 characters, each ending in '\n'.
+pub fn base64_lines(out: &mut Buf, data: &[u8]) {
+    let mut s = Vec::new();
+    base64(&mut s, data);
+    for line in s.chunks(76) {
+        out.raw(line);
+        out.ch(b'\n');
+    }
+}
+
+pub fn hex_upper(out: &mut Buf, data: &[u8]) {
+    const H: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in data {
+        out.ch(H[usize::from(b >> 4)]);
+        out.ch(H[usize::from(b & 15)]);
+    }
+}

@@ -1,0 +1,250 @@
+//! Row values as `mysqlbinlog -v` prints them (`### SET @1=…`), with the
+//! `-vv` type comments, and user-variable values.
+
+use understudy_binlog::DecodeError;
+use understudy_binlog::event::rows_event::{Row, RowsKind};
+use understudy_binlog::event::user_var_event::{self, UserVarValue};
+use understudy_binlog::event::RowsEvent;
+use understudy_binlog::value::column_type::*;
+use understudy_binlog::value::decimal::decode_decimal;
+use understudy_binlog::value::json;
+use understudy_binlog::value::{ColumnMeta, ColumnValue, Value};
+
+use crate::printer::Tool;
+use crate::rows::TableInfo;
+use crate::session::{backquoted, collation};
+use crate::text::{Buf, hex_upper};
+use crate::w;
+
+pub(crate) fn print_rows_verbose(
+    out: &mut Buf,
+    tool: Tool,
+    verbose: u8,
+    table: &TableInfo,
+    r: &RowsEvent<'_>,
+) -> Result<usize, DecodeError> {
+    let mut n = 0usize;
+    for row in r.rows_with(&table.columns)? {
+        let row: Row<'_> = row?;
+        n += 1;
+        let (verb, first, second) = match r.kind {
+            RowsKind::Write => ("INSERT INTO", "SET", None),
+            RowsKind::Delete => ("DELETE FROM", "WHERE", None),
+            RowsKind::Update | RowsKind::PartialUpdate => ("UPDATE", "WHERE", Some("SET")),
+        };
+        w!(out, "### {verb} ");
+        backquoted(out, &table.db);
+        out.ch(b'.');
+        backquoted(out, &table.table);
+        out.ch(b'\n');
+        let (img1, img2) = match r.kind {
+            RowsKind::Write => (row.after.as_deref(), None),
+            RowsKind::Delete => (row.before.as_deref(), None),
+            _ => (row.before.as_deref(), row.after.as_deref()),
+        };
+        w!(out, "### {first}\n");
+        image(out, tool, verbose, table, img1.unwrap_or_default())?;
+        if let (Some(s), Some(img)) = (second, img2) {
+            w!(out, "### {s}\n");
+            image(out, tool, verbose, table, img)?;
+        }
+    }
+    Ok(n)
+}
+
+fn image(out: &mut Buf, tool: Tool, verbose: u8, table: &TableInfo, cols: &[ColumnValue<'_>]) -> Result<(), DecodeError> {
+    for cv in cols {
+        let col = &table.columns[cv.index];
+        w!(out, "###   @{}=", cv.index + 1);
+        value(out, tool, col, &cv.value, cv.index)?;
+        if verbose > 1 {
+            out.s(" /* ");
+            type_comment(out, col);
+            w!(out, " meta={} nullable={} is_null={} */", col.meta, u8::from(table.is_nullable(cv.index)), u8::from(cv.value.is_null()));
+        }
+        out.ch(b'\n');
+    }
+    Ok(())
+}
+
+/// mysqlbinlog's quoting of string bytes: control characters as `\xNN`,
+/// every other byte as is.
+pub(crate) fn quoted(out: &mut Buf, b: &[u8]) {
+    out.ch(b'\'');
+    for &c in b {
+        if c < 0x20 {
+            w!(out, "\\x{c:02x}");
+        } else {
+            out.ch(c);
+        }
+    }
+    out.ch(b'\'');
+}
+
+fn signed_and_unsigned(out: &mut Buf, v: &Value<'_>) {
+    if let Value::Int { value, .. } = *v {
+        w!(out, "{value}");
+        if value < 0 {
+            w!(out, " ({})", v.unsigned().unwrap_or(0));
+        }
+    }
+}
+
+fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usize) -> Result<(), DecodeError> {
+    let _ = tool;
+    match *v {
+        Value::Null => out.s("NULL"),
+        Value::Int { .. } => signed_and_unsigned(out, v),
+        Value::Float(f) => {
+            let s = crate::cfmt::g(f64::from(f), 6);
+            w!(out, "{s:<20}");
+        }
+        Value::Double(d) => out.s(&crate::cfmt::g(d, 20)),
+        Value::Decimal { bytes, precision, scale } => {
+            let (d, _) = decode_decimal(bytes, precision, scale)?;
+            w!(out, "{d}");
+        }
+        Value::Year(y) => w!(out, "{}", if y == 0 { 0 } else { 1900 + u32::from(y) }),
+        Value::Date(d) => w!(out, "'{:04}:{:02}:{:02}'", d.year, d.month, d.day),
+        Value::Time { time: t, fsp } => {
+            w!(out, "'{}{:02}:{:02}:{:02}", if t.negative { "-" } else { "" }, t.hours, t.minutes, t.seconds);
+            frac(out, t.micros, fsp);
+            out.ch(b'\'');
+        }
+        Value::DateTime { datetime: d, fsp } => {
+            w!(out, "'{:04}-{:02}-{:02} {:02}:{:02}:{:02}", d.year, d.month, d.day, d.hour, d.minute, d.second);
+            frac(out, d.micros, fsp);
+            out.ch(b'\'');
+        }
+        Value::Timestamp { seconds, micros, fsp } => {
+            w!(out, "{seconds}");
+            frac(out, micros, fsp);
+        }
+        Value::String(s) | Value::Blob(s) | Value::Geometry(s) => quoted(out, s),
+        Value::Enum(e) => w!(out, "{e}"),
+        Value::Set(s) => {
+            let bits = col.length as usize * 8;
+            out.s("b'");
+            for i in (0..bits).rev() {
+                out.ch(if s >> i & 1 == 1 { b'1' } else { b'0' });
+            }
+            out.ch(b'\'');
+        }
+        Value::Bit(b) => {
+            let nbits = col.length as usize;
+            out.s("b'");
+            for i in (0..nbits).rev() {
+                let byte = b.len() - 1 - i / 8;
+                out.ch(if b[byte] >> (i % 8) & 1 == 1 { b'1' } else { b'0' });
+            }
+            out.ch(b'\'');
+        }
+        Value::Json(j) => {
+            let doc = json::parse_json(j)?;
+            out.s(&json::render_json_row(&doc));
+        }
+        Value::JsonDiff(d) => {
+            let diffs = json::parse_json_diffs(d)?;
+            out.s(&json::render_json_diffs(&diffs, &format!("@{}", index + 1)));
+        }
+        Value::Vector(v) => {
+            out.ch(b'[');
+            for (i, c) in v.chunks(4).enumerate() {
+                if i > 0 {
+                    out.ch(b',');
+                }
+                if c.len() == 4 {
+                    let f = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                    out.s(&crate::cfmt::e(f64::from(f), 5));
+                }
+            }
+            out.ch(b']');
+        }
+    }
+    Ok(())
+}
+
+fn frac(out: &mut Buf, micros: u32, fsp: u8) {
+    if fsp > 0 {
+        let digits = micros / 10u32.pow(6 - u32::from(fsp.min(6)));
+        w!(out, ".{:0width$}", digits, width = usize::from(fsp));
+    }
+}
+
+fn type_comment(out: &mut Buf, col: &ColumnMeta) {
+    match col.column_type {
+        MYSQL_TYPE_TINY => out.s("TINYINT"),
+        MYSQL_TYPE_SHORT => out.s("SHORTINT"),
+        MYSQL_TYPE_INT24 => out.s("MEDIUMINT"),
+        MYSQL_TYPE_LONG => out.s("INT"),
+        MYSQL_TYPE_LONGLONG => out.s("LONGINT"),
+        MYSQL_TYPE_FLOAT => out.s("FLOAT"),
+        MYSQL_TYPE_DOUBLE => out.s("DOUBLE"),
+        MYSQL_TYPE_NEWDECIMAL => w!(out, "DECIMAL({},{})", col.length, col.scale),
+        MYSQL_TYPE_YEAR => out.s("YEAR"),
+        MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => out.s("DATE"),
+        MYSQL_TYPE_TIME => out.s("TIME"),
+        MYSQL_TYPE_TIME2 => w!(out, "TIME({})", col.meta),
+        MYSQL_TYPE_DATETIME => out.s("DATETIME"),
+        MYSQL_TYPE_DATETIME2 => w!(out, "DATETIME({})", col.meta),
+        MYSQL_TYPE_TIMESTAMP => out.s("TIMESTAMP"),
+        MYSQL_TYPE_TIMESTAMP2 => w!(out, "TIMESTAMP({})", col.meta),
+        MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING => w!(out, "VARSTRING({})", col.length),
+        MYSQL_TYPE_STRING => match col.real_type {
+            MYSQL_TYPE_ENUM => w!(out, "ENUM({} bytes)", col.length),
+            MYSQL_TYPE_SET => w!(out, "SET({} bytes)", col.length),
+            _ => w!(out, "STRING({})", col.length),
+        },
+        MYSQL_TYPE_BIT => w!(out, "BIT({},{})", col.length / 8 * 8 + col.length % 8, col.length.div_ceil(8)),
+        MYSQL_TYPE_BLOB | MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB => match col.length {
+            1 => out.s("TINYBLOB/TINYTEXT"),
+            2 => out.s("BLOB/TEXT"),
+            3 => out.s("MEDIUMBLOB/MEDIUMTEXT"),
+            _ => out.s("LONGBLOB/LONGTEXT"),
+        },
+        MYSQL_TYPE_JSON => out.s("JSON"),
+        MYSQL_TYPE_GEOMETRY => out.s("GEOMETRY"),
+        MYSQL_TYPE_VECTOR => out.s("VECTOR"),
+        other => w!(out, "#{other}"),
+    }
+}
+
+/// A user variable's value as `SET @x:=…` prints it.
+pub(crate) fn user_var_value(out: &mut Buf, tool: Tool, v: &UserVarValue<'_>) {
+    match v.value_type {
+        user_var_event::STRING_RESULT => {
+            let (cs, coll) = collation(tool, u64::from(v.charset)).unwrap_or(("?", "?"));
+            w!(out, "_{cs} 0x");
+            hex_upper(out, v.value);
+            out.s(" COLLATE ");
+            backquoted(out, coll.as_bytes());
+        }
+        user_var_event::REAL_RESULT => {
+            if v.value.len() == 8 {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(v.value);
+                out.s(&crate::cfmt::g(f64::from_le_bytes(b), 14));
+            }
+        }
+        user_var_event::INT_RESULT => {
+            let mut b = [0u8; 8];
+            let n = v.value.len().min(8);
+            b[..n].copy_from_slice(&v.value[..n]);
+            let i = i64::from_le_bytes(b);
+            if v.flags.unwrap_or(0) & user_var_event::UNSIGNED_F != 0 {
+                w!(out, "{}", i as u64);
+            } else {
+                w!(out, "{i}");
+            }
+        }
+        user_var_event::DECIMAL_RESULT => {
+            if v.value.len() >= 2 {
+                match decode_decimal(&v.value[2..], v.value[0], v.value[1]) {
+                    Ok((d, _)) => w!(out, "{d}"),
+                    Err(_) => out.s("NULL"),
+                }
+            }
+        }
+        _ => out.s("NULL"),
+    }
+}

@@ -1,0 +1,192 @@
+//! `understudy binlog`: flags named as mysqlbinlog's, output identical to
+//! the reference tool for the file's server (see understudy-dumper).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use understudy_binlog::gtid::GtidSet;
+use understudy_dumper::{Base64Output, Dialect, Options};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Base64Arg {
+    #[value(name = "AUTO", alias = "auto")]
+    Auto,
+    #[value(name = "NEVER", alias = "never")]
+    Never,
+    #[value(name = "DECODE-ROWS", alias = "decode-rows")]
+    DecodeRows,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DialectArg {
+    Auto,
+    Mysql,
+    Mariadb,
+}
+
+#[derive(Debug, Args)]
+pub struct BinlogArgs {
+    /// Binlog or relay-log files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Reconstruct row events as commented SQL; twice adds column types.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// When to print BINLOG statements.
+    #[arg(long = "base64-output", value_enum, default_value = "AUTO", ignore_case = true)]
+    base64_output: Base64Arg,
+    /// Start at the event at this file offset.
+    #[arg(short = 'j', long = "start-position")]
+    start_position: Option<u64>,
+    /// Stop at the first event at or after this file offset.
+    #[arg(long = "stop-position")]
+    stop_position: Option<u64>,
+    /// Start at the first event at or after this time ("YYYY-MM-DD hh:mm:ss", local time).
+    #[arg(long = "start-datetime")]
+    start_datetime: Option<String>,
+    /// Stop at the first event at or after this time.
+    #[arg(long = "stop-datetime")]
+    stop_datetime: Option<String>,
+    /// Print only transactions in this GTID set.
+    #[arg(long = "include-gtids")]
+    include_gtids: Option<String>,
+    /// Skip transactions in this GTID set.
+    #[arg(long = "exclude-gtids")]
+    exclude_gtids: Option<String>,
+    /// Print only events of this default database.
+    #[arg(short = 'd', long = "database")]
+    database: Option<String>,
+    /// Add a hex dump of each event.
+    #[arg(short = 'H', long = "hexdump")]
+    hexdump: bool,
+    /// Write output to this file instead of standard output.
+    #[arg(short = 'r', long = "result-file")]
+    result_file: Option<PathBuf>,
+    /// Verify each event's CRC32.
+    #[arg(short = 'c', long = "verify-binlog-checksum")]
+    verify_binlog_checksum: bool,
+    /// Keep going after errors: print what can be printed, exit 0.
+    #[arg(short = 'f', long = "force-read")]
+    force_read: bool,
+    /// Print only the statements.
+    #[arg(short = 's', long = "short-form")]
+    short_form: bool,
+    /// text (like mysqlbinlog) or json (one object per event).
+    #[arg(long = "format", value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Which reference tool to reproduce (auto: by the file's server).
+    #[arg(long = "dialect", value_enum, default_value = "auto")]
+    dialect: DialectArg,
+}
+
+fn parse_gtids(flag: &str, s: &Option<String>) -> Result<Option<GtidSet>, String> {
+    match s {
+        None => Ok(None),
+        Some(s) => s.parse::<GtidSet>().map(Some).map_err(|e| format!("--{flag}: {e}")),
+    }
+}
+
+/// "YYYY-MM-DD hh:mm:ss" (UTC) → seconds since the epoch.
+fn parse_datetime(flag: &str, s: &Option<String>) -> Result<Option<i64>, String> {
+    let Some(s) = s else { return Ok(None) };
+    let bad = || format!("--{flag}: expected 'YYYY-MM-DD hh:mm:ss', got '{s}'");
+    let (date, time) = s.trim().split_once([' ', 'T']).unwrap_or((s.trim(), "00:00:00"));
+    let d: Vec<i64> = date.split('-').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let t: Vec<i64> = time.split(':').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    if d.len() != 3 || t.is_empty() || t.len() > 3 {
+        return Err(bad());
+    }
+    let (y, m, day) = (d[0], d[1], d[2]);
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Ok(Some(days * 86_400 + t[0] * 3600 + t.get(1).copied().unwrap_or(0) * 60 + t.get(2).copied().unwrap_or(0)))
+}
+
+fn options(a: &BinlogArgs) -> Result<Options, String> {
+    Ok(Options {
+        verbose: a.verbose,
+        base64_output: match a.base64_output {
+            Base64Arg::Auto => Base64Output::Auto,
+            Base64Arg::Never => Base64Output::Never,
+            Base64Arg::DecodeRows => Base64Output::DecodeRows,
+        },
+        start_position: a.start_position,
+        stop_position: a.stop_position,
+        start_datetime: parse_datetime("start-datetime", &a.start_datetime)?,
+        stop_datetime: parse_datetime("stop-datetime", &a.stop_datetime)?,
+        include_gtids: parse_gtids("include-gtids", &a.include_gtids)?,
+        exclude_gtids: parse_gtids("exclude-gtids", &a.exclude_gtids)?,
+        database: a.database.clone(),
+        hexdump: a.hexdump,
+        short_form: a.short_form,
+        force_read: a.force_read,
+        verify_checksum: a.verify_binlog_checksum,
+        dialect: match a.dialect {
+            DialectArg::Auto => Dialect::Auto,
+            DialectArg::Mysql => Dialect::MySql,
+            DialectArg::Mariadb => Dialect::MariaDb,
+        },
+        tz_offset: None,
+    })
+}
+
+pub fn run(args: BinlogArgs) -> ExitCode {
+    let opts = match options(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("ERROR: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out: Box<dyn Write> = match &args.result_file {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("ERROR: cannot create {}: {e}", p.display());
+                return ExitCode::from(1);
+            }
+        },
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
+    };
+    let mut failed = false;
+    for path in &args.files {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("ERROR: Could not open log file '{}': {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let (text, outcome) = understudy_dumper::dump(&bytes, &opts);
+        if let Err(e) = out.write_all(&text) {
+            eprintln!("ERROR: writing output: {e}");
+            return ExitCode::from(1);
+        }
+        for line in &outcome.stderr {
+            eprintln!("{line}");
+        }
+        if let Some(err) = outcome.error {
+            eprintln!("ERROR: {}: {err}", path.display());
+            failed = true;
+        }
+    }
+    if let Err(e) = out.flush() {
+        eprintln!("ERROR: writing output: {e}");
+        return ExitCode::from(1);
+    }
+    if failed && !args.force_read { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
