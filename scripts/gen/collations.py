@@ -2,7 +2,9 @@
 """Writes crates/dumper/src/collations.rs from the collation lists of real
 servers (tab-separated `ID CHARSET COLLATION IS_DEFAULT`, as printed by
 `SELECT ID, CHARACTER_SET_NAME, COLLATION_NAME, IS_DEFAULT FROM
-information_schema.COLLATIONS ORDER BY ID`), one file per server.
+information_schema.COLLATIONS ORDER BY ID` on MySQL; on MariaDB
+the same columns from information_schema.COLLATION_CHARACTER_SET_APPLICABILITY,
+which also lists the UCA-14.0 collations with ids above 255), one file per server.
 
 usage: collations.py MYSQL97.tsv MARIADB1011.tsv > crates/dumper/src/collations.rs
 """

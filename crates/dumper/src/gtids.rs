@@ -86,6 +86,7 @@ impl Printer<'_> {
     }
 
     pub(crate) fn print_xa_prepare(&mut self, raw: &RawEvent<'_>, x: &XaPrepareEvent<'_>, log_pos: u64) {
+        self.in_transaction = false;
         self.event_header(raw, log_pos);
         self.out.s("XA PREPARE ");
         xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));

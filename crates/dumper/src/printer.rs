@@ -55,6 +55,8 @@ pub(crate) struct Printer<'o> {
     pub(crate) maria: crate::mariadb::MariaSession,
     /// The file's first FDE says it is a relay log.
     pub(crate) relay_log: bool,
+    /// Inside a transaction (BEGIN seen, no COMMIT/ROLLBACK/Xid yet).
+    pub(crate) in_transaction: bool,
 }
 
 impl<'o> Printer<'o> {
@@ -74,6 +76,7 @@ impl<'o> Printer<'o> {
             pending_stmt_context: false,
             maria: Default::default(),
             relay_log: false,
+            in_transaction: false,
         }
     }
 
@@ -106,6 +109,9 @@ impl<'o> Printer<'o> {
     pub(crate) fn epilogue(&mut self) {
         match self.tool {
             Tool::MySql => {
+                if self.in_transaction {
+                    self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
+                }
                 if !self.gtid_next_reset_printed {
                     self.print_gtid_next_automatic();
                 }
@@ -172,7 +178,10 @@ impl<'o> Printer<'o> {
         let log_pos = u64::from(raw.header.log_pos);
         match ev {
             Event::FormatDescription(fde) => self.print_fde(raw, fde, log_pos),
-            Event::Query(q) => self.print_query(raw, q, log_pos, None),
+            Event::Query(q) => {
+                self.track_transaction(&q.query);
+                self.print_query(raw, q, log_pos, None)
+            }
             Event::ExecuteLoadQuery(q) => self.print_query(raw, &q.query, log_pos, Some(q)),
             Event::Rotate(r) => {
                 self.event_header(raw, log_pos);
@@ -190,6 +199,7 @@ impl<'o> Printer<'o> {
                 self.out.s("Stop\n");
             }
             Event::Xid(x) => {
+                self.in_transaction = false;
                 self.event_header(raw, log_pos);
                 w!(&mut self.out, "Xid = {}\nCOMMIT/*!*/;\n", x.xid);
             }
@@ -261,6 +271,15 @@ impl<'o> Printer<'o> {
             }
         }
         Ok(())
+    }
+
+    fn track_transaction(&mut self, query: &[u8]) {
+        let starts = |w: &[u8]| query.len() >= w.len() && query[..w.len()].eq_ignore_ascii_case(w);
+        if starts(b"BEGIN") || starts(b"XA START") {
+            self.in_transaction = true;
+        } else if starts(b"COMMIT") || (starts(b"ROLLBACK") && !starts(b"ROLLBACK TO")) || starts(b"XA COMMIT") || starts(b"XA ROLLBACK") {
+            self.in_transaction = false;
+        }
     }
 
     /// `#ts server id N  end_log_pos P ` then a newline instead of a tab:

@@ -133,9 +133,9 @@ impl Printer<'_> {
                 let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.pending.headers));
                 self.event_line(raw, log_pos);
                 w!(&mut self.out, "{name}: table id {}", r.table_id);
-                if r.flags != 0 {
-                    self.out.s(" flags:");
-                    flag_names(&mut self.out, r.flags);
+                // mariadb-binlog names only STMT_END_F.
+                if r.flags & STMT_END_F != 0 {
+                    self.out.s(" flags: STMT_END_F");
                 }
                 self.out.ch(b'\n');
                 self.pending.headers = std::mem::replace(&mut self.out, main);

@@ -2,10 +2,10 @@
 //! User_var): the `SET …` lines that recreate the source's session, each
 //! printed only when it differs from what was printed last.
 
-use understudy_binlog::RawEvent;
+use understudy_binlog::{Flavor, RawEvent};
 use understudy_binlog::event::load_events::ExecuteLoadQueryEvent;
 use understudy_binlog::event::query_event::{
-    OPTION_AUTO_IS_NULL, OPTION_INSERT_HISTORY, OPTION_NO_CHECK_CONSTRAINT_CHECKS, OPTION_NO_FOREIGN_KEY_CHECKS,
+    OPTION_AUTO_IS_NULL, OPTION_EXPLICIT_DEF_TIMESTAMP, OPTION_IF_EXISTS, OPTION_INSERT_HISTORY, OPTION_NO_CHECK_CONSTRAINT_CHECKS, OPTION_NO_FOREIGN_KEY_CHECKS,
     OPTION_NOT_AUTOCOMMIT, OPTION_RELAXED_UNIQUE_CHECKS, QueryEvent,
 };
 use understudy_binlog::event::{Event, intvar_event, user_var_event};
@@ -100,7 +100,9 @@ impl Printer<'_> {
         let sv = &q.status_vars;
         let out = &mut self.out;
         let s = &mut self.session;
-        if raw.header.flags & LOG_EVENT_SUPPRESS_USE_F != 0 {
+        if self.tool == Tool::MariaDb && is_trans_keyword(&q.query) {
+            // mariadb-binlog leaves the database alone around BEGIN/COMMIT.
+        } else if raw.header.flags & LOG_EVENT_SUPPRESS_USE_F != 0 {
             // CREATE/DROP DATABASE and the like: the next query must say
             // `use` again. Transaction keywords leave the database alone.
             if !is_trans_keyword(&q.query) {
@@ -126,26 +128,41 @@ impl Printer<'_> {
             }
         }
         if let Some(f) = sv.flags2 {
-            if s.flags2 != Some(f) {
-                let bit = |b: u32| u8::from(f & b != 0);
-                let nbit = |b: u32| u8::from(f & b == 0);
-                w!(
-                    out,
-                    "SET @@session.foreign_key_checks={}, @@session.sql_auto_is_null={}, @@session.unique_checks={}, @@session.autocommit={}",
-                    nbit(OPTION_NO_FOREIGN_KEY_CHECKS),
-                    bit(OPTION_AUTO_IS_NULL),
-                    nbit(OPTION_RELAXED_UNIQUE_CHECKS),
-                    nbit(OPTION_NOT_AUTOCOMMIT)
-                );
+            // The first query prints every option; later ones only those
+            // that changed.
+            let changed = match s.flags2 {
+                None => u32::MAX,
+                Some(prev) => prev ^ f,
+            };
+            if changed != 0 {
+                let mut list: Vec<(u32, &str, bool)> = vec![
+                    (OPTION_NO_FOREIGN_KEY_CHECKS, "foreign_key_checks", true),
+                    (OPTION_AUTO_IS_NULL, "sql_auto_is_null", false),
+                    (OPTION_RELAXED_UNIQUE_CHECKS, "unique_checks", true),
+                    (OPTION_NOT_AUTOCOMMIT, "autocommit", true),
+                ];
                 if self.tool == Tool::MariaDb {
-                    w!(
-                        out,
-                        ", @@session.check_constraint_checks={}, @@session.system_versioning_insert_history={}",
-                        nbit(OPTION_NO_CHECK_CONSTRAINT_CHECKS),
-                        bit(OPTION_INSERT_HISTORY)
-                    );
+                    list.push((OPTION_NO_CHECK_CONSTRAINT_CHECKS, "check_constraint_checks", true));
+                    // Seen for 10.11 and 11.8 binlogs, not for 10.5 and older.
+                    if self.fde.flavor == Flavor::MariaDb && self.fde.version >= (10, 10, 0) {
+                        list.push((OPTION_IF_EXISTS, "sql_if_exists", false));
+                        list.push((OPTION_EXPLICIT_DEF_TIMESTAMP, "explicit_defaults_for_timestamp", false));
+                    }
+                    list.push((OPTION_INSERT_HISTORY, "system_versioning_insert_history", false));
                 }
-                out.s("/*!*/;\n");
+                let mut first = true;
+                for (bit, name, inverted) in list {
+                    if changed & bit == 0 {
+                        continue;
+                    }
+                    let on = (f & bit != 0) != inverted;
+                    out.s(if first { "SET " } else { ", " });
+                    w!(out, "@@session.{name}={}", u8::from(on));
+                    first = false;
+                }
+                if !first {
+                    out.s("/*!*/;\n");
+                }
                 s.flags2 = Some(f);
             }
         }

@@ -67,15 +67,23 @@ fn image(out: &mut Buf, tool: Tool, verbose: u8, table: &TableInfo, cols: &[Colu
     Ok(())
 }
 
-/// mysqlbinlog's quoting of string bytes: control characters as `\xNN`,
-/// every other byte as is.
-pub(crate) fn quoted(out: &mut Buf, b: &[u8]) {
+/// String bytes in quotes as each tool prints them: mysqlbinlog 9.7
+/// escapes quotes, backslashes and control characters (`\n`-style where C
+/// has one, `\xNN` otherwise); mariadb-binlog writes every control byte as
+/// `\xNN` and everything else as is.
+pub(crate) fn quoted(out: &mut Buf, tool: Tool, b: &[u8]) {
     out.ch(b'\'');
     for &c in b {
-        if c < 0x20 {
-            w!(out, "\\x{c:02x}");
-        } else {
-            out.ch(c);
+        match (tool, c) {
+            (Tool::MySql, b'\'') => out.s("\\'"),
+            (Tool::MySql, b'\\') => out.s("\\\\"),
+            (Tool::MySql, b'\n') => out.s("\\n"),
+            (Tool::MySql, b'\t') => out.s("\\t"),
+            (Tool::MySql, b'\r') => out.s("\\r"),
+            (Tool::MySql, 0x08) => out.s("\\b"),
+            (Tool::MySql, 0x0c) => out.s("\\f"),
+            (_, 0..0x20) => w!(out, "\\x{c:02x}"),
+            _ => out.ch(c),
         }
     }
     out.ch(b'\'');
@@ -91,7 +99,6 @@ fn signed_and_unsigned(out: &mut Buf, v: &Value<'_>) {
 }
 
 fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usize) -> Result<(), DecodeError> {
-    let _ = tool;
     match *v {
         Value::Null => out.s("NULL"),
         Value::Int { .. } => signed_and_unsigned(out, v),
@@ -120,7 +127,7 @@ fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usiz
             w!(out, "{seconds}");
             frac(out, micros, fsp);
         }
-        Value::String(s) | Value::Blob(s) | Value::Geometry(s) => quoted(out, s),
+        Value::String(s) | Value::Blob(s) | Value::Geometry(s) => quoted(out, tool, s),
         Value::Enum(e) => w!(out, "{e}"),
         Value::Set(s) => {
             let bits = col.length as usize * 8;
@@ -139,14 +146,15 @@ fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usiz
             }
             out.ch(b'\'');
         }
-        Value::Json(j) => {
-            let doc = json::parse_json(j)?;
-            out.s(&json::render_json_row(&doc));
-        }
-        Value::JsonDiff(d) => {
-            let diffs = json::parse_json_diffs(d)?;
-            out.s(&json::render_json_diffs(&diffs, &format!("@{}", index + 1)));
-        }
+        // A document mysqlbinlog cannot parse prints as `Invalid JSON`.
+        Value::Json(j) => match json::parse_json(j) {
+            Ok(doc) => out.s(&json::render_json_row(&doc)),
+            Err(_) => out.s("Invalid JSON"),
+        },
+        Value::JsonDiff(d) => match json::parse_json_diffs(d) {
+            Ok(diffs) => out.s(&json::render_json_diffs(&diffs, &format!("@{}", index + 1))),
+            Err(_) => out.s("Invalid JSON"),
+        },
         Value::Vector(v) => {
             out.ch(b'[');
             for (i, c) in v.chunks(4).enumerate() {

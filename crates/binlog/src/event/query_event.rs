@@ -51,9 +51,11 @@ pub const OPTION_AUTO_IS_NULL: u32 = 1 << 14;
 pub const OPTION_NOT_AUTOCOMMIT: u32 = 1 << 19;
 pub const OPTION_NO_FOREIGN_KEY_CHECKS: u32 = 1 << 26;
 pub const OPTION_RELAXED_UNIQUE_CHECKS: u32 = 1 << 27;
-/// MariaDB: `check_constraint_checks=0` and `system_versioning_insert_history`.
-pub const OPTION_NO_CHECK_CONSTRAINT_CHECKS: u32 = 1 << 30;
-pub const OPTION_INSERT_HISTORY: u32 = 1 << 29;
+/// MariaDB's own Q_FLAGS2_CODE bits (observed on MariaDB 10.11 and 11.8).
+pub const OPTION_NO_CHECK_CONSTRAINT_CHECKS: u32 = 1 << 15;
+pub const OPTION_EXPLICIT_DEF_TIMESTAMP: u32 = 1 << 24;
+pub const OPTION_IF_EXISTS: u32 = 1 << 28;
+pub const OPTION_INSERT_HISTORY: u32 = 1 << 30;
 
 /// The session context a query was logged with. `None` = not logged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
