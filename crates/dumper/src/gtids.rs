@@ -86,9 +86,8 @@ impl Printer<'_> {
     }
 
     pub(crate) fn print_xa_prepare(&mut self, raw: &RawEvent<'_>, x: &XaPrepareEvent<'_>, log_pos: u64) {
-        self.in_transaction = false;
         self.event_header(raw, log_pos);
-        self.out.s("XA PREPARE ");
+        self.out.s(if self.tool == crate::printer::Tool::MariaDb { "XID = " } else { "XA PREPARE " });
         xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
         self.out.ch(b'\n');
         if x.one_phase {

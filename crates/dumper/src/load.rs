@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use understudy_binlog::event::load_events::{ExecuteLoadQueryEvent, LOAD_DUP_IGNORE, LOAD_DUP_REPLACE};
+use understudy_binlog::event::load_events::{ExecuteLoadQueryEvent, LOAD_DUP_REPLACE};
 
 use crate::text::Buf;
 
@@ -56,10 +56,9 @@ pub(crate) fn rewrite(out: &mut Buf, l: &ExecuteLoadQueryEvent<'_>, path: &str) 
     out.s(" LOCAL INFILE '");
     out.s(path);
     out.ch(b'\'');
-    match l.dup_handling {
-        LOAD_DUP_IGNORE => out.s(" IGNORE"),
-        LOAD_DUP_REPLACE => out.s(" REPLACE"),
-        _ => {}
+    // Both tools drop IGNORE (LOCAL implies it on the replay).
+    if l.dup_handling == LOAD_DUP_REPLACE {
+        out.s(" REPLACE");
     }
     out.s(" INTO");
     out.raw(&text[e..]);

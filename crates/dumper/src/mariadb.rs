@@ -4,7 +4,7 @@
 use understudy_binlog::RawEvent;
 use understudy_binlog::event::Event;
 use understudy_binlog::event::mariadb_events::{
-    FL_COMPLETED_XA, FL_DDL, FL_PREPARED_XA, FL_STANDALONE, FL_TRANSACTIONAL, FL_WAITED, MariaGtidEvent,
+    FL_ALLOW_PARALLEL, FL_COMPLETED_XA, FL_DDL, FL_PREPARED_XA, FL_STANDALONE, FL_TRANSACTIONAL, FL_WAITED, MariaGtidEvent,
 };
 
 use crate::gtids::xid;
@@ -14,6 +14,8 @@ use crate::w;
 /// What mariadb-binlog has printed of the GTID session variables.
 #[derive(Debug, Default)]
 pub(crate) struct MariaSession {
+    /// The LOG_EVENT_SKIP_REPLICATION_F state printed last.
+    pub(crate) skip_replication: bool,
     skip_parallel_replication: Option<bool>,
     domain_id: Option<u32>,
     server_id: Option<u32>,
@@ -82,7 +84,7 @@ impl Printer<'_> {
             self.out.s(" waited");
         }
         self.out.ch(b'\n');
-        let skip = raw.header.flags & understudy_binlog::header::LOG_EVENT_SKIP_REPLICATION_F != 0;
+        let skip = g.flags2 & FL_ALLOW_PARALLEL == 0;
         let ms = &mut self.maria;
         if ms.skip_parallel_replication != Some(skip) {
             w!(&mut self.out, "/*M!100101 SET @@session.skip_parallel_replication={}*//*!*/;\n", u8::from(skip));
@@ -97,15 +99,16 @@ impl Printer<'_> {
             ms.server_id = Some(raw.header.server_id);
         }
         w!(&mut self.out, "/*M!100001 SET @@session.gtid_seq_no={}*//*!*/;\n", g.seq_no);
-        if g.flags2 & FL_STANDALONE == 0 {
+        if g.flags2 & FL_STANDALONE != 0 {
+            return;
+        }
+        if g.flags2 & FL_PREPARED_XA != 0 {
             if let Some(x) = &g.xid {
-                if g.flags2 & (FL_PREPARED_XA | FL_COMPLETED_XA) != 0 {
-                    self.out.s("XA START ");
-                    xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
-                    self.out.s("\n/*!*/;\n");
-                    return;
-                }
+                self.out.s("XA START ");
+                xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
+                self.out.s("/*!*/;\n");
             }
+        } else if g.flags2 & FL_COMPLETED_XA == 0 {
             self.out.s("START TRANSACTION\n/*!*/;\n");
         }
     }

@@ -6,14 +6,17 @@
 use understudy_binlog::event::rows_event::{RowsKind, STMT_END_F};
 use understudy_binlog::event::{RowsEvent, TableMapEvent};
 use understudy_binlog::value::ColumnMeta;
+use understudy_binlog::value::column_type::MYSQL_TYPE_VECTOR;
 use understudy_binlog::{DecodeError, RawEvent, ReadError, event_type};
 
 use crate::options::Base64Output;
 use crate::printer::{Printer, Tool};
-use crate::session::backquoted;
 use crate::text::Buf;
 use crate::values;
 use crate::w;
+
+/// Table map flag: the table has a generated invisible primary key.
+const TM_GENERATED_INVISIBLE_PK_F: u16 = 4;
 
 /// What the dumper keeps of a table map.
 #[derive(Debug, Clone)]
@@ -22,8 +25,8 @@ pub(crate) struct TableInfo {
     pub table: Vec<u8>,
     pub columns: Vec<ColumnMeta>,
     pub nullable: Vec<u8>,
-    /// Signedness bitmap (optional metadata), one bit per numeric column.
-    pub signedness: Option<Vec<u8>>,
+    /// VECTOR dimensions by column index (optional metadata).
+    pub vector_dims: Vec<Option<u64>>,
 }
 
 impl TableInfo {
@@ -33,7 +36,13 @@ impl TableInfo {
             table: t.table.to_vec(),
             columns: t.columns.clone(),
             nullable: t.null_bitmap.to_vec(),
-            signedness: t.optional.signedness.map(<[u8]>::to_vec),
+            vector_dims: {
+                let mut dims = t.optional.vector_dimensions.iter().flatten();
+                t.columns
+                    .iter()
+                    .map(|c| if c.column_type == MYSQL_TYPE_VECTOR { dims.next().copied() } else { None })
+                    .collect()
+            },
         }
     }
 
@@ -101,13 +110,26 @@ impl Printer<'_> {
     ) -> Result<(), ReadError> {
         self.event_header(raw, log_pos);
         self.out.s("Table_map: ");
-        backquoted(&mut self.out, t.database);
-        self.out.ch(b'.');
-        backquoted(&mut self.out, t.table);
+        match self.tool {
+            // mysqlbinlog prints the names between backquotes as stored.
+            Tool::MySql => {
+                self.out.ch(b'`');
+                self.out.raw(t.database);
+                self.out.s("`.`");
+                self.out.raw(t.table);
+                self.out.ch(b'`');
+            }
+            Tool::MariaDb => {
+                crate::session::backquoted(&mut self.out, t.database);
+                self.out.ch(b'.');
+                crate::session::backquoted(&mut self.out, t.table);
+            }
+        }
         w!(&mut self.out, " mapped to number {}\n", t.table_id);
         // Generated invisible primary keys exist from MySQL 8.0.30.
         if self.tool == Tool::MySql && self.fde.version >= (8, 0, 30) {
-            self.out.s("# has_generated_invisible_primary_key=0\n");
+            let gipk = t.flags & TM_GENERATED_INVISIBLE_PK_F != 0;
+            w!(&mut self.out, "# has_generated_invisible_primary_key={}\n", u8::from(gipk));
         }
         self.tables.insert(t.table_id, TableInfo::from_event(t));
         if self.opts.base64_output != Base64Output::DecodeRows {

@@ -6,7 +6,7 @@ use understudy_binlog::{Flavor, RawEvent};
 use understudy_binlog::event::load_events::ExecuteLoadQueryEvent;
 use understudy_binlog::event::query_event::{
     OPTION_AUTO_IS_NULL, OPTION_EXPLICIT_DEF_TIMESTAMP, OPTION_IF_EXISTS, OPTION_INSERT_HISTORY, OPTION_NO_CHECK_CONSTRAINT_CHECKS, OPTION_NO_FOREIGN_KEY_CHECKS,
-    OPTION_NOT_AUTOCOMMIT, OPTION_RELAXED_UNIQUE_CHECKS, QueryEvent,
+    OPTION_NOT_AUTOCOMMIT, OPTION_RELAXED_UNIQUE_CHECKS, Q_CHARACTER_SET_COLLATIONS, QueryEvent, StatusVars,
 };
 use understudy_binlog::event::{Event, intvar_event, user_var_event};
 use understudy_binlog::header::{LOG_EVENT_SUPPRESS_USE_F, LOG_EVENT_THREAD_SPECIFIC_F};
@@ -73,10 +73,17 @@ impl Printer<'_> {
         load: Option<&ExecuteLoadQueryEvent<'_>>,
     ) {
         self.event_header(raw, log_pos);
-        let name = if load.is_some() { "Execute_load_query" } else { "Query" };
+        let name = if load.is_some() {
+            "Execute_load_query"
+        } else if raw.type_code == understudy_binlog::event_type::QUERY_COMPRESSED_EVENT {
+            "Query_compressed"
+        } else {
+            "Query"
+        };
         w!(&mut self.out, "{name}\tthread_id={}\texec_time={}\terror_code={}", q.thread_id, q.exec_time, q.error_code);
         if self.tool == Tool::MariaDb {
-            w!(&mut self.out, "\txid={}", q.status_vars.mariadb_xid.unwrap_or(0));
+            let xid = if q.status_vars.character_set_collations.is_some() { 0 } else { q.status_vars.mariadb_xid.unwrap_or(0) };
+            w!(&mut self.out, "\txid={xid}");
         } else if let Some(xid) = q.status_vars.ddl_xid {
             w!(&mut self.out, "\tXid = {xid}");
         }
@@ -97,7 +104,15 @@ impl Printer<'_> {
     }
 
     fn print_session(&mut self, raw: &RawEvent<'_>, q: &QueryEvent<'_>) {
-        let sv = &q.status_vars;
+        // mariadb-binlog 10.11 does not know MariaDB 11's per-charset
+        // collation list and reads no status variable after it.
+        let limited;
+        let sv = if self.tool == Tool::MariaDb && q.status_vars.character_set_collations.is_some() {
+            limited = StatusVars::parse_until(q.status_vars_raw, Some(Q_CHARACTER_SET_COLLATIONS)).unwrap_or_default();
+            &limited
+        } else {
+            &q.status_vars
+        };
         let out = &mut self.out;
         let s = &mut self.session;
         if self.tool == Tool::MariaDb && is_trans_keyword(&q.query) {
@@ -117,8 +132,17 @@ impl Printer<'_> {
             }
         }
         w!(out, "SET TIMESTAMP={}", raw.header.timestamp);
-        if let Some(us) = sv.microseconds.or(sv.hrnow) {
-            w!(out, ".{us:06}");
+        match self.tool {
+            Tool::MySql => {
+                if let Some(us) = sv.microseconds {
+                    w!(out, ".{us:06}");
+                }
+            }
+            Tool::MariaDb => {
+                if let Some(us) = sv.hrnow.filter(|&us| us != 0) {
+                    w!(out, ".{us:06}");
+                }
+            }
         }
         out.s("/*!*/;\n");
         if raw.header.flags & LOG_EVENT_THREAD_SPECIFIC_F != 0 || s.thread_id.is_none() {
@@ -285,20 +309,21 @@ impl Printer<'_> {
     }
 
     fn print_user_var(&mut self, u: &user_var_event::UserVarEvent<'_>) {
-        // mysqlbinlog switches the session charset to the variable's own
-        // (utf8mb3_general_ci when it has none it knows) around the SET.
+        // mysqlbinlog 9.7 wraps the SET in a session charset switch: client
+        // and server utf8mb3_general_ci (33), connection 33 for strings and
+        // NULL, the variable's own collation for numbers; then it restores
+        // what the last query set.
         let mysql = self.tool == Tool::MySql;
         let saved = self.session.charset;
         if mysql {
-            let cs = u.value.as_ref().map_or(33, |v| v.charset);
-            let (cs, name) = match collation(self.tool, u64::from(cs)) {
-                Some(c) => (cs, c.0),
-                None => (33, "utf8mb3"),
+            let conn = match &u.value {
+                Some(v) if v.value_type != user_var_event::STRING_RESULT => v.charset,
+                _ => 33,
             };
-            w!(&mut self.out, "/*!\\C {name} *//*!*/;\n");
+            w!(&mut self.out, "/*!\\C utf8mb3 *//*!*/;\n");
             w!(
                 &mut self.out,
-                "SET @@session.character_set_client={cs},@@session.collation_connection={cs},@@session.collation_server={cs}/*!*/;\n"
+                "SET @@session.character_set_client=33,@@session.collation_connection={conn},@@session.collation_server=33/*!*/;\n"
             );
         }
         self.out.s("SET @");

@@ -43,28 +43,50 @@ pub(crate) fn print_rows_verbose(
             _ => (row.before.as_deref(), row.after.as_deref()),
         };
         w!(out, "### {first}\n");
-        image(out, tool, verbose, table, img1.unwrap_or_default())?;
+        if let Printed::GaveUp = image(out, tool, verbose, table, img1.unwrap_or_default())? {
+            break;
+        }
         if let (Some(s), Some(img)) = (second, img2) {
             w!(out, "### {s}\n");
-            image(out, tool, verbose, table, img)?;
+            if let Printed::GaveUp = image(out, tool, verbose, table, img)? {
+                break;
+            }
         }
     }
     Ok(n)
 }
 
-fn image(out: &mut Buf, tool: Tool, verbose: u8, table: &TableInfo, cols: &[ColumnValue<'_>]) -> Result<(), DecodeError> {
+/// Whether the rest of the event can be printed (mysqlbinlog gives up on
+/// a rows event at the first column type it cannot print).
+enum Printed {
+    Ok,
+    GaveUp,
+}
+
+fn image(
+    out: &mut Buf,
+    tool: Tool,
+    verbose: u8,
+    table: &TableInfo,
+    cols: &[ColumnValue<'_>],
+) -> Result<Printed, DecodeError> {
     for cv in cols {
         let col = &table.columns[cv.index];
         w!(out, "###   @{}=", cv.index + 1);
+        if tool == Tool::MySql && col.column_type == MYSQL_TYPE_GEOMETRY {
+            // mysqlbinlog 9.7 has no printer for GEOMETRY.
+            w!(out, "!! Don't know how to handle column type={} meta={} ({:04x})\n", col.column_type, col.meta, col.meta);
+            return Ok(Printed::GaveUp);
+        }
         value(out, tool, col, &cv.value, cv.index)?;
         if verbose > 1 {
             out.s(" /* ");
-            type_comment(out, col);
+            type_comment(out, col, table.vector_dims[cv.index]);
             w!(out, " meta={} nullable={} is_null={} */", col.meta, u8::from(table.is_nullable(cv.index)), u8::from(cv.value.is_null()));
         }
         out.ch(b'\n');
     }
-    Ok(())
+    Ok(Printed::Ok)
 }
 
 /// String bytes in quotes as each tool prints them: mysqlbinlog 9.7
@@ -111,7 +133,7 @@ fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usiz
             let (d, _) = decode_decimal(bytes, precision, scale)?;
             w!(out, "{d}");
         }
-        Value::Year(y) => w!(out, "{}", if y == 0 { 0 } else { 1900 + u32::from(y) }),
+        Value::Year(y) => w!(out, "{}", 1900 + u32::from(y)),
         Value::Date(d) => w!(out, "'{:04}:{:02}:{:02}'", d.year, d.month, d.day),
         Value::Time { time: t, fsp } => {
             w!(out, "'{}{:02}:{:02}:{:02}", if t.negative { "-" } else { "" }, t.hours, t.minutes, t.seconds);
@@ -129,11 +151,14 @@ fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usiz
         }
         Value::String(s) | Value::Blob(s) | Value::Geometry(s) => quoted(out, tool, s),
         Value::Enum(e) => w!(out, "{e}"),
+        // The stored (little-endian) bytes in order, each most significant
+        // bit first.
         Value::Set(s) => {
-            let bits = col.length as usize * 8;
             out.s("b'");
-            for i in (0..bits).rev() {
-                out.ch(if s >> i & 1 == 1 { b'1' } else { b'0' });
+            for byte in s.to_le_bytes().iter().take(col.length as usize) {
+                for i in (0..8).rev() {
+                    out.ch(if byte >> i & 1 == 1 { b'1' } else { b'0' });
+                }
             }
             out.ch(b'\'');
         }
@@ -179,7 +204,7 @@ fn frac(out: &mut Buf, micros: u32, fsp: u8) {
     }
 }
 
-fn type_comment(out: &mut Buf, col: &ColumnMeta) {
+fn type_comment(out: &mut Buf, col: &ColumnMeta, vector_dims: Option<u64>) {
     match col.column_type {
         MYSQL_TYPE_TINY => out.s("TINYINT"),
         MYSQL_TYPE_SHORT => out.s("SHORTINT"),
@@ -199,20 +224,22 @@ fn type_comment(out: &mut Buf, col: &ColumnMeta) {
         MYSQL_TYPE_TIMESTAMP2 => w!(out, "TIMESTAMP({})", col.meta),
         MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING => w!(out, "VARSTRING({})", col.length),
         MYSQL_TYPE_STRING => match col.real_type {
-            MYSQL_TYPE_ENUM => w!(out, "ENUM({} bytes)", col.length),
+            MYSQL_TYPE_ENUM => w!(out, "ENUM({} byte{})", col.length, if col.length == 1 { "" } else { "s" }),
             MYSQL_TYPE_SET => w!(out, "SET({} bytes)", col.length),
             _ => w!(out, "STRING({})", col.length),
         },
-        MYSQL_TYPE_BIT => w!(out, "BIT({},{})", col.length / 8 * 8 + col.length % 8, col.length.div_ceil(8)),
+        MYSQL_TYPE_BIT => w!(out, "BIT({})", col.length),
         MYSQL_TYPE_BLOB | MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB => match col.length {
             1 => out.s("TINYBLOB/TINYTEXT"),
             2 => out.s("BLOB/TEXT"),
             3 => out.s("MEDIUMBLOB/MEDIUMTEXT"),
             _ => out.s("LONGBLOB/LONGTEXT"),
         },
+        MYSQL_TYPE_VARCHAR_COMPRESSED => w!(out, "VARSTRING({}) COMPRESSED", col.length),
+        MYSQL_TYPE_BLOB_COMPRESSED => out.s("BLOB/TEXT COMPRESSED"),
         MYSQL_TYPE_JSON => out.s("JSON"),
         MYSQL_TYPE_GEOMETRY => out.s("GEOMETRY"),
-        MYSQL_TYPE_VECTOR => out.s("VECTOR"),
+        MYSQL_TYPE_VECTOR => w!(out, "VECTOR({})", vector_dims.unwrap_or(0)),
         other => w!(out, "#{other}"),
     }
 }
@@ -222,8 +249,17 @@ pub(crate) fn user_var_value(out: &mut Buf, tool: Tool, v: &UserVarValue<'_>) {
     match v.value_type {
         user_var_event::STRING_RESULT => {
             let (cs, coll) = collation(tool, u64::from(v.charset)).unwrap_or(("?", "?"));
-            w!(out, "_{cs} 0x");
-            hex_upper(out, v.value);
+            match tool {
+                Tool::MySql => {
+                    w!(out, "_{cs} 0x");
+                    hex_upper(out, v.value);
+                }
+                Tool::MariaDb => {
+                    w!(out, "_{cs} X'");
+                    hex_upper(out, v.value);
+                    out.ch(b'\'');
+                }
+            }
             out.s(" COLLATE ");
             backquoted(out, coll.as_bytes());
         }

@@ -92,10 +92,20 @@ pub struct StatusVars<'a> {
 
 impl<'a> StatusVars<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
+        Self::parse_until(bytes, None)
+    }
+
+    /// Parses like an older reader that does not know code `stop_at` (and
+    /// so cannot read anything after it) would.
+    pub fn parse_until(bytes: &'a [u8], stop_at: Option<u8>) -> Result<Self> {
         let mut v = StatusVars::default();
         let mut c = Cursor::new(bytes);
         while !c.is_empty() {
             let code = c.u8("status variable code")?;
+            if Some(code) == stop_at {
+                v.unknown_code = Some(code);
+                break;
+            }
             match code {
                 Q_FLAGS2_CODE => v.flags2 = Some(c.u32("Q_FLAGS2_CODE")?),
                 Q_SQL_MODE_CODE => v.sql_mode = Some(c.u64("Q_SQL_MODE_CODE")?),
@@ -178,6 +188,8 @@ pub struct QueryEvent<'a> {
     pub exec_time: u32,
     pub error_code: u16,
     pub status_vars: StatusVars<'a>,
+    /// The status variables as stored.
+    pub status_vars_raw: &'a [u8],
     pub db: &'a [u8],
     pub query: Cow<'a, [u8]>,
 }
@@ -204,7 +216,15 @@ pub(crate) fn parse_query_head<'a>(
     if nul != 0 {
         return Err(DecodeError::invalid("query database terminator", format!("{nul:#04x} instead of NUL")));
     }
-    let ev = QueryEvent { thread_id, exec_time, error_code, status_vars, db, query: Cow::Borrowed(&[]) };
+    let ev = QueryEvent {
+        thread_id,
+        exec_time,
+        error_code,
+        status_vars,
+        status_vars_raw: status_raw,
+        db,
+        query: Cow::Borrowed(&[]),
+    };
     Ok((ev, extra, c))
 }
 

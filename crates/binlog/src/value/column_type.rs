@@ -31,9 +31,10 @@ pub const MYSQL_TYPE_TIMESTAMP2: u8 = 17;
 pub const MYSQL_TYPE_DATETIME2: u8 = 18;
 pub const MYSQL_TYPE_TIME2: u8 = 19;
 pub const MYSQL_TYPE_TYPED_ARRAY: u8 = 20;
-/// MariaDB: a VARCHAR / BLOB declared COMPRESSED.
-pub const MYSQL_TYPE_VARCHAR_COMPRESSED: u8 = 140;
-pub const MYSQL_TYPE_BLOB_COMPRESSED: u8 = 141;
+/// MariaDB: a BLOB / VARCHAR declared COMPRESSED (seen in MariaDB 11.8
+/// table maps: 140 carries one metadata byte, 141 two).
+pub const MYSQL_TYPE_BLOB_COMPRESSED: u8 = 140;
+pub const MYSQL_TYPE_VARCHAR_COMPRESSED: u8 = 141;
 pub const MYSQL_TYPE_VECTOR: u8 = 242;
 pub const MYSQL_TYPE_INVALID: u8 = 243;
 pub const MYSQL_TYPE_BOOL: u8 = 244;

@@ -1,0 +1,12 @@
+-- Tagged GTIDs (MySQL 8.4+; run with gtid_mode=ON).
+SET TIMESTAMP=1700000600;
+CREATE DATABASE IF NOT EXISTS us_tag;
+USE us_tag;
+CREATE TABLE t (id INT PRIMARY KEY);
+SET gtid_next = 'AUTOMATIC:ops';
+INSERT INTO t VALUES (1);
+INSERT INTO t VALUES (2);
+SET gtid_next = 'AUTOMATIC:batch_2024';
+INSERT INTO t VALUES (3);
+SET gtid_next = 'AUTOMATIC';
+INSERT INTO t VALUES (4);
