@@ -19,7 +19,7 @@ pub fn event_line(out: &mut Buf, ts: u32, offset: i32, server_id: u32, log_pos: 
 /// mysqlbinlog's `--hexdump` block for one event: the 19-byte common
 /// header on one line, then 16 bytes per line with an ASCII column that
 /// shows only letters and digits.
-pub fn hexdump(out: &mut Buf, offset: u64, raw: &[u8]) {
+pub fn hexdump_mysql(out: &mut Buf, offset: u64, raw: &[u8]) {
     out.s("# Position  Timestamp   Type   Source ID        Size      Source Pos    Flags \n");
     let h = &raw[..raw.len().min(19)];
     w!(out, "# {offset:08x}");
@@ -35,10 +35,10 @@ pub fn hexdump(out: &mut Buf, offset: u64, raw: &[u8]) {
     for (line_no, chunk) in body.chunks(16).enumerate() {
         w!(out, "# {:08x} ", offset + 19 + 16 * line_no as u64);
         for (i, b) in chunk.iter().enumerate() {
-            w!(out, "{b:02x} ");
-            if i == 7 {
+            if i == 8 {
                 out.ch(b' ');
             }
+            w!(out, "{b:02x} ");
         }
         let width = chunk.len() * 3 + usize::from(chunk.len() > 8);
         for _ in width..49 {
@@ -50,4 +50,42 @@ pub fn hexdump(out: &mut Buf, offset: u64, raw: &[u8]) {
         }
         out.s("|\n");
     }
+}
+
+/// mariadb-binlog's `--hexdump` block: a header table, then 16 bytes per
+/// line with an ASCII column of printable characters, between `#` lines.
+pub fn hexdump_mariadb(out: &mut Buf, offset: u64, raw: &[u8]) {
+    out.s("# Position\n#           |Timestamp   |Type |Master ID   |Size        |Master Pos  |Flags\n");
+    let h = &raw[..raw.len().min(19)];
+    w!(out, "# {offset:8x}  |");
+    for (i, b) in h.iter().enumerate() {
+        let sep = match i {
+            3 | 8 | 12 | 16 => " |",
+            4 => "   |",
+            18 => "",
+            _ => " ",
+        };
+        w!(out, "{b:02x}{sep}");
+    }
+    out.s("\n#\n");
+    let body = &raw[h.len()..];
+    for (line_no, chunk) in body.chunks(16).enumerate() {
+        w!(out, "# {:8x}  ", offset + 19 + 16 * line_no as u64);
+        for (i, b) in chunk.iter().enumerate() {
+            if i == 8 {
+                out.ch(b' ');
+            }
+            w!(out, "{b:02x} ");
+        }
+        let width = chunk.len() * 3 + usize::from(chunk.len() > 8);
+        for _ in width..49 {
+            out.ch(b' ');
+        }
+        out.s(" |");
+        for &b in chunk {
+            out.ch(if (0x20..0x7f).contains(&b) { b } else { b'.' });
+        }
+        out.s("|\n");
+    }
+    out.s("#\n");
 }

@@ -11,9 +11,21 @@ use crate::gtids::xid;
 use crate::printer::Printer;
 use crate::w;
 
+/// An Annotate_rows event waiting for the event it annotates.
+#[derive(Debug)]
+pub(crate) struct PendingAnnotate {
+    header: understudy_binlog::EventHeader,
+    type_code: u8,
+    raw: Vec<u8>,
+    body_len: usize,
+    checksum: Option<u32>,
+    log_pos: u64,
+}
+
 /// What mariadb-binlog has printed of the GTID session variables.
 #[derive(Debug, Default)]
 pub(crate) struct MariaSession {
+    pub(crate) annotate: Option<PendingAnnotate>,
     /// The LOG_EVENT_SKIP_REPLICATION_F state printed last.
     pub(crate) skip_replication: bool,
     skip_parallel_replication: Option<bool>,
@@ -42,18 +54,18 @@ impl Printer<'_> {
                 self.out.ch(b'\n');
             }
             Event::MariaGtid(g) => self.print_maria_gtid(raw, g, log_pos),
-            Event::AnnotateRows(q) => {
-                // Printed with the next event, after its `# at` line.
+            Event::AnnotateRows(_) => {
+                // Printed with the next event, after its `# at` line (and
+                // a hexdump shows that event's offset).
                 w!(&mut self.out, "# at {}\n", raw.offset);
-                let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.session.context));
-                self.event_line(raw, log_pos);
-                self.out.s("Annotate_rows:\n");
-                for line in q.split(|&b| b == b'\n') {
-                    self.out.s("#Q> ");
-                    self.out.raw(line);
-                    self.out.ch(b'\n');
-                }
-                self.session.context = std::mem::replace(&mut self.out, main);
+                self.maria.annotate = Some(PendingAnnotate {
+                    header: raw.header,
+                    type_code: raw.type_code,
+                    raw: raw.raw.to_vec(),
+                    body_len: raw.body.len(),
+                    checksum: raw.checksum,
+                    log_pos,
+                });
                 self.pending_stmt_context = true;
             }
             Event::StartEncryption(e) => {
@@ -65,6 +77,22 @@ impl Printer<'_> {
                 self.out.s(" \n# The rest of the binlog is encrypted!\n");
             }
             _ => {}
+        }
+    }
+
+    /// Prints a pending Annotate_rows as if it stood at `at`.
+    pub(crate) fn flush_annotate(&mut self, at: u64) {
+        let Some(a) = self.maria.annotate.take() else { return };
+        let hlen = a.raw.len() - a.body_len - a.checksum.map_or(0, |_| 4);
+        let body = &a.raw[hlen..hlen + a.body_len];
+        let shown =
+            RawEvent { offset: at, header: a.header, type_code: a.type_code, raw: &a.raw, body, checksum: a.checksum };
+        self.event_line(&shown, a.log_pos);
+        self.out.s("Annotate_rows:\n");
+        for line in body.split(|&b| b == b'\n') {
+            self.out.s("#Q> ");
+            self.out.raw(line);
+            self.out.ch(b'\n');
         }
     }
 

@@ -139,7 +139,7 @@ impl<'o> Printer<'o> {
     /// after a hexdump).
     pub(crate) fn event_header(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
         w!(&mut self.out, "# at {}\n", raw.offset);
-        self.flush_context();
+        self.flush_context(raw.offset);
         self.skip_replication_state(raw);
         self.event_line(raw, log_pos);
     }
@@ -157,7 +157,8 @@ impl<'o> Printer<'o> {
 
     /// Prints what deferred events (User_var & co, Annotate_rows) left for
     /// the event that follows them.
-    pub(crate) fn flush_context(&mut self) {
+    pub(crate) fn flush_context(&mut self, at: u64) {
+        self.flush_annotate(at);
         if !self.session.context.is_empty() {
             let ctx = std::mem::take(&mut self.session.context);
             self.out.raw(&ctx.0);
@@ -166,15 +167,29 @@ impl<'o> Printer<'o> {
     }
 
     pub(crate) fn event_line(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        self.event_line_prefix(raw, log_pos);
+        self.out.ch(b'\t');
+    }
+
+    /// The event line up to where its description starts (after the
+    /// hexdump when there is one).
+    pub(crate) fn event_line_prefix(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
         let h = &raw.header;
         let tz = self.tz(i64::from(h.timestamp));
         header::event_line(&mut self.out, h.timestamp, tz, h.server_id, log_pos, raw.checksum);
         if self.opts.hexdump {
             self.out.ch(b'\n');
-            header::hexdump(&mut self.out, raw.offset, raw.raw);
-            self.out.s("# ");
+            match self.tool {
+                Tool::MySql => {
+                    header::hexdump_mysql(&mut self.out, raw.offset, raw.raw);
+                    self.out.s("# ");
+                }
+                Tool::MariaDb => {
+                    header::hexdump_mariadb(&mut self.out, raw.offset, raw.raw);
+                    self.out.s("# Event: ");
+                }
+            }
         }
-        self.out.ch(b'\t');
     }
 
     /// BINLOG statement with one event's bytes (FDE, and events that can
@@ -311,13 +326,10 @@ impl<'o> Printer<'o> {
     /// how the load-data block events print.
     pub(crate) fn event_header_no_tab(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
         w!(&mut self.out, "# at {}\n", raw.offset);
-        let h = &raw.header;
-        let tz = self.tz(i64::from(h.timestamp));
-        header::event_line(&mut self.out, h.timestamp, tz, h.server_id, log_pos, raw.checksum);
+        self.flush_context(raw.offset);
+        self.skip_replication_state(raw);
+        self.event_line_prefix(raw, log_pos);
         self.out.ch(b'\n');
-        if self.opts.hexdump {
-            header::hexdump(&mut self.out, raw.offset, raw.raw);
-        }
     }
 
     fn print_fde(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription, log_pos: u64) {

@@ -62,6 +62,8 @@ pub(crate) struct PendingRows {
     pub headers: Buf,
     /// mariadb-binlog: rows in the statement so far.
     pub rows: usize,
+    /// The statement has had a row event.
+    pub has_rows: bool,
     /// The last event was a table map or a row event without STMT_END_F.
     pub open: bool,
 }
@@ -151,7 +153,7 @@ impl Printer<'_> {
             Tool::MariaDb => {
                 // The event lines wait for the end of the statement.
                 w!(&mut self.out, "# at {}\n", raw.offset);
-                self.flush_context();
+                self.flush_context(raw.offset);
                 let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.pending.headers));
                 self.event_line(raw, log_pos);
                 w!(&mut self.out, "{name}: table id {}", r.table_id);
@@ -166,7 +168,8 @@ impl Printer<'_> {
         if self.opts.base64_output != Base64Output::DecodeRows {
             self.pending.events.push(raw.raw.to_vec());
         }
-        if self.opts.verbose > 0 {
+        // mariadb-binlog counts rows even when it does not print them.
+        if self.opts.verbose > 0 || self.tool == Tool::MariaDb {
             let err = |source: DecodeError| ReadError::Decode {
                 offset: raw.offset,
                 type_name: event_type::type_name(raw.type_code),
@@ -179,10 +182,15 @@ impl Printer<'_> {
                 }));
             };
             let mut v = std::mem::take(&mut self.pending.verbose);
-            let res = values::print_rows_verbose(&mut v, self.tool, self.opts.verbose, table, r);
+            let res = if self.opts.verbose > 0 {
+                values::print_rows_verbose(&mut v, self.tool, self.opts.verbose, table, r)
+            } else {
+                values::count_rows(table, r)
+            };
             self.pending.verbose = v;
             self.pending.rows += res.map_err(err)?;
         }
+        self.pending.has_rows = true;
         if r.flags & STMT_END_F != 0 {
             self.flush_rows();
         } else {
@@ -203,7 +211,7 @@ impl Printer<'_> {
             self.out.s("'/*!*/;\n");
         }
         self.out.raw(&p.verbose.0);
-        if self.tool == Tool::MariaDb && self.opts.verbose > 0 {
+        if self.tool == Tool::MariaDb && p.has_rows {
             w!(&mut self.out, "# Number of rows: {}\n", p.rows);
         }
         // Table maps stay valid until the statement ends.
