@@ -54,6 +54,7 @@ impl Printer<'_> {
             if rbr_only { "yes" } else { "no" },
             g.transaction_length.unwrap_or(0)
         );
+        self.end_header();
         if rbr_only {
             self.out.s("/*!50718 SET TRANSACTION ISOLATION LEVEL READ COMMITTED*//*!*/;\n");
         }
@@ -86,10 +87,16 @@ impl Printer<'_> {
     }
 
     pub(crate) fn print_xa_prepare(&mut self, raw: &RawEvent<'_>, x: &XaPrepareEvent<'_>, log_pos: u64) {
-        self.event_header(raw, log_pos);
+        if self.opts.short_form && self.tool == crate::printer::Tool::MySql {
+            // mysqlbinlog keeps this event's line even in --short-form.
+            self.event_line(raw, log_pos);
+        } else {
+            self.event_header(raw, log_pos);
+        }
         self.out.s(if self.tool == crate::printer::Tool::MariaDb { "XID = " } else { "XA PREPARE " });
         xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
         self.out.ch(b'\n');
+        self.end_header();
         if x.one_phase {
             self.out.s("XA COMMIT ");
             xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));

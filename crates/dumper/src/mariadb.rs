@@ -11,6 +11,15 @@ use crate::gtids::xid;
 use crate::printer::Printer;
 use crate::w;
 
+/// The statement of an Annotate_rows event, one `#Q> ` line per line.
+pub(crate) fn annotate_lines(out: &mut crate::text::Buf, query: &[u8]) {
+    for line in query.split(|&b| b == b'\n') {
+        out.s("#Q> ");
+        out.raw(line);
+        out.ch(b'\n');
+    }
+}
+
 /// An Annotate_rows event waiting for the event it annotates.
 #[derive(Debug)]
 pub(crate) struct PendingAnnotate {
@@ -46,12 +55,14 @@ impl Printer<'_> {
                     w!(&mut self.out, "{g}");
                 }
                 self.out.s("]\n");
+                self.end_header();
             }
             Event::BinlogCheckpoint(c) => {
                 self.event_header(raw, log_pos);
                 self.out.s("Binlog checkpoint ");
                 self.out.raw(c.log_name);
                 self.out.ch(b'\n');
+                self.end_header();
             }
             Event::MariaGtid(g) => self.print_maria_gtid(raw, g, log_pos),
             Event::AnnotateRows(_) => {
@@ -75,6 +86,7 @@ impl Printer<'_> {
                     w!(&mut self.out, "{b:02x}");
                 }
                 self.out.s(" \n# The rest of the binlog is encrypted!\n");
+                self.end_header();
             }
             _ => {}
         }
@@ -89,11 +101,7 @@ impl Printer<'_> {
             RawEvent { offset: at, header: a.header, type_code: a.type_code, raw: &a.raw, body, checksum: a.checksum };
         self.event_line(&shown, a.log_pos);
         self.out.s("Annotate_rows:\n");
-        for line in body.split(|&b| b == b'\n') {
-            self.out.s("#Q> ");
-            self.out.raw(line);
-            self.out.ch(b'\n');
-        }
+        annotate_lines(&mut self.out, body);
     }
 
     fn print_maria_gtid(&mut self, raw: &RawEvent<'_>, g: &MariaGtidEvent<'_>, log_pos: u64) {
@@ -112,6 +120,25 @@ impl Printer<'_> {
             self.out.s(" waited");
         }
         self.out.ch(b'\n');
+        if !self.opts.short_form {
+            self.print_maria_gtid_session(raw, g);
+        }
+        self.end_header();
+        if g.flags2 & FL_STANDALONE != 0 {
+            return;
+        }
+        if g.flags2 & FL_PREPARED_XA != 0 {
+            if let Some(x) = &g.xid {
+                self.out.s("XA START ");
+                xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
+                self.out.s("/*!*/;\n");
+            }
+        } else if g.flags2 & FL_COMPLETED_XA == 0 {
+            self.out.s("START TRANSACTION\n/*!*/;\n");
+        }
+    }
+
+    fn print_maria_gtid_session(&mut self, raw: &RawEvent<'_>, g: &MariaGtidEvent<'_>) {
         let skip = g.flags2 & FL_ALLOW_PARALLEL == 0;
         let ms = &mut self.maria;
         if ms.skip_parallel_replication != Some(skip) {
@@ -127,17 +154,5 @@ impl Printer<'_> {
             ms.server_id = Some(raw.header.server_id);
         }
         w!(&mut self.out, "/*M!100001 SET @@session.gtid_seq_no={}*//*!*/;\n", g.seq_no);
-        if g.flags2 & FL_STANDALONE != 0 {
-            return;
-        }
-        if g.flags2 & FL_PREPARED_XA != 0 {
-            if let Some(x) = &g.xid {
-                self.out.s("XA START ");
-                xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
-                self.out.s("/*!*/;\n");
-            }
-        } else if g.flags2 & FL_COMPLETED_XA == 0 {
-            self.out.s("START TRANSACTION\n/*!*/;\n");
-        }
     }
 }

@@ -27,7 +27,11 @@ impl Printer<'_> {
             p.payload_size,
             p.uncompressed_size
         );
-        self.out.s("# Start of compressed events.\n");
+        self.end_header();
+        let short = self.opts.short_form;
+        if !short {
+            self.out.s("# Start of compressed events.\n");
+        }
         let err = |source| ReadError::Decode {
             offset: raw.offset,
             type_name: event_type::type_name(raw.type_code),
@@ -64,7 +68,9 @@ impl Printer<'_> {
             let shown = RawEvent { offset: end, header, type_code: ev_raw.type_code, raw: &bytes, body: ev_raw.body, checksum };
             self.print(&shown, &ev)?;
         }
-        self.out.s("# End of compressed events.\n");
+        if !short {
+            self.out.s("# End of compressed events.\n");
+        }
         Ok(())
     }
 }

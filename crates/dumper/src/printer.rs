@@ -57,6 +57,8 @@ pub(crate) struct Printer<'o> {
     pub(crate) relay_log: bool,
     /// Inside a transaction (BEGIN seen, no COMMIT/ROLLBACK/Xid yet).
     pub(crate) in_transaction: bool,
+    /// `--short-form`: the real output while an event's header goes nowhere.
+    pub(crate) short_saved: Option<Buf>,
 }
 
 impl<'o> Printer<'o> {
@@ -77,6 +79,7 @@ impl<'o> Printer<'o> {
             maria: Default::default(),
             relay_log: false,
             in_transaction: false,
+            short_saved: None,
         }
     }
 
@@ -137,11 +140,27 @@ impl<'o> Printer<'o> {
     /// Prints `# at N` and the event line; returns with the cursor after
     /// the separator that precedes the event description ("\t", or "# \t"
     /// after a hexdump).
+    /// Starts an event: `# at N`, anything deferred to this event, and the
+    /// event line up to its description. The caller writes the
+    /// description and then calls `end_header`; with `--short-form` all
+    /// of that is left out.
     pub(crate) fn event_header(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        if self.opts.short_form {
+            self.flush_context(raw.offset);
+            self.short_saved = Some(std::mem::take(&mut self.out));
+            return;
+        }
         w!(&mut self.out, "# at {}\n", raw.offset);
         self.flush_context(raw.offset);
         self.skip_replication_state(raw);
         self.event_line(raw, log_pos);
+    }
+
+    /// Ends the part of an event that `--short-form` leaves out.
+    pub(crate) fn end_header(&mut self) {
+        if let Some(saved) = self.short_saved.take() {
+            self.out = saved;
+        }
     }
 
     /// mariadb-binlog: `@@skip_replication` follows the events' flag.
@@ -215,6 +234,7 @@ impl<'o> Printer<'o> {
                 self.out.s("Rotate to ");
                 self.out.raw(r.next_log);
                 w!(&mut self.out, "  pos: {}\n", r.position);
+                self.end_header();
                 // A rotate to the start of a new binlog resets GTID_NEXT
                 // (not in relay logs, whose rotates are bookkeeping).
                 if self.tool == Tool::MySql && r.position == 4 && !self.relay_log {
@@ -228,19 +248,16 @@ impl<'o> Printer<'o> {
             Event::Stop => {
                 self.event_header(raw, log_pos);
                 self.out.s("Stop\n");
+                self.end_header();
             }
             Event::Xid(x) => {
                 self.in_transaction = false;
                 self.event_header(raw, log_pos);
-                w!(&mut self.out, "Xid = {}\nCOMMIT/*!*/;\n", x.xid);
+                w!(&mut self.out, "Xid = {}\n", x.xid);
+                self.end_header();
+                self.out.s("COMMIT/*!*/;\n");
             }
-            Event::Intvar(_) | Event::Rand(_) | Event::UserVar(_) => match self.tool {
-                Tool::MySql => self.print_stmt_context(raw, ev, log_pos),
-                Tool::MariaDb => {
-                    self.event_header(raw, log_pos);
-                    self.print_stmt_context_body(ev);
-                }
-            },
+            Event::Intvar(_) | Event::Rand(_) | Event::UserVar(_) => self.print_stmt_context(raw, ev, log_pos),
             Event::BeginLoadQuery(b) | Event::AppendBlock(b) => {
                 if raw.type_code == BEGIN_LOAD_QUERY_EVENT {
                     self.load_files.begin(b.file_id, b.data);
@@ -250,14 +267,25 @@ impl<'o> Printer<'o> {
                 self.event_header_no_tab(raw, log_pos);
                 let name = if raw.type_code == BEGIN_LOAD_QUERY_EVENT { "Begin_load_query" } else { "Append_block" };
                 w!(&mut self.out, "#{name}: file_id: {}  block_len: {}\n", b.file_id, b.data.len());
+                self.end_header();
             }
             Event::DeleteFile(d) => {
                 self.load_files.delete(d.file_id);
                 self.event_header_no_tab(raw, log_pos);
                 w!(&mut self.out, "#Delete_file: file_id={}\n", d.file_id);
+                self.end_header();
+            }
+            // --short-form leaves out row events altogether.
+            Event::TableMap(_) | Event::Rows(_) if self.opts.short_form => {}
+            Event::AnnotateRows(q) if self.opts.short_form => {
+                if self.tool == Tool::MariaDb {
+                    self.out.s("# Annotate_rows:\n");
+                    crate::mariadb::annotate_lines(&mut self.out, q);
+                }
             }
             Event::TableMap(t) => self.print_table_map(raw, t, log_pos)?,
             Event::Rows(r) => self.print_rows(raw, r, log_pos)?,
+            Event::RowsQuery(_) if self.opts.short_form => {}
             Event::RowsQuery(q) => {
                 // Shown (and replayed in the BINLOG statement) only with -vv.
                 if self.opts.verbose < 2 {
@@ -284,7 +312,9 @@ impl<'o> Printer<'o> {
             Event::Gtid(g) => self.print_gtid(raw, g, log_pos),
             Event::PreviousGtids(p) => {
                 self.event_header(raw, log_pos);
-                self.out.s("Previous-GTIDs\n# ");
+                self.out.s("Previous-GTIDs\n");
+                self.end_header();
+                self.out.s("# ");
                 if p.gtid_set.is_empty() {
                     self.out.s("[empty]");
                 } else {
@@ -298,6 +328,7 @@ impl<'o> Printer<'o> {
             Event::Incident(i) => {
                 self.event_header(raw, log_pos);
                 w!(&mut self.out, "\n# Incident: LOST_EVENTS\nRELOAD DATABASE; # Shall generate syntax error\n");
+                self.end_header();
                 let _ = i;
             }
             Event::AnnotateRows(_)
@@ -308,6 +339,7 @@ impl<'o> Printer<'o> {
             _ => {
                 self.event_header(raw, log_pos);
                 w!(&mut self.out, "{}\n", type_name(raw.type_code));
+                self.end_header();
             }
         }
         Ok(())
@@ -325,6 +357,10 @@ impl<'o> Printer<'o> {
     /// `#ts server id N  end_log_pos P ` then a newline instead of a tab:
     /// how the load-data block events print.
     pub(crate) fn event_header_no_tab(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        if self.opts.short_form {
+            self.short_saved = Some(std::mem::take(&mut self.out));
+            return;
+        }
         w!(&mut self.out, "# at {}\n", raw.offset);
         self.flush_context(raw.offset);
         self.skip_replication_state(raw);
@@ -342,6 +378,7 @@ impl<'o> Printer<'o> {
             self.out.s(" at startup");
         }
         self.out.ch(b'\n');
+        self.end_header();
         if raw.header.flags & understudy_binlog::header::LOG_EVENT_RELAY_LOG_F != 0 {
             if self.tool == Tool::MySql {
                 self.out.s(
@@ -350,7 +387,8 @@ impl<'o> Printer<'o> {
             }
             self.relay_log = true;
         }
-        if raw.header.flags & understudy_binlog::header::LOG_EVENT_BINLOG_IN_USE_F != 0 {
+        self.end_header();
+        if raw.header.flags & understudy_binlog::header::LOG_EVENT_BINLOG_IN_USE_F != 0 && !self.opts.short_form {
             self.out.s("# Warning: this binlog is either in use or was not closed properly.\n");
         }
         // A server start: whatever the source had open was rolled back
@@ -360,7 +398,7 @@ impl<'o> Printer<'o> {
         if fde.create_timestamp != 0 && !relay_fde {
             self.out.s("ROLLBACK/*!*/;\n");
         }
-        if self.base64() && !relay_fde {
+        if self.base64() && !relay_fde && !self.opts.short_form {
             self.binlog_statement(raw.raw);
         }
         self.fde = fde.clone();

@@ -88,6 +88,7 @@ impl Printer<'_> {
             w!(&mut self.out, "\tXid = {xid}");
         }
         self.out.ch(b'\n');
+        self.end_header();
         self.print_session(raw, q);
         match load {
             Some(l) => {
@@ -98,7 +99,7 @@ impl Printer<'_> {
             None => self.out.raw(&q.query),
         }
         self.out.s("\n/*!*/;\n");
-        if let Some(l) = load {
+        if let Some(l) = load.filter(|_| !self.opts.short_form) {
             w!(&mut self.out, "# file_id: {} \n", l.file_id);
         }
     }
@@ -147,7 +148,9 @@ impl Printer<'_> {
         out.s("/*!*/;\n");
         if raw.header.flags & LOG_EVENT_THREAD_SPECIFIC_F != 0 || s.thread_id.is_none() {
             if s.thread_id != Some(q.thread_id) {
-                w!(out, "SET @@session.pseudo_thread_id={}/*!*/;\n", q.thread_id);
+                // --short-form hides thread ids.
+                let shown = if self.opts.short_form { 999_999_999 } else { q.thread_id };
+                w!(out, "SET @@session.pseudo_thread_id={shown}/*!*/;\n");
                 s.thread_id = Some(q.thread_id);
             }
         }
@@ -276,20 +279,39 @@ impl Printer<'_> {
     }
 
     /// Intvar, Rand and User_var: `# at` now, the rest just before the
-    /// query they belong to.
+    /// query they belong to (mysqlbinlog); mariadb-binlog prints them in
+    /// place.
     pub(crate) fn print_stmt_context(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>, log_pos: u64) {
-        w!(&mut self.out, "# at {}\n", raw.offset);
-        let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.session.context));
-        self.event_line(raw, log_pos);
-        self.print_stmt_context_body(ev);
-        self.session.context = std::mem::replace(&mut self.out, main);
-        self.pending_stmt_context = true;
+        let deferred = self.tool == Tool::MySql;
+        if deferred {
+            if !self.opts.short_form {
+                w!(&mut self.out, "# at {}\n", raw.offset);
+            }
+            let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.session.context));
+            if !self.opts.short_form {
+                self.event_line(raw, log_pos);
+            }
+            self.print_stmt_context_body(ev);
+            self.session.context = std::mem::replace(&mut self.out, main);
+            self.pending_stmt_context = true;
+        } else {
+            self.event_header(raw, log_pos);
+            self.print_stmt_context_body(ev);
+        }
     }
 
-    pub(crate) fn print_stmt_context_body(&mut self, ev: &Event<'_>) {
+    /// The description (left out by `--short-form`) and the statement.
+    fn print_stmt_context_body(&mut self, ev: &Event<'_>) {
+        let short = self.opts.short_form;
+        let mut desc = |out: &mut Buf, d: &str| {
+            if !short {
+                out.s(d);
+            }
+        };
         match ev {
             Event::Intvar(i) => {
-                self.out.s("Intvar\n");
+                desc(&mut self.out, "Intvar\n");
+                self.end_header();
                 let name = match i.kind {
                     intvar_event::LAST_INSERT_ID_EVENT => "LAST_INSERT_ID",
                     intvar_event::INSERT_ID_EVENT => "INSERT_ID",
@@ -298,10 +320,13 @@ impl Printer<'_> {
                 w!(&mut self.out, "SET {name}={}/*!*/;\n", i.value);
             }
             Event::Rand(r) => {
-                w!(&mut self.out, "Rand\nSET @@RAND_SEED1={}, @@RAND_SEED2={}/*!*/;\n", r.seed1, r.seed2);
+                desc(&mut self.out, "Rand\n");
+                self.end_header();
+                w!(&mut self.out, "SET @@RAND_SEED1={}, @@RAND_SEED2={}/*!*/;\n", r.seed1, r.seed2);
             }
             Event::UserVar(u) => {
-                self.out.s("User_var\n");
+                desc(&mut self.out, "User_var\n");
+                self.end_header();
                 self.print_user_var(u);
             }
             _ => {}
