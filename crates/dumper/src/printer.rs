@@ -147,6 +147,7 @@ impl<'o> Printer<'o> {
     pub(crate) fn event_header(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
         if self.opts.short_form {
             self.flush_context(raw.offset);
+            self.skip_replication_state(raw);
             self.short_saved = Some(std::mem::take(&mut self.out));
             return;
         }
