@@ -6,6 +6,7 @@
 
 mod cfmt;
 mod collations;
+mod filter;
 mod gtids;
 mod header;
 pub mod load;
@@ -14,6 +15,7 @@ pub mod options;
 mod payload;
 mod printer;
 mod rows;
+mod run;
 mod session;
 pub mod text;
 mod values;
@@ -59,5 +61,5 @@ pub fn dump(file: &[u8], opts: &Options) -> (Vec<u8>, Outcome) {
 /// Like `dump`, storing LOAD DATA files through `sink`.
 pub fn dump_with(file: &[u8], opts: &Options, sink: &mut dyn load::LoadSink) -> (Vec<u8>, Outcome) {
     let tool = choose_tool(file, opts.dialect);
-    printer::run(file, opts, tool, sink)
+    run::run(file, opts, tool, sink)
 }

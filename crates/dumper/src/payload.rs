@@ -66,7 +66,9 @@ impl Printer<'_> {
                 checksum = Some(crc);
             }
             let shown = RawEvent { offset: end, header, type_code: ev_raw.type_code, raw: &bytes, body: ev_raw.body, checksum };
-            self.print(&shown, &ev)?;
+            if !self.filtered(&shown, &ev) {
+                self.print(&shown, &ev)?;
+            }
         }
         if !short {
             self.out.s("# End of compressed events.\n");

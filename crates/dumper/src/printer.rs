@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
-use understudy_binlog::event::{self, Event};
+use understudy_binlog::event::Event;
 use understudy_binlog::event_type::*;
-use understudy_binlog::{EventReader, FormatDescription, RawEvent, ReadError};
+use understudy_binlog::{FormatDescription, RawEvent, ReadError};
 
 use crate::header;
 use crate::options::{Base64Output, Options};
@@ -59,6 +59,11 @@ pub(crate) struct Printer<'o> {
     pub(crate) in_transaction: bool,
     /// `--short-form`: the real output while an event's header goes nowhere.
     pub(crate) short_saved: Option<Buf>,
+    /// The `# at` to show for the next event instead of its offset.
+    pub(crate) at_override: Option<u64>,
+    /// A GTID event was printed and nothing of its transaction yet.
+    pub(crate) gtid_open: bool,
+    pub(crate) filter: crate::filter::FilterState,
 }
 
 impl<'o> Printer<'o> {
@@ -80,6 +85,9 @@ impl<'o> Printer<'o> {
             relay_log: false,
             in_transaction: false,
             short_saved: None,
+            at_override: None,
+            gtid_open: false,
+            filter: Default::default(),
         }
     }
 
@@ -114,6 +122,9 @@ impl<'o> Printer<'o> {
             Tool::MySql => {
                 if self.in_transaction {
                     self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
+                } else if self.gtid_open {
+                    // Stopped between a GTID and its transaction.
+                    self.out.s("BEGIN /*added by mysqlbinlog */ /*!*/;\nROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
                 }
                 if !self.gtid_next_reset_printed {
                     self.print_gtid_next_automatic();
@@ -151,7 +162,8 @@ impl<'o> Printer<'o> {
             self.short_saved = Some(std::mem::take(&mut self.out));
             return;
         }
-        w!(&mut self.out, "# at {}\n", raw.offset);
+        let at = self.at_override.take().unwrap_or(raw.offset);
+        w!(&mut self.out, "# at {at}\n");
         self.flush_context(raw.offset);
         self.skip_replication_state(raw);
         self.event_line(raw, log_pos);
@@ -222,6 +234,7 @@ impl<'o> Printer<'o> {
 
     pub(crate) fn print(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>) -> Result<(), ReadError> {
         self.gtid_next_reset_printed = false;
+        self.gtid_open = matches!(ev, Event::Gtid(_));
         let log_pos = u64::from(raw.header.log_pos);
         match ev {
             Event::FormatDescription(fde) => self.print_fde(raw, fde, log_pos),
@@ -239,6 +252,7 @@ impl<'o> Printer<'o> {
                 // A rotate to the start of a new binlog resets GTID_NEXT
                 // (not in relay logs, whose rotates are bookkeeping).
                 if self.tool == Tool::MySql && r.position == 4 && !self.relay_log {
+                    self.close_cut_transaction();
                     if self.in_transaction {
                         self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
                         self.in_transaction = false;
@@ -253,6 +267,7 @@ impl<'o> Printer<'o> {
             }
             Event::Xid(x) => {
                 self.in_transaction = false;
+                self.filter.skipped_in_trx = false;
                 self.event_header(raw, log_pos);
                 w!(&mut self.out, "Xid = {}\n", x.xid);
                 self.end_header();
@@ -352,6 +367,7 @@ impl<'o> Printer<'o> {
             self.in_transaction = true;
         } else if starts(b"COMMIT") || (starts(b"ROLLBACK") && !starts(b"ROLLBACK TO")) {
             self.in_transaction = false;
+            self.filter.skipped_in_trx = false;
         }
     }
 
@@ -367,6 +383,15 @@ impl<'o> Printer<'o> {
         self.skip_replication_state(raw);
         self.event_line_prefix(raw, log_pos);
         self.out.ch(b'\n');
+    }
+
+    /// Takes in a format description that is read but not shown.
+    pub(crate) fn note_fde(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription) {
+        if raw.header.flags & understudy_binlog::header::LOG_EVENT_RELAY_LOG_F != 0 {
+            self.relay_log = true;
+        }
+        self.fde = fde.clone();
+        self.tables.clear();
     }
 
     fn print_fde(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription, log_pos: u64) {
@@ -407,58 +432,4 @@ impl<'o> Printer<'o> {
         // invalidates the table maps.
         self.tables.clear();
     }
-}
-
-/// Runs a whole dump of one file held in memory.
-pub(crate) fn run(
-    file: &[u8],
-    opts: &Options,
-    tool: Tool,
-    sink: &mut dyn crate::load::LoadSink,
-) -> (Vec<u8>, Outcome) {
-    let mut p = Printer::new(opts, tool, sink);
-    p.preamble();
-    let mut events = 0u64;
-    let mut error = None;
-    match EventReader::new(file) {
-        Err(e) => error = Some(e),
-        Ok(reader) => {
-            let mut reader = reader.verify_checksums(opts.verify_checksum);
-            while let Some(next) = reader.next_event() {
-                let raw = match next {
-                    Ok(raw) => raw,
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
-                };
-                let decoded = event::decode_at(&raw, reader.fde());
-                let ev = match decoded {
-                    Ok(ev) => ev,
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
-                };
-                if let Some(stop) = opts.stop_position {
-                    if raw.offset >= stop {
-                        break;
-                    }
-                }
-                events += 1;
-                let in_range = opts.start_position.is_none_or(|s| raw.offset >= s)
-                    || raw.type_code == FORMAT_DESCRIPTION_EVENT;
-                if in_range {
-                    if let Err(e) = p.print(&raw, &ev) {
-                        error = Some(e);
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    p.finish_pending();
-    p.epilogue();
-    let stderr = std::mem::take(&mut p.stderr);
-    (p.out.0, Outcome { events, stderr, error })
 }

@@ -38,7 +38,7 @@ const SQL_MODE_REMOVED_IN_80: u64 = 0x1003ff00;
 
 /// Statements that begin or end a transaction (mysqlbinlog keeps the
 /// current database across them).
-fn is_trans_keyword(q: &[u8]) -> bool {
+pub(crate) fn is_trans_keyword(q: &[u8]) -> bool {
     const WORDS: [&[u8]; 9] =
         [b"BEGIN", b"COMMIT", b"ROLLBACK", b"SAVEPOINT", b"XA START", b"XA END", b"XA PREPARE", b"XA COMMIT", b"XA ROLLBACK"];
     WORDS.iter().any(|w| q.len() >= w.len() && q[..w.len()].eq_ignore_ascii_case(w))

@@ -1,5 +1,5 @@
 -- One row over 16 MiB (a row event larger than a protocol packet).
-SET TIMESTAMP=1700000800;
+SET TIMESTAMP=1900000800;
 CREATE DATABASE IF NOT EXISTS us_big;
 USE us_big;
 CREATE TABLE big (id INT PRIMARY KEY, data LONGBLOB);

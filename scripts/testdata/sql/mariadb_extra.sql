@@ -1,6 +1,6 @@
 -- MariaDB-only features: sequences, system versioning, INET6/UUID,
 -- compressed columns, JSON as text.
-SET TIMESTAMP=1700000700;
+SET TIMESTAMP=1900000700;
 CREATE DATABASE IF NOT EXISTS us_maria;
 USE us_maria;
 CREATE SEQUENCE seq1 START WITH 10 INCREMENT BY 5;

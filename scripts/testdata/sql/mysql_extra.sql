@@ -1,6 +1,6 @@
 -- MySQL-only types and features: JSON, VECTOR, generated and invisible
 -- columns, functional indexes.
-SET TIMESTAMP=1700000400;
+SET TIMESTAMP=1900000400;
 CREATE DATABASE IF NOT EXISTS us_mysql;
 USE us_mysql;
 CREATE TABLE docs (
@@ -23,7 +23,7 @@ INSERT INTO docs (id, j, v) VALUES
   (8, NULL, NULL);
 UPDATE docs SET j = JSON_SET(j, '$.age', 31) WHERE id = 1;
 DELETE FROM docs WHERE id = 7;
-SET TIMESTAMP=1700000410;
+SET TIMESTAMP=1900000410;
 CREATE TABLE gipk_off (a INT);
 INSERT INTO gipk_off VALUES (1);
 SET sql_generate_invisible_primary_key = ON;

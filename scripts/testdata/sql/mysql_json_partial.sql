@@ -1,6 +1,6 @@
 -- JSON partial updates (run with binlog_row_image=MINIMAL and
 -- binlog_row_value_options=PARTIAL_JSON).
-SET TIMESTAMP=1700000500;
+SET TIMESTAMP=1900000500;
 CREATE DATABASE IF NOT EXISTS us_json;
 USE us_json;
 CREATE TABLE j (id INT PRIMARY KEY, a JSON, b JSON, c INT);

@@ -1,7 +1,7 @@
 -- Statement-based context: user variables, RAND, LAST_INSERT_ID, auto
 -- increment, session variables, LOAD DATA. (Run with binlog_format
 -- STATEMENT or MIXED.)
-SET TIMESTAMP=1700000200;
+SET TIMESTAMP=1900000200;
 CREATE DATABASE IF NOT EXISTS us_stmt;
 USE us_stmt;
 CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(100), vb VARBINARY(100), n DOUBLE, d DECIMAL(20,6), u BIGINT UNSIGNED, ts DATETIME(6));
@@ -10,7 +10,7 @@ INSERT INTO t (v, n, d, u) VALUES (@s, @r, @d, @u);
 INSERT INTO t (v, n, d, u) VALUES (@n, @i, @i, 1);
 INSERT INTO t (vb) VALUES (@b);
 INSERT INTO t (v) VALUES (@l);
-SET TIMESTAMP=1700000210;
+SET TIMESTAMP=1900000210;
 SET @@session.rand_seed1 = 12345, @@session.rand_seed2 = 67890;
 INSERT INTO t (n) VALUES (RAND());
 INSERT INTO t (v) VALUES (CONCAT('id was ', LAST_INSERT_ID()));
@@ -18,9 +18,9 @@ INSERT INTO t (id, v) VALUES (1000, 'explicit id');
 INSERT INTO t (v) VALUES ('after explicit');
 SET insert_id = 5000;
 INSERT INTO t (v) VALUES ('insert_id set');
-SET TIMESTAMP=1700000220.123456;
+SET TIMESTAMP=1900000220.123456;
 INSERT INTO t (v, ts) VALUES ('now6', NOW(6));
-SET TIMESTAMP=1700000230;
+SET TIMESTAMP=1900000230;
 SET sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES';
 INSERT INTO t ("v") VALUES ('ansi quotes');
 SET sql_mode = DEFAULT;
@@ -44,7 +44,7 @@ SET foreign_key_checks = 1, unique_checks = 1;
 SET sql_auto_is_null = 1;
 INSERT INTO t (v) VALUES ('auto is null');
 SET sql_auto_is_null = 0;
-SET TIMESTAMP=1700000240;
+SET TIMESTAMP=1900000240;
 CREATE TEMPORARY TABLE tmp (a INT);
 INSERT INTO tmp VALUES (1), (2);
 INSERT INTO t (v) SELECT CONCAT('from tmp ', a) FROM tmp;
@@ -53,7 +53,7 @@ UPDATE t SET n = n * 2 WHERE id < 3 ORDER BY id DESC LIMIT 1;
 DELETE FROM t WHERE v = 'tz' LIMIT 1;
 INSERT INTO t (id, v) VALUES (1, 'dup') ON DUPLICATE KEY UPDATE v = CONCAT(VALUES(v), '!');
 REPLACE INTO t (id, v) VALUES (2, 'replaced');
-SET TIMESTAMP=1700000250;
+SET TIMESTAMP=1900000250;
 SET sql_mode = '';
 CREATE TABLE words (w VARCHAR(40));
 LOAD DATA INFILE '@DATAFILE@' INTO TABLE words;

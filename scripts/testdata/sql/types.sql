@@ -1,7 +1,7 @@
 -- Every column type both MySQL 9.7 and MariaDB store, with edge values.
 -- Timestamps are pinned so that event times (and --start-datetime) are
 -- the same on every recording.
-SET TIMESTAMP=1700000000;
+SET TIMESTAMP=1900000000;
 SET sql_mode='';
 CREATE DATABASE IF NOT EXISTS us_types;
 USE us_types;
@@ -16,7 +16,7 @@ INSERT INTO ints VALUES
   (NULL, 127, 0, 32767, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, 0, 0),
   (NULL, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, NULL),
   (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-SET TIMESTAMP=1700000010;
+SET TIMESTAMP=1900000010;
 CREATE TABLE nums (
   id INT PRIMARY KEY,
   f FLOAT, d DOUBLE, fu FLOAT UNSIGNED, dm DOUBLE(20,5),
@@ -29,7 +29,7 @@ INSERT INTO nums VALUES
   (4, 1/3, 1/3, 0.1, 0.1, 0.01, 0.000000000000000000000000000001, 1, 1, 0.1, 1),
   (5, 123456789, 1e-300, 100000, 1e15, -0.01, -1, -1, 100, -0.1, -100.5),
   (6, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-SET TIMESTAMP=1700000020;
+SET TIMESTAMP=1900000020;
 CREATE TABLE temporal (
   id INT PRIMARY KEY,
   d DATE, t TIME, t1 TIME(1), t3 TIME(3), t6 TIME(6),
@@ -45,7 +45,7 @@ INSERT INTO temporal VALUES
   (4, '9999-12-31', '-01:02:03', '-23:59:59.9', '100:00:00.123', '-12:00:00.654321', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2155),
   (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 SET time_zone=SYSTEM;
-SET TIMESTAMP=1700000030;
+SET TIMESTAMP=1900000030;
 CREATE TABLE strs (
   id INT PRIMARY KEY,
   c CHAR(10), vc VARCHAR(300), c_latin1 CHAR(5) CHARACTER SET latin1, vc_latin1 VARCHAR(20) CHARACTER SET latin1,
@@ -60,13 +60,13 @@ INSERT INTO strs VALUES
   (2, 'quote''s', 'back\\slash and "double"', 'é', 'café', 0x27, 0x5C, REPEAT('ü', 255), 'tab\there', 'new\nline\r\nwin', 'ctrl \0 \b \Z end', '😀 emoji ☃', 'bin''quote', 0x08090A0B0C0D1B7F, REPEAT('m', 1000), REPEAT(0xAB, 300), 'c', 'v000', '', 'b5,c5'),
   (3, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', 'b', 'v128', 'x,y,z', ''),
   (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-SET TIMESTAMP=1700000040;
+SET TIMESTAMP=1900000040;
 CREATE TABLE bits (id INT PRIMARY KEY, b1 BIT(1), b7 BIT(7), b8 BIT(8), b9 BIT(9), b17 BIT(17), b64 BIT(64));
 INSERT INTO bits VALUES (1, b'1', b'1010101', b'11111111', b'100000001', b'10000000000000001', 0xFFFFFFFFFFFFFFFF),
   (2, b'0', b'0', b'0', b'0', b'0', b'0'), (3, NULL, NULL, NULL, NULL, NULL, NULL);
 CREATE TABLE geo (id INT PRIMARY KEY, g GEOMETRY, p POINT);
 INSERT INTO geo VALUES (1, ST_GeomFromText('LINESTRING(0 0,1 1,2 1)'), ST_GeomFromText('POINT(1.5 -2.25)')), (2, NULL, NULL);
-SET TIMESTAMP=1700000050;
+SET TIMESTAMP=1900000050;
 UPDATE ints SET ti = ti + 1, bu = 42 WHERE id IN (2, 3);
 UPDATE strs SET vc = CONCAT(vc, '!'), e = 'c' WHERE id <= 3;
 UPDATE temporal SET y = 1999, dt6 = '2011-11-11 11:11:11.111111' WHERE id = 1;
@@ -76,7 +76,7 @@ CREATE TABLE nopk (a INT, b VARCHAR(10));
 INSERT INTO nopk VALUES (1, 'x'), (1, 'x'), (2, NULL);
 DELETE FROM nopk WHERE a = 1 LIMIT 1;
 UPDATE nopk SET b = 'y' WHERE b IS NULL;
-SET TIMESTAMP=1700000060;
+SET TIMESTAMP=1900000060;
 -- A statement whose rows span several row events (binlog_row_event_max_size).
 CREATE TABLE wide (id INT PRIMARY KEY, pad VARCHAR(2000));
 INSERT INTO wide SELECT n, REPEAT(CHAR(65 + n % 26), 1500) FROM (

@@ -1,5 +1,5 @@
 -- XA transactions: prepared then committed, rolled back, one phase.
-SET TIMESTAMP=1700000300;
+SET TIMESTAMP=1900000300;
 CREATE DATABASE IF NOT EXISTS us_xa;
 USE us_xa;
 CREATE TABLE x (id INT PRIMARY KEY, v VARCHAR(10));

@@ -50,7 +50,14 @@ fn configs() -> Vec<Config> {
     let g = |more: &[&'static str]| -> Vec<&'static str> { GTID.iter().chain(more).copied().collect() };
     vec![
         c(Mysql97, "row_gtid", &g(&["--binlog-format=ROW"]), &["types", "txn", "xa", "mysql_extra", "mysql_tagged"], false, false),
-        c(Mysql97, "statement", &["--binlog-format=STATEMENT"], &["statement", "txn", "xa"], false, false),
+        c(
+            Mysql97,
+            "statement",
+            &["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF", "--binlog-format=STATEMENT"],
+            &["statement", "txn", "xa"],
+            false,
+            false,
+        ),
         c(Mysql97, "mixed_gtid", &g(&["--binlog-format=MIXED"]), &["statement", "types"], false, false),
         c(Mysql97, "compressed", &g(&["--binlog-transaction-compression=ON"]), &["types", "txn", "mysql_extra"], false, false),
         c(
@@ -69,7 +76,7 @@ fn configs() -> Vec<Config> {
             false,
             false,
         ),
-        c(Mysql97, "no_checksum", &["--binlog-checksum=NONE"], &["txn", "xa"], false, false),
+        c(Mysql97, "no_checksum", &["--gtid-mode=OFF", "--binlog-checksum=NONE"], &["txn", "xa"], false, false),
         c(Mysql97, "relay", &g(&["--binlog-format=ROW"]), &["txn", "types"], true, false),
         c(Mysql97, "big_row", &["--max-allowed-packet=64M"], &["big_row"], false, true),
         c(Mariadb1011, "row", &["--binlog-format=ROW"], &["types", "txn", "xa", "mariadb_extra"], false, false),
