@@ -41,7 +41,12 @@ pub struct BinlogArgs {
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     verbose: u8,
     /// When to print BINLOG statements.
-    #[arg(long = "base64-output", value_enum, default_value = "AUTO", ignore_case = true)]
+    #[arg(
+        long = "base64-output",
+        value_enum,
+        default_value = "AUTO",
+        ignore_case = true
+    )]
     base64_output: Base64Arg,
     /// Start at the event at this file offset.
     #[arg(short = 'j', long = "start-position")]
@@ -85,12 +90,56 @@ pub struct BinlogArgs {
     /// Which reference tool to reproduce (auto: by the file's server).
     #[arg(long = "dialect", value_enum, default_value = "auto")]
     dialect: DialectArg,
+    /// Directory for the data files of LOAD DATA statements (default: the
+    /// temporary directory), as mysqlbinlog writes them.
+    #[arg(short = 'l', long = "local-load")]
+    local_load: Option<PathBuf>,
+}
+
+/// Writes LOAD DATA files as mysqlbinlog does: `SQL_LOAD_MB-<file id>-<n>`
+/// in the local-load directory, `n` the first number not taken yet.
+struct LoadDir {
+    dir: PathBuf,
+    error: Option<String>,
+}
+
+impl understudy_dumper::load::LoadSink for LoadDir {
+    fn store(&mut self, file_id: u32, data: &[u8]) -> String {
+        for n in 0u32..100_000 {
+            let path = self.dir.join(format!("SQL_LOAD_MB-{file_id}-{n}"));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    if let Err(e) = f.write_all(data) {
+                        self.error = Some(format!("writing {}: {e}", path.display()));
+                    }
+                    return path.display().to_string();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    self.error = Some(format!("creating {}: {e}", path.display()));
+                    return path.display().to_string();
+                }
+            }
+        }
+        self.error = Some(format!(
+            "no free SQL_LOAD_MB-{file_id}-<n> name in {}",
+            self.dir.display()
+        ));
+        String::new()
+    }
 }
 
 fn parse_gtids(flag: &str, s: &Option<String>) -> Result<Option<GtidSet>, String> {
     match s {
         None => Ok(None),
-        Some(s) => s.parse::<GtidSet>().map(Some).map_err(|e| format!("--{flag}: {e}")),
+        Some(s) => s
+            .parse::<GtidSet>()
+            .map(Some)
+            .map_err(|e| format!("--{flag}: {e}")),
     }
 }
 
@@ -98,9 +147,18 @@ fn parse_gtids(flag: &str, s: &Option<String>) -> Result<Option<GtidSet>, String
 fn parse_datetime(flag: &str, s: &Option<String>) -> Result<Option<i64>, String> {
     let Some(s) = s else { return Ok(None) };
     let bad = || format!("--{flag}: expected 'YYYY-MM-DD hh:mm:ss', got '{s}'");
-    let (date, time) = s.trim().split_once([' ', 'T']).unwrap_or((s.trim(), "00:00:00"));
-    let d: Vec<i64> = date.split('-').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
-    let t: Vec<i64> = time.split(':').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let (date, time) = s
+        .trim()
+        .split_once([' ', 'T'])
+        .unwrap_or((s.trim(), "00:00:00"));
+    let d: Vec<i64> = date
+        .split('-')
+        .map(|p| p.parse().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|p| p.parse().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
     if d.len() != 3 || t.is_empty() || t.len() > 3 {
         return Err(bad());
     }
@@ -112,7 +170,12 @@ fn parse_datetime(flag: &str, s: &Option<String>) -> Result<Option<i64>, String>
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    Ok(Some(days * 86_400 + t[0] * 3600 + t.get(1).copied().unwrap_or(0) * 60 + t.get(2).copied().unwrap_or(0)))
+    Ok(Some(
+        days * 86_400
+            + t[0] * 3600
+            + t.get(1).copied().unwrap_or(0) * 60
+            + t.get(2).copied().unwrap_or(0),
+    ))
 }
 
 fn options(a: &BinlogArgs) -> Result<Options, String> {
@@ -159,7 +222,10 @@ pub fn run(args: BinlogArgs) -> ExitCode {
                 return ExitCode::from(1);
             }
         },
-        None => Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )),
     };
     let mut failed = false;
     for path in &args.files {
@@ -171,7 +237,15 @@ pub fn run(args: BinlogArgs) -> ExitCode {
                 continue;
             }
         };
-        let (text, outcome) = understudy_dumper::dump(&bytes, &opts);
+        let mut load = LoadDir {
+            dir: args.local_load.clone().unwrap_or_else(std::env::temp_dir),
+            error: None,
+        };
+        let (text, outcome) = understudy_dumper::dump_with(&bytes, &opts, &mut load);
+        if let Some(e) = load.error {
+            eprintln!("ERROR: {e}");
+            failed = true;
+        }
         if let Err(e) = out.write_all(&text) {
             eprintln!("ERROR: writing output: {e}");
             return ExitCode::from(1);
@@ -188,5 +262,9 @@ pub fn run(args: BinlogArgs) -> ExitCode {
         eprintln!("ERROR: writing output: {e}");
         return ExitCode::from(1);
     }
-    if failed && !args.force_read { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed && !args.force_read {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 mod binlog_cmd;
 
 #[derive(Debug, Parser)]
-#[command(name = "understudy", version, about = "A clean-room MySQL replica and binlog toolkit")]
+#[command(
+    name = "understudy",
+    version,
+    about = "A clean-room MySQL replica and binlog toolkit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -45,7 +45,11 @@ impl<'a> Cursor<'a> {
     pub(crate) fn bytes(&mut self, n: usize, what: &'static str) -> Result<&'a [u8]> {
         let have = self.remaining();
         if n > have {
-            return Err(DecodeError::Truncated { what, need: n, have });
+            return Err(DecodeError::Truncated {
+                what,
+                need: n,
+                have,
+            });
         }
         let r = &self.buf[self.pos..self.pos + n];
         self.pos += n;
@@ -100,7 +104,10 @@ impl<'a> Cursor<'a> {
             0xfc => self.uint_n(2, what),
             0xfd => self.uint_n(3, what),
             0xfe => self.u64(what),
-            _ => Err(DecodeError::invalid(what, format!("bad length-encoded integer prefix {first:#04x}"))),
+            _ => Err(DecodeError::invalid(
+                what,
+                format!("bad length-encoded integer prefix {first:#04x}"),
+            )),
         }
     }
 
@@ -124,7 +131,11 @@ impl<'a> Cursor<'a> {
                 self.pos += n + 1;
                 Ok(&rest[..n])
             }
-            None => Err(DecodeError::Truncated { what, need: rest.len() + 1, have: rest.len() }),
+            None => Err(DecodeError::Truncated {
+                what,
+                need: rest.len() + 1,
+                have: rest.len(),
+            }),
         }
     }
 
@@ -133,7 +144,10 @@ impl<'a> Cursor<'a> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(DecodeError::invalid(what, format!("{} unexpected trailing byte(s)", self.remaining())))
+            Err(DecodeError::invalid(
+                what,
+                format!("{} unexpected trailing byte(s)", self.remaining()),
+            ))
         }
     }
 }
@@ -154,14 +168,26 @@ mod tests {
 
     #[test]
     fn packed_integers() {
-        let mut c = Cursor::new(&[5, 0xfc, 0x34, 0x12, 0xfd, 1, 2, 3, 0xfe, 1, 0, 0, 0, 0, 0, 0, 0x80]);
+        let mut c = Cursor::new(&[
+            5, 0xfc, 0x34, 0x12, 0xfd, 1, 2, 3, 0xfe, 1, 0, 0, 0, 0, 0, 0, 0x80,
+        ]);
         assert_eq!(c.packed("a").unwrap(), 5);
         assert_eq!(c.packed("b").unwrap(), 0x1234);
         assert_eq!(c.packed("c").unwrap(), 0x030201);
         assert_eq!(c.packed("d").unwrap(), 0x8000_0000_0000_0001);
         assert!(c.is_empty());
-        assert!(matches!(Cursor::new(&[0xfb]).packed("e"), Err(DecodeError::Invalid { .. })));
-        assert!(matches!(Cursor::new(&[0xfc, 1]).packed("f"), Err(DecodeError::Truncated { need: 2, have: 1, .. })));
+        assert!(matches!(
+            Cursor::new(&[0xfb]).packed("e"),
+            Err(DecodeError::Invalid { .. })
+        ));
+        assert!(matches!(
+            Cursor::new(&[0xfc, 1]).packed("f"),
+            Err(DecodeError::Truncated {
+                need: 2,
+                have: 1,
+                ..
+            })
+        ));
     }
 
     #[test]

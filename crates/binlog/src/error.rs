@@ -10,7 +10,11 @@ use thiserror::Error;
 pub enum DecodeError {
     /// The slice ended before the structure did.
     #[error("truncated {what}: needed {need} more byte(s), {have} left")]
-    Truncated { what: &'static str, need: usize, have: usize },
+    Truncated {
+        what: &'static str,
+        need: usize,
+        have: usize,
+    },
     /// The bytes are present but not valid for the format.
     #[error("invalid {what}: {detail}")]
     Invalid { what: &'static str, detail: String },
@@ -21,10 +25,16 @@ pub enum DecodeError {
 
 impl DecodeError {
     pub(crate) fn invalid(what: &'static str, detail: impl Into<String>) -> Self {
-        DecodeError::Invalid { what, detail: detail.into() }
+        DecodeError::Invalid {
+            what,
+            detail: detail.into(),
+        }
     }
     pub(crate) fn unsupported(what: &'static str, detail: impl Into<String>) -> Self {
-        DecodeError::Unsupported { what, detail: detail.into() }
+        DecodeError::Unsupported {
+            what,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -35,15 +45,35 @@ pub enum ReadError {
     #[error("not a binary log: the file does not start with \\xfebin")]
     BadMagic,
     #[error("at offset {offset}: file ends inside an event header ({have} of {need} bytes)")]
-    TruncatedHeader { offset: u64, have: usize, need: usize },
-    #[error("at offset {offset}: file ends inside a {type_name} event ({have} of {event_size} bytes)")]
-    TruncatedEvent { offset: u64, type_name: &'static str, event_size: u32, have: usize },
+    TruncatedHeader {
+        offset: u64,
+        have: usize,
+        need: usize,
+    },
+    #[error(
+        "at offset {offset}: file ends inside a {type_name} event ({have} of {event_size} bytes)"
+    )]
+    TruncatedEvent {
+        offset: u64,
+        type_name: &'static str,
+        event_size: u32,
+        have: usize,
+    },
     #[error("at offset {offset}: event size {event_size} is smaller than its header ({min})")]
-    BadEventSize { offset: u64, event_size: u32, min: usize },
+    BadEventSize {
+        offset: u64,
+        event_size: u32,
+        min: usize,
+    },
     #[error(
         "at offset {offset}: {type_name} event checksum mismatch: stored {stored:#010x}, computed {computed:#010x}"
     )]
-    Checksum { offset: u64, type_name: &'static str, stored: u32, computed: u32 },
+    Checksum {
+        offset: u64,
+        type_name: &'static str,
+        stored: u32,
+        computed: u32,
+    },
     #[error("at offset {offset}: {type_name} event: {source}")]
     Decode {
         offset: u64,

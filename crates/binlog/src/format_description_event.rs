@@ -56,18 +56,24 @@ impl FormatDescription {
         let create_timestamp = c.u32("FDE create_timestamp")?;
         let header_length = c.u8("FDE header_length")?;
         if usize::from(header_length) < LOG_EVENT_HEADER_LEN {
-            return Err(DecodeError::invalid("FDE header_length", format!("{header_length} < 19")));
+            return Err(DecodeError::invalid(
+                "FDE header_length",
+                format!("{header_length} < 19"),
+            ));
         }
         let version = parse_version(&server_version);
-        let flavor =
-            if server_version.contains("MariaDB") { Flavor::MariaDb } else { Flavor::MySql };
+        let flavor = if server_version.contains("MariaDB") {
+            Flavor::MariaDb
+        } else {
+            Flavor::MySql
+        };
         let rest = c.rest();
         let checksum_capable = match flavor {
             Flavor::MySql => version >= (5, 6, 1),
             Flavor::MariaDb => version >= (5, 3, 0),
         };
         let (post_header_lengths, checksum_alg) =
-            if checksum_capable && rest.len() >= 1 + BINLOG_CHECKSUM_LEN {
+            if checksum_capable && rest.len() > BINLOG_CHECKSUM_LEN {
                 let n = rest.len() - 1 - BINLOG_CHECKSUM_LEN;
                 (rest[..n].to_vec(), Some(rest[n]))
             } else {
@@ -89,8 +95,16 @@ impl FormatDescription {
 
     /// The description implied by a START_EVENT_V3 at the start of a v1 or
     /// v3 binlog (MySQL 3.23–4.1): fixed header and post-header lengths.
-    pub fn for_old_binlog(binlog_version: u16, server_version: String, create_timestamp: u32) -> Self {
-        let header_length = if binlog_version == 1 { OLD_HEADER_LEN } else { LOG_EVENT_HEADER_LEN } as u8;
+    pub fn for_old_binlog(
+        binlog_version: u16,
+        server_version: String,
+        create_timestamp: u32,
+    ) -> Self {
+        let header_length = if binlog_version == 1 {
+            OLD_HEADER_LEN
+        } else {
+            LOG_EVENT_HEADER_LEN
+        } as u8;
         let mut post = vec![0u8; 13];
         post[usize::from(START_EVENT_V3 - 1)] = 56;
         post[usize::from(QUERY_EVENT - 1)] = 11;
@@ -216,9 +230,14 @@ impl StartEventV3 {
     pub fn parse(body: &[u8]) -> Result<Self> {
         let mut c = Cursor::new(body);
         let binlog_version = c.u16("Start_v3 binlog_version")?;
-        let server_version = version_string(c.bytes(SERVER_VERSION_LEN, "Start_v3 server_version")?);
+        let server_version =
+            version_string(c.bytes(SERVER_VERSION_LEN, "Start_v3 server_version")?);
         let create_timestamp = c.u32("Start_v3 create_timestamp")?;
-        Ok(StartEventV3 { binlog_version, server_version, create_timestamp })
+        Ok(StartEventV3 {
+            binlog_version,
+            server_version,
+            create_timestamp,
+        })
     }
 }
 
@@ -229,7 +248,10 @@ mod tests {
     #[test]
     fn versions() {
         assert_eq!(parse_version("5.6.4-m7-debug-log"), (5, 6, 4));
-        assert_eq!(parse_version("10.5.15-MariaDB-1:10.5.15+maria~focal-log"), (10, 5, 15));
+        assert_eq!(
+            parse_version("10.5.15-MariaDB-1:10.5.15+maria~focal-log"),
+            (10, 5, 15)
+        );
         assert_eq!(parse_version("9.7.4-2"), (9, 7, 4));
         assert_eq!(parse_version("8.0"), (8, 0, 0));
         assert_eq!(parse_version("x"), (0, 0, 0));

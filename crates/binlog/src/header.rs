@@ -56,6 +56,13 @@ impl EventHeader {
         } else {
             (0, 0)
         };
-        Ok(EventHeader { timestamp, type_code, server_id, event_size, log_pos, flags })
+        Ok(EventHeader {
+            timestamp,
+            type_code,
+            server_id,
+            event_size,
+            log_pos,
+            flags,
+        })
     }
 }

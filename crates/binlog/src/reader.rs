@@ -78,7 +78,14 @@ impl<'a> EventReader<'a> {
     /// starting at `data[pos]`, with a known format description (e.g. the
     /// events inside a transaction payload, or a stream from a server).
     pub fn at(data: &'a [u8], pos: usize, base: u64, fde: FormatDescription) -> Self {
-        EventReader { data, pos, base, fde, verify_checksums: false, stopped: false }
+        EventReader {
+            data,
+            pos,
+            base,
+            fde,
+            verify_checksums: false,
+            stopped: false,
+        }
     }
 
     /// Verify every event's CRC32 (`--verify-binlog-checksum`).
@@ -126,7 +133,11 @@ impl<'a> EventReader<'a> {
         let rest = &self.data[self.pos..];
         let hlen_min = OLD_HEADER_LEN;
         if rest.len() < hlen_min.max(EVENT_LEN_OFFSET + 4) {
-            return Err(ReadError::TruncatedHeader { offset, have: rest.len(), need: LOG_EVENT_HEADER_LEN });
+            return Err(ReadError::TruncatedHeader {
+                offset,
+                have: rest.len(),
+                need: LOG_EVENT_HEADER_LEN,
+            });
         }
         let stored_type = rest[4];
         let event_size = u32::from_le_bytes([rest[9], rest[10], rest[11], rest[12]]);
@@ -140,13 +151,26 @@ impl<'a> EventReader<'a> {
             usize::from(self.fde.header_length)
         };
         if rest.len() < header_len {
-            return Err(ReadError::TruncatedHeader { offset, have: rest.len(), need: header_len });
+            return Err(ReadError::TruncatedHeader {
+                offset,
+                have: rest.len(),
+                need: header_len,
+            });
         }
-        let header = EventHeader::parse(&rest[..header_len], header_len)
-            .map_err(|source| ReadError::Decode { offset, type_name: "event header", source })?;
+        let header = EventHeader::parse(&rest[..header_len], header_len).map_err(|source| {
+            ReadError::Decode {
+                offset,
+                type_name: "event header",
+                source,
+            }
+        })?;
         let size = event_size as usize;
         if size < header_len {
-            return Err(ReadError::BadEventSize { offset, event_size, min: header_len });
+            return Err(ReadError::BadEventSize {
+                offset,
+                event_size,
+                min: header_len,
+            });
         }
         let type_code = if stored_type == FORMAT_DESCRIPTION_EVENT {
             FORMAT_DESCRIPTION_EVENT
@@ -155,18 +179,36 @@ impl<'a> EventReader<'a> {
         };
         let type_name = event_type::type_name(type_code);
         if rest.len() < size {
-            return Err(ReadError::TruncatedEvent { offset, type_name, event_size, have: rest.len() });
+            return Err(ReadError::TruncatedEvent {
+                offset,
+                type_name,
+                event_size,
+                have: rest.len(),
+            });
         }
         let raw = &rest[..size];
 
         if type_code == FORMAT_DESCRIPTION_EVENT {
-            let fde = FormatDescription::parse(&raw[header_len..])
-                .map_err(|source| ReadError::Decode { offset, type_name, source })?;
+            let fde = FormatDescription::parse(&raw[header_len..]).map_err(|source| {
+                ReadError::Decode {
+                    offset,
+                    type_name,
+                    source,
+                }
+            })?;
             self.fde = fde;
         } else if type_code == START_EVENT_V3 && (offset == 4 || v1_start) {
-            let s = StartEventV3::parse(&raw[header_len..])
-                .map_err(|source| ReadError::Decode { offset, type_name, source })?;
-            self.fde = FormatDescription::for_old_binlog(s.binlog_version, s.server_version, s.create_timestamp);
+            let s =
+                StartEventV3::parse(&raw[header_len..]).map_err(|source| ReadError::Decode {
+                    offset,
+                    type_name,
+                    source,
+                })?;
+            self.fde = FormatDescription::for_old_binlog(
+                s.binlog_version,
+                s.server_version,
+                s.create_timestamp,
+            );
         }
 
         let (body, checksum) = if self.fde.has_checksum() {
@@ -182,7 +224,12 @@ impl<'a> EventReader<'a> {
             if self.verify_checksums {
                 let computed = event_crc32(without, type_code == FORMAT_DESCRIPTION_EVENT);
                 if computed != stored {
-                    return Err(ReadError::Checksum { offset, type_name, stored, computed });
+                    return Err(ReadError::Checksum {
+                        offset,
+                        type_name,
+                        stored,
+                        computed,
+                    });
                 }
             }
             (&without[header_len..], Some(stored))
@@ -190,7 +237,14 @@ impl<'a> EventReader<'a> {
             (&raw[header_len..], None)
         };
         self.pos += size;
-        Ok(RawEvent { offset, header, type_code, raw, body, checksum })
+        Ok(RawEvent {
+            offset,
+            header,
+            type_code,
+            raw,
+            body,
+            checksum,
+        })
     }
 }
 

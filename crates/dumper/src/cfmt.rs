@@ -6,7 +6,11 @@
 
 fn special(x: f64) -> Option<String> {
     if x.is_nan() {
-        Some(if x.is_sign_negative() { "-nan".into() } else { "nan".into() })
+        Some(if x.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        })
     } else if x.is_infinite() {
         Some(if x < 0.0 { "-inf".into() } else { "inf".into() })
     } else {

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use understudy_binlog::RawEvent;
 use understudy_binlog::event::{Event, GtidEvent};
 use understudy_binlog::event_type::{
-    FORMAT_DESCRIPTION_EVENT, HEARTBEAT_LOG_EVENT, INCIDENT_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT, STOP_EVENT,
+    FORMAT_DESCRIPTION_EVENT, HEARTBEAT_LOG_EVENT, INCIDENT_EVENT, PREVIOUS_GTIDS_LOG_EVENT,
+    ROTATE_EVENT, STOP_EVENT,
 };
 use understudy_binlog::gtid::{GtidSet, Tag, Uuid};
 
@@ -38,7 +39,9 @@ fn gtid_of(g: &GtidEvent<'_>) -> Option<(Uuid, Tag, u64)> {
         let tag = if g.tag.is_empty() {
             Some(Tag::UNTAGGED)
         } else {
-            std::str::from_utf8(g.tag).ok().and_then(|t| Tag::new(t).ok())
+            std::str::from_utf8(g.tag)
+                .ok()
+                .and_then(|t| Tag::new(t).ok())
         };
         tag.map(|t| (Uuid(g.uuid), t, g.gno as u64))
     }
@@ -47,7 +50,8 @@ fn gtid_of(g: &GtidEvent<'_>) -> Option<(Uuid, Tag, u64)> {
 /// Whether a transaction with this GTID is left out.
 fn gtid_skipped(opts: &Options, gtid: Option<(Uuid, Tag, u64)>) -> bool {
     let in_set = |set: &GtidSet| gtid.is_some_and(|(u, t, n)| set.contains(u, t, n));
-    opts.include_gtids.as_ref().is_some_and(|s| !in_set(s)) || opts.exclude_gtids.as_ref().is_some_and(in_set)
+    opts.include_gtids.as_ref().is_some_and(|s| !in_set(s))
+        || opts.exclude_gtids.as_ref().is_some_and(in_set)
 }
 
 impl Printer<'_> {
@@ -63,7 +67,10 @@ impl Printer<'_> {
                     if self.filter.skipping_trx {
                         // In a relay log mysqlbinlog stops once it has met
                         // every included GTID.
-                        if self.relay_log && !include.is_empty() && include.is_subset(&self.filter.included_seen) {
+                        if self.relay_log
+                            && !include.is_empty()
+                            && include.is_subset(&self.filter.included_seen)
+                        {
                             self.filter.done = true;
                             return true;
                         }
@@ -103,7 +110,9 @@ impl Printer<'_> {
     }
 
     fn database_skips(&mut self, ev: &Event<'_>, mysql: bool) -> bool {
-        let Some(db) = self.opts.database.as_deref() else { return false };
+        let Some(db) = self.opts.database.as_deref() else {
+            return false;
+        };
         match ev {
             Event::Query(q) => {
                 if q.db == db.as_bytes() || crate::session::is_trans_keyword(&q.query) {

@@ -50,20 +50,28 @@ impl Printer<'_> {
         w!(
             &mut self.out,
             "{}\tlast_committed={last}\tsequence_number={seq}\trbr_only={}\toriginal_committed_timestamp={oct}\timmediate_commit_timestamp={ict}\ttransaction_length={}\n",
-            if g.anonymous { "Anonymous_GTID" } else { "GTID" },
+            if g.anonymous {
+                "Anonymous_GTID"
+            } else {
+                "GTID"
+            },
             if rbr_only { "yes" } else { "no" },
             g.transaction_length.unwrap_or(0)
         );
         self.end_header();
         if rbr_only {
-            self.out.s("/*!50718 SET TRANSACTION ISOLATION LEVEL READ COMMITTED*//*!*/;\n");
+            self.out
+                .s("/*!50718 SET TRANSACTION ISOLATION LEVEL READ COMMITTED*//*!*/;\n");
         }
         w!(&mut self.out, "# original_commit_timestamp={oct} (");
         utc_micros(&mut self.out, oct);
         w!(&mut self.out, ")\n# immediate_commit_timestamp={ict} (");
         utc_micros(&mut self.out, ict);
         self.out.s(")\n");
-        w!(&mut self.out, "/*!80001 SET @@session.original_commit_timestamp={oct}*//*!*/;\n");
+        w!(
+            &mut self.out,
+            "/*!80001 SET @@session.original_commit_timestamp={oct}*//*!*/;\n"
+        );
         w!(
             &mut self.out,
             "/*!80014 SET @@session.original_server_version={}*//*!*/;\n",
@@ -86,14 +94,23 @@ impl Printer<'_> {
         }
     }
 
-    pub(crate) fn print_xa_prepare(&mut self, raw: &RawEvent<'_>, x: &XaPrepareEvent<'_>, log_pos: u64) {
+    pub(crate) fn print_xa_prepare(
+        &mut self,
+        raw: &RawEvent<'_>,
+        x: &XaPrepareEvent<'_>,
+        log_pos: u64,
+    ) {
         if self.opts.short_form && self.tool == crate::printer::Tool::MySql {
             // mysqlbinlog keeps this event's line even in --short-form.
             self.event_line(raw, log_pos);
         } else {
             self.event_header(raw, log_pos);
         }
-        self.out.s(if self.tool == crate::printer::Tool::MariaDb { "XID = " } else { "XA PREPARE " });
+        self.out.s(if self.tool == crate::printer::Tool::MariaDb {
+            "XID = "
+        } else {
+            "XA PREPARE "
+        });
         xid(&mut self.out, x.gtrid, x.bqual, i64::from(x.format_id));
         self.out.ch(b'\n');
         self.end_header();

@@ -7,7 +7,14 @@ use crate::w;
 /// `#260206  9:04:27 server id 1  end_log_pos 127 CRC32 0xaa05b0c9 ` (the
 /// caller appends a tab and the event's description, or a newline and
 /// the hexdump).
-pub fn event_line(out: &mut Buf, ts: u32, offset: i32, server_id: u32, log_pos: u64, crc: Option<u32>) {
+pub fn event_line(
+    out: &mut Buf,
+    ts: u32,
+    offset: i32,
+    server_id: u32,
+    log_pos: u64,
+    crc: Option<u32>,
+) {
     out.ch(b'#');
     short_time(out, &tm(i64::from(ts), offset));
     w!(out, " server id {server_id}  end_log_pos {log_pos} ");

@@ -38,7 +38,9 @@ pub fn choose_tool(file: &[u8], dialect: Dialect) -> Tool {
         Dialect::MariaDb => return Tool::MariaDb,
         Dialect::Auto => {}
     }
-    let Ok(mut reader) = EventReader::new(file) else { return Tool::MySql };
+    let Ok(mut reader) = EventReader::new(file) else {
+        return Tool::MySql;
+    };
     while let Some(Ok(raw)) = reader.next_event() {
         if raw.type_code == FORMAT_DESCRIPTION_EVENT && reader.fde().flavor == Flavor::MariaDb {
             return Tool::MariaDb;

@@ -37,7 +37,10 @@ impl LoadFiles {
         self.files.insert(file_id, data.to_vec());
     }
     pub(crate) fn append(&mut self, file_id: u32, data: &[u8]) {
-        self.files.entry(file_id).or_default().extend_from_slice(data);
+        self.files
+            .entry(file_id)
+            .or_default()
+            .extend_from_slice(data);
     }
     pub(crate) fn take(&mut self, file_id: u32) -> Vec<u8> {
         self.files.remove(&file_id).unwrap_or_default()

@@ -4,7 +4,8 @@
 use understudy_binlog::RawEvent;
 use understudy_binlog::event::Event;
 use understudy_binlog::event::mariadb_events::{
-    FL_ALLOW_PARALLEL, FL_COMPLETED_XA, FL_DDL, FL_PREPARED_XA, FL_STANDALONE, FL_TRANSACTIONAL, FL_WAITED, MariaGtidEvent,
+    FL_ALLOW_PARALLEL, FL_COMPLETED_XA, FL_DDL, FL_PREPARED_XA, FL_STANDALONE, FL_TRANSACTIONAL,
+    FL_WAITED, MariaGtidEvent,
 };
 
 use crate::gtids::xid;
@@ -81,7 +82,12 @@ impl Printer<'_> {
             }
             Event::StartEncryption(e) => {
                 self.event_header(raw, log_pos);
-                w!(&mut self.out, "Encryption scheme: {}, key_version: {}, nonce: ", e.scheme, e.key_version);
+                w!(
+                    &mut self.out,
+                    "Encryption scheme: {}, key_version: {}, nonce: ",
+                    e.scheme,
+                    e.key_version
+                );
                 for b in e.nonce {
                     w!(&mut self.out, "{b:02x}");
                 }
@@ -94,11 +100,19 @@ impl Printer<'_> {
 
     /// Prints a pending Annotate_rows as if it stood at `at`.
     pub(crate) fn flush_annotate(&mut self, at: u64) {
-        let Some(a) = self.maria.annotate.take() else { return };
+        let Some(a) = self.maria.annotate.take() else {
+            return;
+        };
         let hlen = a.raw.len() - a.body_len - a.checksum.map_or(0, |_| 4);
         let body = &a.raw[hlen..hlen + a.body_len];
-        let shown =
-            RawEvent { offset: at, header: a.header, type_code: a.type_code, raw: &a.raw, body, checksum: a.checksum };
+        let shown = RawEvent {
+            offset: at,
+            header: a.header,
+            type_code: a.type_code,
+            raw: &a.raw,
+            body,
+            checksum: a.checksum,
+        };
         self.event_line(&shown, a.log_pos);
         self.out.s("Annotate_rows:\n");
         annotate_lines(&mut self.out, body);
@@ -106,7 +120,13 @@ impl Printer<'_> {
 
     fn print_maria_gtid(&mut self, raw: &RawEvent<'_>, g: &MariaGtidEvent<'_>, log_pos: u64) {
         self.event_header(raw, log_pos);
-        w!(&mut self.out, "GTID {}-{}-{}", g.domain_id, raw.header.server_id, g.seq_no);
+        w!(
+            &mut self.out,
+            "GTID {}-{}-{}",
+            g.domain_id,
+            raw.header.server_id,
+            g.seq_no
+        );
         if let Some(cid) = g.commit_id {
             w!(&mut self.out, " cid={cid}");
         }
@@ -142,17 +162,33 @@ impl Printer<'_> {
         let skip = g.flags2 & FL_ALLOW_PARALLEL == 0;
         let ms = &mut self.maria;
         if ms.skip_parallel_replication != Some(skip) {
-            w!(&mut self.out, "/*M!100101 SET @@session.skip_parallel_replication={}*//*!*/;\n", u8::from(skip));
+            w!(
+                &mut self.out,
+                "/*M!100101 SET @@session.skip_parallel_replication={}*//*!*/;\n",
+                u8::from(skip)
+            );
             ms.skip_parallel_replication = Some(skip);
         }
         if ms.domain_id != Some(g.domain_id) {
-            w!(&mut self.out, "/*M!100001 SET @@session.gtid_domain_id={}*//*!*/;\n", g.domain_id);
+            w!(
+                &mut self.out,
+                "/*M!100001 SET @@session.gtid_domain_id={}*//*!*/;\n",
+                g.domain_id
+            );
             ms.domain_id = Some(g.domain_id);
         }
         if ms.server_id != Some(raw.header.server_id) {
-            w!(&mut self.out, "/*M!100001 SET @@session.server_id={}*//*!*/;\n", raw.header.server_id);
+            w!(
+                &mut self.out,
+                "/*M!100001 SET @@session.server_id={}*//*!*/;\n",
+                raw.header.server_id
+            );
             ms.server_id = Some(raw.header.server_id);
         }
-        w!(&mut self.out, "/*M!100001 SET @@session.gtid_seq_no={}*//*!*/;\n", g.seq_no);
+        w!(
+            &mut self.out,
+            "/*M!100001 SET @@session.gtid_seq_no={}*//*!*/;\n",
+            g.seq_no
+        );
     }
 }

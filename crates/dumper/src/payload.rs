@@ -42,7 +42,8 @@ impl Printer<'_> {
         // Inner events are stored without checksums.
         let mut fde = self.fde.clone();
         let with_crc = fde.has_checksum();
-        fde.checksum_alg = Some(understudy_binlog::format_description_event::BINLOG_CHECKSUM_ALG_OFF);
+        fde.checksum_alg =
+            Some(understudy_binlog::format_description_event::BINLOG_CHECKSUM_ALG_OFF);
         let mut reader = EventReader::at(&inner, 0, 0, fde);
         while let Some(next) = reader.next_event() {
             let ev_raw = next.map_err(|e| match e {
@@ -65,7 +66,14 @@ impl Printer<'_> {
                 header.event_size = size;
                 checksum = Some(crc);
             }
-            let shown = RawEvent { offset: end, header, type_code: ev_raw.type_code, raw: &bytes, body: ev_raw.body, checksum };
+            let shown = RawEvent {
+                offset: end,
+                header,
+                type_code: ev_raw.type_code,
+                raw: &bytes,
+                body: ev_raw.body,
+                checksum,
+            };
             if !self.filtered(&shown, &ev) {
                 self.print(&shown, &ev)?;
             }

@@ -67,7 +67,11 @@ pub(crate) struct Printer<'o> {
 }
 
 impl<'o> Printer<'o> {
-    pub(crate) fn new(opts: &'o Options, tool: Tool, load_sink: &'o mut dyn crate::load::LoadSink) -> Self {
+    pub(crate) fn new(
+        opts: &'o Options,
+        tool: Tool,
+        load_sink: &'o mut dyn crate::load::LoadSink,
+    ) -> Self {
         Printer {
             opts,
             load_sink,
@@ -108,12 +112,10 @@ impl<'o> Printer<'o> {
                  /*!50003 SET @OLD_COMPLETION_TYPE=@@COMPLETION_TYPE,COMPLETION_TYPE=0*/;\n\
                  DELIMITER /*!*/;\n",
             ),
-            Tool::MariaDb => self.out.s(
-                "/*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=1*/;\n\
+            Tool::MariaDb => self.out.s("/*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=1*/;\n\
                  /*!40019 SET @@session.max_delayed_threads=0*/;\n\
                  /*!50003 SET @OLD_COMPLETION_TYPE=@@COMPLETION_TYPE,COMPLETION_TYPE=0*/;\n\
-                 DELIMITER /*!*/;\n",
-            ),
+                 DELIMITER /*!*/;\n"),
         }
     }
 
@@ -129,11 +131,9 @@ impl<'o> Printer<'o> {
                 if !self.gtid_next_reset_printed {
                     self.print_gtid_next_automatic();
                 }
-                self.out.s(
-                    "DELIMITER ;\n# End of log file\n\
+                self.out.s("DELIMITER ;\n# End of log file\n\
                      /*!50003 SET COMPLETION_TYPE=@OLD_COMPLETION_TYPE*/;\n\
-                     /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=0*/;\n",
-                );
+                     /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=0*/;\n");
             }
             Tool::MariaDb => self.out.s(
                 "DELIMITER ;\n# End of log file\nROLLBACK /* added by mysqlbinlog */;\n\
@@ -144,7 +144,8 @@ impl<'o> Printer<'o> {
     }
 
     pub(crate) fn print_gtid_next_automatic(&mut self) {
-        self.out.s("SET @@SESSION.GTID_NEXT= 'AUTOMATIC' /* added by mysqlbinlog */ /*!*/;\n");
+        self.out
+            .s("SET @@SESSION.GTID_NEXT= 'AUTOMATIC' /* added by mysqlbinlog */ /*!*/;\n");
         self.gtid_next_reset_printed = true;
     }
 
@@ -179,9 +180,14 @@ impl<'o> Printer<'o> {
     /// mariadb-binlog: `@@skip_replication` follows the events' flag.
     pub(crate) fn skip_replication_state(&mut self, raw: &RawEvent<'_>) {
         if self.tool == Tool::MariaDb {
-            let skip = raw.header.flags & understudy_binlog::header::LOG_EVENT_SKIP_REPLICATION_F != 0;
+            let skip =
+                raw.header.flags & understudy_binlog::header::LOG_EVENT_SKIP_REPLICATION_F != 0;
             if skip != self.maria.skip_replication {
-                w!(&mut self.out, "/*!50521 SET skip_replication={}*//*!*/;\n", u8::from(skip));
+                w!(
+                    &mut self.out,
+                    "/*!50521 SET skip_replication={}*//*!*/;\n",
+                    u8::from(skip)
+                );
                 self.maria.skip_replication = skip;
             }
         }
@@ -208,7 +214,14 @@ impl<'o> Printer<'o> {
     pub(crate) fn event_line_prefix(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
         let h = &raw.header;
         let tz = self.tz(i64::from(h.timestamp));
-        header::event_line(&mut self.out, h.timestamp, tz, h.server_id, log_pos, raw.checksum);
+        header::event_line(
+            &mut self.out,
+            h.timestamp,
+            tz,
+            h.server_id,
+            log_pos,
+            raw.checksum,
+        );
         if self.opts.hexdump {
             self.out.ch(b'\n');
             match self.tool {
@@ -273,7 +286,9 @@ impl<'o> Printer<'o> {
                 self.end_header();
                 self.out.s("COMMIT/*!*/;\n");
             }
-            Event::Intvar(_) | Event::Rand(_) | Event::UserVar(_) => self.print_stmt_context(raw, ev, log_pos),
+            Event::Intvar(_) | Event::Rand(_) | Event::UserVar(_) => {
+                self.print_stmt_context(raw, ev, log_pos)
+            }
             Event::BeginLoadQuery(b) | Event::AppendBlock(b) => {
                 if raw.type_code == BEGIN_LOAD_QUERY_EVENT {
                     self.load_files.begin(b.file_id, b.data);
@@ -281,8 +296,17 @@ impl<'o> Printer<'o> {
                     self.load_files.append(b.file_id, b.data);
                 }
                 self.event_header_no_tab(raw, log_pos);
-                let name = if raw.type_code == BEGIN_LOAD_QUERY_EVENT { "Begin_load_query" } else { "Append_block" };
-                w!(&mut self.out, "#{name}: file_id: {}  block_len: {}\n", b.file_id, b.data.len());
+                let name = if raw.type_code == BEGIN_LOAD_QUERY_EVENT {
+                    "Begin_load_query"
+                } else {
+                    "Append_block"
+                };
+                w!(
+                    &mut self.out,
+                    "#{name}: file_id: {}  block_len: {}\n",
+                    b.file_id,
+                    b.data.len()
+                );
                 self.end_header();
             }
             Event::DeleteFile(d) => {
@@ -343,7 +367,10 @@ impl<'o> Printer<'o> {
             Event::XaPrepare(x) => self.print_xa_prepare(raw, x, log_pos),
             Event::Incident(i) => {
                 self.event_header(raw, log_pos);
-                w!(&mut self.out, "\n# Incident: LOST_EVENTS\nRELOAD DATABASE; # Shall generate syntax error\n");
+                w!(
+                    &mut self.out,
+                    "\n# Incident: LOST_EVENTS\nRELOAD DATABASE; # Shall generate syntax error\n"
+                );
                 self.end_header();
                 let _ = i;
             }
@@ -396,8 +423,17 @@ impl<'o> Printer<'o> {
 
     fn print_fde(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription, log_pos: u64) {
         self.event_header(raw, log_pos);
-        let created = if fde.create_timestamp != 0 { fde.create_timestamp } else { raw.header.timestamp };
-        w!(&mut self.out, "Start: binlog v {}, server v {} created ", fde.binlog_version, fde.server_version);
+        let created = if fde.create_timestamp != 0 {
+            fde.create_timestamp
+        } else {
+            raw.header.timestamp
+        };
+        w!(
+            &mut self.out,
+            "Start: binlog v {}, server v {} created ",
+            fde.binlog_version,
+            fde.server_version
+        );
         let tz = self.tz(i64::from(created));
         crate::text::short_time(&mut self.out, &crate::text::tm(i64::from(created), tz));
         if fde.create_timestamp != 0 {
@@ -414,13 +450,16 @@ impl<'o> Printer<'o> {
             self.relay_log = true;
         }
         self.end_header();
-        if raw.header.flags & understudy_binlog::header::LOG_EVENT_BINLOG_IN_USE_F != 0 && !self.opts.short_form {
-            self.out.s("# Warning: this binlog is either in use or was not closed properly.\n");
+        if raw.header.flags & understudy_binlog::header::LOG_EVENT_BINLOG_IN_USE_F != 0
+            && !self.opts.short_form
+        {
+            self.out
+                .s("# Warning: this binlog is either in use or was not closed properly.\n");
         }
         // A server start: whatever the source had open was rolled back
         // (not said of a relay log's own description).
-        let relay_fde =
-            self.tool == Tool::MySql && raw.header.flags & understudy_binlog::header::LOG_EVENT_RELAY_LOG_F != 0;
+        let relay_fde = self.tool == Tool::MySql
+            && raw.header.flags & understudy_binlog::header::LOG_EVENT_RELAY_LOG_F != 0;
         if fde.create_timestamp != 0 && !relay_fde {
             self.out.s("ROLLBACK/*!*/;\n");
         }

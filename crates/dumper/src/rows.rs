@@ -40,14 +40,22 @@ impl TableInfo {
                 let mut dims = t.optional.vector_dimensions.iter().flatten();
                 t.columns
                     .iter()
-                    .map(|c| if c.column_type == MYSQL_TYPE_VECTOR { dims.next().copied() } else { None })
+                    .map(|c| {
+                        if c.column_type == MYSQL_TYPE_VECTOR {
+                            dims.next().copied()
+                        } else {
+                            None
+                        }
+                    })
                     .collect()
             },
         }
     }
 
     pub(crate) fn is_nullable(&self, i: usize) -> bool {
-        self.nullable.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
+        self.nullable
+            .get(i / 8)
+            .is_some_and(|b| b & (1 << (i % 8)) != 0)
     }
 }
 
@@ -72,15 +80,18 @@ fn rows_name(tool: Tool, ev: &RowsEvent<'_>, type_code: u8) -> &'static str {
     let _ = tool;
     match (ev.kind, type_code) {
         (RowsKind::PartialUpdate, _) => "Update_rows_partial",
-        (RowsKind::Write, event_type::WRITE_ROWS_COMPRESSED_EVENT | event_type::WRITE_ROWS_COMPRESSED_EVENT_V1) => {
-            "Write_compressed_rows"
-        }
-        (RowsKind::Update, event_type::UPDATE_ROWS_COMPRESSED_EVENT | event_type::UPDATE_ROWS_COMPRESSED_EVENT_V1) => {
-            "Update_compressed_rows"
-        }
-        (RowsKind::Delete, event_type::DELETE_ROWS_COMPRESSED_EVENT | event_type::DELETE_ROWS_COMPRESSED_EVENT_V1) => {
-            "Delete_compressed_rows"
-        }
+        (
+            RowsKind::Write,
+            event_type::WRITE_ROWS_COMPRESSED_EVENT | event_type::WRITE_ROWS_COMPRESSED_EVENT_V1,
+        ) => "Write_compressed_rows",
+        (
+            RowsKind::Update,
+            event_type::UPDATE_ROWS_COMPRESSED_EVENT | event_type::UPDATE_ROWS_COMPRESSED_EVENT_V1,
+        ) => "Update_compressed_rows",
+        (
+            RowsKind::Delete,
+            event_type::DELETE_ROWS_COMPRESSED_EVENT | event_type::DELETE_ROWS_COMPRESSED_EVENT_V1,
+        ) => "Delete_compressed_rows",
         (RowsKind::Write, _) => "Write_rows",
         (RowsKind::Update, _) => "Update_rows",
         (RowsKind::Delete, _) => "Delete_rows",
@@ -131,7 +142,11 @@ impl Printer<'_> {
         // Generated invisible primary keys exist from MySQL 8.0.30.
         if self.tool == Tool::MySql && self.fde.version >= (8, 0, 30) {
             let gipk = t.flags & TM_GENERATED_INVISIBLE_PK_F != 0;
-            w!(&mut self.out, "# has_generated_invisible_primary_key={}\n", u8::from(gipk));
+            w!(
+                &mut self.out,
+                "# has_generated_invisible_primary_key={}\n",
+                u8::from(gipk)
+            );
         }
         self.tables.insert(t.table_id, TableInfo::from_event(t));
         if self.opts.base64_output != Base64Output::DecodeRows {
@@ -141,7 +156,12 @@ impl Printer<'_> {
         Ok(())
     }
 
-    pub(crate) fn print_rows(&mut self, raw: &RawEvent<'_>, r: &RowsEvent<'_>, log_pos: u64) -> Result<(), ReadError> {
+    pub(crate) fn print_rows(
+        &mut self,
+        raw: &RawEvent<'_>,
+        r: &RowsEvent<'_>,
+        log_pos: u64,
+    ) -> Result<(), ReadError> {
         let name = rows_name(self.tool, r, raw.type_code);
         match self.tool {
             Tool::MySql => {
@@ -154,7 +174,8 @@ impl Printer<'_> {
                 // The event lines wait for the end of the statement.
                 w!(&mut self.out, "# at {}\n", raw.offset);
                 self.flush_context(raw.offset);
-                let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.pending.headers));
+                let main =
+                    std::mem::replace(&mut self.out, std::mem::take(&mut self.pending.headers));
                 self.event_line(raw, log_pos);
                 w!(&mut self.out, "{name}: table id {}", r.table_id);
                 // mariadb-binlog names only STMT_END_F.

@@ -11,7 +11,9 @@
 
 use understudy_binlog::EventReader;
 use understudy_binlog::event::{self, Event};
-use understudy_binlog::event_type::{FORMAT_DESCRIPTION_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT};
+use understudy_binlog::event_type::{
+    FORMAT_DESCRIPTION_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT,
+};
 
 use crate::options::Options;
 use crate::printer::{Outcome, Printer, Tool};
@@ -29,7 +31,10 @@ fn fde_label(file: &[u8], start: u64) -> Option<(u64, u64)> {
         if raw.type_code == FORMAT_DESCRIPTION_EVENT {
             fde = raw.offset;
         }
-        let header = matches!(raw.type_code, FORMAT_DESCRIPTION_EVENT | PREVIOUS_GTIDS_LOG_EVENT | ROTATE_EVENT);
+        let header = matches!(
+            raw.type_code,
+            FORMAT_DESCRIPTION_EVENT | PREVIOUS_GTIDS_LOG_EVENT | ROTATE_EVENT
+        );
         if !header || raw.end_offset() >= start {
             break;
         }
@@ -80,8 +85,8 @@ pub(crate) fn run(
                 }
                 events += 1;
                 let is_fde = raw.type_code == FORMAT_DESCRIPTION_EVENT;
-                let before_start =
-                    start.is_some_and(|s| raw.offset < s) || opts.start_datetime.is_some_and(|s| ts < s);
+                let before_start = start.is_some_and(|s| raw.offset < s)
+                    || opts.start_datetime.is_some_and(|s| ts < s);
                 if before_start && !is_fde {
                     continue;
                 }
@@ -113,5 +118,12 @@ pub(crate) fn run(
     p.finish_pending();
     p.epilogue();
     let stderr = std::mem::take(&mut p.stderr);
-    (p.out.0, Outcome { events, stderr, error })
+    (
+        p.out.0,
+        Outcome {
+            events,
+            stderr,
+            error,
+        },
+    )
 }

@@ -2,14 +2,15 @@
 //! User_var): the `SET …` lines that recreate the source's session, each
 //! printed only when it differs from what was printed last.
 
-use understudy_binlog::{Flavor, RawEvent};
 use understudy_binlog::event::load_events::ExecuteLoadQueryEvent;
 use understudy_binlog::event::query_event::{
-    OPTION_AUTO_IS_NULL, OPTION_EXPLICIT_DEF_TIMESTAMP, OPTION_IF_EXISTS, OPTION_INSERT_HISTORY, OPTION_NO_CHECK_CONSTRAINT_CHECKS, OPTION_NO_FOREIGN_KEY_CHECKS,
-    OPTION_NOT_AUTOCOMMIT, OPTION_RELAXED_UNIQUE_CHECKS, Q_CHARACTER_SET_COLLATIONS, QueryEvent, StatusVars,
+    OPTION_AUTO_IS_NULL, OPTION_EXPLICIT_DEF_TIMESTAMP, OPTION_IF_EXISTS, OPTION_INSERT_HISTORY,
+    OPTION_NO_CHECK_CONSTRAINT_CHECKS, OPTION_NO_FOREIGN_KEY_CHECKS, OPTION_NOT_AUTOCOMMIT,
+    OPTION_RELAXED_UNIQUE_CHECKS, Q_CHARACTER_SET_COLLATIONS, QueryEvent, StatusVars,
 };
 use understudy_binlog::event::{Event, intvar_event, user_var_event};
 use understudy_binlog::header::{LOG_EVENT_SUPPRESS_USE_F, LOG_EVENT_THREAD_SPECIFIC_F};
+use understudy_binlog::{Flavor, RawEvent};
 
 use crate::collations::{MARIADB_COLLATIONS, MYSQL_COLLATIONS};
 use crate::printer::{Printer, Tool};
@@ -39,9 +40,20 @@ const SQL_MODE_REMOVED_IN_80: u64 = 0x1003ff00;
 /// Statements that begin or end a transaction (mysqlbinlog keeps the
 /// current database across them).
 pub(crate) fn is_trans_keyword(q: &[u8]) -> bool {
-    const WORDS: [&[u8]; 9] =
-        [b"BEGIN", b"COMMIT", b"ROLLBACK", b"SAVEPOINT", b"XA START", b"XA END", b"XA PREPARE", b"XA COMMIT", b"XA ROLLBACK"];
-    WORDS.iter().any(|w| q.len() >= w.len() && q[..w.len()].eq_ignore_ascii_case(w))
+    const WORDS: [&[u8]; 9] = [
+        b"BEGIN",
+        b"COMMIT",
+        b"ROLLBACK",
+        b"SAVEPOINT",
+        b"XA START",
+        b"XA END",
+        b"XA PREPARE",
+        b"XA COMMIT",
+        b"XA ROLLBACK",
+    ];
+    WORDS
+        .iter()
+        .any(|w| q.len() >= w.len() && q[..w.len()].eq_ignore_ascii_case(w))
 }
 
 pub(crate) fn collation(tool: Tool, id: u64) -> Option<(&'static str, &'static str)> {
@@ -50,7 +62,10 @@ pub(crate) fn collation(tool: Tool, id: u64) -> Option<(&'static str, &'static s
         Tool::MariaDb => MARIADB_COLLATIONS,
     };
     let id = u16::try_from(id).ok()?;
-    table.binary_search_by_key(&id, |&(i, _, _)| i).ok().map(|i| (table[i].1, table[i].2))
+    table
+        .binary_search_by_key(&id, |&(i, _, _)| i)
+        .ok()
+        .map(|i| (table[i].1, table[i].2))
 }
 
 pub(crate) fn backquoted(out: &mut Buf, name: &[u8]) {
@@ -80,9 +95,19 @@ impl Printer<'_> {
         } else {
             "Query"
         };
-        w!(&mut self.out, "{name}\tthread_id={}\texec_time={}\terror_code={}", q.thread_id, q.exec_time, q.error_code);
+        w!(
+            &mut self.out,
+            "{name}\tthread_id={}\texec_time={}\terror_code={}",
+            q.thread_id,
+            q.exec_time,
+            q.error_code
+        );
         if self.tool == Tool::MariaDb {
-            let xid = if q.status_vars.character_set_collations.is_some() { 0 } else { q.status_vars.mariadb_xid.unwrap_or(0) };
+            let xid = if q.status_vars.character_set_collations.is_some() {
+                0
+            } else {
+                q.status_vars.mariadb_xid.unwrap_or(0)
+            };
             w!(&mut self.out, "\txid={xid}");
         } else if let Some(xid) = q.status_vars.ddl_xid {
             w!(&mut self.out, "\tXid = {xid}");
@@ -109,7 +134,8 @@ impl Printer<'_> {
         // collation list and reads no status variable after it.
         let limited;
         let sv = if self.tool == Tool::MariaDb && q.status_vars.character_set_collations.is_some() {
-            limited = StatusVars::parse_until(q.status_vars_raw, Some(Q_CHARACTER_SET_COLLATIONS)).unwrap_or_default();
+            limited = StatusVars::parse_until(q.status_vars_raw, Some(Q_CHARACTER_SET_COLLATIONS))
+                .unwrap_or_default();
             &limited
         } else {
             &q.status_vars
@@ -149,7 +175,11 @@ impl Printer<'_> {
         if raw.header.flags & LOG_EVENT_THREAD_SPECIFIC_F != 0 || s.thread_id.is_none() {
             if s.thread_id != Some(q.thread_id) {
                 // --short-form hides thread ids.
-                let shown = if self.opts.short_form { 999_999_999 } else { q.thread_id };
+                let shown = if self.opts.short_form {
+                    999_999_999
+                } else {
+                    q.thread_id
+                };
                 w!(out, "SET @@session.pseudo_thread_id={shown}/*!*/;\n");
                 s.thread_id = Some(q.thread_id);
             }
@@ -169,13 +199,25 @@ impl Printer<'_> {
                     (OPTION_NOT_AUTOCOMMIT, "autocommit", true),
                 ];
                 if self.tool == Tool::MariaDb {
-                    list.push((OPTION_NO_CHECK_CONSTRAINT_CHECKS, "check_constraint_checks", true));
+                    list.push((
+                        OPTION_NO_CHECK_CONSTRAINT_CHECKS,
+                        "check_constraint_checks",
+                        true,
+                    ));
                     // Seen for 10.11 and 11.8 binlogs, not for 10.5 and older.
                     if self.fde.flavor == Flavor::MariaDb && self.fde.version >= (10, 10, 0) {
                         list.push((OPTION_IF_EXISTS, "sql_if_exists", false));
-                        list.push((OPTION_EXPLICIT_DEF_TIMESTAMP, "explicit_defaults_for_timestamp", false));
+                        list.push((
+                            OPTION_EXPLICIT_DEF_TIMESTAMP,
+                            "explicit_defaults_for_timestamp",
+                            false,
+                        ));
                     }
-                    list.push((OPTION_INSERT_HISTORY, "system_versioning_insert_history", false));
+                    list.push((
+                        OPTION_INSERT_HISTORY,
+                        "system_versioning_insert_history",
+                        false,
+                    ));
                 }
                 let mut first = true;
                 for (bit, name, inverted) in list {
@@ -205,7 +247,12 @@ impl Printer<'_> {
         }
         if let Some(ai) = Some(sv.auto_increment.unwrap_or((1, 1))) {
             if s.auto_increment != Some(ai) {
-                w!(out, "SET @@session.auto_increment_increment={}, @@session.auto_increment_offset={}/*!*/;\n", ai.0, ai.1);
+                w!(
+                    out,
+                    "SET @@session.auto_increment_increment={}, @@session.auto_increment_offset={}/*!*/;\n",
+                    ai.0,
+                    ai.1
+                );
                 s.auto_increment = Some(ai);
             }
         }
@@ -257,23 +304,35 @@ impl Printer<'_> {
         }
         if let Some(v) = sv.explicit_defaults_for_timestamp {
             {
-                w!(out, "SET @@session.explicit_defaults_for_timestamp={v}/*!*/;\n");
+                w!(
+                    out,
+                    "SET @@session.explicit_defaults_for_timestamp={v}/*!*/;\n"
+                );
             }
         }
         if let Some(v) = sv.default_collation_for_utf8mb4 {
             if s.default_collation_for_utf8mb4 != Some(v) {
-                w!(out, "/*!80011 SET @@session.default_collation_for_utf8mb4={v}*//*!*/;\n");
+                w!(
+                    out,
+                    "/*!80011 SET @@session.default_collation_for_utf8mb4={v}*//*!*/;\n"
+                );
                 s.default_collation_for_utf8mb4 = Some(v);
             }
         }
         if let Some(v) = sv.default_table_encryption {
             {
-                w!(out, "/*!80016 SET @@session.default_table_encryption={v}*//*!*/;\n");
+                w!(
+                    out,
+                    "/*!80016 SET @@session.default_table_encryption={v}*//*!*/;\n"
+                );
             }
         }
         if let Some(v) = sv.sql_require_primary_key {
             {
-                w!(out, "/*!80013 SET @@session.sql_require_primary_key={v}*//*!*/;\n");
+                w!(
+                    out,
+                    "/*!80013 SET @@session.sql_require_primary_key={v}*//*!*/;\n"
+                );
             }
         }
     }
@@ -322,7 +381,12 @@ impl Printer<'_> {
             Event::Rand(r) => {
                 desc(&mut self.out, "Rand\n");
                 self.end_header();
-                w!(&mut self.out, "SET @@RAND_SEED1={}, @@RAND_SEED2={}/*!*/;\n", r.seed1, r.seed2);
+                w!(
+                    &mut self.out,
+                    "SET @@RAND_SEED1={}, @@RAND_SEED2={}/*!*/;\n",
+                    r.seed1,
+                    r.seed2
+                );
             }
             Event::UserVar(u) => {
                 desc(&mut self.out, "User_var\n");

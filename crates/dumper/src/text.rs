@@ -68,7 +68,14 @@ pub fn tm(ts: i64, offset: i32) -> Tm {
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400) as u32;
     let (year, month, day) = civil_from_days(days);
-    Tm { year, month, day, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60 }
+    Tm {
+        year,
+        month,
+        day,
+        hour: secs / 3600,
+        minute: secs / 60 % 60,
+        second: secs % 60,
+    }
 }
 
 /// mysqlbinlog's short event time: `YYMMDD HH:MM:SS` with the hour
@@ -91,12 +98,24 @@ pub fn base64(out: &mut Vec<u8>, data: &[u8]) {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     out.reserve(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         out.push(A[(n >> 18) as usize & 63]);
         out.push(A[(n >> 12) as usize & 63]);
-        out.push(if chunk.len() > 1 { A[(n >> 6) as usize & 63] } else { b'=' });
-        out.push(if chunk.len() > 2 { A[n as usize & 63] } else { b'=' });
+        out.push(if chunk.len() > 1 {
+            A[(n >> 6) as usize & 63]
+        } else {
+            b'='
+        });
+        out.push(if chunk.len() > 2 {
+            A[n as usize & 63]
+        } else {
+            b'='
+        });
     }
 }
 

@@ -2,9 +2,9 @@
 //! `-vv` type comments, and user-variable values.
 
 use understudy_binlog::DecodeError;
+use understudy_binlog::event::RowsEvent;
 use understudy_binlog::event::rows_event::{Row, RowsKind};
 use understudy_binlog::event::user_var_event::{self, UserVarValue};
-use understudy_binlog::event::RowsEvent;
 use understudy_binlog::value::column_type::*;
 use understudy_binlog::value::decimal::decode_decimal;
 use understudy_binlog::value::json;
@@ -72,7 +72,9 @@ pub(crate) fn count_rows(table: &TableInfo, r: &RowsEvent<'_>) -> Result<usize, 
             !cv.value.is_null()
                 && matches!(
                     table.columns[cv.index].column_type,
-                    MYSQL_TYPE_GEOMETRY | MYSQL_TYPE_VARCHAR_COMPRESSED | MYSQL_TYPE_BLOB_COMPRESSED
+                    MYSQL_TYPE_GEOMETRY
+                        | MYSQL_TYPE_VARCHAR_COMPRESSED
+                        | MYSQL_TYPE_BLOB_COMPRESSED
                 )
         })
     };
@@ -99,14 +101,26 @@ fn image(
         w!(out, "###   @{}=", cv.index + 1);
         if tool == Tool::MySql && col.column_type == MYSQL_TYPE_GEOMETRY {
             // mysqlbinlog 9.7 has no printer for GEOMETRY.
-            w!(out, "!! Don't know how to handle column type={} meta={} ({:04x})\n", col.column_type, col.meta, col.meta);
+            w!(
+                out,
+                "!! Don't know how to handle column type={} meta={} ({:04x})\n",
+                col.column_type,
+                col.meta,
+                col.meta
+            );
             return Ok(Printed::GaveUp);
         }
         value(out, tool, col, &cv.value, cv.index)?;
         if verbose > 1 {
             out.s(" /* ");
             type_comment(out, col, table.vector_dims[cv.index]);
-            w!(out, " meta={} nullable={} is_null={} */", col.meta, u8::from(table.is_nullable(cv.index)), u8::from(cv.value.is_null()));
+            w!(
+                out,
+                " meta={} nullable={} is_null={} */",
+                col.meta,
+                u8::from(table.is_nullable(cv.index)),
+                u8::from(cv.value.is_null())
+            );
         }
         out.ch(b'\n');
     }
@@ -144,7 +158,13 @@ fn signed_and_unsigned(out: &mut Buf, v: &Value<'_>) {
     }
 }
 
-fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usize) -> Result<(), DecodeError> {
+fn value(
+    out: &mut Buf,
+    tool: Tool,
+    col: &ColumnMeta,
+    v: &Value<'_>,
+    index: usize,
+) -> Result<(), DecodeError> {
     match *v {
         Value::Null => out.s("NULL"),
         Value::Int { .. } => signed_and_unsigned(out, v),
@@ -153,23 +173,47 @@ fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usiz
             w!(out, "{s:<20}");
         }
         Value::Double(d) => out.s(&crate::cfmt::g(d, 20)),
-        Value::Decimal { bytes, precision, scale } => {
+        Value::Decimal {
+            bytes,
+            precision,
+            scale,
+        } => {
             let (d, _) = decode_decimal(bytes, precision, scale)?;
             w!(out, "{d}");
         }
         Value::Year(y) => w!(out, "{}", 1900 + u32::from(y)),
         Value::Date(d) => w!(out, "'{:04}:{:02}:{:02}'", d.year, d.month, d.day),
         Value::Time { time: t, fsp } => {
-            w!(out, "'{}{:02}:{:02}:{:02}", if t.negative { "-" } else { "" }, t.hours, t.minutes, t.seconds);
+            w!(
+                out,
+                "'{}{:02}:{:02}:{:02}",
+                if t.negative { "-" } else { "" },
+                t.hours,
+                t.minutes,
+                t.seconds
+            );
             frac(out, t.micros, fsp);
             out.ch(b'\'');
         }
         Value::DateTime { datetime: d, fsp } => {
-            w!(out, "'{:04}-{:02}-{:02} {:02}:{:02}:{:02}", d.year, d.month, d.day, d.hour, d.minute, d.second);
+            w!(
+                out,
+                "'{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                d.year,
+                d.month,
+                d.day,
+                d.hour,
+                d.minute,
+                d.second
+            );
             frac(out, d.micros, fsp);
             out.ch(b'\'');
         }
-        Value::Timestamp { seconds, micros, fsp } => {
+        Value::Timestamp {
+            seconds,
+            micros,
+            fsp,
+        } => {
             w!(out, "{seconds}");
             frac(out, micros, fsp);
         }
@@ -191,7 +235,11 @@ fn value(out: &mut Buf, tool: Tool, col: &ColumnMeta, v: &Value<'_>, index: usiz
             out.s("b'");
             for i in (0..nbits).rev() {
                 let byte = b.len() - 1 - i / 8;
-                out.ch(if b[byte] >> (i % 8) & 1 == 1 { b'1' } else { b'0' });
+                out.ch(if b[byte] >> (i % 8) & 1 == 1 {
+                    b'1'
+                } else {
+                    b'0'
+                });
             }
             out.ch(b'\'');
         }
@@ -248,17 +296,24 @@ fn type_comment(out: &mut Buf, col: &ColumnMeta, vector_dims: Option<u64>) {
         MYSQL_TYPE_TIMESTAMP2 => w!(out, "TIMESTAMP({})", col.meta),
         MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING => w!(out, "VARSTRING({})", col.length),
         MYSQL_TYPE_STRING => match col.real_type {
-            MYSQL_TYPE_ENUM => w!(out, "ENUM({} byte{})", col.length, if col.length == 1 { "" } else { "s" }),
+            MYSQL_TYPE_ENUM => w!(
+                out,
+                "ENUM({} byte{})",
+                col.length,
+                if col.length == 1 { "" } else { "s" }
+            ),
             MYSQL_TYPE_SET => w!(out, "SET({} bytes)", col.length),
             _ => w!(out, "STRING({})", col.length),
         },
         MYSQL_TYPE_BIT => w!(out, "BIT({})", col.length),
-        MYSQL_TYPE_BLOB | MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB => match col.length {
-            1 => out.s("TINYBLOB/TINYTEXT"),
-            2 => out.s("BLOB/TEXT"),
-            3 => out.s("MEDIUMBLOB/MEDIUMTEXT"),
-            _ => out.s("LONGBLOB/LONGTEXT"),
-        },
+        MYSQL_TYPE_BLOB | MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB => {
+            match col.length {
+                1 => out.s("TINYBLOB/TINYTEXT"),
+                2 => out.s("BLOB/TEXT"),
+                3 => out.s("MEDIUMBLOB/MEDIUMTEXT"),
+                _ => out.s("LONGBLOB/LONGTEXT"),
+            }
+        }
         MYSQL_TYPE_VARCHAR_COMPRESSED => w!(out, "VARSTRING({}) COMPRESSED", col.length),
         MYSQL_TYPE_BLOB_COMPRESSED => out.s("BLOB/TEXT COMPRESSED"),
         MYSQL_TYPE_JSON => out.s("JSON"),

@@ -42,7 +42,14 @@ impl<'a> TransactionContextEvent<'a> {
         };
         let write_set = item_list(ws, "transaction context write set item")?;
         let read_set = item_list(rs, "transaction context read set item")?;
-        Ok(TransactionContextEvent { server_uuid, thread_id, gtid_specified, snapshot_version, write_set, read_set })
+        Ok(TransactionContextEvent {
+            server_uuid,
+            thread_id,
+            gtid_specified,
+            snapshot_version,
+            write_set,
+            read_set,
+        })
     }
 }
 
@@ -68,6 +75,10 @@ impl<'a> ViewChangeEvent<'a> {
             let v = c.bytes(vl, "view change value")?;
             certification_info.push((k, v));
         }
-        Ok(ViewChangeEvent { view_id: &raw_id[..end], seq_number, certification_info })
+        Ok(ViewChangeEvent {
+            view_id: &raw_id[..end],
+            seq_number,
+            certification_info,
+        })
     }
 }

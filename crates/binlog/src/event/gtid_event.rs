@@ -74,8 +74,11 @@ impl<'a> GtidEvent<'a> {
             let imm = c.uint_n(7, "GTID immediate_commit_timestamp")?;
             let ts = imm & !(1 << 55);
             ev.immediate_commit_timestamp = Some(ts);
-            ev.original_commit_timestamp =
-                Some(if imm & (1 << 55) != 0 { c.uint_n(7, "GTID original_commit_timestamp")? } else { ts });
+            ev.original_commit_timestamp = Some(if imm & (1 << 55) != 0 {
+                c.uint_n(7, "GTID original_commit_timestamp")?
+            } else {
+                ts
+            });
             if !c.is_empty() {
                 ev.transaction_length = Some(c.packed("GTID transaction_length")?);
             }
@@ -83,8 +86,11 @@ impl<'a> GtidEvent<'a> {
                 let imm = c.u32("GTID immediate_server_version")?;
                 let v = imm & !(1 << 31);
                 ev.immediate_server_version = Some(v);
-                ev.original_server_version =
-                    Some(if imm & (1 << 31) != 0 { c.u32("GTID original_server_version")? } else { v });
+                ev.original_server_version = Some(if imm & (1 << 31) != 0 {
+                    c.u32("GTID original_server_version")?
+                } else {
+                    v
+                });
             }
             if c.remaining() >= 8 {
                 ev.commit_group_ticket = Some(c.u64("GTID commit_group_ticket")?);
@@ -99,7 +105,11 @@ impl<'a> GtidEvent<'a> {
         let _version = varlen(&mut c, "tagged GTID serialization version")?;
         let size = varlen(&mut c, "tagged GTID message size")? as usize;
         if size > body.len() {
-            return Err(DecodeError::Truncated { what: "tagged GTID message", need: size, have: body.len() });
+            return Err(DecodeError::Truncated {
+                what: "tagged GTID message",
+                need: size,
+                have: body.len(),
+            });
         }
         let mut c = Cursor::new(&body[c.position()..size]);
         let last_non_ignorable = varlen(&mut c, "tagged GTID last non-ignorable field")?;
@@ -134,20 +144,35 @@ impl<'a> GtidEvent<'a> {
                 }
                 4 => last = varlen_signed(&mut c, "tagged GTID last_committed")?,
                 5 => seq = varlen_signed(&mut c, "tagged GTID sequence_number")?,
-                6 => ev.immediate_commit_timestamp = Some(varlen(&mut c, "tagged GTID immediate timestamp")?),
-                7 => ev.original_commit_timestamp = Some(varlen(&mut c, "tagged GTID original timestamp")?),
-                8 => ev.transaction_length = Some(varlen(&mut c, "tagged GTID transaction length")?),
+                6 => {
+                    ev.immediate_commit_timestamp =
+                        Some(varlen(&mut c, "tagged GTID immediate timestamp")?)
+                }
+                7 => {
+                    ev.original_commit_timestamp =
+                        Some(varlen(&mut c, "tagged GTID original timestamp")?)
+                }
+                8 => {
+                    ev.transaction_length = Some(varlen(&mut c, "tagged GTID transaction length")?)
+                }
                 9 => {
                     ev.immediate_server_version =
                         Some(varlen(&mut c, "tagged GTID immediate server version")? as u32)
                 }
                 10 => {
-                    ev.original_server_version = Some(varlen(&mut c, "tagged GTID original server version")? as u32)
+                    ev.original_server_version =
+                        Some(varlen(&mut c, "tagged GTID original server version")? as u32)
                 }
-                11 => ev.commit_group_ticket = Some(varlen(&mut c, "tagged GTID commit group ticket")?),
+                11 => {
+                    ev.commit_group_ticket =
+                        Some(varlen(&mut c, "tagged GTID commit group ticket")?)
+                }
                 other if other > last_non_ignorable => break, // newer, ignorable fields
                 other => {
-                    return Err(DecodeError::unsupported("tagged GTID field", format!("id {other}")));
+                    return Err(DecodeError::unsupported(
+                        "tagged GTID field",
+                        format!("id {other}"),
+                    ));
                 }
             }
         }

@@ -21,9 +21,16 @@ impl<'a> IncidentEvent<'a> {
         let incident = c.u16("incident number")?;
         c.skip(post_header_len.saturating_sub(2), "incident post-header")?;
         if incident == INCIDENT_NONE || incident >= INCIDENT_COUNT {
-            return Err(DecodeError::invalid("incident number", format!("{incident}")));
+            return Err(DecodeError::invalid(
+                "incident number",
+                format!("{incident}"),
+            ));
         }
-        let message = if c.is_empty() { &[][..] } else { c.str_u8("incident message")? };
+        let message = if c.is_empty() {
+            &[][..]
+        } else {
+            c.str_u8("incident message")?
+        };
         Ok(IncidentEvent { incident, message })
     }
 }

@@ -36,7 +36,10 @@ pub struct RandEvent {
 impl RandEvent {
     pub fn parse(body: &[u8]) -> Result<Self> {
         let mut c = Cursor::new(body);
-        Ok(RandEvent { seed1: c.u64("rand seed1")?, seed2: c.u64("rand seed2")? })
+        Ok(RandEvent {
+            seed1: c.u64("rand seed1")?,
+            seed2: c.u64("rand seed2")?,
+        })
     }
 }
 
@@ -47,6 +50,8 @@ pub struct XidEvent {
 
 impl XidEvent {
     pub fn parse(body: &[u8]) -> Result<Self> {
-        Ok(XidEvent { xid: Cursor::new(body).u64("xid")? })
+        Ok(XidEvent {
+            xid: Cursor::new(body).u64("xid")?,
+        })
     }
 }

@@ -20,7 +20,10 @@ impl<'a> LoadBlockEvent<'a> {
         let mut c = Cursor::new(body);
         let file_id = c.u32("load block file_id")?;
         c.skip(post_header_len.saturating_sub(4), "load block post-header")?;
-        Ok(LoadBlockEvent { file_id, data: c.rest() })
+        Ok(LoadBlockEvent {
+            file_id,
+            data: c.rest(),
+        })
     }
 }
 
@@ -31,7 +34,9 @@ pub struct DeleteFileEvent {
 
 impl DeleteFileEvent {
     pub fn parse(body: &[u8]) -> Result<Self> {
-        Ok(DeleteFileEvent { file_id: Cursor::new(body).u32("delete file file_id")? })
+        Ok(DeleteFileEvent {
+            file_id: Cursor::new(body).u32("delete file file_id")?,
+        })
     }
 }
 
@@ -57,12 +62,24 @@ impl<'a> ExecuteLoadQueryEvent<'a> {
         let fn_pos_end = e.u32("execute load fn_pos_end")?;
         let dup_handling = e.u8("execute load dup_handling")?;
         query.query = std::borrow::Cow::Borrowed(c.rest());
-        if fn_pos_start > fn_pos_end || fn_pos_end as usize > query.query.len() || dup_handling > LOAD_DUP_REPLACE {
+        if fn_pos_start > fn_pos_end
+            || fn_pos_end as usize > query.query.len()
+            || dup_handling > LOAD_DUP_REPLACE
+        {
             return Err(DecodeError::invalid(
                 "execute load query",
-                format!("file name span {fn_pos_start}..{fn_pos_end} in a {}-byte query, dup {dup_handling}", query.query.len()),
+                format!(
+                    "file name span {fn_pos_start}..{fn_pos_end} in a {}-byte query, dup {dup_handling}",
+                    query.query.len()
+                ),
             ));
         }
-        Ok(ExecuteLoadQueryEvent { query, file_id, fn_pos_start, fn_pos_end, dup_handling })
+        Ok(ExecuteLoadQueryEvent {
+            query,
+            file_id,
+            fn_pos_start,
+            fn_pos_end,
+            dup_handling,
+        })
     }
 }

@@ -14,19 +14,35 @@ const MAX_UNCOMPRESSED: usize = 1 << 30;
 
 pub fn uncompress(src: &[u8]) -> Result<Vec<u8>> {
     let Some((&head, rest)) = src.split_first() else {
-        return Err(DecodeError::Truncated { what: "compressed event header", need: 1, have: 0 });
+        return Err(DecodeError::Truncated {
+            what: "compressed event header",
+            need: 1,
+            have: 0,
+        });
     };
     let lenlen = usize::from(head & 0x07);
     let algo = (head >> 4) & 0x07;
     if head & 0x80 == 0 || algo != 0 || lenlen == 0 || lenlen > 4 {
-        return Err(DecodeError::invalid("compressed event header", format!("{head:#04x}")));
+        return Err(DecodeError::invalid(
+            "compressed event header",
+            format!("{head:#04x}"),
+        ));
     }
     if rest.len() < lenlen {
-        return Err(DecodeError::Truncated { what: "compressed event length", need: lenlen, have: rest.len() });
+        return Err(DecodeError::Truncated {
+            what: "compressed event length",
+            need: lenlen,
+            have: rest.len(),
+        });
     }
-    let len = rest[..lenlen].iter().fold(0usize, |a, &b| a << 8 | usize::from(b));
+    let len = rest[..lenlen]
+        .iter()
+        .fold(0usize, |a, &b| a << 8 | usize::from(b));
     if len > MAX_UNCOMPRESSED {
-        return Err(DecodeError::invalid("compressed event length", format!("{len} bytes")));
+        return Err(DecodeError::invalid(
+            "compressed event length",
+            format!("{len} bytes"),
+        ));
     }
     let mut out = Vec::with_capacity(len);
     flate2::read::ZlibDecoder::new(&rest[lenlen..])

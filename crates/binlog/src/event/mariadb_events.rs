@@ -74,11 +74,18 @@ impl<'a> MariaGtidEvent<'a> {
             let gl = usize::from(c.u8("GTID XA gtrid length")?);
             let bl = usize::from(c.u8("GTID XA bqual length")?);
             if gl + bl > 128 {
-                return Err(DecodeError::invalid("GTID XA xid", format!("gtrid {gl} + bqual {bl} bytes")));
+                return Err(DecodeError::invalid(
+                    "GTID XA xid",
+                    format!("gtrid {gl} + bqual {bl} bytes"),
+                ));
             }
             let gtrid = c.bytes(gl, "GTID XA gtrid")?;
             let bqual = c.bytes(bl, "GTID XA bqual")?;
-            ev.xid = Some(MariaXid { format_id, gtrid, bqual });
+            ev.xid = Some(MariaXid {
+                format_id,
+                gtrid,
+                bqual,
+            });
         } else {
             // The fixed 19-byte post-header pads with 6 zero bytes.
             c.skip(c.remaining().min(6), "GTID padding")?;
@@ -113,14 +120,22 @@ impl GtidListEvent {
         let count = (word & 0x0fff_ffff) as usize;
         let flags = (word >> 28) as u8;
         if count * 16 > c.remaining() {
-            return Err(DecodeError::Truncated { what: "GTID list", need: count * 16, have: c.remaining() });
+            return Err(DecodeError::Truncated {
+                what: "GTID list",
+                need: count * 16,
+                have: c.remaining(),
+            });
         }
         let mut gtids = Vec::with_capacity(count);
         for _ in 0..count {
             let domain_id = c.u32("GTID list domain_id")?;
             let server_id = c.u32("GTID list server_id")?;
             let seq_no = c.u64("GTID list seq_no")?;
-            gtids.push(MariaGtid { domain_id, server_id, seq_no });
+            gtids.push(MariaGtid {
+                domain_id,
+                server_id,
+                seq_no,
+            });
         }
         Ok(GtidListEvent { flags, gtids })
     }
@@ -135,7 +150,9 @@ impl<'a> BinlogCheckpointEvent<'a> {
     pub fn parse(body: &'a [u8]) -> Result<Self> {
         let mut c = Cursor::new(body);
         let n = c.u32("binlog checkpoint name length")? as usize;
-        Ok(BinlogCheckpointEvent { log_name: c.bytes(n, "binlog checkpoint name")? })
+        Ok(BinlogCheckpointEvent {
+            log_name: c.bytes(n, "binlog checkpoint name")?,
+        })
     }
 }
 

@@ -44,11 +44,19 @@ impl<'a> XaPrepareEvent<'a> {
         let gl = c.u32("XA prepare gtrid length")? as usize;
         let bl = c.u32("XA prepare bqual length")? as usize;
         if gl > MAXGTRIDSIZE || bl > MAXBQUALSIZE {
-            return Err(DecodeError::invalid("XA prepare xid", format!("gtrid {gl} / bqual {bl} bytes")));
+            return Err(DecodeError::invalid(
+                "XA prepare xid",
+                format!("gtrid {gl} / bqual {bl} bytes"),
+            ));
         }
         let gtrid = c.bytes(gl, "XA prepare gtrid")?;
         let bqual = c.bytes(bl, "XA prepare bqual")?;
-        Ok(XaPrepareEvent { one_phase, format_id, gtrid, bqual })
+        Ok(XaPrepareEvent {
+            one_phase,
+            format_id,
+            gtrid,
+            bqual,
+        })
     }
 }
 
@@ -61,12 +69,18 @@ pub struct HeartbeatEvent<'a> {
 
 impl<'a> HeartbeatEvent<'a> {
     pub fn parse_v1(body: &'a [u8]) -> Result<Self> {
-        Ok(HeartbeatEvent { log_name: body, position: None })
+        Ok(HeartbeatEvent {
+            log_name: body,
+            position: None,
+        })
     }
 
     pub fn parse_v2(body: &'a [u8]) -> Result<Self> {
         let mut c = Cursor::new(body);
-        let mut hb = HeartbeatEvent { log_name: &[], position: None };
+        let mut hb = HeartbeatEvent {
+            log_name: &[],
+            position: None,
+        };
         while !c.is_empty() {
             let t = c.u8("heartbeat field type")?;
             if t == 0 {

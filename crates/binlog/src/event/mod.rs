@@ -7,8 +7,8 @@
 //! this codec does not know are returned as `Event::Unknown` with their
 //! bytes — never dropped.
 
-pub mod gtid_event;
 pub mod group_replication_events;
+pub mod gtid_event;
 pub mod incident_event;
 pub mod intvar_event;
 pub mod load_events;
@@ -23,12 +23,14 @@ pub mod table_map_event;
 pub mod transaction_payload_event;
 pub mod user_var_event;
 
-pub use gtid_event::GtidEvent;
 pub use group_replication_events::{TransactionContextEvent, ViewChangeEvent};
+pub use gtid_event::GtidEvent;
 pub use incident_event::IncidentEvent;
 pub use intvar_event::{IntvarEvent, RandEvent, XidEvent};
 pub use load_events::{DeleteFileEvent, ExecuteLoadQueryEvent, LoadBlockEvent};
-pub use mariadb_events::{BinlogCheckpointEvent, GtidListEvent, MariaGtidEvent, StartEncryptionEvent};
+pub use mariadb_events::{
+    BinlogCheckpointEvent, GtidListEvent, MariaGtidEvent, StartEncryptionEvent,
+};
 pub use misc_events::{HeartbeatEvent, RowsQueryEvent, XaPrepareEvent};
 pub use previous_gtids_event::PreviousGtidsEvent;
 pub use query_event::QueryEvent;
@@ -78,7 +80,10 @@ pub enum Event<'a> {
     StartEncryption(StartEncryptionEvent),
     /// A type this codec does not know (or an obsolete one it does not
     /// decode, such as the 4.x/5.0 LOAD_EVENT family), kept whole.
-    Unknown { type_code: u8, body: &'a [u8] },
+    Unknown {
+        type_code: u8,
+        body: &'a [u8],
+    },
 }
 
 fn post_header(fde: &FormatDescription, type_code: u8, default: usize) -> usize {
@@ -90,10 +95,14 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
     let body = raw.body;
     let t = raw.type_code;
     Ok(match t {
-        FORMAT_DESCRIPTION_EVENT => Event::FormatDescription(FormatDescription::parse(&raw.raw[raw.raw.len() - raw.body.len() - raw.checksum.map_or(0, |_| 4)..])?),
+        FORMAT_DESCRIPTION_EVENT => Event::FormatDescription(FormatDescription::parse(
+            &raw.raw[raw.raw.len() - raw.body.len() - raw.checksum.map_or(0, |_| 4)..],
+        )?),
         START_EVENT_V3 => Event::StartV3(StartEventV3::parse(body)?),
         QUERY_EVENT => Event::Query(QueryEvent::parse(body, post_header(fde, t, 13))?),
-        QUERY_COMPRESSED_EVENT => Event::Query(QueryEvent::parse_compressed(body, post_header(fde, t, 13))?),
+        QUERY_COMPRESSED_EVENT => {
+            Event::Query(QueryEvent::parse_compressed(body, post_header(fde, t, 13))?)
+        }
         STOP_EVENT => Event::Stop,
         ROTATE_EVENT => Event::Rotate(RotateEvent::parse(body, post_header(fde, t, 8))?),
         INTVAR_EVENT => Event::Intvar(IntvarEvent::parse(body)?),
@@ -103,8 +112,12 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
         INCIDENT_EVENT => Event::Incident(IncidentEvent::parse(body, post_header(fde, t, 2))?),
         HEARTBEAT_LOG_EVENT => Event::Heartbeat(HeartbeatEvent::parse_v1(body)?),
         HEARTBEAT_LOG_EVENT_V2 => Event::Heartbeat(HeartbeatEvent::parse_v2(body)?),
-        BEGIN_LOAD_QUERY_EVENT => Event::BeginLoadQuery(LoadBlockEvent::parse(body, post_header(fde, t, 4))?),
-        APPEND_BLOCK_EVENT => Event::AppendBlock(LoadBlockEvent::parse(body, post_header(fde, t, 4))?),
+        BEGIN_LOAD_QUERY_EVENT => {
+            Event::BeginLoadQuery(LoadBlockEvent::parse(body, post_header(fde, t, 4))?)
+        }
+        APPEND_BLOCK_EVENT => {
+            Event::AppendBlock(LoadBlockEvent::parse(body, post_header(fde, t, 4))?)
+        }
         EXECUTE_LOAD_QUERY_EVENT => {
             Event::ExecuteLoadQuery(ExecuteLoadQueryEvent::parse(body, post_header(fde, t, 26))?)
         }
@@ -115,7 +128,11 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
         | WRITE_ROWS_EVENT..=DELETE_ROWS_EVENT
         | PARTIAL_UPDATE_ROWS_EVENT
         | WRITE_ROWS_COMPRESSED_EVENT_V1..=DELETE_ROWS_COMPRESSED_EVENT => {
-            let default = if rows_event::rows_kind(t).is_some_and(|k| k.1 == 2) { 10 } else { 8 };
+            let default = if rows_event::rows_kind(t).is_some_and(|k| k.1 == 2) {
+                10
+            } else {
+                8
+            };
             Event::Rows(RowsEvent::parse(body, t, post_header(fde, t, default))?)
         }
         ROWS_QUERY_LOG_EVENT => Event::RowsQuery(RowsQueryEvent::parse(body)?),
@@ -123,10 +140,14 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
         ANONYMOUS_GTID_LOG_EVENT => Event::Gtid(GtidEvent::parse(body, true)?),
         GTID_TAGGED_LOG_EVENT => Event::Gtid(GtidEvent::parse_tagged(body)?),
         PREVIOUS_GTIDS_LOG_EVENT => Event::PreviousGtids(PreviousGtidsEvent::parse(body)?),
-        TRANSACTION_CONTEXT_EVENT => Event::TransactionContext(TransactionContextEvent::parse(body)?),
+        TRANSACTION_CONTEXT_EVENT => {
+            Event::TransactionContext(TransactionContextEvent::parse(body)?)
+        }
         VIEW_CHANGE_EVENT => Event::ViewChange(ViewChangeEvent::parse(body)?),
         XA_PREPARE_LOG_EVENT => Event::XaPrepare(XaPrepareEvent::parse(body)?),
-        TRANSACTION_PAYLOAD_EVENT => Event::TransactionPayload(TransactionPayloadEvent::parse(body)?),
+        TRANSACTION_PAYLOAD_EVENT => {
+            Event::TransactionPayload(TransactionPayloadEvent::parse(body)?)
+        }
         IGNORABLE_LOG_EVENT => Event::Ignorable(body),
         ANNOTATE_ROWS_EVENT => Event::AnnotateRows(body),
         BINLOG_CHECKPOINT_EVENT => Event::BinlogCheckpoint(BinlogCheckpointEvent::parse(body)?),
@@ -138,7 +159,10 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
 }
 
 /// Like `decode`, but an error says which event failed.
-pub fn decode_at<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> std::result::Result<Event<'a>, crate::ReadError> {
+pub fn decode_at<'a>(
+    raw: &RawEvent<'a>,
+    fde: &FormatDescription,
+) -> std::result::Result<Event<'a>, crate::ReadError> {
     decode(raw, fde).map_err(|source: DecodeError| crate::ReadError::Decode {
         offset: raw.offset,
         type_name: type_name(raw.type_code),

@@ -11,6 +11,8 @@ pub struct PreviousGtidsEvent {
 
 impl PreviousGtidsEvent {
     pub fn parse(body: &[u8]) -> Result<Self> {
-        Ok(PreviousGtidsEvent { gtid_set: GtidSet::decode_binary(body)? })
+        Ok(PreviousGtidsEvent {
+            gtid_set: GtidSet::decode_binary(body)?,
+        })
     }
 }

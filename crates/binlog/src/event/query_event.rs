@@ -114,16 +114,22 @@ impl<'a> StatusVars<'a> {
                     c.skip(1, "Q_CATALOG_CODE terminator")?;
                 }
                 Q_AUTO_INCREMENT => {
-                    v.auto_increment = Some((c.u16("Q_AUTO_INCREMENT")?, c.u16("Q_AUTO_INCREMENT")?))
+                    v.auto_increment =
+                        Some((c.u16("Q_AUTO_INCREMENT")?, c.u16("Q_AUTO_INCREMENT")?))
                 }
                 Q_CHARSET_CODE => {
-                    v.charset =
-                        Some((c.u16("Q_CHARSET_CODE")?, c.u16("Q_CHARSET_CODE")?, c.u16("Q_CHARSET_CODE")?))
+                    v.charset = Some((
+                        c.u16("Q_CHARSET_CODE")?,
+                        c.u16("Q_CHARSET_CODE")?,
+                        c.u16("Q_CHARSET_CODE")?,
+                    ))
                 }
                 Q_TIME_ZONE_CODE => v.time_zone = Some(c.str_u8("Q_TIME_ZONE_CODE")?),
                 Q_CATALOG_NZ_CODE => v.catalog = Some(c.str_u8("Q_CATALOG_NZ_CODE")?),
                 Q_LC_TIME_NAMES_CODE => v.lc_time_names = Some(c.u16("Q_LC_TIME_NAMES_CODE")?),
-                Q_CHARSET_DATABASE_CODE => v.charset_database = Some(c.u16("Q_CHARSET_DATABASE_CODE")?),
+                Q_CHARSET_DATABASE_CODE => {
+                    v.charset_database = Some(c.u16("Q_CHARSET_DATABASE_CODE")?)
+                }
                 Q_TABLE_MAP_FOR_UPDATE_CODE => {
                     v.table_map_for_update = Some(c.u64("Q_TABLE_MAP_FOR_UPDATE_CODE")?)
                 }
@@ -151,11 +157,13 @@ impl<'a> StatusVars<'a> {
                 Q_COMMIT_TS => v.commit_ts = Some(c.u64("Q_COMMIT_TS")?),
                 Q_COMMIT_TS2 => v.commit_ts = Some(c.u64("Q_COMMIT_TS2")?),
                 Q_EXPLICIT_DEFAULTS_FOR_TIMESTAMP => {
-                    v.explicit_defaults_for_timestamp = Some(c.u8("Q_EXPLICIT_DEFAULTS_FOR_TIMESTAMP")?)
+                    v.explicit_defaults_for_timestamp =
+                        Some(c.u8("Q_EXPLICIT_DEFAULTS_FOR_TIMESTAMP")?)
                 }
                 Q_DDL_LOGGED_WITH_XID => v.ddl_xid = Some(c.u64("Q_DDL_LOGGED_WITH_XID")?),
                 Q_DEFAULT_COLLATION_FOR_UTF8MB4 => {
-                    v.default_collation_for_utf8mb4 = Some(c.u16("Q_DEFAULT_COLLATION_FOR_UTF8MB4")?)
+                    v.default_collation_for_utf8mb4 =
+                        Some(c.u16("Q_DEFAULT_COLLATION_FOR_UTF8MB4")?)
                 }
                 Q_SQL_REQUIRE_PRIMARY_KEY => {
                     v.sql_require_primary_key = Some(c.u8("Q_SQL_REQUIRE_PRIMARY_KEY")?)
@@ -207,14 +215,24 @@ pub(crate) fn parse_query_head<'a>(
     let exec_time = c.u32("query exec_time")?;
     let db_len = usize::from(c.u8("query db_len")?);
     let error_code = c.u16("query error_code")?;
-    let (status_len, common) = if post_header_len >= 13 { (usize::from(c.u16("query status_vars_len")?), 13) } else { (0, 11) };
-    let extra = c.bytes(post_header_len.saturating_sub(common), "query extra post-header")?;
+    let (status_len, common) = if post_header_len >= 13 {
+        (usize::from(c.u16("query status_vars_len")?), 13)
+    } else {
+        (0, 11)
+    };
+    let extra = c.bytes(
+        post_header_len.saturating_sub(common),
+        "query extra post-header",
+    )?;
     let status_raw = c.bytes(status_len, "query status variables")?;
     let status_vars = StatusVars::parse(status_raw)?;
     let db = c.bytes(db_len, "query database name")?;
     let nul = c.u8("query database terminator")?;
     if nul != 0 {
-        return Err(DecodeError::invalid("query database terminator", format!("{nul:#04x} instead of NUL")));
+        return Err(DecodeError::invalid(
+            "query database terminator",
+            format!("{nul:#04x} instead of NUL"),
+        ));
     }
     let ev = QueryEvent {
         thread_id,

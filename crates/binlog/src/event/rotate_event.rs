@@ -14,8 +14,15 @@ pub struct RotateEvent<'a> {
 impl<'a> RotateEvent<'a> {
     pub fn parse(body: &'a [u8], post_header_len: usize) -> Result<Self> {
         let mut c = Cursor::new(body);
-        let position = if post_header_len >= 8 { c.u64("rotate position")? } else { 4 };
+        let position = if post_header_len >= 8 {
+            c.u64("rotate position")?
+        } else {
+            4
+        };
         c.skip(post_header_len.saturating_sub(8), "rotate post-header")?;
-        Ok(RotateEvent { position, next_log: c.rest() })
+        Ok(RotateEvent {
+            position,
+            next_log: c.rest(),
+        })
     }
 }

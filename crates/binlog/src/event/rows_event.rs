@@ -18,8 +18,8 @@ use crate::cursor::Cursor;
 use crate::error::{DecodeError, Result};
 use crate::event::table_map_event::TableMapEvent;
 use crate::event_type::*;
-use crate::value::column_type::MYSQL_TYPE_JSON;
 use crate::value::ColumnMeta;
+use crate::value::column_type::MYSQL_TYPE_JSON;
 use crate::value::row::{ColumnValue, bit, decode_image};
 
 pub const STMT_END_F: u16 = 1;
@@ -89,15 +89,21 @@ impl<'a> RowsEvent<'a> {
         let (kind, version, compressed) = rows_kind(type_code)
             .ok_or_else(|| DecodeError::invalid("rows event type", format!("{type_code}")))?;
         let mut c = Cursor::new(body);
-        let table_id =
-            if post_header_len == 6 { u64::from(c.u32("rows table_id")?) } else { c.uint_n(6, "rows table_id")? };
+        let table_id = if post_header_len == 6 {
+            u64::from(c.u32("rows table_id")?)
+        } else {
+            c.uint_n(6, "rows table_id")?
+        };
         let flags = c.u16("rows flags")?;
         let mut extra_data: &[u8] = &[];
         let mut used = if post_header_len == 6 { 6 } else { 8 };
         if version == 2 && post_header_len >= 10 {
             let extra_len = usize::from(c.u16("rows extra data length")?);
             if extra_len < 2 {
-                return Err(DecodeError::invalid("rows extra data length", format!("{extra_len}")));
+                return Err(DecodeError::invalid(
+                    "rows extra data length",
+                    format!("{extra_len}"),
+                ));
             }
             extra_data = c.bytes(extra_len - 2, "rows extra data")?;
             used += 2;
@@ -151,7 +157,11 @@ impl<'a> RowsEvent<'a> {
                 ),
             ));
         }
-        Ok(RowIter { ev: self, columns, cursor: Cursor::new(&self.rows) })
+        Ok(RowIter {
+            ev: self,
+            columns,
+            cursor: Cursor::new(&self.rows),
+        })
     }
 }
 
@@ -202,7 +212,9 @@ impl<'e> RowIter<'e> {
                             .columns
                             .iter()
                             .enumerate()
-                            .filter(|(i, m)| m.column_type == MYSQL_TYPE_JSON && bit(after_cols, *i))
+                            .filter(|(i, m)| {
+                                m.column_type == MYSQL_TYPE_JSON && bit(after_cols, *i)
+                            })
                             .count();
                         partial = Some(c.bytes(n_json.div_ceil(8), "partial JSON bitmap")?);
                     }

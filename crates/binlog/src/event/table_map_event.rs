@@ -29,7 +29,10 @@ pub const VECTOR_DIMENSIONALITY: u8 = 13;
 /// or one collation per column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Charsets {
-    Default { default: u64, exceptions: Vec<(u64, u64)> },
+    Default {
+        default: u64,
+        exceptions: Vec<(u64, u64)>,
+    },
     PerColumn(Vec<u64>),
 }
 
@@ -72,7 +75,11 @@ pub struct TableMapEvent<'a> {
 impl<'a> TableMapEvent<'a> {
     pub fn parse(body: &'a [u8], post_header_len: usize) -> Result<Self> {
         let mut c = Cursor::new(body);
-        let table_id = if post_header_len == 6 { u64::from(c.u32("table map table_id")?) } else { c.uint_n(6, "table map table_id")? };
+        let table_id = if post_header_len == 6 {
+            u64::from(c.u32("table map table_id")?)
+        } else {
+            c.uint_n(6, "table map table_id")?
+        };
         let flags = c.u16("table map flags")?;
         c.skip(post_header_len.saturating_sub(8), "table map post-header")?;
         let database = c.str_u8("table map database")?;
@@ -122,7 +129,9 @@ impl<'a> TableMapEvent<'a> {
     }
 
     pub fn is_nullable(&self, col: usize) -> bool {
-        self.null_bitmap.get(col / 8).is_some_and(|b| b & (1 << (col % 8)) != 0)
+        self.null_bitmap
+            .get(col / 8)
+            .is_some_and(|b| b & (1 << (col % 8)) != 0)
     }
 }
 
@@ -139,7 +148,9 @@ impl<'a> OptionalMetadata<'a> {
                 SIGNEDNESS => m.signedness = Some(value),
                 DEFAULT_CHARSET => m.charsets = Some(parse_default_charset(&mut v)?),
                 COLUMN_CHARSET => m.charsets = Some(Charsets::PerColumn(packed_list(&mut v)?)),
-                ENUM_AND_SET_DEFAULT_CHARSET => m.enum_set_charsets = Some(parse_default_charset(&mut v)?),
+                ENUM_AND_SET_DEFAULT_CHARSET => {
+                    m.enum_set_charsets = Some(parse_default_charset(&mut v)?)
+                }
                 ENUM_AND_SET_COLUMN_CHARSET => {
                     m.enum_set_charsets = Some(Charsets::PerColumn(packed_list(&mut v)?))
                 }
@@ -175,7 +186,10 @@ impl<'a> OptionalMetadata<'a> {
                 PRIMARY_KEY_WITH_PREFIX => {
                     let mut pk = Vec::new();
                     while !v.is_empty() {
-                        pk.push((v.packed("primary key column")?, v.packed("primary key prefix")?));
+                        pk.push((
+                            v.packed("primary key column")?,
+                            v.packed("primary key prefix")?,
+                        ));
                     }
                     m.primary_key = Some(pk);
                 }
@@ -203,7 +217,13 @@ fn parse_default_charset(c: &mut Cursor<'_>) -> Result<Charsets> {
     let default = c.packed("default charset")?;
     let mut exceptions = Vec::new();
     while !c.is_empty() {
-        exceptions.push((c.packed("charset column index")?, c.packed("charset collation")?));
+        exceptions.push((
+            c.packed("charset column index")?,
+            c.packed("charset collation")?,
+        ));
     }
-    Ok(Charsets::Default { default, exceptions })
+    Ok(Charsets::Default {
+        default,
+        exceptions,
+    })
 }

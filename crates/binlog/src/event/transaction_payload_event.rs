@@ -52,8 +52,12 @@ impl<'a> TransactionPayloadEvent<'a> {
             let mut vc = Cursor::new(v);
             match t {
                 OTW_PAYLOAD_SIZE_FIELD => ev.payload_size = vc.packed("payload size")?,
-                OTW_PAYLOAD_COMPRESSION_TYPE_FIELD => ev.compression_type = vc.packed("compression type")?,
-                OTW_PAYLOAD_UNCOMPRESSED_SIZE_FIELD => ev.uncompressed_size = vc.packed("uncompressed size")?,
+                OTW_PAYLOAD_COMPRESSION_TYPE_FIELD => {
+                    ev.compression_type = vc.packed("compression type")?
+                }
+                OTW_PAYLOAD_UNCOMPRESSED_SIZE_FIELD => {
+                    ev.uncompressed_size = vc.packed("uncompressed size")?
+                }
                 _ => {} // newer fields are skippable by design
             }
         }
@@ -61,7 +65,11 @@ impl<'a> TransactionPayloadEvent<'a> {
         if ev.payload.len() as u64 != ev.payload_size {
             return Err(DecodeError::invalid(
                 "transaction payload",
-                format!("{} payload bytes, header says {}", ev.payload.len(), ev.payload_size),
+                format!(
+                    "{} payload bytes, header says {}",
+                    ev.payload.len(),
+                    ev.payload_size
+                ),
             ));
         }
         Ok(ev)
@@ -87,12 +95,19 @@ impl<'a> TransactionPayloadEvent<'a> {
                 if out.len() as u64 != self.uncompressed_size {
                     return Err(DecodeError::invalid(
                         "zstd payload",
-                        format!("{} bytes after decompression, header says {}", out.len(), self.uncompressed_size),
+                        format!(
+                            "{} bytes after decompression, header says {}",
+                            out.len(),
+                            self.uncompressed_size
+                        ),
                     ));
                 }
                 Ok(Cow::Owned(out))
             }
-            other => Err(DecodeError::unsupported("payload compression type", format!("{other}"))),
+            other => Err(DecodeError::unsupported(
+                "payload compression type",
+                format!("{other}"),
+            )),
         }
     }
 }

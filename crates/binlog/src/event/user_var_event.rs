@@ -41,12 +41,27 @@ impl<'a> UserVarEvent<'a> {
         }
         let value_type = c.u8("user var type")?;
         if value_type > DECIMAL_RESULT {
-            return Err(DecodeError::invalid("user var type", format!("{value_type}")));
+            return Err(DecodeError::invalid(
+                "user var type",
+                format!("{value_type}"),
+            ));
         }
         let charset = c.u32("user var charset")?;
         let len = c.u32("user var value length")? as usize;
         let value = c.bytes(len, "user var value")?;
-        let flags = if c.is_empty() { None } else { Some(c.u8("user var flags")?) };
-        Ok(UserVarEvent { name, value: Some(UserVarValue { value_type, charset, value, flags }) })
+        let flags = if c.is_empty() {
+            None
+        } else {
+            Some(c.u8("user var flags")?)
+        };
+        Ok(UserVarEvent {
+            name,
+            value: Some(UserVarValue {
+                value_type,
+                charset,
+                value,
+                flags,
+            }),
+        })
     }
 }

@@ -72,14 +72,31 @@ pub struct ColumnMeta {
 /// Number of metadata bytes a column type uses in a table map.
 pub fn metadata_len(column_type: u8) -> Result<usize> {
     Ok(match column_type {
-        MYSQL_TYPE_DECIMAL | MYSQL_TYPE_TINY | MYSQL_TYPE_SHORT | MYSQL_TYPE_LONG | MYSQL_TYPE_NULL
-        | MYSQL_TYPE_TIMESTAMP | MYSQL_TYPE_LONGLONG | MYSQL_TYPE_INT24 | MYSQL_TYPE_DATE | MYSQL_TYPE_TIME
-        | MYSQL_TYPE_DATETIME | MYSQL_TYPE_YEAR | MYSQL_TYPE_NEWDATE | MYSQL_TYPE_BOOL => 0,
-        MYSQL_TYPE_FLOAT | MYSQL_TYPE_DOUBLE | MYSQL_TYPE_TIMESTAMP2 | MYSQL_TYPE_DATETIME2 | MYSQL_TYPE_TIME2
-        | MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB | MYSQL_TYPE_BLOB
-        | MYSQL_TYPE_BLOB_COMPRESSED | MYSQL_TYPE_GEOMETRY | MYSQL_TYPE_JSON | MYSQL_TYPE_VECTOR => 1,
-        MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VARCHAR_COMPRESSED | MYSQL_TYPE_VAR_STRING | MYSQL_TYPE_BIT
-        | MYSQL_TYPE_NEWDECIMAL | MYSQL_TYPE_STRING | MYSQL_TYPE_ENUM | MYSQL_TYPE_SET => 2,
+        MYSQL_TYPE_DECIMAL | MYSQL_TYPE_TINY | MYSQL_TYPE_SHORT | MYSQL_TYPE_LONG
+        | MYSQL_TYPE_NULL | MYSQL_TYPE_TIMESTAMP | MYSQL_TYPE_LONGLONG | MYSQL_TYPE_INT24
+        | MYSQL_TYPE_DATE | MYSQL_TYPE_TIME | MYSQL_TYPE_DATETIME | MYSQL_TYPE_YEAR
+        | MYSQL_TYPE_NEWDATE | MYSQL_TYPE_BOOL => 0,
+        MYSQL_TYPE_FLOAT
+        | MYSQL_TYPE_DOUBLE
+        | MYSQL_TYPE_TIMESTAMP2
+        | MYSQL_TYPE_DATETIME2
+        | MYSQL_TYPE_TIME2
+        | MYSQL_TYPE_TINY_BLOB
+        | MYSQL_TYPE_MEDIUM_BLOB
+        | MYSQL_TYPE_LONG_BLOB
+        | MYSQL_TYPE_BLOB
+        | MYSQL_TYPE_BLOB_COMPRESSED
+        | MYSQL_TYPE_GEOMETRY
+        | MYSQL_TYPE_JSON
+        | MYSQL_TYPE_VECTOR => 1,
+        MYSQL_TYPE_VARCHAR
+        | MYSQL_TYPE_VARCHAR_COMPRESSED
+        | MYSQL_TYPE_VAR_STRING
+        | MYSQL_TYPE_BIT
+        | MYSQL_TYPE_NEWDECIMAL
+        | MYSQL_TYPE_STRING
+        | MYSQL_TYPE_ENUM
+        | MYSQL_TYPE_SET => 2,
         other => return Err(DecodeError::unsupported("column type", format!("{other}"))),
     })
 }
@@ -91,14 +108,21 @@ pub fn parse_column_metadata(types: &[u8], meta: &[u8]) -> Result<Vec<ColumnMeta
     for &t in types {
         let n = metadata_len(t)?;
         if pos + n > meta.len() {
-            return Err(DecodeError::Truncated { what: "column metadata", need: n, have: meta.len() - pos });
+            return Err(DecodeError::Truncated {
+                what: "column metadata",
+                need: n,
+                have: meta.len() - pos,
+            });
         }
         let b = &meta[pos..pos + n];
         pos += n;
         out.push(column_meta(t, b));
     }
     if pos != meta.len() {
-        return Err(DecodeError::invalid("column metadata", format!("{} unused byte(s)", meta.len() - pos)));
+        return Err(DecodeError::invalid(
+            "column metadata",
+            format!("{} unused byte(s)", meta.len() - pos),
+        ));
     }
     Ok(out)
 }
@@ -114,7 +138,10 @@ pub fn pre_ga_column_metadata(types: &[u8]) -> Result<Vec<ColumnMeta>> {
                 MYSQL_TYPE_STRING | MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING => m.length = 255,
                 _ if metadata_len(t)? == 0 => {}
                 other => {
-                    return Err(DecodeError::unsupported("pre-GA column type", format!("{other} needs metadata")));
+                    return Err(DecodeError::unsupported(
+                        "pre-GA column type",
+                        format!("{other} needs metadata"),
+                    ));
                 }
             }
             Ok(m)
@@ -123,7 +150,13 @@ pub fn pre_ga_column_metadata(types: &[u8]) -> Result<Vec<ColumnMeta>> {
 }
 
 fn column_meta(t: u8, b: &[u8]) -> ColumnMeta {
-    let mut m = ColumnMeta { column_type: t, real_type: t, meta: 0, length: 0, scale: 0 };
+    let mut m = ColumnMeta {
+        column_type: t,
+        real_type: t,
+        meta: 0,
+        length: 0,
+        scale: 0,
+    };
     match b.len() {
         1 => {
             m.meta = u16::from(b[0]);

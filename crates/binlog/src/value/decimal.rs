@@ -21,7 +21,10 @@ pub const MAX_SCALE: u8 = 30;
 pub fn decimal_bin_size(precision: u8, scale: u8) -> usize {
     let intg = usize::from(precision.saturating_sub(scale));
     let frac = usize::from(scale);
-    intg / DIG_PER_WORD * 4 + DIG2BYTES[intg % DIG_PER_WORD] + frac / DIG_PER_WORD * 4 + DIG2BYTES[frac % DIG_PER_WORD]
+    intg / DIG_PER_WORD * 4
+        + DIG2BYTES[intg % DIG_PER_WORD]
+        + frac / DIG_PER_WORD * 4
+        + DIG2BYTES[frac % DIG_PER_WORD]
 }
 
 /// A decoded DECIMAL: its sign and its digits, as MySQL prints them.
@@ -50,7 +53,10 @@ impl std::fmt::Display for Decimal {
 
 fn check_ps(precision: u8, scale: u8) -> Result<()> {
     if precision == 0 || precision > MAX_PRECISION || scale > MAX_SCALE || scale > precision {
-        return Err(DecodeError::invalid("DECIMAL metadata", format!("precision {precision}, scale {scale}")));
+        return Err(DecodeError::invalid(
+            "DECIMAL metadata",
+            format!("precision {precision}, scale {scale}"),
+        ));
     }
     Ok(())
 }
@@ -61,7 +67,11 @@ pub fn decode_decimal(bytes: &[u8], precision: u8, scale: u8) -> Result<(Decimal
     check_ps(precision, scale)?;
     let size = decimal_bin_size(precision, scale);
     if bytes.len() < size {
-        return Err(DecodeError::Truncated { what: "DECIMAL value", need: size, have: bytes.len() });
+        return Err(DecodeError::Truncated {
+            what: "DECIMAL value",
+            need: size,
+            have: bytes.len(),
+        });
     }
     if size == 0 {
         return Err(DecodeError::invalid("DECIMAL value", "zero-length decimal"));
@@ -81,7 +91,10 @@ pub fn decode_decimal(bytes: &[u8], precision: u8, scale: u8) -> Result<(Decimal
     let push_group = |out: &mut String, bytes: &[u8], digits: usize| -> Result<()> {
         let v = be_uint(bytes);
         if v >= 10u64.pow(digits as u32) {
-            return Err(DecodeError::invalid("DECIMAL value", format!("digit group {v} exceeds {digits} digits")));
+            return Err(DecodeError::invalid(
+                "DECIMAL value",
+                format!("digit group {v} exceeds {digits} digits"),
+            ));
         }
         let s = format!("{v:0digits$}");
         out.push_str(&s);
@@ -110,8 +123,19 @@ pub fn decode_decimal(bytes: &[u8], precision: u8, scale: u8) -> Result<(Decimal
     }
     debug_assert_eq!(pos, size);
     let trimmed = int_digits.trim_start_matches('0');
-    let int_digits = if trimmed.is_empty() { "0".to_string() } else { trimmed.to_string() };
-    Ok((Decimal { negative, int_digits, frac_digits }, size))
+    let int_digits = if trimmed.is_empty() {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    };
+    Ok((
+        Decimal {
+            negative,
+            int_digits,
+            frac_digits,
+        },
+        size,
+    ))
 }
 
 /// Encodes a decimal given as an optional '-' and digits with an optional
@@ -132,13 +156,20 @@ pub fn encode_decimal(text: &str, precision: u8, scale: u8) -> Result<Vec<u8>> {
     let frac = usize::from(scale);
     let int_part = int_part.trim_start_matches('0');
     if int_part.len() > intg || frac_part.len() > frac {
-        return Err(DecodeError::invalid("decimal text", format!("{text} does not fit DECIMAL({precision},{scale})")));
+        return Err(DecodeError::invalid(
+            "decimal text",
+            format!("{text} does not fit DECIMAL({precision},{scale})"),
+        ));
     }
     let int_padded = format!("{int_part:0>intg$}");
     let frac_padded = format!("{frac_part:0<frac$}");
     let mut out = Vec::with_capacity(decimal_bin_size(precision, scale));
     let put = |out: &mut Vec<u8>, digits: &str, nbytes: usize| {
-        let v: u64 = if digits.is_empty() { 0 } else { digits.parse().unwrap_or(0) };
+        let v: u64 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().unwrap_or(0)
+        };
         out.extend_from_slice(&v.to_be_bytes()[8 - nbytes..]);
     };
     let lead = intg % DIG_PER_WORD;
@@ -177,8 +208,17 @@ mod tests {
         let (d, n) = decode_decimal(&[0x80, 0xfa, 0x00], 5, 2).unwrap();
         assert_eq!((d.to_string().as_str(), n), ("250.00", 3));
         let enc = encode_decimal("-1234.5", 10, 4).unwrap();
-        assert_eq!(decode_decimal(&enc, 10, 4).unwrap().0.to_string(), "-1234.5000");
-        assert_eq!(decode_decimal(&encode_decimal("0", 4, 4).unwrap(), 4, 4).unwrap().0.to_string(), "0.0000");
+        assert_eq!(
+            decode_decimal(&enc, 10, 4).unwrap().0.to_string(),
+            "-1234.5000"
+        );
+        assert_eq!(
+            decode_decimal(&encode_decimal("0", 4, 4).unwrap(), 4, 4)
+                .unwrap()
+                .0
+                .to_string(),
+            "0.0000"
+        );
         assert!(decode_decimal(&[0x80], 5, 2).is_err());
         assert!(decode_decimal(&[0; 8], 0, 0).is_err());
     }

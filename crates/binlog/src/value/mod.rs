@@ -20,17 +20,34 @@ pub enum Value<'a> {
     Null,
     /// TINY/SHORT/INT24/LONG/LONGLONG sign-extended from `bytes` bytes; the
     /// unsigned reading is `unsigned()`.
-    Int { value: i64, bytes: u8 },
+    Int {
+        value: i64,
+        bytes: u8,
+    },
     Float(f32),
     Double(f64),
     /// NEWDECIMAL in binary form; see `decimal::decode_decimal`.
-    Decimal { bytes: &'a [u8], precision: u8, scale: u8 },
+    Decimal {
+        bytes: &'a [u8],
+        precision: u8,
+        scale: u8,
+    },
     /// YEAR as stored: 0, or years since 1900.
     Year(u8),
     Date(Date),
-    Time { time: Time, fsp: u8 },
-    DateTime { datetime: DateTime, fsp: u8 },
-    Timestamp { seconds: u32, micros: u32, fsp: u8 },
+    Time {
+        time: Time,
+        fsp: u8,
+    },
+    DateTime {
+        datetime: DateTime,
+        fsp: u8,
+    },
+    Timestamp {
+        seconds: u32,
+        micros: u32,
+        fsp: u8,
+    },
     /// CHAR/VARCHAR/BINARY/VARBINARY and TEXT/BLOB contents.
     String(&'a [u8]),
     Blob(&'a [u8]),
@@ -55,7 +72,11 @@ impl Value<'_> {
         match *self {
             Value::Int { value, bytes } => {
                 let bits = u32::from(bytes) * 8;
-                Some(if bits >= 64 { value as u64 } else { (value as u64) & ((1u64 << bits) - 1) })
+                Some(if bits >= 64 {
+                    value as u64
+                } else {
+                    (value as u64) & ((1u64 << bits) - 1)
+                })
             }
             _ => None,
         }

@@ -46,30 +46,54 @@ pub(crate) fn decode_value<'a>(c: &mut Cursor<'a>, col: &ColumnMeta) -> Result<V
         MYSQL_TYPE_NEWDECIMAL => {
             let precision = col.length as u8;
             let n = decimal_bin_size(precision, col.scale);
-            Value::Decimal { bytes: c.bytes(n, "DECIMAL value")?, precision, scale: col.scale }
+            Value::Decimal {
+                bytes: c.bytes(n, "DECIMAL value")?,
+                precision,
+                scale: col.scale,
+            }
         }
         MYSQL_TYPE_YEAR => Value::Year(c.u8("YEAR value")?),
-        MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => Value::Date(temporal::decode_date(&c.array("DATE value")?)),
-        MYSQL_TYPE_TIME => Value::Time { time: temporal::decode_time_old(&c.array("TIME value")?), fsp: 0 },
+        MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => {
+            Value::Date(temporal::decode_date(&c.array("DATE value")?))
+        }
+        MYSQL_TYPE_TIME => Value::Time {
+            time: temporal::decode_time_old(&c.array("TIME value")?),
+            fsp: 0,
+        },
         MYSQL_TYPE_TIME2 => {
             let fsp = col.meta as u8;
             let b = c.bytes(3 + frac_bytes(fsp.min(6)), "TIME2 value")?;
-            Value::Time { time: temporal::decode_time2(b, fsp)?, fsp }
+            Value::Time {
+                time: temporal::decode_time2(b, fsp)?,
+                fsp,
+            }
         }
-        MYSQL_TYPE_DATETIME => {
-            Value::DateTime { datetime: temporal::decode_datetime_old(&c.array("DATETIME value")?), fsp: 0 }
-        }
+        MYSQL_TYPE_DATETIME => Value::DateTime {
+            datetime: temporal::decode_datetime_old(&c.array("DATETIME value")?),
+            fsp: 0,
+        },
         MYSQL_TYPE_DATETIME2 => {
             let fsp = col.meta as u8;
             let b = c.bytes(5 + frac_bytes(fsp.min(6)), "DATETIME2 value")?;
-            Value::DateTime { datetime: temporal::decode_datetime2(b, fsp)?, fsp }
+            Value::DateTime {
+                datetime: temporal::decode_datetime2(b, fsp)?,
+                fsp,
+            }
         }
-        MYSQL_TYPE_TIMESTAMP => Value::Timestamp { seconds: c.u32("TIMESTAMP value")?, micros: 0, fsp: 0 },
+        MYSQL_TYPE_TIMESTAMP => Value::Timestamp {
+            seconds: c.u32("TIMESTAMP value")?,
+            micros: 0,
+            fsp: 0,
+        },
         MYSQL_TYPE_TIMESTAMP2 => {
             let fsp = col.meta as u8;
             let b = c.bytes(4 + frac_bytes(fsp.min(6)), "TIMESTAMP2 value")?;
             let (seconds, micros) = temporal::decode_timestamp2(b, fsp)?;
-            Value::Timestamp { seconds, micros, fsp }
+            Value::Timestamp {
+                seconds,
+                micros,
+                fsp,
+            }
         }
         MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING | MYSQL_TYPE_VARCHAR_COMPRESSED => {
             let prefix = if col.length > 255 { 2 } else { 1 };
@@ -79,11 +103,19 @@ pub(crate) fn decode_value<'a>(c: &mut Cursor<'a>, col: &ColumnMeta) -> Result<V
             MYSQL_TYPE_ENUM => match col.length {
                 1 => Value::Enum(u16::from(c.u8("ENUM value")?)),
                 2 => Value::Enum(c.u16("ENUM value")?),
-                n => return Err(DecodeError::invalid("ENUM metadata", format!("pack length {n}"))),
+                n => {
+                    return Err(DecodeError::invalid(
+                        "ENUM metadata",
+                        format!("pack length {n}"),
+                    ));
+                }
             },
             MYSQL_TYPE_SET => {
                 if !(1..=8).contains(&col.length) {
-                    return Err(DecodeError::invalid("SET metadata", format!("pack length {}", col.length)));
+                    return Err(DecodeError::invalid(
+                        "SET metadata",
+                        format!("pack length {}", col.length),
+                    ));
                 }
                 Value::Set(c.uint_n(col.length as usize, "SET value")?)
             }
@@ -96,11 +128,20 @@ pub(crate) fn decode_value<'a>(c: &mut Cursor<'a>, col: &ColumnMeta) -> Result<V
             let n = (col.length as usize).div_ceil(8);
             Value::Bit(c.bytes(n, "BIT value")?)
         }
-        MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB | MYSQL_TYPE_BLOB
-        | MYSQL_TYPE_BLOB_COMPRESSED | MYSQL_TYPE_JSON | MYSQL_TYPE_GEOMETRY | MYSQL_TYPE_VECTOR => {
+        MYSQL_TYPE_TINY_BLOB
+        | MYSQL_TYPE_MEDIUM_BLOB
+        | MYSQL_TYPE_LONG_BLOB
+        | MYSQL_TYPE_BLOB
+        | MYSQL_TYPE_BLOB_COMPRESSED
+        | MYSQL_TYPE_JSON
+        | MYSQL_TYPE_GEOMETRY
+        | MYSQL_TYPE_VECTOR => {
             let prefix = col.length as usize;
             if !(1..=4).contains(&prefix) {
-                return Err(DecodeError::invalid("BLOB metadata", format!("length bytes {prefix}")));
+                return Err(DecodeError::invalid(
+                    "BLOB metadata",
+                    format!("length bytes {prefix}"),
+                ));
             }
             let data = length_prefixed(c, prefix, "BLOB value")?;
             match col.column_type {
@@ -111,7 +152,12 @@ pub(crate) fn decode_value<'a>(c: &mut Cursor<'a>, col: &ColumnMeta) -> Result<V
             }
         }
         MYSQL_TYPE_NULL => Value::Null,
-        other => return Err(DecodeError::unsupported("column type in row image", format!("{other}"))),
+        other => {
+            return Err(DecodeError::unsupported(
+                "column type in row image",
+                format!("{other}"),
+            ));
+        }
     })
 }
 
@@ -133,7 +179,11 @@ pub(crate) fn decode_image<'a>(
 ) -> Result<()> {
     out.clear();
     let n_present = (0..columns.len()).filter(|&i| bit(present, i)).count();
-    let null_len = if pre_ga { (n_present + 1).div_ceil(8) } else { n_present.div_ceil(8) };
+    let null_len = if pre_ga {
+        (n_present + 1).div_ceil(8)
+    } else {
+        n_present.div_ceil(8)
+    };
     let nulls = c.bytes(null_len, "row NULL bitmap")?;
     let mut k = usize::from(pre_ga);
     let mut json_index = 0usize;
@@ -151,7 +201,10 @@ pub(crate) fn decode_image<'a>(
         } else if partial {
             let prefix = col.length as usize;
             if !(1..=4).contains(&prefix) {
-                return Err(DecodeError::invalid("JSON metadata", format!("length bytes {prefix}")));
+                return Err(DecodeError::invalid(
+                    "JSON metadata",
+                    format!("length bytes {prefix}"),
+                ));
             }
             Value::JsonDiff(length_prefixed(c, prefix, "JSON diff")?)
         } else {

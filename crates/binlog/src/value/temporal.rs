@@ -46,7 +46,11 @@ pub struct Date {
 
 pub fn decode_date(b: &[u8; 3]) -> Date {
     let v = le_uint(b) as u32;
-    Date { year: (v >> 9) as u16, month: ((v >> 5) & 15) as u8, day: (v & 31) as u8 }
+    Date {
+        year: (v >> 9) as u16,
+        month: ((v >> 5) & 15) as u8,
+        day: (v & 31) as u8,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +118,13 @@ pub fn decode_time_old(b: &[u8; 3]) -> Time {
     let raw = le_uint(b) as u32;
     let v = ((raw << 8) as i32) >> 8;
     let a = v.unsigned_abs();
-    Time { negative: v < 0, hours: a / 10_000, minutes: (a / 100 % 100) as u8, seconds: (a % 100) as u8, micros: 0 }
+    Time {
+        negative: v < 0,
+        hours: a / 10_000,
+        minutes: (a / 100 % 100) as u8,
+        seconds: (a % 100) as u8,
+        micros: 0,
+    }
 }
 
 /// TIME2 with `fsp`; `b` holds 3 + frac_bytes(fsp) bytes.
@@ -159,7 +169,10 @@ pub fn decode_time2(b: &[u8], fsp: u8) -> Result<Time> {
 /// TIMESTAMP2: (seconds, microseconds); `b` holds 4 + frac_bytes(fsp) bytes.
 pub fn decode_timestamp2(b: &[u8], fsp: u8) -> Result<(u32, u32)> {
     check_fsp(fsp)?;
-    Ok((be_uint(&b[..4]) as u32, frac_micros(&b[4..4 + frac_bytes(fsp)], fsp)))
+    Ok((
+        be_uint(&b[..4]) as u32,
+        frac_micros(&b[4..4 + frac_bytes(fsp)], fsp),
+    ))
 }
 
 #[cfg(test)]
@@ -173,7 +186,10 @@ mod tests {
         let b = [(int >> 16) as u8, (int >> 8) as u8, int as u8, 206];
         let t = decode_time2(&b, 1).unwrap();
         assert!(t.negative);
-        assert_eq!((t.hours, t.minutes, t.seconds, t.micros), (0, 0, 0, 500_000));
+        assert_eq!(
+            (t.hours, t.minutes, t.seconds, t.micros),
+            (0, 0, 0, 500_000)
+        );
     }
 
     #[test]
@@ -183,6 +199,9 @@ mod tests {
         let int = (ym << 22 | 2 << 17 | 3 << 12 | 4 << 6 | 5) + 0x80_0000_0000;
         let b = int.to_be_bytes();
         let d = decode_datetime2(&b[3..], 0).unwrap();
-        assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (2020, 1, 2, 3, 4, 5));
+        assert_eq!(
+            (d.year, d.month, d.day, d.hour, d.minute, d.second),
+            (2020, 1, 2, 3, 4, 5)
+        );
     }
 }

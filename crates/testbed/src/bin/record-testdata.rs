@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use understudy_binlog::EventReader;
 use understudy_binlog::event::{self, Event};
 use understudy_binlog::event_type::*;
 use understudy_binlog::gtid::Uuid;
-use understudy_binlog::EventReader;
 use understudy_testbed::{Server, ServerKind, ServerOptions};
 
 type Error = Box<dyn std::error::Error>;
@@ -47,23 +47,52 @@ fn configs() -> Vec<Config> {
         relay,
         only_v,
     };
-    let g = |more: &[&'static str]| -> Vec<&'static str> { GTID.iter().chain(more).copied().collect() };
+    let g =
+        |more: &[&'static str]| -> Vec<&'static str> { GTID.iter().chain(more).copied().collect() };
     vec![
-        c(Mysql97, "row_gtid", &g(&["--binlog-format=ROW"]), &["types", "txn", "xa", "mysql_extra", "mysql_tagged"], false, false),
+        c(
+            Mysql97,
+            "row_gtid",
+            &g(&["--binlog-format=ROW"]),
+            &["types", "txn", "xa", "mysql_extra", "mysql_tagged"],
+            false,
+            false,
+        ),
         c(
             Mysql97,
             "statement",
-            &["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF", "--binlog-format=STATEMENT"],
+            &[
+                "--gtid-mode=OFF",
+                "--enforce-gtid-consistency=OFF",
+                "--binlog-format=STATEMENT",
+            ],
             &["statement", "txn", "xa"],
             false,
             false,
         ),
-        c(Mysql97, "mixed_gtid", &g(&["--binlog-format=MIXED"]), &["statement", "types"], false, false),
-        c(Mysql97, "compressed", &g(&["--binlog-transaction-compression=ON"]), &["types", "txn", "mysql_extra"], false, false),
+        c(
+            Mysql97,
+            "mixed_gtid",
+            &g(&["--binlog-format=MIXED"]),
+            &["statement", "types"],
+            false,
+            false,
+        ),
+        c(
+            Mysql97,
+            "compressed",
+            &g(&["--binlog-transaction-compression=ON"]),
+            &["types", "txn", "mysql_extra"],
+            false,
+            false,
+        ),
         c(
             Mysql97,
             "partial_json",
-            &["--binlog-row-image=MINIMAL", "--binlog-row-value-options=PARTIAL_JSON"],
+            &[
+                "--binlog-row-image=MINIMAL",
+                "--binlog-row-value-options=PARTIAL_JSON",
+            ],
             &["mysql_json_partial", "types"],
             false,
             false,
@@ -71,34 +100,115 @@ fn configs() -> Vec<Config> {
         c(
             Mysql97,
             "noblob_full_metadata",
-            &["--binlog-row-image=NOBLOB", "--binlog-row-metadata=FULL", "--binlog-rows-query-log-events=ON"],
+            &[
+                "--binlog-row-image=NOBLOB",
+                "--binlog-row-metadata=FULL",
+                "--binlog-rows-query-log-events=ON",
+            ],
             &["types", "mysql_extra"],
             false,
             false,
         ),
-        c(Mysql97, "no_checksum", &["--gtid-mode=OFF", "--binlog-checksum=NONE"], &["txn", "xa"], false, false),
-        c(Mysql97, "relay", &g(&["--binlog-format=ROW"]), &["txn", "types"], true, false),
-        c(Mysql97, "big_row", &["--max-allowed-packet=64M"], &["big_row"], false, true),
-        c(Mariadb1011, "row", &["--binlog-format=ROW"], &["types", "txn", "xa", "mariadb_extra"], false, false),
-        c(Mariadb1011, "statement", &["--binlog-format=STATEMENT"], &["statement", "txn", "xa"], false, false),
-        c(Mariadb1011, "mixed", &["--binlog-format=MIXED"], &["statement", "types"], false, false),
-        c(Mariadb1011, "compressed", &["--binlog-format=MIXED", "--log-bin-compress=ON"], &["statement", "types"], false, false),
+        c(
+            Mysql97,
+            "no_checksum",
+            &["--gtid-mode=OFF", "--binlog-checksum=NONE"],
+            &["txn", "xa"],
+            false,
+            false,
+        ),
+        c(
+            Mysql97,
+            "relay",
+            &g(&["--binlog-format=ROW"]),
+            &["txn", "types"],
+            true,
+            false,
+        ),
+        c(
+            Mysql97,
+            "big_row",
+            &["--max-allowed-packet=64M"],
+            &["big_row"],
+            false,
+            true,
+        ),
+        c(
+            Mariadb1011,
+            "row",
+            &["--binlog-format=ROW"],
+            &["types", "txn", "xa", "mariadb_extra"],
+            false,
+            false,
+        ),
+        c(
+            Mariadb1011,
+            "statement",
+            &["--binlog-format=STATEMENT"],
+            &["statement", "txn", "xa"],
+            false,
+            false,
+        ),
+        c(
+            Mariadb1011,
+            "mixed",
+            &["--binlog-format=MIXED"],
+            &["statement", "types"],
+            false,
+            false,
+        ),
+        c(
+            Mariadb1011,
+            "compressed",
+            &["--binlog-format=MIXED", "--log-bin-compress=ON"],
+            &["statement", "types"],
+            false,
+            false,
+        ),
         c(
             Mariadb1011,
             "full_metadata",
-            &["--binlog-format=ROW", "--binlog-row-metadata=FULL", "--binlog-annotate-row-events=OFF"],
+            &[
+                "--binlog-format=ROW",
+                "--binlog-row-metadata=FULL",
+                "--binlog-annotate-row-events=OFF",
+            ],
             &["types"],
             false,
             false,
         ),
-        c(Mariadb1011, "relay", &["--binlog-format=ROW"], &["txn", "types"], true, false),
-        c(Mariadb118, "row", &["--binlog-format=ROW"], &["types", "txn", "xa", "mariadb_extra"], false, false),
-        c(Mariadb118, "statement", &["--binlog-format=STATEMENT"], &["statement", "txn"], false, false),
+        c(
+            Mariadb1011,
+            "relay",
+            &["--binlog-format=ROW"],
+            &["txn", "types"],
+            true,
+            false,
+        ),
+        c(
+            Mariadb118,
+            "row",
+            &["--binlog-format=ROW"],
+            &["types", "txn", "xa", "mariadb_extra"],
+            false,
+            false,
+        ),
+        c(
+            Mariadb118,
+            "statement",
+            &["--binlog-format=STATEMENT"],
+            &["statement", "txn"],
+            false,
+            false,
+        ),
     ]
 }
 
 fn main() -> Result<(), Error> {
-    let root = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let root = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     let only: Vec<String> = std::env::args().skip(2).collect();
     let sql_dir = root.join("scripts/testdata/sql");
     let out_root = root.join("testdata");
@@ -121,7 +231,11 @@ fn main() -> Result<(), Error> {
         for f in &files {
             write_references(&cfg, f)?;
         }
-        eprintln!("recorded {label}: {} file(s) in {:.1?}", files.len(), started.elapsed());
+        eprintln!(
+            "recorded {label}: {} file(s) in {:.1?}",
+            files.len(),
+            started.elapsed()
+        );
     }
     Ok(())
 }
@@ -145,18 +259,29 @@ fn workload(cfg: &Config, sql_dir: &Path, scratch: &Path) -> Result<String, Erro
 fn record(cfg: &Config, sql_dir: &Path, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let scratch = tempfile::tempdir()?;
     // The load file must be readable by the server: keep it in its tmpdir.
-    let source = Server::start(cfg.kind, ServerOptions::new().server_id(1).args(cfg.args.iter().copied()))?;
+    let source = Server::start(
+        cfg.kind,
+        ServerOptions::new()
+            .server_id(1)
+            .args(cfg.args.iter().copied()),
+    )?;
     let sql = workload(cfg, sql_dir, scratch.path())?;
     let mut copied = Vec::new();
     if cfg.relay {
         let replica = start_replica(cfg, &source)?;
         source.sql(&sql)?;
         wait_for_replica(cfg, &source, &replica)?;
-        replica.sql(if cfg.kind.is_mariadb() { "STOP SLAVE;" } else { "STOP REPLICA;" })?;
+        replica.sql(if cfg.kind.is_mariadb() {
+            "STOP SLAVE;"
+        } else {
+            "STOP REPLICA;"
+        })?;
         let mut relays: Vec<PathBuf> = fs::read_dir(replica.data_dir())?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("relay-bin.0"))
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("relay-bin.0"))
             })
             .collect();
         relays.sort();
@@ -205,7 +330,10 @@ fn wait_for_replica(cfg: &Config, source: &Server, replica: &Server) -> Result<(
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let (s, r) = if cfg.kind.is_mariadb() {
-            (source.sql("SELECT @@gtid_binlog_pos;")?, replica.sql("SELECT @@gtid_slave_pos;")?)
+            (
+                source.sql("SELECT @@gtid_binlog_pos;")?,
+                replica.sql("SELECT @@gtid_slave_pos;")?,
+            )
         } else {
             (
                 source.sql("SELECT @@GLOBAL.gtid_executed;")?,
@@ -235,7 +363,13 @@ struct Landmarks {
 
 fn landmarks(bytes: &[u8]) -> Result<Landmarks, Error> {
     let mut r = EventReader::new(bytes)?;
-    let mut l = Landmarks { starts: Vec::new(), end: 0, times: Vec::new(), gtids: Vec::new(), databases: Vec::new() };
+    let mut l = Landmarks {
+        starts: Vec::new(),
+        end: 0,
+        times: Vec::new(),
+        gtids: Vec::new(),
+        databases: Vec::new(),
+    };
     let mut saw_gtid = false;
     while let Some(ev) = r.next_event() {
         let raw = ev?;
@@ -284,7 +418,12 @@ fn datetime(ts: u32) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 fn variants(cfg: &Config, file: &Path) -> Result<Vec<(String, Vec<String>)>, Error> {
@@ -301,9 +440,19 @@ fn variants(cfg: &Config, file: &Path) -> Result<Vec<(String, Vec<String>)>, Err
     if l.starts.len() >= 4 {
         let a = l.starts[l.starts.len() / 4];
         let b = l.starts[l.starts.len() * 3 / 4];
-        out.push(("pos".into(), vec!["-v".into(), format!("--start-position={a}"), format!("--stop-position={b}")]));
+        out.push((
+            "pos".into(),
+            vec![
+                "-v".into(),
+                format!("--start-position={a}"),
+                format!("--stop-position={b}"),
+            ],
+        ));
         // A stop position inside a transaction.
-        out.push(("pos_mid".into(), vec!["-v".into(), format!("--stop-position={}", b + 1)]));
+        out.push((
+            "pos_mid".into(),
+            vec!["-v".into(), format!("--stop-position={}", b + 1)],
+        ));
     }
     if l.times.len() >= 4 {
         let a = l.times[l.times.len() / 3];
@@ -319,17 +468,38 @@ fn variants(cfg: &Config, file: &Path) -> Result<Vec<(String, Vec<String>)>, Err
     }
     if !cfg.kind.is_mariadb() && l.gtids.len() >= 6 {
         let (u, _, _) = &l.gtids[0];
-        let untagged: Vec<i64> = l.gtids.iter().filter(|g| g.0 == *u && g.1.is_empty()).map(|g| g.2).collect();
+        let untagged: Vec<i64> = l
+            .gtids
+            .iter()
+            .filter(|g| g.0 == *u && g.1.is_empty())
+            .map(|g| g.2)
+            .collect();
         if untagged.len() >= 6 {
             let (a, b) = (untagged[1], untagged[untagged.len() / 2]);
-            out.push(("exclude_gtids".into(), vec!["-v".into(), format!("--exclude-gtids={u}:{a}-{b}")]));
-            out.push(("include_gtids".into(), vec!["-v".into(), format!("--include-gtids={u}:{a}-{b}")]));
+            out.push((
+                "exclude_gtids".into(),
+                vec!["-v".into(), format!("--exclude-gtids={u}:{a}-{b}")],
+            ));
+            out.push((
+                "include_gtids".into(),
+                vec!["-v".into(), format!("--include-gtids={u}:{a}-{b}")],
+            ));
         }
     }
     if let Some(db) = l.databases.iter().find(|d| d.starts_with("us_")) {
-        out.push(("database".into(), vec!["-v".into(), format!("--database={db}")]));
+        out.push((
+            "database".into(),
+            vec!["-v".into(), format!("--database={db}")],
+        ));
     }
-    out.push(("verify".into(), s(&["--verify-binlog-checksum", "-v", "--base64-output=decode-rows"])));
+    out.push((
+        "verify".into(),
+        s(&[
+            "--verify-binlog-checksum",
+            "-v",
+            "--base64-output=decode-rows",
+        ]),
+    ));
     Ok(out)
 }
 
@@ -337,7 +507,11 @@ fn write_references(cfg: &Config, file: &Path) -> Result<(), Error> {
     let testbed = understudy_testbed::Testbed::load()?;
     // MariaDB files are read with MariaDB 10.11's mariadb-binlog (11.8's
     // files too): one reference dialect per server family.
-    let ref_kind = if cfg.kind.is_mariadb() { ServerKind::Mariadb1011 } else { ServerKind::Mysql97 };
+    let ref_kind = if cfg.kind.is_mariadb() {
+        ServerKind::Mariadb1011
+    } else {
+        ServerKind::Mysql97
+    };
     let dumper = testbed.binaries(ref_kind)?.dumper;
     let scratch = tempfile::tempdir()?;
     for (name, args) in variants(cfg, file)? {
