@@ -162,10 +162,10 @@ fn testdata_cases() -> Vec<(PathBuf, String)> {
             };
             for f in files.flatten() {
                 let name = f.file_name().to_string_lossy().into_owned();
-                if let Some(stem) = name.strip_suffix(".args") {
-                    if let Some((binlog, variant)) = stem.rsplit_once('.') {
-                        cases.push((config.path().join(binlog), variant.to_string()));
-                    }
+                if let Some(stem) = name.strip_suffix(".args")
+                    && let Some((binlog, variant)) = stem.rsplit_once('.')
+                {
+                    cases.push((config.path().join(binlog), variant.to_string()));
                 }
             }
         }

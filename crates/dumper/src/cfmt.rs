@@ -1,4 +1,4 @@
-//! C printf's `%e`, `%f` and `%g` for doubles, as glibc prints them (the
+//! C printf's `%e` and `%g` for doubles, as glibc prints them (the
 //! reference tools format FLOAT, DOUBLE and VECTOR values with them).
 //! Rust's `{:e}` / `{:.N}` round exactly like glibc (correctly rounded
 //! decimal conversion); only the exponent syntax and `%g`'s choice of
@@ -46,14 +46,6 @@ pub fn e(x: f64, prec: usize) -> String {
     let mut s = m;
     c_exponent(&mut s, ex);
     s
-}
-
-/// `%.{prec}f`
-pub fn f(x: f64, prec: usize) -> String {
-    if let Some(s) = special(x) {
-        return s;
-    }
-    format!("{x:.prec$}")
 }
 
 /// `%.{prec}g`

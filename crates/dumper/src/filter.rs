@@ -59,28 +59,23 @@ impl Printer<'_> {
     /// it. Also prints the COMMITs mysqlbinlog adds ahead of an event.
     pub(crate) fn filtered(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>) -> bool {
         let mysql = self.tool == Tool::MySql;
-        match ev {
-            Event::Gtid(g) => {
-                let gtid = gtid_of(g);
-                self.filter.skipping_trx = gtid_skipped(self.opts, gtid);
-                if let (Some(include), Some((u, t, n))) = (&self.opts.include_gtids, gtid) {
-                    if self.filter.skipping_trx {
-                        // In a relay log mysqlbinlog stops once it has met
-                        // every included GTID.
-                        if self.relay_log
-                            && !include.is_empty()
-                            && include.is_subset(&self.filter.included_seen)
-                        {
-                            self.filter.done = true;
-                            return true;
-                        }
-                    } else {
-                        let _ = self.filter.included_seen.add(u, t, n);
-                    }
+        if let Event::Gtid(g) = ev {
+            let gtid = gtid_of(g);
+            self.filter.skipping_trx = gtid_skipped(self.opts, gtid);
+            if let (Some(include), Some((u, t, n))) = (&self.opts.include_gtids, gtid) {
+                if !self.filter.skipping_trx {
+                    let _ = self.filter.included_seen.add(u, t, n);
+                } else if self.relay_log
+                    && !include.is_empty()
+                    && include.is_subset(&self.filter.included_seen)
+                {
+                    // In a relay log mysqlbinlog stops once it has met
+                    // every included GTID.
+                    self.filter.done = true;
+                    return true;
                 }
-                self.close_cut_transaction();
             }
-            _ => {}
+            self.close_cut_transaction();
         }
         // Events outside transactions are never left out.
         if matches!(

@@ -90,17 +90,18 @@ pub(crate) fn run(
                 if before_start && !is_fde {
                     continue;
                 }
-                if is_fde && before_start {
-                    if let Some((fde_at, at)) = label {
-                        if raw.offset != fde_at {
-                            // Read, not shown.
-                            if let Event::FormatDescription(f) = &ev {
-                                p.note_fde(&raw, f);
-                            }
-                            continue;
+                if is_fde
+                    && before_start
+                    && let Some((fde_at, at)) = label
+                {
+                    if raw.offset != fde_at {
+                        // Read, not shown.
+                        if let Event::FormatDescription(f) = &ev {
+                            p.note_fde(&raw, f);
                         }
-                        p.at_override = Some(at);
+                        continue;
                     }
+                    p.at_override = Some(at);
                 }
                 if p.filtered(&raw, &ev) {
                     if p.filter.done {

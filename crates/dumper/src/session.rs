@@ -68,6 +68,67 @@ pub(crate) fn collation(tool: Tool, id: u64) -> Option<(&'static str, &'static s
         .map(|i| (table[i].1, table[i].2))
 }
 
+/// Records `v` as printed; true if it differs from what was printed last.
+fn changed<T: PartialEq>(slot: &mut Option<T>, v: T) -> bool {
+    if slot.as_ref() == Some(&v) {
+        false
+    } else {
+        *slot = Some(v);
+        true
+    }
+}
+
+/// `SET @@session.foreign_key_checks=…, …` for the Q_FLAGS2 options in
+/// `flips`, in each tool's order and with each tool's list.
+fn print_flags2(
+    out: &mut Buf,
+    tool: Tool,
+    fde: &understudy_binlog::FormatDescription,
+    f: u32,
+    flips: u32,
+) {
+    let mut list: Vec<(u32, &str, bool)> = vec![
+        (OPTION_NO_FOREIGN_KEY_CHECKS, "foreign_key_checks", true),
+        (OPTION_AUTO_IS_NULL, "sql_auto_is_null", false),
+        (OPTION_RELAXED_UNIQUE_CHECKS, "unique_checks", true),
+        (OPTION_NOT_AUTOCOMMIT, "autocommit", true),
+    ];
+    if tool == Tool::MariaDb {
+        list.push((
+            OPTION_NO_CHECK_CONSTRAINT_CHECKS,
+            "check_constraint_checks",
+            true,
+        ));
+        // Seen for 10.11 and 11.8 binlogs, not for 10.5 and older.
+        if fde.flavor == Flavor::MariaDb && fde.version >= (10, 10, 0) {
+            list.push((OPTION_IF_EXISTS, "sql_if_exists", false));
+            list.push((
+                OPTION_EXPLICIT_DEF_TIMESTAMP,
+                "explicit_defaults_for_timestamp",
+                false,
+            ));
+        }
+        list.push((
+            OPTION_INSERT_HISTORY,
+            "system_versioning_insert_history",
+            false,
+        ));
+    }
+    let mut first = true;
+    for (bit, name, inverted) in list {
+        if flips & bit == 0 {
+            continue;
+        }
+        let on = (f & bit != 0) != inverted;
+        out.s(if first { "SET " } else { ", " });
+        w!(out, "@@session.{name}={}", u8::from(on));
+        first = false;
+    }
+    if !first {
+        out.s("/*!*/;\n");
+    }
+}
+
 pub(crate) fn backquoted(out: &mut Buf, name: &[u8]) {
     out.ch(b'`');
     for &b in name {
@@ -172,168 +233,111 @@ impl Printer<'_> {
             }
         }
         out.s("/*!*/;\n");
-        if raw.header.flags & LOG_EVENT_THREAD_SPECIFIC_F != 0 || s.thread_id.is_none() {
-            if s.thread_id != Some(q.thread_id) {
-                // --short-form hides thread ids.
-                let shown = if self.opts.short_form {
-                    999_999_999
-                } else {
-                    q.thread_id
-                };
-                w!(out, "SET @@session.pseudo_thread_id={shown}/*!*/;\n");
-                s.thread_id = Some(q.thread_id);
-            }
+        let thread_specific =
+            raw.header.flags & LOG_EVENT_THREAD_SPECIFIC_F != 0 || s.thread_id.is_none();
+        if thread_specific && changed(&mut s.thread_id, q.thread_id) {
+            // --short-form hides thread ids.
+            let shown = if self.opts.short_form {
+                999_999_999
+            } else {
+                q.thread_id
+            };
+            w!(out, "SET @@session.pseudo_thread_id={shown}/*!*/;\n");
         }
         if let Some(f) = sv.flags2 {
             // The first query prints every option; later ones only those
             // that changed.
-            let changed = match s.flags2 {
-                None => u32::MAX,
-                Some(prev) => prev ^ f,
-            };
-            if changed != 0 {
-                let mut list: Vec<(u32, &str, bool)> = vec![
-                    (OPTION_NO_FOREIGN_KEY_CHECKS, "foreign_key_checks", true),
-                    (OPTION_AUTO_IS_NULL, "sql_auto_is_null", false),
-                    (OPTION_RELAXED_UNIQUE_CHECKS, "unique_checks", true),
-                    (OPTION_NOT_AUTOCOMMIT, "autocommit", true),
-                ];
-                if self.tool == Tool::MariaDb {
-                    list.push((
-                        OPTION_NO_CHECK_CONSTRAINT_CHECKS,
-                        "check_constraint_checks",
-                        true,
-                    ));
-                    // Seen for 10.11 and 11.8 binlogs, not for 10.5 and older.
-                    if self.fde.flavor == Flavor::MariaDb && self.fde.version >= (10, 10, 0) {
-                        list.push((OPTION_IF_EXISTS, "sql_if_exists", false));
-                        list.push((
-                            OPTION_EXPLICIT_DEF_TIMESTAMP,
-                            "explicit_defaults_for_timestamp",
-                            false,
-                        ));
-                    }
-                    list.push((
-                        OPTION_INSERT_HISTORY,
-                        "system_versioning_insert_history",
-                        false,
-                    ));
-                }
-                let mut first = true;
-                for (bit, name, inverted) in list {
-                    if changed & bit == 0 {
-                        continue;
-                    }
-                    let on = (f & bit != 0) != inverted;
-                    out.s(if first { "SET " } else { ", " });
-                    w!(out, "@@session.{name}={}", u8::from(on));
-                    first = false;
-                }
-                if !first {
-                    out.s("/*!*/;\n");
-                }
+            let flips = s.flags2.map_or(u32::MAX, |prev| prev ^ f);
+            if flips != 0 {
+                print_flags2(out, self.tool, &self.fde, f, flips);
                 s.flags2 = Some(f);
             }
         }
-        if let Some(m) = sv.sql_mode {
-            if s.sql_mode != Some(m) {
-                w!(out, "SET @@session.sql_mode={m}");
-                if self.tool == Tool::MySql && m & SQL_MODE_REMOVED_IN_80 != 0 {
-                    w!(out, "/*!80005 &~0x{SQL_MODE_REMOVED_IN_80:x}*/");
-                }
-                out.s("/*!*/;\n");
-                s.sql_mode = Some(m);
+        if let Some(m) = sv.sql_mode
+            && changed(&mut s.sql_mode, m)
+        {
+            w!(out, "SET @@session.sql_mode={m}");
+            if self.tool == Tool::MySql && m & SQL_MODE_REMOVED_IN_80 != 0 {
+                w!(out, "/*!80005 &~0x{SQL_MODE_REMOVED_IN_80:x}*/");
             }
+            out.s("/*!*/;\n");
         }
-        if let Some(ai) = Some(sv.auto_increment.unwrap_or((1, 1))) {
-            if s.auto_increment != Some(ai) {
-                w!(
+        let ai = sv.auto_increment.unwrap_or((1, 1));
+        if changed(&mut s.auto_increment, ai) {
+            w!(
+                out,
+                "SET @@session.auto_increment_increment={}, @@session.auto_increment_offset={}/*!*/;\n",
+                ai.0,
+                ai.1
+            );
+        }
+        if let Some(cs) = sv.charset
+            && changed(&mut s.charset, cs)
+        {
+            let name = collation(self.tool, u64::from(cs.0)).map_or("?", |c| c.0);
+            w!(out, "/*!\\C {name} *//*!*/;\n");
+            match self.tool {
+                Tool::MySql => w!(
                     out,
-                    "SET @@session.auto_increment_increment={}, @@session.auto_increment_offset={}/*!*/;\n",
-                    ai.0,
-                    ai.1
-                );
-                s.auto_increment = Some(ai);
+                    "SET @@session.character_set_client={},@@session.collation_connection={},@@session.collation_server={}/*!*/;\n",
+                    cs.0,
+                    cs.1,
+                    cs.2
+                ),
+                Tool::MariaDb => w!(
+                    out,
+                    "SET @@session.character_set_client={name},@@session.collation_connection={},@@session.collation_server={}/*!*/;\n",
+                    cs.1,
+                    cs.2
+                ),
             }
         }
-        if let Some(cs) = sv.charset {
-            if s.charset != Some(cs) {
-                let name = collation(self.tool, u64::from(cs.0)).map_or("?", |c| c.0);
-                w!(out, "/*!\\C {name} *//*!*/;\n");
-                match self.tool {
-                    Tool::MySql => w!(
-                        out,
-                        "SET @@session.character_set_client={},@@session.collation_connection={},@@session.collation_server={}/*!*/;\n",
-                        cs.0,
-                        cs.1,
-                        cs.2
-                    ),
-                    Tool::MariaDb => w!(
-                        out,
-                        "SET @@session.character_set_client={name},@@session.collation_connection={},@@session.collation_server={}/*!*/;\n",
-                        cs.1,
-                        cs.2
-                    ),
-                }
-                s.charset = Some(cs);
+        if let Some(tz) = sv.time_zone
+            && s.time_zone.as_deref() != Some(tz)
+        {
+            out.s("SET @@session.time_zone='");
+            out.raw(tz);
+            out.s("'/*!*/;\n");
+            s.time_zone = Some(tz.to_vec());
+        }
+        let lc = sv.lc_time_names.unwrap_or(0);
+        if changed(&mut s.lc_time_names, lc) {
+            w!(out, "SET @@session.lc_time_names={lc}/*!*/;\n");
+        }
+        let cd = sv.charset_database.unwrap_or(0);
+        if changed(&mut s.charset_database, cd) {
+            if cd == 0 {
+                out.s("SET @@session.collation_database=DEFAULT/*!*/;\n");
+            } else {
+                w!(out, "SET @@session.collation_database={cd}/*!*/;\n");
             }
         }
-        if let Some(tz) = sv.time_zone {
-            if s.time_zone.as_deref() != Some(tz) {
-                out.s("SET @@session.time_zone='");
-                out.raw(tz);
-                out.s("'/*!*/;\n");
-                s.time_zone = Some(tz.to_vec());
-            }
-        }
-        if let Some(lc) = Some(sv.lc_time_names.unwrap_or(0)) {
-            if s.lc_time_names != Some(lc) {
-                w!(out, "SET @@session.lc_time_names={lc}/*!*/;\n");
-                s.lc_time_names = Some(lc);
-            }
-        }
-        if let Some(cd) = Some(sv.charset_database.unwrap_or(0)) {
-            if s.charset_database != Some(cd) {
-                if cd == 0 {
-                    out.s("SET @@session.collation_database=DEFAULT/*!*/;\n");
-                } else {
-                    w!(out, "SET @@session.collation_database={cd}/*!*/;\n");
-                }
-                s.charset_database = Some(cd);
-            }
-        }
+        // These three are printed whenever the event has them.
         if let Some(v) = sv.explicit_defaults_for_timestamp {
-            {
-                w!(
-                    out,
-                    "SET @@session.explicit_defaults_for_timestamp={v}/*!*/;\n"
-                );
-            }
+            w!(
+                out,
+                "SET @@session.explicit_defaults_for_timestamp={v}/*!*/;\n"
+            );
         }
-        if let Some(v) = sv.default_collation_for_utf8mb4 {
-            if s.default_collation_for_utf8mb4 != Some(v) {
-                w!(
-                    out,
-                    "/*!80011 SET @@session.default_collation_for_utf8mb4={v}*//*!*/;\n"
-                );
-                s.default_collation_for_utf8mb4 = Some(v);
-            }
+        if let Some(v) = sv.default_collation_for_utf8mb4
+            && changed(&mut s.default_collation_for_utf8mb4, v)
+        {
+            w!(
+                out,
+                "/*!80011 SET @@session.default_collation_for_utf8mb4={v}*//*!*/;\n"
+            );
         }
         if let Some(v) = sv.default_table_encryption {
-            {
-                w!(
-                    out,
-                    "/*!80016 SET @@session.default_table_encryption={v}*//*!*/;\n"
-                );
-            }
+            w!(
+                out,
+                "/*!80016 SET @@session.default_table_encryption={v}*//*!*/;\n"
+            );
         }
         if let Some(v) = sv.sql_require_primary_key {
-            {
-                w!(
-                    out,
-                    "/*!80013 SET @@session.sql_require_primary_key={v}*//*!*/;\n"
-                );
-            }
+            w!(
+                out,
+                "/*!80013 SET @@session.sql_require_primary_key={v}*//*!*/;\n"
+            );
         }
     }
 
@@ -362,7 +366,7 @@ impl Printer<'_> {
     /// The description (left out by `--short-form`) and the statement.
     fn print_stmt_context_body(&mut self, ev: &Event<'_>) {
         let short = self.opts.short_form;
-        let mut desc = |out: &mut Buf, d: &str| {
+        let desc = |out: &mut Buf, d: &str| {
             if !short {
                 out.s(d);
             }

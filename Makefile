@@ -1,0 +1,31 @@
+# understudy — see README.md. Every target provisions what it needs.
+SHELL := /bin/bash
+CARGO ?= cargo
+export UNDERSTUDY_CACHE ?= $(HOME)/.cache/understudy
+
+.PHONY: all build testbed test testdata demo bench fuzz lint
+
+all: build
+
+build:
+	$(CARGO) build --release --locked
+
+# Real servers (MariaDB 10.11 from Debian; MySQL 9.7 and MariaDB 11.8 from
+# Debian sid, unpacked into $(UNDERSTUDY_CACHE)). Idempotent and cached.
+testbed:
+	bash scripts/testbed/provision.sh
+
+test: testbed
+	$(CARGO) test --workspace --locked
+
+# Re-records testdata/ from the real servers (binlogs + reference output).
+testdata: testbed
+	$(CARGO) build --locked -p understudy-testbed --bin record-testdata
+	./target/debug/record-testdata .
+
+demo: testbed
+	bash scripts/demo.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --all-targets --locked -- -D warnings
