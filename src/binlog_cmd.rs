@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use jiff::{Timestamp, civil, tz::TimeZone};
 use understudy_binlog::gtid::GtidSet;
-use understudy_dumper::{Base64Output, Dialect, Options};
+use understudy_dumper::{Base64Output, Dialect, Options, TzOffset};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Base64Arg {
@@ -143,42 +144,27 @@ fn parse_gtids(flag: &str, s: &Option<String>) -> Result<Option<GtidSet>, String
     }
 }
 
-/// "YYYY-MM-DD hh:mm:ss" (UTC) → seconds since the epoch.
-fn parse_datetime(flag: &str, s: &Option<String>) -> Result<Option<i64>, String> {
+/// "YYYY-MM-DD hh:mm:ss" in the local time zone (as mysqlbinlog reads it)
+/// → seconds since the epoch.
+fn parse_datetime(flag: &str, s: &Option<String>, tz: &TimeZone) -> Result<Option<i64>, String> {
     let Some(s) = s else { return Ok(None) };
-    let bad = || format!("--{flag}: expected 'YYYY-MM-DD hh:mm:ss', got '{s}'");
-    let (date, time) = s
-        .trim()
-        .split_once([' ', 'T'])
-        .unwrap_or((s.trim(), "00:00:00"));
-    let d: Vec<i64> = date
-        .split('-')
-        .map(|p| p.parse().map_err(|_| bad()))
-        .collect::<Result<_, _>>()?;
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|p| p.parse().map_err(|_| bad()))
-        .collect::<Result<_, _>>()?;
-    if d.len() != 3 || t.is_empty() || t.len() > 3 {
-        return Err(bad());
-    }
-    let (y, m, day) = (d[0], d[1], d[2]);
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Ok(Some(
-        days * 86_400
-            + t[0] * 3600
-            + t.get(1).copied().unwrap_or(0) * 60
-            + t.get(2).copied().unwrap_or(0),
-    ))
+    let text = s.trim();
+    let dt: civil::DateTime = text
+        .parse()
+        .or_else(|_| {
+            text.parse::<civil::Date>()
+                .map(|d| d.to_datetime(civil::Time::midnight()))
+        })
+        .map_err(|e| format!("--{flag}: expected 'YYYY-MM-DD hh:mm:ss', got '{s}': {e}"))?;
+    let zoned = dt
+        .to_zoned(tz.clone())
+        .map_err(|e| format!("--{flag}: {e}"))?;
+    Ok(Some(zoned.timestamp().as_second()))
 }
 
 fn options(a: &BinlogArgs) -> Result<Options, String> {
+    // The local time zone (TZ, else /etc/localtime), as mysqlbinlog uses.
+    let tz = TimeZone::try_system().unwrap_or(TimeZone::UTC);
     Ok(Options {
         verbose: a.verbose,
         base64_output: match a.base64_output {
@@ -188,8 +174,8 @@ fn options(a: &BinlogArgs) -> Result<Options, String> {
         },
         start_position: a.start_position,
         stop_position: a.stop_position,
-        start_datetime: parse_datetime("start-datetime", &a.start_datetime)?,
-        stop_datetime: parse_datetime("stop-datetime", &a.stop_datetime)?,
+        start_datetime: parse_datetime("start-datetime", &a.start_datetime, &tz)?,
+        stop_datetime: parse_datetime("stop-datetime", &a.stop_datetime, &tz)?,
         include_gtids: parse_gtids("include-gtids", &a.include_gtids)?,
         exclude_gtids: parse_gtids("exclude-gtids", &a.exclude_gtids)?,
         database: a.database.clone(),
@@ -202,7 +188,15 @@ fn options(a: &BinlogArgs) -> Result<Options, String> {
             DialectArg::Mysql => Dialect::MySql,
             DialectArg::Mariadb => Dialect::MariaDb,
         },
-        tz_offset: None,
+        tz_offset: Some(TzOffset(std::sync::Arc::new(
+            move |ts| match Timestamp::from_second(ts) {
+                Ok(t) => {
+                    let info = tz.to_offset_info(t);
+                    (info.offset().seconds(), info.abbreviation().to_string())
+                }
+                Err(_) => (0, "UTC".to_string()),
+            },
+        ))),
     })
 }
 

@@ -10,20 +10,22 @@ use crate::printer::Printer;
 use crate::text::{Buf, tm};
 use crate::w;
 
-/// `2026-02-06 09:04:47.207196 UTC` for a microsecond timestamp.
-fn utc_micros(out: &mut Buf, us: u64) {
+/// `2026-02-06 09:04:47.207196 UTC` for a microsecond timestamp, in the
+/// caller's time zone.
+fn local_micros(out: &mut Buf, us: u64, zone: (i32, String)) {
     let secs = (us / 1_000_000) as i64;
-    let t = tm(secs, 0);
+    let t = tm(secs, zone.0);
     w!(
         out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} UTC",
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} {}",
         t.year,
         t.month,
         t.day,
         t.hour,
         t.minute,
         t.second,
-        us % 1_000_000
+        us % 1_000_000,
+        zone.1
     );
 }
 
@@ -64,9 +66,11 @@ impl Printer<'_> {
                 .s("/*!50718 SET TRANSACTION ISOLATION LEVEL READ COMMITTED*//*!*/;\n");
         }
         w!(&mut self.out, "# original_commit_timestamp={oct} (");
-        utc_micros(&mut self.out, oct);
+        let zone = self.tz_named((oct / 1_000_000) as i64);
+        local_micros(&mut self.out, oct, zone);
         w!(&mut self.out, ")\n# immediate_commit_timestamp={ict} (");
-        utc_micros(&mut self.out, ict);
+        let zone = self.tz_named((ict / 1_000_000) as i64);
+        local_micros(&mut self.out, ict, zone);
         self.out.s(")\n");
         w!(
             &mut self.out,

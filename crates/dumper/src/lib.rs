@@ -25,7 +25,7 @@ use understudy_binlog::event_type::{
 };
 use understudy_binlog::{EventReader, Flavor};
 
-pub use options::{Base64Output, Dialect, Options};
+pub use options::{Base64Output, Dialect, Options, TzOffset};
 pub use printer::{Outcome, Tool};
 
 /// Which reference tool a file's output should match (`Dialect::Auto`):

@@ -43,7 +43,18 @@ pub struct Options {
     pub force_read: bool,
     pub verify_checksum: bool,
     pub dialect: Dialect,
-    /// Offset from UTC, in seconds, for a Unix timestamp (the caller's
-    /// time zone; mysqlbinlog prints local time).
-    pub tz_offset: Option<fn(i64) -> i32>,
+    /// Offset from UTC, in seconds, at a Unix timestamp: the caller's time
+    /// zone (mysqlbinlog prints local time). UTC when absent.
+    pub tz_offset: Option<TzOffset>,
+}
+
+/// The caller's time zone: at a Unix time, the offset from UTC in seconds
+/// and the zone's abbreviation ("UTC", "JST", "EST").
+#[derive(Clone)]
+pub struct TzOffset(pub std::sync::Arc<dyn Fn(i64) -> (i32, String) + Send + Sync>);
+
+impl std::fmt::Debug for TzOffset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TzOffset")
+    }
 }

@@ -96,7 +96,15 @@ impl<'o> Printer<'o> {
     }
 
     pub(crate) fn tz(&self, ts: i64) -> i32 {
-        self.opts.tz_offset.map_or(0, |f| f(ts))
+        self.opts.tz_offset.as_ref().map_or(0, |f| (f.0)(ts).0)
+    }
+
+    /// Offset and abbreviation of the caller's zone at `ts`.
+    pub(crate) fn tz_named(&self, ts: i64) -> (i32, String) {
+        self.opts
+            .tz_offset
+            .as_ref()
+            .map_or_else(|| (0, "UTC".to_string()), |f| (f.0)(ts))
     }
 
     pub(crate) fn base64(&self) -> bool {
@@ -246,8 +254,10 @@ impl<'o> Printer<'o> {
     }
 
     pub(crate) fn print(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>) -> Result<(), ReadError> {
-        self.gtid_next_reset_printed = false;
-        self.gtid_open = matches!(ev, Event::Gtid(_));
+        if !matches!(ev, Event::Unknown { .. }) {
+            self.gtid_next_reset_printed = false;
+            self.gtid_open = matches!(ev, Event::Gtid(_));
+        }
         let log_pos = u64::from(raw.header.log_pos);
         match ev {
             Event::FormatDescription(fde) => self.print_fde(raw, fde, log_pos),
@@ -379,6 +389,32 @@ impl<'o> Printer<'o> {
             | Event::MariaGtid(_)
             | Event::MariaGtidList(_)
             | Event::StartEncryption(_) => self.print_mariadb_event(raw, ev, log_pos),
+            Event::Unknown { type_code, .. } => {
+                // Never printed as if it were understood: an error, or with
+                // --force-read a note (mariadb-binlog's) and the next event.
+                if !self.opts.force_read {
+                    return Err(ReadError::Decode {
+                        offset: raw.offset,
+                        type_name: "unknown",
+                        source: understudy_binlog::DecodeError::Unsupported {
+                            what: "event type",
+                            detail: format!("{type_code} is not a type this dumper knows"),
+                        },
+                    });
+                }
+                self.stderr.push(format!(
+                    "WARNING: skipping the event of unknown type {type_code} at offset {}",
+                    raw.offset
+                ));
+                match self.tool {
+                    Tool::MariaDb => {
+                        self.event_header_no_tab(raw, log_pos);
+                        self.out.s("# Unknown event\n");
+                        self.end_header();
+                    }
+                    Tool::MySql => w!(&mut self.out, "# at {}\n", raw.offset),
+                }
+            }
             _ => {
                 self.event_header(raw, log_pos);
                 w!(&mut self.out, "{}\n", type_name(raw.type_code));

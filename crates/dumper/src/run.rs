@@ -17,6 +17,7 @@ use understudy_binlog::event_type::{
 
 use crate::options::Options;
 use crate::printer::{Outcome, Printer, Tool};
+use crate::w;
 
 /// What mysqlbinlog shows when it starts past the format description: it
 /// scans from offset 4 through the leading format description,
@@ -53,6 +54,7 @@ pub(crate) fn run(
     p.preamble();
     let mut events = 0u64;
     let mut error = None;
+    let mut started_by_time = false;
     let start = opts.start_position.filter(|&s| s > 4);
     let label = match (tool, start) {
         (Tool::MySql, Some(s)) => fde_label(file, s),
@@ -72,6 +74,12 @@ pub(crate) fn run(
                 };
                 let ev = match event::decode_at(&raw, reader.fde()) {
                     Ok(ev) => ev,
+                    Err(e) if opts.force_read => {
+                        // --force-read: say what is skipped, and go on.
+                        p.stderr.push(format!("WARNING: skipping the event: {e}"));
+                        w!(&mut p.out, "# at {}\n", raw.offset);
+                        continue;
+                    }
                     Err(e) => {
                         error = Some(e);
                         break;
@@ -85,8 +93,12 @@ pub(crate) fn run(
                 }
                 events += 1;
                 let is_fde = raw.type_code == FORMAT_DESCRIPTION_EVENT;
-                let before_start = start.is_some_and(|s| raw.offset < s)
-                    || opts.start_datetime.is_some_and(|s| ts < s);
+                // --start-datetime is where the dump starts: after the first
+                // event at or past it, every event is shown whatever its time.
+                if !started_by_time && !is_fde && opts.start_datetime.is_none_or(|s| ts >= s) {
+                    started_by_time = true;
+                }
+                let before_start = start.is_some_and(|s| raw.offset < s) || !started_by_time;
                 if before_start && !is_fde {
                     continue;
                 }
@@ -117,7 +129,10 @@ pub(crate) fn run(
         }
     }
     p.finish_pending();
-    p.epilogue();
+    // mariadb-binlog ends its output at the event it could not read.
+    if error.is_none() || tool == Tool::MySql {
+        p.epilogue();
+    }
     let stderr = std::mem::take(&mut p.stderr);
     (
         p.out.0,
