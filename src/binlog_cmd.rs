@@ -235,7 +235,10 @@ pub fn run(args: BinlogArgs) -> ExitCode {
             dir: args.local_load.clone().unwrap_or_else(std::env::temp_dir),
             error: None,
         };
-        let (text, outcome) = understudy_dumper::dump_with(&bytes, &opts, &mut load);
+        let (text, outcome) = match args.format {
+            FormatArg::Text => understudy_dumper::dump_with(&bytes, &opts, &mut load),
+            FormatArg::Json => understudy_dumper::dump_json(&bytes, &opts),
+        };
         if let Some(e) = load.error {
             eprintln!("ERROR: {e}");
             failed = true;

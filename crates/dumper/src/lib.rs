@@ -9,6 +9,7 @@ mod collations;
 mod filter;
 mod gtids;
 mod header;
+mod json;
 pub mod load;
 mod mariadb;
 pub mod options;
@@ -58,6 +59,11 @@ pub fn choose_tool(file: &[u8], dialect: Dialect) -> Tool {
 /// the outcome (stderr messages, the error that stopped the dump).
 pub fn dump(file: &[u8], opts: &Options) -> (Vec<u8>, Outcome) {
     dump_with(file, opts, &mut load::NoLoadFiles)
+}
+
+/// Dumps one file as JSON Lines (`--format json`).
+pub fn dump_json(file: &[u8], opts: &Options) -> (Vec<u8>, Outcome) {
+    json::dump_json(file, opts)
 }
 
 /// Like `dump`, storing LOAD DATA files through `sink`.
