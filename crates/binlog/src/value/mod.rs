@@ -3,9 +3,12 @@
 
 pub mod column_type;
 pub mod decimal;
+pub mod encode;
 pub mod json;
 pub mod row;
 pub mod temporal;
+#[cfg(test)]
+mod tests;
 
 pub use column_type::ColumnMeta;
 pub use row::ColumnValue;
