@@ -24,6 +24,48 @@ impl Buf {
     pub fn ch(&mut self, c: u8) {
         self.0.push(c);
     }
+    /// A decimal number, without `core::fmt` (the dumper's hot path).
+    pub fn u64(&mut self, mut n: u64) {
+        let mut tmp = [0u8; 20];
+        let mut i = tmp.len();
+        while n >= 100 {
+            let d = (n % 100) as usize * 2;
+            n /= 100;
+            i -= 2;
+            tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+        }
+        if n >= 10 {
+            let d = n as usize * 2;
+            i -= 2;
+            tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+        } else {
+            i -= 1;
+            tmp[i] = b'0' + n as u8;
+        }
+        self.0.extend_from_slice(&tmp[i..]);
+    }
+    pub fn i64(&mut self, n: i64) {
+        if n < 0 {
+            self.0.push(b'-');
+        }
+        self.u64(n.unsigned_abs());
+    }
+    /// `n` in exactly `width` digits, zero-padded (n must fit).
+    pub fn zpad(&mut self, n: u64, width: usize) {
+        let start = self.0.len();
+        self.0.resize(start + width, b'0');
+        let mut n = n;
+        for i in (0..width).rev() {
+            self.0[start + i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+    pub fn hex32(&mut self, n: u32) {
+        const H: &[u8; 16] = b"0123456789abcdef";
+        for shift in (0..8).rev() {
+            self.0.push(H[(n >> (shift * 4)) as usize & 15]);
+        }
+    }
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -31,6 +73,12 @@ impl Buf {
         self.0.is_empty()
     }
 }
+
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
 /// `write!` into a `Buf`, ignoring the (infallible) result.
 #[macro_export]
@@ -81,16 +129,18 @@ pub fn tm(ts: i64, offset: i32) -> Tm {
 /// mysqlbinlog's short event time: `YYMMDD HH:MM:SS` with the hour
 /// space-padded (`%02d%02d%02d %2d:%02d:%02d`).
 pub fn short_time(out: &mut Buf, t: &Tm) {
-    crate::w!(
-        out,
-        "{:02}{:02}{:02} {:2}:{:02}:{:02}",
-        t.year.rem_euclid(100),
-        t.month,
-        t.day,
-        t.hour,
-        t.minute,
-        t.second
-    );
+    out.zpad(t.year.rem_euclid(100) as u64, 2);
+    out.zpad(u64::from(t.month), 2);
+    out.zpad(u64::from(t.day), 2);
+    out.ch(b' ');
+    if t.hour < 10 {
+        out.ch(b' ');
+    }
+    out.u64(u64::from(t.hour));
+    out.ch(b':');
+    out.zpad(u64::from(t.minute), 2);
+    out.ch(b':');
+    out.zpad(u64::from(t.second), 2);
 }
 
 /// Standard base64 with padding.
@@ -134,5 +184,28 @@ pub fn hex_upper(out: &mut Buf, data: &[u8]) {
     for &b in data {
         out.ch(H[usize::from(b >> 4)]);
         out.ch(H[usize::from(b & 15)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_like_display() {
+        for n in [0u64, 7, 10, 99, 100, 12345, u64::MAX] {
+            let mut b = Buf::default();
+            b.u64(n);
+            assert_eq!(b.0, n.to_string().into_bytes());
+        }
+        for n in [0i64, -1, i64::MIN, i64::MAX] {
+            let mut b = Buf::default();
+            b.i64(n);
+            assert_eq!(b.0, n.to_string().into_bytes());
+        }
+        let mut b = Buf::default();
+        b.zpad(7, 3);
+        b.hex32(0xab);
+        assert_eq!(b.0, b"007000000ab".to_vec());
     }
 }

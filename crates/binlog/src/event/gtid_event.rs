@@ -104,14 +104,14 @@ impl<'a> GtidEvent<'a> {
         let mut c = Cursor::new(body);
         let _version = varlen(&mut c, "tagged GTID serialization version")?;
         let size = varlen(&mut c, "tagged GTID message size")? as usize;
-        if size > body.len() {
+        let Some(message) = body.get(c.position()..size) else {
             return Err(DecodeError::Truncated {
                 what: "tagged GTID message",
-                need: size,
+                need: size.max(c.position()),
                 have: body.len(),
             });
-        }
-        let mut c = Cursor::new(&body[c.position()..size]);
+        };
+        let mut c = Cursor::new(message);
         let last_non_ignorable = varlen(&mut c, "tagged GTID last non-ignorable field")?;
         let mut ev = GtidEvent {
             anonymous: false,
@@ -201,4 +201,19 @@ fn varlen_signed(c: &mut Cursor<'_>, what: &'static str) -> Result<i64> {
 
 fn small(v: u64, what: &'static str) -> Result<u8> {
     u8::try_from(v).map_err(|_| DecodeError::invalid(what, format!("{v} does not fit a byte")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the event_decoder fuzz target: a message size smaller than
+    /// the varlen header that states it.
+    #[test]
+    fn tagged_size_smaller_than_its_header_is_an_error() {
+        assert!(matches!(
+            GtidEvent::parse_tagged(&[0x10, 0x00, 0x10]),
+            Err(DecodeError::Truncated { .. })
+        ));
+    }
 }

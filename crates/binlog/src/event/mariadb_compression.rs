@@ -44,7 +44,8 @@ pub fn uncompress(src: &[u8]) -> Result<Vec<u8>> {
             format!("{len} bytes"),
         ));
     }
-    let mut out = Vec::with_capacity(len);
+    // The length is untrusted until the data is there: reserve a bounded part.
+    let mut out = Vec::with_capacity(len.min(16 << 20));
     flate2::read::ZlibDecoder::new(&rest[lenlen..])
         .take(len as u64 + 1)
         .read_to_end(&mut out)

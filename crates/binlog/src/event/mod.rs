@@ -35,7 +35,7 @@ pub use misc_events::{HeartbeatEvent, RowsQueryEvent, XaPrepareEvent};
 pub use previous_gtids_event::PreviousGtidsEvent;
 pub use query_event::QueryEvent;
 pub use rotate_event::RotateEvent;
-pub use rows_event::{Row, RowsEvent, RowsKind};
+pub use rows_event::{Row, RowDecoder, RowRef, RowsEvent, RowsKind};
 pub use table_map_event::TableMapEvent;
 pub use transaction_payload_event::TransactionPayloadEvent;
 pub use user_var_event::UserVarEvent;

@@ -20,7 +20,7 @@ use crate::event::table_map_event::TableMapEvent;
 use crate::event_type::*;
 use crate::value::ColumnMeta;
 use crate::value::column_type::MYSQL_TYPE_JSON;
-use crate::value::row::{ColumnValue, bit, decode_image};
+use crate::value::row::{ColumnValue, bit, count_present, decode_image_counted};
 
 pub const STMT_END_F: u16 = 1;
 pub const NO_FOREIGN_KEY_CHECKS_F: u16 = 2;
@@ -158,10 +158,14 @@ impl<'a> RowsEvent<'a> {
             ));
         }
         Ok(RowIter {
-            ev: self,
-            columns,
-            cursor: Cursor::new(&self.rows),
+            dec: RowDecoder::new(self, columns),
         })
+    }
+
+    /// Like `rows_with`, decoding into reused buffers.
+    pub fn decoder<'e>(&'e self, columns: &'e [ColumnMeta]) -> Result<RowDecoder<'e>> {
+        self.rows_with(columns)?;
+        Ok(RowDecoder::new(self, columns))
     }
 }
 
@@ -175,71 +179,160 @@ pub struct Row<'e> {
     pub value_options: Option<u64>,
 }
 
-#[derive(Debug, Clone)]
-pub struct RowIter<'e> {
+/// A row borrowed from a `RowDecoder`'s buffers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowRef<'r, 'e> {
+    pub before: Option<&'r [ColumnValue<'e>]>,
+    pub after: Option<&'r [ColumnValue<'e>]>,
+    pub value_options: Option<u64>,
+}
+
+/// Decodes a rows event's rows one at a time into buffers it reuses, so
+/// that decoding allocates nothing per row:
+/// `while let Some(row) = dec.next_row() { let row = row?; … }`.
+#[derive(Debug)]
+pub struct RowDecoder<'e> {
     ev: &'e RowsEvent<'e>,
     columns: &'e [ColumnMeta],
     cursor: Cursor<'e>,
+    n_before: usize,
+    n_after: usize,
+    after_cols: &'e [u8],
+    before: Vec<ColumnValue<'e>>,
+    after: Vec<ColumnValue<'e>>,
+    failed: bool,
 }
 
-impl<'e> RowIter<'e> {
-    fn next_row(&mut self) -> Result<Row<'e>> {
+impl<'e> RowDecoder<'e> {
+    fn new(ev: &'e RowsEvent<'e>, columns: &'e [ColumnMeta]) -> Self {
+        let after_cols = ev.columns_after.unwrap_or(ev.columns_before);
+        RowDecoder {
+            ev,
+            columns,
+            cursor: Cursor::new(&ev.rows),
+            n_before: count_present(columns.len(), ev.columns_before),
+            n_after: count_present(columns.len(), after_cols),
+            after_cols,
+            before: Vec::new(),
+            after: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// The next row, or `None` after the last one (or after an error: the
+    /// rest cannot be framed).
+    pub fn next_row(&mut self) -> Option<Result<RowRef<'_, 'e>>> {
+        if self.failed || self.cursor.is_empty() {
+            return None;
+        }
+        match self.decode() {
+            Ok(value_options) => {
+                let (b, a) = match self.ev.kind {
+                    RowsKind::Write => (None, Some(&self.after[..])),
+                    RowsKind::Delete => (Some(&self.before[..]), None),
+                    RowsKind::Update | RowsKind::PartialUpdate => {
+                        (Some(&self.before[..]), Some(&self.after[..]))
+                    }
+                };
+                Some(Ok(RowRef {
+                    before: b,
+                    after: a,
+                    value_options,
+                }))
+            }
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+
+    fn decode(&mut self) -> Result<Option<u64>> {
         let ev = self.ev;
         let c = &mut self.cursor;
         let pre_ga = ev.version == 0;
-        let mut row = Row::default();
+        let cols = self.columns;
         match ev.kind {
             RowsKind::Write => {
-                let mut v = Vec::new();
-                decode_image(c, self.columns, ev.columns_before, None, pre_ga, &mut v)?;
-                row.after = Some(v);
+                decode_image_counted(
+                    c,
+                    cols,
+                    ev.columns_before,
+                    self.n_before,
+                    None,
+                    pre_ga,
+                    &mut self.after,
+                )?;
+                Ok(None)
             }
             RowsKind::Delete => {
-                let mut v = Vec::new();
-                decode_image(c, self.columns, ev.columns_before, None, pre_ga, &mut v)?;
-                row.before = Some(v);
+                decode_image_counted(
+                    c,
+                    cols,
+                    ev.columns_before,
+                    self.n_before,
+                    None,
+                    pre_ga,
+                    &mut self.before,
+                )?;
+                Ok(None)
             }
             RowsKind::Update | RowsKind::PartialUpdate => {
-                let mut b = Vec::new();
-                decode_image(c, self.columns, ev.columns_before, None, pre_ga, &mut b)?;
-                let after_cols = ev.columns_after.unwrap_or(ev.columns_before);
+                decode_image_counted(
+                    c,
+                    cols,
+                    ev.columns_before,
+                    self.n_before,
+                    None,
+                    pre_ga,
+                    &mut self.before,
+                )?;
                 let mut partial = None;
+                let mut value_options = None;
                 if ev.kind == RowsKind::PartialUpdate {
                     let opts = c.packed("partial update value options")?;
-                    row.value_options = Some(opts);
+                    value_options = Some(opts);
                     if opts & PARTIAL_JSON_UPDATES != 0 {
-                        let n_json = self
-                            .columns
+                        let n_json = cols
                             .iter()
                             .enumerate()
                             .filter(|(i, m)| {
-                                m.column_type == MYSQL_TYPE_JSON && bit(after_cols, *i)
+                                m.column_type == MYSQL_TYPE_JSON && bit(self.after_cols, *i)
                             })
                             .count();
                         partial = Some(c.bytes(n_json.div_ceil(8), "partial JSON bitmap")?);
                     }
                 }
-                let mut a = Vec::new();
-                decode_image(c, self.columns, after_cols, partial, pre_ga, &mut a)?;
-                row.before = Some(b);
-                row.after = Some(a);
+                decode_image_counted(
+                    c,
+                    cols,
+                    self.after_cols,
+                    self.n_after,
+                    partial,
+                    pre_ga,
+                    &mut self.after,
+                )?;
+                Ok(value_options)
             }
         }
-        Ok(row)
     }
+}
+
+/// Rows with owned images (see `RowDecoder` for the allocation-free way).
+#[derive(Debug)]
+pub struct RowIter<'e> {
+    dec: RowDecoder<'e>,
 }
 
 impl<'e> Iterator for RowIter<'e> {
     type Item = Result<Row<'e>>;
     fn next(&mut self) -> Option<Self::Item> {
-        if self.cursor.is_empty() {
-            return None;
-        }
-        let r = self.next_row();
-        if r.is_err() {
-            // Stop after the first error: the rest cannot be framed.
-            self.cursor.rest();
-        }
-        Some(r)
+        self.dec.next_row().map(|r| {
+            r.map(|r| Row {
+                before: r.before.map(<[_]>::to_vec),
+                after: r.after.map(<[_]>::to_vec),
+                value_options: r.value_options,
+            })
+        })
     }
 }

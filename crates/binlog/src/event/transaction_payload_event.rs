@@ -23,6 +23,8 @@ pub const COMPRESSION_NONE: u64 = 255;
 
 /// Refuse to inflate a payload beyond this (MySQL's max binlog cache).
 const MAX_UNCOMPRESSED: u64 = 1 << 32;
+/// Largest up-front reservation for the inflated payload.
+const RESERVE_AT_MOST: usize = 16 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransactionPayloadEvent<'a> {
@@ -86,7 +88,10 @@ impl<'a> TransactionPayloadEvent<'a> {
                         format!("uncompressed size {} too large", self.uncompressed_size),
                     ));
                 }
-                let mut out = Vec::with_capacity(self.uncompressed_size as usize);
+                // Reserve what the header claims only up to a bound: the
+                // claim is untrusted until the data is there.
+                let mut out =
+                    Vec::with_capacity((self.uncompressed_size as usize).min(RESERVE_AT_MOST));
                 let dec = zstd::stream::read::Decoder::new(self.payload)
                     .map_err(|e| DecodeError::invalid("zstd payload", e.to_string()))?;
                 dec.take(self.uncompressed_size + 1)

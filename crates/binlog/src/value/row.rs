@@ -169,6 +169,7 @@ pub(crate) fn decode_value<'a>(c: &mut Cursor<'a>, col: &ColumnMeta) -> Result<V
 /// Pre-GA row events (`pre_ga`) store the record's own NULL bytes instead:
 /// bit 0 is reserved, column k's bit is k + 1 (every column is taken as
 /// nullable; those table maps do not say).
+#[cfg(test)]
 pub(crate) fn decode_image<'a>(
     c: &mut Cursor<'a>,
     columns: &[ColumnMeta],
@@ -177,8 +178,26 @@ pub(crate) fn decode_image<'a>(
     pre_ga: bool,
     out: &mut Vec<ColumnValue<'a>>,
 ) -> Result<()> {
+    let n_present = count_present(columns.len(), present);
+    decode_image_counted(c, columns, present, n_present, partial_json, pre_ga, out)
+}
+
+/// Columns marked in a bitmap of `n` columns.
+pub(crate) fn count_present(n: usize, present: &[u8]) -> usize {
+    (0..n).filter(|&i| bit(present, i)).count()
+}
+
+/// `decode_image` with the number of present columns known.
+pub(crate) fn decode_image_counted<'a>(
+    c: &mut Cursor<'a>,
+    columns: &[ColumnMeta],
+    present: &[u8],
+    n_present: usize,
+    partial_json: Option<&[u8]>,
+    pre_ga: bool,
+    out: &mut Vec<ColumnValue<'a>>,
+) -> Result<()> {
     out.clear();
-    let n_present = (0..columns.len()).filter(|&i| bit(present, i)).count();
     let null_len = if pre_ga {
         (n_present + 1).div_ceil(8)
     } else {

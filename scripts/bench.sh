@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `make bench`: understudy binlog against MySQL 9.7's own mysqlbinlog on the
+# same large binlog, in the same run, and the raw decode rate.
+#
+# The binlog (1,500,000 single-row INSERT transactions into a sysbench-like
+# table, about 700 MB) is recorded once from a sandbox MySQL 9.7 and kept
+# in $UNDERSTUDY_CACHE/bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE=${UNDERSTUDY_CACHE:-$HOME/.cache/understudy}
+ROWS=${BENCH_ROWS:-1500000}
+# shellcheck disable=SC1091
+source "$CACHE/testbed.env"
+cargo build --release --locked --bin understudy >&2
+cargo build --release --locked -p understudy-binlog --example decode_rate >&2
+BIN="$CACHE/bench/sbtest-$ROWS.binlog"
+
+if [ ! -s "$BIN" ]; then
+  mkdir -p "$CACHE/bench"
+  D=$(mktemp -d "${TMPDIR:-/tmp}/understudy-bench.XXXXXX")
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cleanup() { if [ -f "$D/pid" ]; then kill "$(cat "$D/pid")" 2>/dev/null || true; sleep 2; fi; rm -rf "$D"; }
+  trap cleanup EXIT
+  common=(--no-defaults --datadir="$D/data" --basedir="$UNDERSTUDY_MYSQL97_BASEDIR"
+          --lc-messages-dir="$UNDERSTUDY_MYSQL97_BASEDIR/share/mysql" --user=root)
+  echo "== recording $ROWS single-row INSERT transactions from MySQL 9.7 (once)" >&2
+  "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --initialize-insecure >"$D/init.log" 2>&1
+  "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --port="$PORT" --bind-address=127.0.0.1 --socket="$D/sock" \
+    --pid-file="$D/pid" --mysqlx=OFF --secure-file-priv= --server-id=1 --log-bin=binlog \
+    --gtid-mode=ON --enforce-gtid-consistency=ON --innodb-buffer-pool-size=256M --performance-schema=OFF \
+    --sync-binlog=0 --innodb-flush-log-at-trx-commit=0 --max-binlog-size=1073741824 --tmpdir="$D" \
+    >"$D/error.log" 2>&1 &
+  mysql() { "$UNDERSTUDY_MYSQL97_CLIENT" --no-defaults -uroot -h127.0.0.1 -P"$PORT" "$@"; }
+  for _ in $(seq 60); do mysql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+  mysql <<SQL
+CREATE DATABASE sbtest;
+CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL DEFAULT 0,
+  c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k));
+DELIMITER //
+CREATE PROCEDURE sbtest.fill(n INT)
+BEGIN
+  DECLARE i INT DEFAULT 0;
+  WHILE i < n DO
+    INSERT INTO sbtest.sbtest1 (k, c, pad) VALUES (FLOOR(RAND() * n),
+      CONCAT_WS('-', LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
+        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
+        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
+        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0')),
+      CONCAT_WS('-', LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
+        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0')));
+    SET i = i + 1;
+  END WHILE;
+END//
+DELIMITER ;
+CALL sbtest.fill($ROWS);
+FLUSH BINARY LOGS;
+SQL
+  cp "$D/data/binlog.000001" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
+  cleanup
+  trap - EXIT
+fi
+
+SIZE=$(stat -c %s "$BIN")
+echo "== $BIN: $((SIZE / 1000000)) MB" >&2
+# Warm the page cache.
+cat "$BIN" > /dev/null
+# Seconds a command takes, output discarded.
+t() { local s=$EPOCHREALTIME; "$@" > /dev/null; python3 -c "print(f'{$EPOCHREALTIME - $s:.3f}')"; }
+REF=$(TZ=UTC t "$UNDERSTUDY_MYSQL97_BINLOG" -v --base64-output=decode-rows "$BIN")
+OURS=$(TZ=UTC t ./target/release/understudy binlog -v --base64-output=decode-rows "$BIN")
+# Identical output is the point; check it on this file too.
+if ! cmp -s <(TZ=UTC "$UNDERSTUDY_MYSQL97_BINLOG" -v --base64-output=decode-rows "$BIN") \
+            <(TZ=UTC ./target/release/understudy binlog -v --base64-output=decode-rows "$BIN"); then
+  echo "bench: WARNING: outputs differ" >&2
+fi
+python3 - "$SIZE" "$REF" "$OURS" <<'PY'
+import sys
+size, ref, ours = int(sys.argv[1]) / 1e6, float(sys.argv[2]), float(sys.argv[3])
+print(f"mysqlbinlog 9.7 -v --base64-output=decode-rows: {ref:7.2f} s ({size / ref:5.0f} MB/s)")
+print(f"understudy binlog, same flags:                  {ours:7.2f} s ({size / ours:5.0f} MB/s)")
+print(f"speed-up: {ref / ours:.1f}x")
+PY
+./target/release/examples/decode_rate "$BIN"
