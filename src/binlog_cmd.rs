@@ -223,8 +223,8 @@ pub fn run(args: BinlogArgs) -> ExitCode {
     };
     let mut failed = false;
     for path in &args.files {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let mut file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) => {
                 eprintln!("ERROR: Could not open log file '{}': {e}", path.display());
                 failed = true;
@@ -235,17 +235,20 @@ pub fn run(args: BinlogArgs) -> ExitCode {
             dir: args.local_load.clone().unwrap_or_else(std::env::temp_dir),
             error: None,
         };
-        let (text, outcome) = match args.format {
-            FormatArg::Text => understudy_dumper::dump_with(&bytes, &opts, &mut load),
-            FormatArg::Json => understudy_dumper::dump_json(&bytes, &opts),
+        let written = match args.format {
+            FormatArg::Text => understudy_dumper::dump_to(&mut file, &opts, &mut load, &mut out),
+            FormatArg::Json => understudy_dumper::dump_json_to(&mut file, &opts, &mut out),
+        };
+        let outcome = match written {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("ERROR: {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
         };
         if let Some(e) = load.error {
             eprintln!("ERROR: {e}");
             failed = true;
-        }
-        if let Err(e) = out.write_all(&text) {
-            eprintln!("ERROR: writing output: {e}");
-            return ExitCode::from(1);
         }
         for line in &outcome.stderr {
             eprintln!("{line}");

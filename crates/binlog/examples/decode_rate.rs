@@ -46,14 +46,25 @@ fn main() {
                 tables.insert(t.table_id, t.columns);
             }
             Ok(Event::Rows(r)) => {
-                if let Some(cols) = tables.get(&r.table_id) {
-                    if let Ok(iter) = r.rows_with(cols) {
-                        for row in iter.flatten() {
-                            rows += 1;
-                            values += row.before.map_or(0, |v| v.len() as u64)
-                                + row.after.map_or(0, |v| v.len() as u64);
-                        }
+                let Some(cols) = tables.get(&r.table_id) else {
+                    eprintln!(
+                        "{path}: at offset {}: table id {} not mapped",
+                        raw.offset, r.table_id
+                    );
+                    std::process::exit(1);
+                };
+                let decoded = r.decoder(cols).and_then(|mut dec| {
+                    while let Some(row) = dec.next_row() {
+                        let row = row?;
+                        rows += 1;
+                        values += row.before.map_or(0, |v| v.len() as u64)
+                            + row.after.map_or(0, |v| v.len() as u64);
                     }
+                    Ok(())
+                });
+                if let Err(e) = decoded {
+                    eprintln!("{path}: at offset {}: {e}", raw.offset);
+                    std::process::exit(1);
                 }
             }
             Ok(_) => {}

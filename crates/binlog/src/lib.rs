@@ -25,4 +25,4 @@ pub mod value;
 pub use error::{DecodeError, ReadError};
 pub use format_description_event::{Flavor, FormatDescription};
 pub use header::EventHeader;
-pub use reader::{EventReader, RawEvent};
+pub use reader::{BINLOG_MAGIC, EventReader, RawEvent};

@@ -14,7 +14,6 @@ use understudy_binlog::gtid::{GtidSet, Tag, Uuid};
 
 use crate::options::Options;
 use crate::printer::{Printer, Tool};
-use crate::w;
 
 pub(crate) const ADDED_COMMIT: &str = "COMMIT /* added by mysqlbinlog *//*!*/;\n";
 
@@ -91,7 +90,7 @@ impl Printer<'_> {
         }
         let skip = self.filter.skipping_trx || self.database_skips(ev, mysql);
         if skip {
-            w!(&mut self.out, "# at {}\n", raw.offset);
+            self.at_line(raw.offset);
         }
         skip
     }

@@ -4,7 +4,6 @@
 use understudy_binlog::RawEvent;
 use understudy_binlog::event::gtid_event::FLAG_MAY_HAVE_SBR;
 use understudy_binlog::event::{GtidEvent, XaPrepareEvent};
-use understudy_binlog::gtid::Uuid;
 
 use crate::printer::Printer;
 use crate::text::{Buf, tm};
@@ -12,21 +11,28 @@ use crate::w;
 
 /// `2026-02-06 09:04:47.207196 UTC` for a microsecond timestamp, in the
 /// caller's time zone.
-fn local_micros(out: &mut Buf, us: u64, zone: (i32, String)) {
+fn local_micros(out: &mut Buf, us: u64, offset: i32, zone: &str) {
     let secs = (us / 1_000_000) as i64;
-    let t = tm(secs, zone.0);
-    w!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06} {}",
-        t.year,
-        t.month,
-        t.day,
-        t.hour,
-        t.minute,
-        t.second,
-        us % 1_000_000,
-        zone.1
-    );
+    let t = tm(secs, offset);
+    if (0..10_000).contains(&t.year) {
+        out.zpad(t.year as u64, 4);
+    } else {
+        w!(out, "{:04}", t.year);
+    }
+    out.ch(b'-');
+    out.zpad(u64::from(t.month), 2);
+    out.ch(b'-');
+    out.zpad(u64::from(t.day), 2);
+    out.ch(b' ');
+    out.zpad(u64::from(t.hour), 2);
+    out.ch(b':');
+    out.zpad(u64::from(t.minute), 2);
+    out.ch(b':');
+    out.zpad(u64::from(t.second), 2);
+    out.ch(b'.');
+    out.zpad(us % 1_000_000, 6);
+    out.ch(b' ');
+    out.s(zone);
 }
 
 /// XID as mysqlbinlog prints it: `X'hex',X'hex',format`.
@@ -49,52 +55,66 @@ impl Printer<'_> {
         let rbr_only = g.flags & FLAG_MAY_HAVE_SBR == 0;
         let oct = g.original_commit_timestamp.unwrap_or(0);
         let ict = g.immediate_commit_timestamp.unwrap_or(0);
-        w!(
-            &mut self.out,
-            "{}\tlast_committed={last}\tsequence_number={seq}\trbr_only={}\toriginal_committed_timestamp={oct}\timmediate_commit_timestamp={ict}\ttransaction_length={}\n",
-            if g.anonymous {
-                "Anonymous_GTID"
-            } else {
-                "GTID"
-            },
-            if rbr_only { "yes" } else { "no" },
-            g.transaction_length.unwrap_or(0)
-        );
+        let out = &mut self.out;
+        out.s(if g.anonymous {
+            "Anonymous_GTID"
+        } else {
+            "GTID"
+        });
+        out.s("\tlast_committed=");
+        out.i64(last);
+        out.s("\tsequence_number=");
+        out.i64(seq);
+        out.s(if rbr_only {
+            "\trbr_only=yes"
+        } else {
+            "\trbr_only=no"
+        });
+        out.s("\toriginal_committed_timestamp=");
+        out.u64(oct);
+        out.s("\timmediate_commit_timestamp=");
+        out.u64(ict);
+        out.s("\ttransaction_length=");
+        out.u64(g.transaction_length.unwrap_or(0));
+        out.ch(b'\n');
         self.end_header();
         if rbr_only {
             self.out
                 .s("/*!50718 SET TRANSACTION ISOLATION LEVEL READ COMMITTED*//*!*/;\n");
         }
-        w!(&mut self.out, "# original_commit_timestamp={oct} (");
-        let zone = self.tz_named((oct / 1_000_000) as i64);
-        local_micros(&mut self.out, oct, zone);
-        w!(&mut self.out, ")\n# immediate_commit_timestamp={ict} (");
-        let zone = self.tz_named((ict / 1_000_000) as i64);
-        local_micros(&mut self.out, ict, zone);
-        self.out.s(")\n");
-        w!(
-            &mut self.out,
-            "/*!80001 SET @@session.original_commit_timestamp={oct}*//*!*/;\n"
-        );
-        w!(
-            &mut self.out,
-            "/*!80014 SET @@session.original_server_version={}*//*!*/;\n",
-            g.original_server_version.unwrap_or(0)
-        );
-        w!(
-            &mut self.out,
-            "/*!80014 SET @@session.immediate_server_version={}*//*!*/;\n",
-            g.immediate_server_version.unwrap_or(0)
-        );
+        for (name, us) in [
+            ("# original_commit_timestamp=", oct),
+            ("# immediate_commit_timestamp=", ict),
+        ] {
+            let (offset, zone) = self.tz_named((us / 1_000_000) as i64);
+            let zone = zone.to_owned();
+            let out = &mut self.out;
+            out.s(name);
+            out.u64(us);
+            out.s(" (");
+            local_micros(out, us, offset, &zone);
+            out.s(")\n");
+        }
+        let out = &mut self.out;
+        out.s("/*!80001 SET @@session.original_commit_timestamp=");
+        out.u64(oct);
+        out.s("*//*!*/;\n/*!80014 SET @@session.original_server_version=");
+        out.u64(u64::from(g.original_server_version.unwrap_or(0)));
+        out.s("*//*!*/;\n/*!80014 SET @@session.immediate_server_version=");
+        out.u64(u64::from(g.immediate_server_version.unwrap_or(0)));
+        out.s("*//*!*/;\n");
         if g.anonymous {
-            self.out.s("SET @@SESSION.GTID_NEXT= 'ANONYMOUS'/*!*/;\n");
+            out.s("SET @@SESSION.GTID_NEXT= 'ANONYMOUS'/*!*/;\n");
         } else {
-            w!(&mut self.out, "SET @@SESSION.GTID_NEXT= '{}", Uuid(g.uuid));
+            out.s("SET @@SESSION.GTID_NEXT= '");
+            crate::text::uuid(out, &g.uuid);
             if !g.tag.is_empty() {
-                self.out.ch(b':');
-                self.out.raw(g.tag);
+                out.ch(b':');
+                out.raw(g.tag);
             }
-            w!(&mut self.out, ":{}'/*!*/;\n", g.gno);
+            out.ch(b':');
+            out.i64(g.gno);
+            out.s("'/*!*/;\n");
         }
     }
 

@@ -6,20 +6,39 @@ use crate::w;
 
 /// `#260206  9:04:27 server id 1  end_log_pos 127 CRC32 0xaa05b0c9 ` (the
 /// caller appends a tab and the event's description, or a newline and
-/// the hexdump).
-pub fn event_line(
-    out: &mut Buf,
-    ts: u32,
-    offset: i32,
-    server_id: u32,
-    log_pos: u64,
-    crc: Option<u32>,
-) {
+/// the hexdump). `time` is the event's time as `short_time` writes it.
+pub fn event_line(out: &mut Buf, time: &[u8], server_id: u32, log_pos: u64, crc: Option<u32>) {
     out.ch(b'#');
-    short_time(out, &tm(i64::from(ts), offset));
-    w!(out, " server id {server_id}  end_log_pos {log_pos} ");
+    out.raw(time);
+    out.s(" server id ");
+    out.u64(u64::from(server_id));
+    out.s("  end_log_pos ");
+    out.u64(log_pos);
+    out.ch(b' ');
     if let Some(crc) = crc {
-        w!(out, "CRC32 0x{crc:08x} ");
+        out.s("CRC32 0x");
+        out.hex32(crc);
+        out.ch(b' ');
+    }
+}
+
+/// The last event time rendered: consecutive events mostly share their
+/// second, and the zone lookup and calendar arithmetic are then skipped.
+#[derive(Debug, Default)]
+pub struct TimeCache {
+    last: Option<u32>,
+    text: Buf,
+}
+
+impl TimeCache {
+    /// `ts` as `short_time` writes it, in the zone `offset` gives.
+    pub fn get(&mut self, ts: u32, offset: impl FnOnce(i64) -> i32) -> &[u8] {
+        if self.last != Some(ts) {
+            self.text.0.clear();
+            short_time(&mut self.text, &tm(i64::from(ts), offset(i64::from(ts))));
+            self.last = Some(ts);
+        }
+        &self.text.0
     }
 }
 

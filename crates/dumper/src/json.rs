@@ -12,6 +12,8 @@
 //! Position and datetime bounds apply; GTID and database filters do not.
 
 use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
 
 use serde_json::{Map, Value as J, json};
 use understudy_binlog::event::rows_event::RowsKind;
@@ -28,6 +30,7 @@ use understudy_binlog::{EventReader, RawEvent, ReadError};
 
 use crate::options::Options;
 use crate::printer::Outcome;
+use crate::stream::each_event;
 
 fn text(b: &[u8]) -> J {
     match std::str::from_utf8(b) {
@@ -352,7 +355,11 @@ impl JsonDump {
 }
 
 /// Dumps one file as JSON Lines.
-pub(crate) fn dump_json(file: &[u8], opts: &Options) -> (Vec<u8>, Outcome) {
+pub(crate) fn dump_json<R: Read + ?Sized>(
+    input: &mut R,
+    opts: &Options,
+    sink_out: &mut dyn Write,
+) -> io::Result<Outcome> {
     let mut d = JsonDump {
         out: Vec::new(),
         tables: HashMap::new(),
@@ -360,44 +367,45 @@ pub(crate) fn dump_json(file: &[u8], opts: &Options) -> (Vec<u8>, Outcome) {
     let mut events = 0;
     let mut error = None;
     let mut started = false;
-    match EventReader::new(file) {
-        Err(e) => error = Some(e),
-        Ok(r) => {
-            let mut r = r.verify_checksums(opts.verify_checksum);
-            while let Some(next) = r.next_event() {
-                let res = next.and_then(|raw| event::decode_at(&raw, r.fde()).map(|ev| (raw, ev)));
-                let (raw, ev) = match res {
-                    Ok(x) => x,
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
-                };
-                let ts = i64::from(raw.header.timestamp);
-                if opts.stop_position.is_some_and(|s| raw.offset >= s)
-                    || opts.stop_datetime.is_some_and(|s| ts >= s)
-                {
-                    break;
-                }
-                started |= opts.start_position.is_none_or(|s| raw.offset >= s)
-                    && opts.start_datetime.is_none_or(|s| ts >= s);
-                if !started {
-                    continue;
-                }
-                events += 1;
-                if let Err(e) = d.event(&raw, &ev, r.fde(), None) {
-                    error = Some(e);
-                    break;
-                }
+    let mut written = Ok(());
+    let read_error = each_event(input, opts.verify_checksum, |raw, fde| {
+        let ev = match event::decode_at(raw, fde) {
+            Ok(ev) => ev,
+            Err(e) => {
+                error = Some(e);
+                return ControlFlow::Break(());
+            }
+        };
+        let ts = i64::from(raw.header.timestamp);
+        if opts.stop_position.is_some_and(|s| raw.offset >= s)
+            || opts.stop_datetime.is_some_and(|s| ts >= s)
+        {
+            return ControlFlow::Break(());
+        }
+        started |= opts.start_position.is_none_or(|s| raw.offset >= s)
+            && opts.start_datetime.is_none_or(|s| ts >= s);
+        if !started {
+            return ControlFlow::Continue(());
+        }
+        events += 1;
+        if let Err(e) = d.event(raw, &ev, fde, None) {
+            error = Some(e);
+            return ControlFlow::Break(());
+        }
+        if d.out.len() >= 1 << 20 {
+            written = sink_out.write_all(&d.out);
+            d.out.clear();
+            if written.is_err() {
+                return ControlFlow::Break(());
             }
         }
-    }
-    (
-        d.out,
-        Outcome {
-            events,
-            stderr: Vec::new(),
-            error,
-        },
-    )
+        ControlFlow::Continue(())
+    })?;
+    written?;
+    sink_out.write_all(&d.out)?;
+    Ok(Outcome {
+        events,
+        stderr: Vec::new(),
+        error: error.or(read_error),
+    })
 }

@@ -69,7 +69,7 @@ impl Printer<'_> {
             Event::AnnotateRows(_) => {
                 // Printed with the next event, after its `# at` line (and
                 // a hexdump shows that event's offset).
-                w!(&mut self.out, "# at {}\n", raw.offset);
+                self.at_line(raw.offset);
                 self.maria.annotate = Some(PendingAnnotate {
                     header: raw.header,
                     type_code: raw.type_code,

@@ -64,6 +64,13 @@ pub(crate) struct Printer<'o> {
     /// A GTID event was printed and nothing of its transaction yet.
     pub(crate) gtid_open: bool,
     pub(crate) filter: crate::filter::FilterState,
+    time_cache: header::TimeCache,
+    zone_cache: Option<(i64, i32, String)>,
+}
+
+/// The caller's zone's offset from UTC at `ts`, in seconds.
+fn zone_offset(opts: &Options, ts: i64) -> i32 {
+    opts.tz_offset.as_ref().map_or(0, |f| (f.0)(ts).0)
 }
 
 impl<'o> Printer<'o> {
@@ -92,19 +99,35 @@ impl<'o> Printer<'o> {
             at_override: None,
             gtid_open: false,
             filter: Default::default(),
+            time_cache: Default::default(),
+            zone_cache: None,
         }
     }
 
     pub(crate) fn tz(&self, ts: i64) -> i32 {
-        self.opts.tz_offset.as_ref().map_or(0, |f| (f.0)(ts).0)
+        zone_offset(self.opts, ts)
     }
 
-    /// Offset and abbreviation of the caller's zone at `ts`.
-    pub(crate) fn tz_named(&self, ts: i64) -> (i32, String) {
-        self.opts
-            .tz_offset
-            .as_ref()
-            .map_or_else(|| (0, "UTC".to_string()), |f| (f.0)(ts))
+    /// Offset and abbreviation of the caller's zone at `ts` (the last
+    /// answer is kept: neighbouring events share their second).
+    pub(crate) fn tz_named(&mut self, ts: i64) -> (i32, &str) {
+        if self.zone_cache.as_ref().is_none_or(|z| z.0 != ts) {
+            let (off, name) = self
+                .opts
+                .tz_offset
+                .as_ref()
+                .map_or_else(|| (0, "UTC".to_string()), |f| (f.0)(ts));
+            self.zone_cache = Some((ts, off, name));
+        }
+        let z = self.zone_cache.as_ref().expect("just set");
+        (z.1, &z.2)
+    }
+
+    /// `# at N`.
+    pub(crate) fn at_line(&mut self, at: u64) {
+        self.out.s("# at ");
+        self.out.u64(at);
+        self.out.ch(b'\n');
     }
 
     pub(crate) fn base64(&self) -> bool {
@@ -172,7 +195,7 @@ impl<'o> Printer<'o> {
             return;
         }
         let at = self.at_override.take().unwrap_or(raw.offset);
-        w!(&mut self.out, "# at {at}\n");
+        self.at_line(at);
         self.flush_context(raw.offset);
         self.skip_replication_state(raw);
         self.event_line(raw, log_pos);
@@ -221,15 +244,9 @@ impl<'o> Printer<'o> {
     /// hexdump when there is one).
     pub(crate) fn event_line_prefix(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
         let h = &raw.header;
-        let tz = self.tz(i64::from(h.timestamp));
-        header::event_line(
-            &mut self.out,
-            h.timestamp,
-            tz,
-            h.server_id,
-            log_pos,
-            raw.checksum,
-        );
+        let opts = self.opts;
+        let time = self.time_cache.get(h.timestamp, |ts| zone_offset(opts, ts));
+        header::event_line(&mut self.out, time, h.server_id, log_pos, raw.checksum);
         if self.opts.hexdump {
             self.out.ch(b'\n');
             match self.tool {
@@ -292,7 +309,9 @@ impl<'o> Printer<'o> {
                 self.in_transaction = false;
                 self.filter.skipped_in_trx = false;
                 self.event_header(raw, log_pos);
-                w!(&mut self.out, "Xid = {}\n", x.xid);
+                self.out.s("Xid = ");
+                self.out.u64(x.xid);
+                self.out.ch(b'\n');
                 self.end_header();
                 self.out.s("COMMIT/*!*/;\n");
             }
@@ -339,7 +358,7 @@ impl<'o> Printer<'o> {
             Event::RowsQuery(q) => {
                 // Shown (and replayed in the BINLOG statement) only with -vv.
                 if self.opts.verbose < 2 {
-                    w!(&mut self.out, "# at {}\n", raw.offset);
+                    self.at_line(raw.offset);
                 } else {
                     self.event_header(raw, log_pos);
                     self.out.s("Rows_query\n");
@@ -412,7 +431,7 @@ impl<'o> Printer<'o> {
                         self.out.s("# Unknown event\n");
                         self.end_header();
                     }
-                    Tool::MySql => w!(&mut self.out, "# at {}\n", raw.offset),
+                    Tool::MySql => self.at_line(raw.offset),
                 }
             }
             _ => {
@@ -441,7 +460,7 @@ impl<'o> Printer<'o> {
             self.short_saved = Some(std::mem::take(&mut self.out));
             return;
         }
-        w!(&mut self.out, "# at {}\n", raw.offset);
+        self.at_line(raw.offset);
         self.flush_context(raw.offset);
         self.skip_replication_state(raw);
         self.event_line_prefix(raw, log_pos);

@@ -27,11 +27,18 @@ pub(crate) struct TableInfo {
     pub nullable: Vec<u8>,
     /// VECTOR dimensions by column index (optional metadata).
     pub vector_dims: Vec<Option<u64>>,
+    /// The table map's body, to tell a repeated map from a new one.
+    body: Vec<u8>,
+    /// Mapped in the current statement (a map is kept after its statement
+    /// only to be reused when the same map comes again).
+    pub live: bool,
 }
 
 impl TableInfo {
-    fn from_event(t: &TableMapEvent<'_>) -> Self {
+    fn from_event(t: &TableMapEvent<'_>, body: &[u8]) -> Self {
         TableInfo {
+            body: body.to_vec(),
+            live: true,
             db: t.database.to_vec(),
             table: t.table.to_vec(),
             columns: t.columns.clone(),
@@ -74,6 +81,18 @@ pub(crate) struct PendingRows {
     pub has_rows: bool,
     /// The last event was a table map or a row event without STMT_END_F.
     pub open: bool,
+}
+
+impl PendingRows {
+    /// Empties it, keeping the buffers' memory.
+    fn reset(&mut self) {
+        self.events.clear();
+        self.verbose.0.clear();
+        self.headers.0.clear();
+        self.rows = 0;
+        self.has_rows = false;
+        self.open = false;
+    }
 }
 
 fn rows_name(tool: Tool, ev: &RowsEvent<'_>, type_code: u8) -> &'static str {
@@ -138,17 +157,25 @@ impl Printer<'_> {
                 crate::session::backquoted(&mut self.out, t.table);
             }
         }
-        w!(&mut self.out, " mapped to number {}\n", t.table_id);
+        self.out.s(" mapped to number ");
+        self.out.u64(t.table_id);
+        self.out.ch(b'\n');
         // Generated invisible primary keys exist from MySQL 8.0.30.
         if self.tool == Tool::MySql && self.fde.version >= (8, 0, 30) {
-            let gipk = t.flags & TM_GENERATED_INVISIBLE_PK_F != 0;
-            w!(
-                &mut self.out,
-                "# has_generated_invisible_primary_key={}\n",
-                u8::from(gipk)
-            );
+            self.out.s(if t.flags & TM_GENERATED_INVISIBLE_PK_F != 0 {
+                "# has_generated_invisible_primary_key=1\n"
+            } else {
+                "# has_generated_invisible_primary_key=0\n"
+            });
         }
-        self.tables.insert(t.table_id, TableInfo::from_event(t));
+        // Most transactions map the same tables the same way again.
+        match self.tables.get_mut(&t.table_id) {
+            Some(known) if known.body == raw.body => known.live = true,
+            _ => {
+                self.tables
+                    .insert(t.table_id, TableInfo::from_event(t, raw.body));
+            }
+        }
         if self.opts.base64_output != Base64Output::DecodeRows {
             self.pending.events.push(raw.raw.to_vec());
         }
@@ -166,13 +193,16 @@ impl Printer<'_> {
         match self.tool {
             Tool::MySql => {
                 self.event_header(raw, log_pos);
-                w!(&mut self.out, "{name}: table id {} flags:", r.table_id);
+                self.out.s(name);
+                self.out.s(": table id ");
+                self.out.u64(r.table_id);
+                self.out.s(" flags:");
                 flag_names(&mut self.out, r.flags);
                 self.out.ch(b'\n');
             }
             Tool::MariaDb => {
                 // The event lines wait for the end of the statement.
-                w!(&mut self.out, "# at {}\n", raw.offset);
+                self.at_line(raw.offset);
                 self.flush_context(raw.offset);
                 let main =
                     std::mem::replace(&mut self.out, std::mem::take(&mut self.pending.headers));
@@ -196,7 +226,7 @@ impl Printer<'_> {
                 type_name: event_type::type_name(raw.type_code),
                 source,
             };
-            let Some(table) = self.tables.get(&r.table_id) else {
+            let Some(table) = self.tables.get(&r.table_id).filter(|t| t.live) else {
                 return Err(err(DecodeError::Invalid {
                     what: "rows event",
                     detail: format!("table id {} was not mapped", r.table_id),
@@ -222,7 +252,7 @@ impl Printer<'_> {
 
     /// Prints the BINLOG statement and the `###` lines of a statement.
     pub(crate) fn flush_rows(&mut self) {
-        let p = std::mem::take(&mut self.pending);
+        let p = &mut self.pending;
         self.out.raw(&p.headers.0);
         if !p.events.is_empty() {
             self.out.s("\nBINLOG '\n");
@@ -235,8 +265,11 @@ impl Printer<'_> {
         if self.tool == Tool::MariaDb && p.has_rows {
             w!(&mut self.out, "# Number of rows: {}\n", p.rows);
         }
+        p.reset();
         // Table maps stay valid until the statement ends.
-        self.tables.clear();
+        for t in self.tables.values_mut() {
+            t.live = false;
+        }
     }
 
     /// At the end of the dump: rows of an unfinished statement are not

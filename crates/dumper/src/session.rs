@@ -156,13 +156,14 @@ impl Printer<'_> {
         } else {
             "Query"
         };
-        w!(
-            &mut self.out,
-            "{name}\tthread_id={}\texec_time={}\terror_code={}",
-            q.thread_id,
-            q.exec_time,
-            q.error_code
-        );
+        let out = &mut self.out;
+        out.s(name);
+        out.s("\tthread_id=");
+        out.u64(u64::from(q.thread_id));
+        out.s("\texec_time=");
+        out.u64(u64::from(q.exec_time));
+        out.s("\terror_code=");
+        out.u64(u64::from(q.error_code));
         if self.tool == Tool::MariaDb {
             let xid = if q.status_vars.character_set_collations.is_some() {
                 0
@@ -219,17 +220,18 @@ impl Printer<'_> {
                 out.s("/*!*/;\n");
             }
         }
-        w!(out, "SET TIMESTAMP={}", raw.header.timestamp);
-        match self.tool {
-            Tool::MySql => {
-                if let Some(us) = sv.microseconds {
-                    w!(out, ".{us:06}");
-                }
-            }
-            Tool::MariaDb => {
-                if let Some(us) = sv.hrnow.filter(|&us| us != 0) {
-                    w!(out, ".{us:06}");
-                }
+        out.s("SET TIMESTAMP=");
+        out.u64(u64::from(raw.header.timestamp));
+        let us = match self.tool {
+            Tool::MySql => sv.microseconds,
+            Tool::MariaDb => sv.hrnow.filter(|&us| us != 0),
+        };
+        if let Some(us) = us {
+            out.ch(b'.');
+            if us < 1_000_000 {
+                out.zpad(u64::from(us), 6);
+            } else {
+                w!(out, "{us:06}");
             }
         }
         out.s("/*!*/;\n");
@@ -348,7 +350,7 @@ impl Printer<'_> {
         let deferred = self.tool == Tool::MySql;
         if deferred {
             if !self.opts.short_form {
-                w!(&mut self.out, "# at {}\n", raw.offset);
+                self.at_line(raw.offset);
             }
             let main = std::mem::replace(&mut self.out, std::mem::take(&mut self.session.context));
             if !self.opts.short_form {

@@ -15,19 +15,28 @@ impl fmt::Write for Buf {
 }
 
 impl Buf {
+    #[inline]
     pub fn s(&mut self, s: &str) {
         self.0.extend_from_slice(s.as_bytes());
     }
+    #[inline]
     pub fn raw(&mut self, b: &[u8]) {
         self.0.extend_from_slice(b);
     }
+    #[inline]
     pub fn ch(&mut self, c: u8) {
         self.0.push(c);
     }
     /// A decimal number, without `core::fmt` (the dumper's hot path).
-    pub fn u64(&mut self, mut n: u64) {
+    /// The digits are built left-aligned in a fixed-size array that is
+    /// appended whole and cut back: a fixed-size copy compiles to a few
+    /// moves where a variable-length one is a call to `memcpy`.
+    #[inline]
+    pub fn u64(&mut self, n: u64) {
+        let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
         let mut tmp = [0u8; 20];
-        let mut i = tmp.len();
+        let mut i = len;
+        let mut n = n;
         while n >= 100 {
             let d = (n % 100) as usize * 2;
             n /= 100;
@@ -36,35 +45,53 @@ impl Buf {
         }
         if n >= 10 {
             let d = n as usize * 2;
-            i -= 2;
-            tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+            tmp[..2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
         } else {
-            i -= 1;
-            tmp[i] = b'0' + n as u8;
+            tmp[0] = b'0' + n as u8;
         }
-        self.0.extend_from_slice(&tmp[i..]);
+        self.fixed(&tmp, len);
     }
+
+    /// Appends the first `len` bytes of `tmp` (see `u64`).
+    #[inline]
+    fn fixed<const N: usize>(&mut self, tmp: &[u8; N], len: usize) {
+        let end = self.0.len() + len;
+        self.0.extend_from_slice(tmp);
+        self.0.truncate(end);
+    }
+
     pub fn i64(&mut self, n: i64) {
         if n < 0 {
             self.0.push(b'-');
         }
         self.u64(n.unsigned_abs());
     }
-    /// `n` in exactly `width` digits, zero-padded (n must fit).
+    /// `n` in exactly `width` digits (at most 20), zero-padded; `n` must
+    /// fit.
+    #[inline]
     pub fn zpad(&mut self, n: u64, width: usize) {
-        let start = self.0.len();
-        self.0.resize(start + width, b'0');
+        let mut tmp = [b'0'; 20];
+        let width = width.min(20);
         let mut n = n;
         for i in (0..width).rev() {
-            self.0[start + i] = b'0' + (n % 10) as u8;
+            tmp[i] = b'0' + (n % 10) as u8;
             n /= 10;
         }
+        self.fixed(&tmp, width);
+    }
+    /// Two lower-case hex digits.
+    pub fn hex8(&mut self, b: u8) {
+        const H: &[u8; 16] = b"0123456789abcdef";
+        self.0
+            .extend_from_slice(&[H[usize::from(b >> 4)], H[usize::from(b & 15)]]);
     }
     pub fn hex32(&mut self, n: u32) {
         const H: &[u8; 16] = b"0123456789abcdef";
-        for shift in (0..8).rev() {
-            self.0.push(H[(n >> (shift * 4)) as usize & 15]);
+        let mut tmp = [0u8; 8];
+        for (i, d) in tmp.iter_mut().enumerate() {
+            *d = H[(n >> ((7 - i) * 4)) as usize & 15];
         }
+        self.0.extend_from_slice(&tmp);
     }
     pub fn len(&self) -> usize {
         self.0.len()
@@ -143,6 +170,16 @@ pub fn short_time(out: &mut Buf, t: &Tm) {
     out.zpad(u64::from(t.second), 2);
 }
 
+/// A UUID in its 8-4-4-4-12 lower-case form.
+pub fn uuid(out: &mut Buf, u: &[u8; 16]) {
+    for (i, &b) in u.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.ch(b'-');
+        }
+        out.hex8(b);
+    }
+}
+
 /// Standard base64 with padding.
 pub fn base64(out: &mut Vec<u8>, data: &[u8]) {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -206,6 +243,17 @@ mod tests {
         let mut b = Buf::default();
         b.zpad(7, 3);
         b.hex32(0xab);
-        assert_eq!(b.0, b"007000000ab".to_vec());
+        b.zpad(123_456, 6);
+        b.zpad(5, 1);
+        assert_eq!(b.0, b"007000000ab1234565".to_vec());
+        let mut b = Buf::default();
+        for n in (0..20)
+            .map(|k| 10u64.pow(k))
+            .flat_map(|p| [p - 1, p, p + 1])
+        {
+            b.0.clear();
+            b.u64(n);
+            assert_eq!(b.0, n.to_string().into_bytes());
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use understudy_binlog::DecodeError;
 use understudy_binlog::event::RowsEvent;
-use understudy_binlog::event::rows_event::{Row, RowsKind};
+use understudy_binlog::event::rows_event::{RowRef, RowsKind};
 use understudy_binlog::event::user_var_event::{self, UserVarValue};
 use understudy_binlog::value::column_type::*;
 use understudy_binlog::value::decimal::decode_decimal;
@@ -24,30 +24,36 @@ pub(crate) fn print_rows_verbose(
     r: &RowsEvent<'_>,
 ) -> Result<usize, DecodeError> {
     let mut n = 0usize;
-    for row in r.rows_with(&table.columns)? {
-        let row: Row<'_> = row?;
+    let (verb, first, second) = match r.kind {
+        RowsKind::Write => ("### INSERT INTO ", "### SET\n", None),
+        RowsKind::Delete => ("### DELETE FROM ", "### WHERE\n", None),
+        RowsKind::Update | RowsKind::PartialUpdate => {
+            ("### UPDATE ", "### WHERE\n", Some("### SET\n"))
+        }
+    };
+    // `db`.`table` once per event.
+    let mut name = Buf::default();
+    backquoted(&mut name, &table.db);
+    name.ch(b'.');
+    backquoted(&mut name, &table.table);
+    let mut rows = r.decoder(&table.columns)?;
+    while let Some(row) = rows.next_row() {
+        let row: RowRef<'_, '_> = row?;
         n += 1;
-        let (verb, first, second) = match r.kind {
-            RowsKind::Write => ("INSERT INTO", "SET", None),
-            RowsKind::Delete => ("DELETE FROM", "WHERE", None),
-            RowsKind::Update | RowsKind::PartialUpdate => ("UPDATE", "WHERE", Some("SET")),
-        };
-        w!(out, "### {verb} ");
-        backquoted(out, &table.db);
-        out.ch(b'.');
-        backquoted(out, &table.table);
+        out.s(verb);
+        out.raw(&name.0);
         out.ch(b'\n');
         let (img1, img2) = match r.kind {
-            RowsKind::Write => (row.after.as_deref(), None),
-            RowsKind::Delete => (row.before.as_deref(), None),
-            _ => (row.before.as_deref(), row.after.as_deref()),
+            RowsKind::Write => (row.after, None),
+            RowsKind::Delete => (row.before, None),
+            _ => (row.before, row.after),
         };
-        w!(out, "### {first}\n");
+        out.s(first);
         if let Printed::GaveUp = image(out, tool, verbose, table, img1.unwrap_or_default())? {
             break;
         }
         if let (Some(s), Some(img)) = (second, img2) {
-            w!(out, "### {s}\n");
+            out.s(s);
             if let Printed::GaveUp = image(out, tool, verbose, table, img)? {
                 break;
             }
@@ -67,8 +73,8 @@ enum Printed {
 /// rows with a table of column lengths that lacks GEOMETRY and the
 /// COMPRESSED types, and stops counting after the first row holding one.
 pub(crate) fn count_rows(table: &TableInfo, r: &RowsEvent<'_>) -> Result<usize, DecodeError> {
-    let has_unsized = |img: &Option<Vec<ColumnValue<'_>>>| {
-        img.iter().flatten().any(|cv| {
+    let has_unsized = |img: Option<&[ColumnValue<'_>]>| {
+        img.into_iter().flatten().any(|cv| {
             !cv.value.is_null()
                 && matches!(
                     table.columns[cv.index].column_type,
@@ -79,10 +85,11 @@ pub(crate) fn count_rows(table: &TableInfo, r: &RowsEvent<'_>) -> Result<usize, 
         })
     };
     let mut n = 0;
-    for row in r.rows_with(&table.columns)? {
+    let mut rows = r.decoder(&table.columns)?;
+    while let Some(row) = rows.next_row() {
         let row = row?;
         n += 1;
-        if has_unsized(&row.before) || has_unsized(&row.after) {
+        if has_unsized(row.before) || has_unsized(row.after) {
             break;
         }
     }
@@ -98,7 +105,9 @@ fn image(
 ) -> Result<Printed, DecodeError> {
     for cv in cols {
         let col = &table.columns[cv.index];
-        w!(out, "###   @{}=", cv.index + 1);
+        out.s("###   @");
+        out.u64(cv.index as u64 + 1);
+        out.ch(b'=');
         if tool == Tool::MySql && col.column_type == MYSQL_TYPE_GEOMETRY {
             // mysqlbinlog 9.7 has no printer for GEOMETRY.
             w!(
@@ -132,8 +141,13 @@ fn image(
 /// has one, `\xNN` otherwise); mariadb-binlog writes every control byte as
 /// `\xNN` and everything else as is.
 pub(crate) fn quoted(out: &mut Buf, tool: Tool, b: &[u8]) {
+    let special = |c: u8| c < 0x20 || (tool == Tool::MySql && (c == b'\'' || c == b'\\'));
     out.ch(b'\'');
-    for &c in b {
+    let mut rest = b;
+    // Runs of bytes printed as they are, copied whole.
+    while let Some(i) = rest.iter().position(|&c| special(c)) {
+        out.raw(&rest[..i]);
+        let c = rest[i];
         match (tool, c) {
             (Tool::MySql, b'\'') => out.s("\\'"),
             (Tool::MySql, b'\\') => out.s("\\\\"),
@@ -142,18 +156,24 @@ pub(crate) fn quoted(out: &mut Buf, tool: Tool, b: &[u8]) {
             (Tool::MySql, b'\r') => out.s("\\r"),
             (Tool::MySql, 0x08) => out.s("\\b"),
             (Tool::MySql, 0x0c) => out.s("\\f"),
-            (_, 0..0x20) => w!(out, "\\x{c:02x}"),
-            _ => out.ch(c),
+            _ => {
+                out.s("\\x");
+                out.hex8(c);
+            }
         }
+        rest = &rest[i + 1..];
     }
+    out.raw(rest);
     out.ch(b'\'');
 }
 
 fn signed_and_unsigned(out: &mut Buf, v: &Value<'_>) {
     if let Value::Int { value, .. } = *v {
-        w!(out, "{value}");
+        out.i64(value);
         if value < 0 {
-            w!(out, " ({})", v.unsigned().unwrap_or(0));
+            out.s(" (");
+            out.u64(v.unsigned().unwrap_or(0));
+            out.ch(b')');
         }
     }
 }

@@ -45,6 +45,7 @@ pub struct GtidEvent<'a> {
 }
 
 impl<'a> GtidEvent<'a> {
+    #[inline]
     pub fn parse(body: &'a [u8], anonymous: bool) -> Result<Self> {
         let mut c = Cursor::new(body);
         let flags = c.u8("GTID flags")?;

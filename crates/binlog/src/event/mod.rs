@@ -50,7 +50,7 @@ use crate::reader::RawEvent;
 pub enum Event<'a> {
     FormatDescription(FormatDescription),
     StartV3(StartEventV3),
-    Query(QueryEvent<'a>),
+    Query(Box<QueryEvent<'a>>),
     Stop,
     Rotate(RotateEvent<'a>),
     Intvar(IntvarEvent),
@@ -61,12 +61,12 @@ pub enum Event<'a> {
     Heartbeat(HeartbeatEvent<'a>),
     BeginLoadQuery(LoadBlockEvent<'a>),
     AppendBlock(LoadBlockEvent<'a>),
-    ExecuteLoadQuery(ExecuteLoadQueryEvent<'a>),
+    ExecuteLoadQuery(Box<ExecuteLoadQueryEvent<'a>>),
     DeleteFile(DeleteFileEvent),
-    TableMap(TableMapEvent<'a>),
+    TableMap(Box<TableMapEvent<'a>>),
     Rows(RowsEvent<'a>),
     RowsQuery(RowsQueryEvent<'a>),
-    Gtid(GtidEvent<'a>),
+    Gtid(Box<GtidEvent<'a>>),
     PreviousGtids(PreviousGtidsEvent),
     TransactionContext(TransactionContextEvent<'a>),
     ViewChange(ViewChangeEvent<'a>),
@@ -99,10 +99,11 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
             &raw.raw[raw.raw.len() - raw.body.len() - raw.checksum.map_or(0, |_| 4)..],
         )?),
         START_EVENT_V3 => Event::StartV3(StartEventV3::parse(body)?),
-        QUERY_EVENT => Event::Query(QueryEvent::parse(body, post_header(fde, t, 13))?),
-        QUERY_COMPRESSED_EVENT => {
-            Event::Query(QueryEvent::parse_compressed(body, post_header(fde, t, 13))?)
-        }
+        QUERY_EVENT => Event::Query(Box::new(QueryEvent::parse(body, post_header(fde, t, 13))?)),
+        QUERY_COMPRESSED_EVENT => Event::Query(Box::new(QueryEvent::parse_compressed(
+            body,
+            post_header(fde, t, 13),
+        )?)),
         STOP_EVENT => Event::Stop,
         ROTATE_EVENT => Event::Rotate(RotateEvent::parse(body, post_header(fde, t, 8))?),
         INTVAR_EVENT => Event::Intvar(IntvarEvent::parse(body)?),
@@ -118,11 +119,14 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
         APPEND_BLOCK_EVENT => {
             Event::AppendBlock(LoadBlockEvent::parse(body, post_header(fde, t, 4))?)
         }
-        EXECUTE_LOAD_QUERY_EVENT => {
-            Event::ExecuteLoadQuery(ExecuteLoadQueryEvent::parse(body, post_header(fde, t, 26))?)
-        }
+        EXECUTE_LOAD_QUERY_EVENT => Event::ExecuteLoadQuery(Box::new(
+            ExecuteLoadQueryEvent::parse(body, post_header(fde, t, 26))?,
+        )),
         DELETE_FILE_EVENT => Event::DeleteFile(DeleteFileEvent::parse(body)?),
-        TABLE_MAP_EVENT => Event::TableMap(TableMapEvent::parse(body, post_header(fde, t, 8))?),
+        TABLE_MAP_EVENT => Event::TableMap(Box::new(TableMapEvent::parse(
+            body,
+            post_header(fde, t, 8),
+        )?)),
         PRE_GA_WRITE_ROWS_EVENT..=PRE_GA_DELETE_ROWS_EVENT
         | WRITE_ROWS_EVENT_V1..=DELETE_ROWS_EVENT_V1
         | WRITE_ROWS_EVENT..=DELETE_ROWS_EVENT
@@ -136,9 +140,9 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
             Event::Rows(RowsEvent::parse(body, t, post_header(fde, t, default))?)
         }
         ROWS_QUERY_LOG_EVENT => Event::RowsQuery(RowsQueryEvent::parse(body)?),
-        GTID_LOG_EVENT => Event::Gtid(GtidEvent::parse(body, false)?),
-        ANONYMOUS_GTID_LOG_EVENT => Event::Gtid(GtidEvent::parse(body, true)?),
-        GTID_TAGGED_LOG_EVENT => Event::Gtid(GtidEvent::parse_tagged(body)?),
+        GTID_LOG_EVENT => Event::Gtid(Box::new(GtidEvent::parse(body, false)?)),
+        ANONYMOUS_GTID_LOG_EVENT => Event::Gtid(Box::new(GtidEvent::parse(body, true)?)),
+        GTID_TAGGED_LOG_EVENT => Event::Gtid(Box::new(GtidEvent::parse_tagged(body)?)),
         PREVIOUS_GTIDS_LOG_EVENT => Event::PreviousGtids(PreviousGtidsEvent::parse(body)?),
         TRANSACTION_CONTEXT_EVENT => {
             Event::TransactionContext(TransactionContextEvent::parse(body)?)

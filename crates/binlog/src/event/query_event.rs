@@ -91,12 +91,14 @@ pub struct StatusVars<'a> {
 }
 
 impl<'a> StatusVars<'a> {
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
         Self::parse_until(bytes, None)
     }
 
     /// Parses like an older reader that does not know code `stop_at` (and
     /// so cannot read anything after it) would.
+    #[inline]
     pub fn parse_until(bytes: &'a [u8], stop_at: Option<u8>) -> Result<Self> {
         let mut v = StatusVars::default();
         let mut c = Cursor::new(bytes);
@@ -206,6 +208,7 @@ pub struct QueryEvent<'a> {
 /// and the cursor positioned after the NUL that ends the database name.
 /// `post_header_len` is the FDE's value for the event type; bytes past the
 /// common 13 (EXECUTE_LOAD_QUERY's extra fields) are returned separately.
+#[inline]
 pub(crate) fn parse_query_head<'a>(
     body: &'a [u8],
     post_header_len: usize,
@@ -247,6 +250,7 @@ pub(crate) fn parse_query_head<'a>(
 }
 
 impl<'a> QueryEvent<'a> {
+    #[inline]
     pub fn parse(body: &'a [u8], post_header_len: usize) -> Result<Self> {
         let (mut ev, _, mut c) = parse_query_head(body, post_header_len)?;
         ev.query = Cow::Borrowed(c.rest());

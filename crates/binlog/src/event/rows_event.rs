@@ -85,6 +85,7 @@ pub fn rows_kind(type_code: u8) -> Option<(RowsKind, u8, bool)> {
 }
 
 impl<'a> RowsEvent<'a> {
+    #[inline]
     pub fn parse(body: &'a [u8], type_code: u8, post_header_len: usize) -> Result<Self> {
         let (kind, version, compressed) = rows_kind(type_code)
             .ok_or_else(|| DecodeError::invalid("rows event type", format!("{type_code}")))?;

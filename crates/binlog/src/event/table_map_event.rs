@@ -73,6 +73,7 @@ pub struct TableMapEvent<'a> {
 }
 
 impl<'a> TableMapEvent<'a> {
+    #[inline]
     pub fn parse(body: &'a [u8], post_header_len: usize) -> Result<Self> {
         let mut c = Cursor::new(body);
         let table_id = if post_header_len == 6 {
@@ -136,6 +137,7 @@ impl<'a> TableMapEvent<'a> {
 }
 
 impl<'a> OptionalMetadata<'a> {
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
         let mut m = OptionalMetadata::default();
         let mut c = Cursor::new(bytes);
