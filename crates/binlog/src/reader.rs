@@ -177,11 +177,12 @@ impl<'a> EventReader<'a> {
         } else {
             self.fde.canonical_type(stored_type)
         };
-        let type_name = event_type::type_name(type_code);
+        // Named only when something is wrong.
+        let type_name = || event_type::type_name(type_code);
         if rest.len() < size {
             return Err(ReadError::TruncatedEvent {
                 offset,
-                type_name,
+                type_name: type_name(),
                 event_size,
                 have: rest.len(),
             });
@@ -192,7 +193,7 @@ impl<'a> EventReader<'a> {
             let fde = FormatDescription::parse(&raw[header_len..]).map_err(|source| {
                 ReadError::Decode {
                     offset,
-                    type_name,
+                    type_name: type_name(),
                     source,
                 }
             })?;
@@ -201,7 +202,7 @@ impl<'a> EventReader<'a> {
             let s =
                 StartEventV3::parse(&raw[header_len..]).map_err(|source| ReadError::Decode {
                     offset,
-                    type_name,
+                    type_name: type_name(),
                     source,
                 })?;
             self.fde = FormatDescription::for_old_binlog(
@@ -226,7 +227,7 @@ impl<'a> EventReader<'a> {
                 if computed != stored {
                     return Err(ReadError::Checksum {
                         offset,
-                        type_name,
+                        type_name: type_name(),
                         stored,
                         computed,
                     });

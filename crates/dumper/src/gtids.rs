@@ -9,10 +9,8 @@ use crate::printer::Printer;
 use crate::text::{Buf, tm};
 use crate::w;
 
-/// `2026-02-06 09:04:47.207196 UTC` for a microsecond timestamp, in the
-/// caller's time zone.
-fn local_micros(out: &mut Buf, us: u64, offset: i32, zone: &str) {
-    let secs = (us / 1_000_000) as i64;
+/// `2026-02-06 09:04:47` for a Unix time shifted by `offset` seconds.
+fn date_time(out: &mut Buf, secs: i64, offset: i32) {
     let t = tm(secs, offset);
     if (0..10_000).contains(&t.year) {
         out.zpad(t.year as u64, 4);
@@ -29,10 +27,15 @@ fn local_micros(out: &mut Buf, us: u64, offset: i32, zone: &str) {
     out.zpad(u64::from(t.minute), 2);
     out.ch(b':');
     out.zpad(u64::from(t.second), 2);
-    out.ch(b'.');
-    out.zpad(us % 1_000_000, 6);
-    out.ch(b' ');
-    out.s(zone);
+}
+
+/// The last commit-timestamp second rendered: its date and time, and
+/// ` ZONE`, in the caller's zone.
+#[derive(Debug)]
+pub(crate) struct CommitSecond {
+    secs: i64,
+    date_time: Buf,
+    zone: String,
 }
 
 /// XID as mysqlbinlog prints it: `X'hex',X'hex',format`.
@@ -86,14 +89,11 @@ impl Printer<'_> {
             ("# original_commit_timestamp=", oct),
             ("# immediate_commit_timestamp=", ict),
         ] {
-            let (offset, zone) = self.tz_named((us / 1_000_000) as i64);
-            let zone = zone.to_owned();
-            let out = &mut self.out;
-            out.s(name);
-            out.u64(us);
-            out.s(" (");
-            local_micros(out, us, offset, &zone);
-            out.s(")\n");
+            self.out.s(name);
+            self.out.u64(us);
+            self.out.s(" (");
+            self.commit_time(us);
+            self.out.s(")\n");
         }
         let out = &mut self.out;
         out.s("/*!80001 SET @@session.original_commit_timestamp=");
@@ -116,6 +116,29 @@ impl Printer<'_> {
             out.i64(g.gno);
             out.s("'/*!*/;\n");
         }
+    }
+
+    /// `2026-02-06 09:04:47.207196 UTC` for a microsecond timestamp, in
+    /// the caller's time zone. The last second's text is kept: a GTID's
+    /// two timestamps, and neighbouring transactions, mostly share it.
+    fn commit_time(&mut self, us: u64) {
+        let secs = (us / 1_000_000) as i64;
+        if self.commit_second.as_ref().is_none_or(|c| c.secs != secs) {
+            let (offset, zone) = self.tz_named(secs);
+            let mut text = Buf::default();
+            date_time(&mut text, secs, offset);
+            self.commit_second = Some(CommitSecond {
+                secs,
+                date_time: text,
+                zone,
+            });
+        }
+        let c = self.commit_second.as_ref().expect("just set");
+        self.out.raw(&c.date_time.0);
+        self.out.ch(b'.');
+        self.out.zpad(us % 1_000_000, 6);
+        self.out.ch(b' ');
+        self.out.s(&c.zone);
     }
 
     pub(crate) fn print_xa_prepare(

@@ -24,9 +24,8 @@ mod values;
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
-use understudy_binlog::event_type::{
-    DELETE_ROWS_EVENT_V1, FORMAT_DESCRIPTION_EVENT, UPDATE_ROWS_EVENT_V1, WRITE_ROWS_EVENT_V1,
-};
+use understudy_binlog::event::rows_event::rows_kind;
+use understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
 
 use understudy_binlog::Flavor;
 
@@ -34,9 +33,10 @@ pub use options::{Base64Output, Dialect, Options, TzOffset};
 pub use printer::{Outcome, Tool};
 
 /// Which reference tool a file's output should match (`Dialect::Auto`):
-/// MariaDB files → mariadb-binlog; MySQL files with v1 row events (which
-/// mysqlbinlog 9.7 cannot read) → mariadb-binlog; other MySQL files →
-/// mysqlbinlog. Reads `input` from where it is (a MySQL file to its end).
+/// MariaDB files → mariadb-binlog; MySQL files whose row events are v1
+/// (which mysqlbinlog 9.7 cannot read) → mariadb-binlog; other MySQL files
+/// → mysqlbinlog. A server writes one row-event version at a time, so the
+/// first row event decides; the input is read from where it is up to it.
 pub fn choose_tool<R: Read + ?Sized>(input: &mut R, dialect: Dialect) -> io::Result<Tool> {
     match dialect {
         Dialect::MySql => return Ok(Tool::MySql),
@@ -45,14 +45,20 @@ pub fn choose_tool<R: Read + ?Sized>(input: &mut R, dialect: Dialect) -> io::Res
     }
     let mut tool = Tool::MySql;
     stream::each_event(input, false, |raw, fde| {
-        let v1_rows = (WRITE_ROWS_EVENT_V1..=DELETE_ROWS_EVENT_V1).contains(&raw.type_code)
-            || raw.type_code == UPDATE_ROWS_EVENT_V1;
-        let maria_fde = raw.type_code == FORMAT_DESCRIPTION_EVENT && fde.flavor == Flavor::MariaDb;
-        if v1_rows || maria_fde {
+        let t = raw.type_code;
+        if t == FORMAT_DESCRIPTION_EVENT && fde.flavor == Flavor::MariaDb {
             tool = Tool::MariaDb;
             return ControlFlow::Break(());
         }
-        ControlFlow::Continue(())
+        match rows_kind(t) {
+            Some((_, 1, _)) => {
+                tool = Tool::MariaDb;
+                ControlFlow::Break(())
+            }
+            Some((_, 2, _)) => ControlFlow::Break(()),
+            // Pre-GA (5.1 beta) row events do not decide.
+            _ => ControlFlow::Continue(()),
+        }
     })?;
     Ok(tool)
 }

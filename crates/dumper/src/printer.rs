@@ -65,7 +65,8 @@ pub(crate) struct Printer<'o> {
     pub(crate) gtid_open: bool,
     pub(crate) filter: crate::filter::FilterState,
     time_cache: header::TimeCache,
-    zone_cache: Option<(i64, i32, String)>,
+    /// The last commit-timestamp second rendered (see `commit_time`).
+    pub(crate) commit_second: Option<crate::gtids::CommitSecond>,
 }
 
 /// The caller's zone's offset from UTC at `ts`, in seconds.
@@ -100,7 +101,7 @@ impl<'o> Printer<'o> {
             gtid_open: false,
             filter: Default::default(),
             time_cache: Default::default(),
-            zone_cache: None,
+            commit_second: None,
         }
     }
 
@@ -108,19 +109,12 @@ impl<'o> Printer<'o> {
         zone_offset(self.opts, ts)
     }
 
-    /// Offset and abbreviation of the caller's zone at `ts` (the last
-    /// answer is kept: neighbouring events share their second).
-    pub(crate) fn tz_named(&mut self, ts: i64) -> (i32, &str) {
-        if self.zone_cache.as_ref().is_none_or(|z| z.0 != ts) {
-            let (off, name) = self
-                .opts
-                .tz_offset
-                .as_ref()
-                .map_or_else(|| (0, "UTC".to_string()), |f| (f.0)(ts));
-            self.zone_cache = Some((ts, off, name));
-        }
-        let z = self.zone_cache.as_ref().expect("just set");
-        (z.1, &z.2)
+    /// Offset and abbreviation of the caller's zone at `ts`.
+    pub(crate) fn tz_named(&self, ts: i64) -> (i32, String) {
+        self.opts
+            .tz_offset
+            .as_ref()
+            .map_or_else(|| (0, "UTC".to_string()), |f| (f.0)(ts))
     }
 
     /// `# at N`.

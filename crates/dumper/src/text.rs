@@ -28,28 +28,30 @@ impl Buf {
         self.0.push(c);
     }
     /// A decimal number, without `core::fmt` (the dumper's hot path).
-    /// The digits are built left-aligned in a fixed-size array that is
-    /// appended whole and cut back: a fixed-size copy compiles to a few
-    /// moves where a variable-length one is a call to `memcpy`.
+    /// Twenty bytes are appended with one fixed-size store (a
+    /// variable-length copy is a call to `memcpy`), the digits written in
+    /// place in groups of eight that do not wait on each other, and the
+    /// rest cut off again.
     #[inline]
     pub fn u64(&mut self, n: u64) {
-        let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
-        let mut tmp = [0u8; 20];
-        let mut i = len;
-        let mut n = n;
-        while n >= 100 {
-            let d = (n % 100) as usize * 2;
-            n /= 100;
-            i -= 2;
-            tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
-        }
-        if n >= 10 {
-            let d = n as usize * 2;
-            tmp[..2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+        const E8: u64 = 100_000_000;
+        let start = self.0.len();
+        self.0.extend_from_slice(&[0u8; 20]);
+        let dst = &mut self.0[start..start + 20];
+        let len = if n < E8 {
+            lead_digits(dst, n as u32)
+        } else if n < E8 * E8 {
+            let k = lead_digits(dst, (n / E8) as u32);
+            eight_digits(&mut dst[k..k + 8], (n % E8) as u32);
+            k + 8
         } else {
-            tmp[0] = b'0' + n as u8;
-        }
-        self.fixed(&tmp, len);
+            let k = lead_digits(dst, (n / (E8 * E8)) as u32);
+            let rest = n % (E8 * E8);
+            eight_digits(&mut dst[k..k + 8], (rest / E8) as u32);
+            eight_digits(&mut dst[k + 8..k + 16], (rest % E8) as u32);
+            k + 16
+        };
+        self.0.truncate(start + len);
     }
 
     /// Appends the first `len` bytes of `tmp` (see `u64`).
@@ -98,6 +100,37 @@ impl Buf {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+/// `v` without leading zeros at the start of `dst`; returns its length.
+#[inline]
+fn lead_digits(dst: &mut [u8], v: u32) -> usize {
+    let len = v.checked_ilog10().unwrap_or(0) as usize + 1;
+    let mut i = len;
+    let mut v = v as usize;
+    while v >= 100 {
+        i -= 2;
+        dst[i..i + 2].copy_from_slice(&DIGIT_PAIRS[v % 100 * 2..v % 100 * 2 + 2]);
+        v /= 100;
+    }
+    if v >= 10 {
+        dst[..2].copy_from_slice(&DIGIT_PAIRS[v * 2..v * 2 + 2]);
+    } else {
+        dst[0] = b'0' + v as u8;
+    }
+    len
+}
+
+/// `v` (below 10^8) as exactly eight digits.
+#[inline]
+fn eight_digits(dst: &mut [u8], v: u32) {
+    let (hi, lo) = ((v / 10_000) as usize, (v % 10_000) as usize);
+    for (k, pair) in [hi / 100, hi % 100, lo / 100, lo % 100]
+        .into_iter()
+        .enumerate()
+    {
+        dst[2 * k..2 * k + 2].copy_from_slice(&DIGIT_PAIRS[pair * 2..pair * 2 + 2]);
     }
 }
 

@@ -99,7 +99,7 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
             &raw.raw[raw.raw.len() - raw.body.len() - raw.checksum.map_or(0, |_| 4)..],
         )?),
         START_EVENT_V3 => Event::StartV3(StartEventV3::parse(body)?),
-        QUERY_EVENT => Event::Query(Box::new(QueryEvent::parse(body, post_header(fde, t, 13))?)),
+        QUERY_EVENT => Event::Query(QueryEvent::parse_boxed(body, post_header(fde, t, 13))?),
         QUERY_COMPRESSED_EVENT => Event::Query(Box::new(QueryEvent::parse_compressed(
             body,
             post_header(fde, t, 13),

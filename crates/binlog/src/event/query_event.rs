@@ -98,9 +98,17 @@ impl<'a> StatusVars<'a> {
 
     /// Parses like an older reader that does not know code `stop_at` (and
     /// so cannot read anything after it) would.
-    #[inline]
     pub fn parse_until(bytes: &'a [u8], stop_at: Option<u8>) -> Result<Self> {
         let mut v = StatusVars::default();
+        v.read(bytes, stop_at)?;
+        Ok(v)
+    }
+
+    /// `parse_until` into `self` (which must be empty): a query event's
+    /// status variables are decoded where they are kept, not moved there.
+    #[inline]
+    fn read(&mut self, bytes: &'a [u8], stop_at: Option<u8>) -> Result<()> {
+        let v = self;
         let mut c = Cursor::new(bytes);
         while !c.is_empty() {
             let code = c.u8("status variable code")?;
@@ -188,11 +196,11 @@ impl<'a> StatusVars<'a> {
                 }
             }
         }
-        Ok(v)
+        Ok(())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryEvent<'a> {
     pub thread_id: u32,
     pub exec_time: u32,
@@ -208,16 +216,27 @@ pub struct QueryEvent<'a> {
 /// and the cursor positioned after the NUL that ends the database name.
 /// `post_header_len` is the FDE's value for the event type; bytes past the
 /// common 13 (EXECUTE_LOAD_QUERY's extra fields) are returned separately.
-#[inline]
 pub(crate) fn parse_query_head<'a>(
     body: &'a [u8],
     post_header_len: usize,
 ) -> Result<(QueryEvent<'a>, &'a [u8], Cursor<'a>)> {
+    let mut ev = QueryEvent::default();
+    let (extra, c) = read_query_head(&mut ev, body, post_header_len)?;
+    Ok((ev, extra, c))
+}
+
+/// `parse_query_head` into an empty event.
+#[inline]
+fn read_query_head<'a>(
+    ev: &mut QueryEvent<'a>,
+    body: &'a [u8],
+    post_header_len: usize,
+) -> Result<(&'a [u8], Cursor<'a>)> {
     let mut c = Cursor::new(body);
-    let thread_id = c.u32("query thread_id")?;
-    let exec_time = c.u32("query exec_time")?;
+    ev.thread_id = c.u32("query thread_id")?;
+    ev.exec_time = c.u32("query exec_time")?;
     let db_len = usize::from(c.u8("query db_len")?);
-    let error_code = c.u16("query error_code")?;
+    ev.error_code = c.u16("query error_code")?;
     let (status_len, common) = if post_header_len >= 13 {
         (usize::from(c.u16("query status_vars_len")?), 13)
     } else {
@@ -227,9 +246,9 @@ pub(crate) fn parse_query_head<'a>(
         post_header_len.saturating_sub(common),
         "query extra post-header",
     )?;
-    let status_raw = c.bytes(status_len, "query status variables")?;
-    let status_vars = StatusVars::parse(status_raw)?;
-    let db = c.bytes(db_len, "query database name")?;
+    ev.status_vars_raw = c.bytes(status_len, "query status variables")?;
+    ev.status_vars.read(ev.status_vars_raw, None)?;
+    ev.db = c.bytes(db_len, "query database name")?;
     let nul = c.u8("query database terminator")?;
     if nul != 0 {
         return Err(DecodeError::invalid(
@@ -237,22 +256,21 @@ pub(crate) fn parse_query_head<'a>(
             format!("{nul:#04x} instead of NUL"),
         ));
     }
-    let ev = QueryEvent {
-        thread_id,
-        exec_time,
-        error_code,
-        status_vars,
-        status_vars_raw: status_raw,
-        db,
-        query: Cow::Borrowed(&[]),
-    };
-    Ok((ev, extra, c))
+    Ok((extra, c))
 }
 
 impl<'a> QueryEvent<'a> {
-    #[inline]
     pub fn parse(body: &'a [u8], post_header_len: usize) -> Result<Self> {
         let (mut ev, _, mut c) = parse_query_head(body, post_header_len)?;
+        ev.query = Cow::Borrowed(c.rest());
+        Ok(ev)
+    }
+
+    /// `parse`, decoding straight into the box the event is kept in.
+    #[inline]
+    pub fn parse_boxed(body: &'a [u8], post_header_len: usize) -> Result<Box<Self>> {
+        let mut ev = Box::<QueryEvent<'a>>::default();
+        let (_, mut c) = read_query_head(&mut ev, body, post_header_len)?;
         ev.query = Cow::Borrowed(c.rest());
         Ok(ev)
     }
