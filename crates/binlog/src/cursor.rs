@@ -14,52 +14,69 @@ pub(crate) struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    #[inline]
     pub(crate) fn new(buf: &'a [u8]) -> Self {
         Cursor { buf, pos: 0 }
     }
 
+    #[inline]
     pub(crate) fn position(&self) -> usize {
         self.pos
     }
 
+    #[inline]
     pub(crate) fn remaining(&self) -> usize {
         self.buf.len() - self.pos
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.pos >= self.buf.len()
     }
 
     /// Everything not read yet, without consuming it.
+    #[inline]
     pub(crate) fn peek_rest(&self) -> &'a [u8] {
         &self.buf[self.pos..]
     }
 
     /// Everything not read yet; the cursor is then empty.
+    #[inline]
     pub(crate) fn rest(&mut self) -> &'a [u8] {
         let r = &self.buf[self.pos..];
         self.pos = self.buf.len();
         r
     }
 
+    #[inline]
     pub(crate) fn bytes(&mut self, n: usize, what: &'static str) -> Result<&'a [u8]> {
-        let have = self.remaining();
-        if n > have {
-            return Err(DecodeError::Truncated {
-                what,
-                need: n,
-                have,
-            });
+        match self.buf.get(self.pos..self.pos.saturating_add(n)) {
+            Some(r) => {
+                self.pos += n;
+                Ok(r)
+            }
+            None => Err(self.truncated(n, what)),
         }
-        let r = &self.buf[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(r)
     }
 
+    /// The error for a read of `n` bytes past the end (kept out of the
+    /// way of the reads that succeed).
+    #[cold]
+    #[inline(never)]
+    fn truncated(&self, n: usize, what: &'static str) -> DecodeError {
+        DecodeError::Truncated {
+            what,
+            need: n,
+            have: self.remaining(),
+        }
+    }
+
+    #[inline]
     pub(crate) fn skip(&mut self, n: usize, what: &'static str) -> Result<()> {
         self.bytes(n, what).map(|_| ())
     }
 
+    #[inline]
     pub(crate) fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N]> {
         let b = self.bytes(N, what)?;
         let mut a = [0u8; N];
@@ -67,29 +84,35 @@ impl<'a> Cursor<'a> {
         Ok(a)
     }
 
+    #[inline]
     pub(crate) fn u8(&mut self, what: &'static str) -> Result<u8> {
         Ok(self.bytes(1, what)?[0])
     }
 
+    #[inline]
     pub(crate) fn u16(&mut self, what: &'static str) -> Result<u16> {
         Ok(u16::from_le_bytes(self.array(what)?))
     }
 
+    #[inline]
     pub(crate) fn u24(&mut self, what: &'static str) -> Result<u32> {
         let b = self.bytes(3, what)?;
         Ok(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
     }
 
+    #[inline]
     pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
 
     /// An unsigned little-endian integer of `n` (≤ 8) bytes.
+    #[inline]
     pub(crate) fn uint_n(&mut self, n: usize, what: &'static str) -> Result<u64> {
         let b = self.bytes(n, what)?;
         Ok(le_uint(b))
     }
 
+    #[inline]
     pub(crate) fn u64(&mut self, what: &'static str) -> Result<u64> {
         Ok(u64::from_le_bytes(self.array(what)?))
     }
@@ -97,6 +120,7 @@ impl<'a> Cursor<'a> {
     /// MySQL's length-encoded ("packed") integer: one byte < 251, or 0xfc +
     /// 2 bytes, 0xfd + 3 bytes, 0xfe + 8 bytes. 0xfb (NULL) and 0xff are
     /// invalid here.
+    #[inline]
     pub(crate) fn packed(&mut self, what: &'static str) -> Result<u64> {
         let first = self.u8(what)?;
         match first {
@@ -112,12 +136,14 @@ impl<'a> Cursor<'a> {
     }
 
     /// A packed integer used as a length within this slice.
+    #[inline]
     pub(crate) fn packed_len(&mut self, what: &'static str) -> Result<usize> {
         let v = self.packed(what)?;
         usize::try_from(v).map_err(|_| DecodeError::invalid(what, format!("length {v} too large")))
     }
 
     /// A string prefixed by a one-byte length.
+    #[inline]
     pub(crate) fn str_u8(&mut self, what: &'static str) -> Result<&'a [u8]> {
         let n = self.u8(what)? as usize;
         self.bytes(n, what)
@@ -153,6 +179,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// Little-endian unsigned integer of up to 8 bytes.
+#[inline]
 pub(crate) fn le_uint(b: &[u8]) -> u64 {
     b.iter().rev().fold(0u64, |acc, &x| acc << 8 | u64::from(x))
 }

@@ -45,6 +45,7 @@ pub struct EventHeader {
 impl EventHeader {
     /// Decodes a header of `header_len` bytes (13, 19, or a v4 FDE's
     /// declared length).
+    #[inline]
     pub fn parse(bytes: &[u8], header_len: usize) -> Result<Self> {
         let mut c = Cursor::new(bytes);
         let timestamp = c.u32("event header timestamp")?;

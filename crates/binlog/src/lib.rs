@@ -3,6 +3,7 @@
 //!
 //! It takes bytes and returns typed values or typed errors; it never opens a
 //! file or a socket. `reader::EventReader` frames a file held in memory,
+//! `stream::each_event` one read from any `std::io::Read` piece by piece,
 //! `event::decode` turns one framed event into an `Event`, `rows` turns row
 //! images into typed values with the help of the table map, and `gtid`
 //! holds GTID sets (MySQL) and GTID lists (MariaDB) with their algebra.
@@ -20,6 +21,7 @@ pub mod format_description_event;
 pub mod gtid;
 pub mod header;
 pub mod reader;
+pub mod stream;
 pub mod value;
 
 pub use error::{DecodeError, ReadError};

@@ -30,7 +30,7 @@ use understudy_binlog::{EventReader, RawEvent, ReadError};
 
 use crate::options::Options;
 use crate::printer::Outcome;
-use crate::stream::each_event;
+use understudy_binlog::stream::each_event;
 
 fn text(b: &[u8]) -> J {
     match std::str::from_utf8(b) {

@@ -18,7 +18,6 @@ mod printer;
 mod rows;
 mod run;
 mod session;
-mod stream;
 pub mod text;
 mod values;
 
@@ -44,7 +43,7 @@ pub fn choose_tool<R: Read + ?Sized>(input: &mut R, dialect: Dialect) -> io::Res
         Dialect::Auto => {}
     }
     let mut tool = Tool::MySql;
-    stream::each_event(input, false, |raw, fde| {
+    understudy_binlog::stream::each_event(input, false, |raw, fde| {
         let t = raw.type_code;
         if t == FORMAT_DESCRIPTION_EVENT && fde.flavor == Flavor::MariaDb {
             tool = Tool::MariaDb;

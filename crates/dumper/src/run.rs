@@ -20,7 +20,7 @@ use understudy_binlog::event_type::{
 
 use crate::options::Options;
 use crate::printer::{Outcome, Printer, Tool};
-use crate::stream::each_event;
+use understudy_binlog::stream::each_event;
 
 /// What mysqlbinlog shows when it starts past the format description: it
 /// scans from offset 4 through the leading format description,

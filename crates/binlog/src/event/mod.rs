@@ -123,10 +123,9 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
             ExecuteLoadQueryEvent::parse(body, post_header(fde, t, 26))?,
         )),
         DELETE_FILE_EVENT => Event::DeleteFile(DeleteFileEvent::parse(body)?),
-        TABLE_MAP_EVENT => Event::TableMap(Box::new(TableMapEvent::parse(
-            body,
-            post_header(fde, t, 8),
-        )?)),
+        TABLE_MAP_EVENT => {
+            Event::TableMap(TableMapEvent::parse_boxed(body, post_header(fde, t, 8))?)
+        }
         PRE_GA_WRITE_ROWS_EVENT..=PRE_GA_DELETE_ROWS_EVENT
         | WRITE_ROWS_EVENT_V1..=DELETE_ROWS_EVENT_V1
         | WRITE_ROWS_EVENT..=DELETE_ROWS_EVENT

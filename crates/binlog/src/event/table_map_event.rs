@@ -56,7 +56,7 @@ pub struct OptionalMetadata<'a> {
     pub unknown: Vec<(u8, &'a [u8])>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableMapEvent<'a> {
     pub table_id: u64,
     pub flags: u16,
@@ -73,56 +73,51 @@ pub struct TableMapEvent<'a> {
 }
 
 impl<'a> TableMapEvent<'a> {
-    #[inline]
     pub fn parse(body: &'a [u8], post_header_len: usize) -> Result<Self> {
+        let mut t = TableMapEvent::default();
+        t.read(body, post_header_len)?;
+        Ok(t)
+    }
+
+    /// `parse`, decoding straight into the box the event is kept in.
+    #[inline]
+    pub fn parse_boxed(body: &'a [u8], post_header_len: usize) -> Result<Box<Self>> {
+        let mut t = Box::<TableMapEvent<'a>>::default();
+        t.read(body, post_header_len)?;
+        Ok(t)
+    }
+
+    /// Decodes into `self` (which must be empty).
+    #[inline]
+    fn read(&mut self, body: &'a [u8], post_header_len: usize) -> Result<()> {
+        let t = self;
         let mut c = Cursor::new(body);
-        let table_id = if post_header_len == 6 {
+        t.table_id = if post_header_len == 6 {
             u64::from(c.u32("table map table_id")?)
         } else {
             c.uint_n(6, "table map table_id")?
         };
-        let flags = c.u16("table map flags")?;
+        t.flags = c.u16("table map flags")?;
         c.skip(post_header_len.saturating_sub(8), "table map post-header")?;
-        let database = c.str_u8("table map database")?;
+        t.database = c.str_u8("table map database")?;
         c.skip(1, "table map database terminator")?;
-        let table = c.str_u8("table map table")?;
+        t.table = c.str_u8("table map table")?;
         c.skip(1, "table map table terminator")?;
         let n = c.packed_len("table map column count")?;
-        let column_types = c.bytes(n, "table map column types")?;
+        t.column_types = c.bytes(n, "table map column types")?;
         if c.is_empty() && post_header_len == 6 {
             // Pre-GA 5.1 table maps (6-byte post-header) stop here: no
             // metadata, no NULL bitmap.
-            return Ok(TableMapEvent {
-                table_id,
-                flags,
-                database,
-                table,
-                column_types,
-                metadata_raw: &[],
-                columns: ct::pre_ga_column_metadata(column_types)?,
-                null_bitmap: &[],
-                optional: OptionalMetadata::default(),
-                optional_raw: &[],
-            });
+            t.columns = ct::pre_ga_column_metadata(t.column_types)?;
+            return Ok(());
         }
         let meta_len = c.packed_len("table map metadata length")?;
-        let metadata_raw = c.bytes(meta_len, "table map metadata")?;
-        let columns = ct::parse_column_metadata(column_types, metadata_raw)?;
-        let null_bitmap = c.bytes(n.div_ceil(8), "table map null bitmap")?;
-        let optional_raw = c.rest();
-        let optional = OptionalMetadata::parse(optional_raw)?;
-        Ok(TableMapEvent {
-            table_id,
-            flags,
-            database,
-            table,
-            column_types,
-            metadata_raw,
-            columns,
-            null_bitmap,
-            optional,
-            optional_raw,
-        })
+        t.metadata_raw = c.bytes(meta_len, "table map metadata")?;
+        t.columns = ct::parse_column_metadata(t.column_types, t.metadata_raw)?;
+        t.null_bitmap = c.bytes(n.div_ceil(8), "table map null bitmap")?;
+        t.optional_raw = c.rest();
+        t.optional.read(t.optional_raw)?;
+        Ok(())
     }
 
     pub fn column_count(&self) -> usize {
@@ -137,9 +132,16 @@ impl<'a> TableMapEvent<'a> {
 }
 
 impl<'a> OptionalMetadata<'a> {
-    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Self> {
         let mut m = OptionalMetadata::default();
+        m.read(bytes)?;
+        Ok(m)
+    }
+
+    /// `parse` into `self` (which must be empty), where it is kept.
+    #[inline]
+    fn read(&mut self, bytes: &'a [u8]) -> Result<()> {
+        let m = self;
         let mut c = Cursor::new(bytes);
         while !c.is_empty() {
             let kind = c.u8("optional metadata type")?;
@@ -183,7 +185,11 @@ impl<'a> OptionalMetadata<'a> {
                 }
                 GEOMETRY_TYPE => m.geometry_types = Some(packed_list(&mut v)?),
                 SIMPLE_PRIMARY_KEY => {
-                    m.primary_key = Some(packed_list(&mut v)?.into_iter().map(|c| (c, 0)).collect())
+                    let mut pk = Vec::new();
+                    while !v.is_empty() {
+                        pk.push((v.packed("primary key column")?, 0));
+                    }
+                    m.primary_key = Some(pk);
                 }
                 PRIMARY_KEY_WITH_PREFIX => {
                     let mut pk = Vec::new();
@@ -200,7 +206,7 @@ impl<'a> OptionalMetadata<'a> {
                 other => m.unknown.push((other, value)),
             }
         }
-        Ok(m)
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
-//! A binlog read in pieces: the file is never held whole in memory, and
-//! the same buffer is reused from piece to piece (reading a large file
-//! whole costs more in page faults than decoding it).
+//! A binlog read from any `Read` in pieces: the file is never held whole
+//! in memory, and the same buffer is reused from piece to piece (reading a
+//! large file whole costs more in page faults than decoding it).
 //!
 //! Events are framed by `EventReader` over the bytes at hand; an event cut
 //! by the end of the buffer is carried over to the next read (the buffer
@@ -10,15 +10,18 @@
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 
-use understudy_binlog::{BINLOG_MAGIC, EventReader, FormatDescription, RawEvent, ReadError};
+use crate::error::ReadError;
+use crate::format_description_event::FormatDescription;
+use crate::reader::{BINLOG_MAGIC, EventReader, RawEvent};
 
 /// Bytes read at a time.
 const CHUNK: usize = 8 << 20;
 
-/// Reads the file from `input` (positioned at its start) and calls `f` for
-/// each framed event with the format description in force, until the end
-/// of the input, a framing error (returned), or `f` breaks.
-pub(crate) fn each_event<R: Read + ?Sized>(
+/// Reads a binlog or relay log from `input` (positioned at the file's
+/// start) and calls `f` for each framed event with the format description
+/// in force, until the end of the input, a framing error (returned, with
+/// its file offset), or `f` breaks. Fails only when reading does.
+pub fn each_event<R: Read + ?Sized>(
     input: &mut R,
     verify_checksums: bool,
     mut f: impl FnMut(&RawEvent<'_>, &FormatDescription) -> ControlFlow<()>,
