@@ -12,7 +12,6 @@ use understudy_binlog::event::{Event, intvar_event, user_var_event};
 use understudy_binlog::header::{LOG_EVENT_SUPPRESS_USE_F, LOG_EVENT_THREAD_SPECIFIC_F};
 use understudy_binlog::{Flavor, RawEvent};
 
-use crate::collations::{MARIADB_COLLATIONS, MYSQL_COLLATIONS};
 use crate::printer::{Printer, Tool};
 use crate::text::Buf;
 use crate::w;
@@ -58,8 +57,8 @@ pub(crate) fn is_trans_keyword(q: &[u8]) -> bool {
 
 pub(crate) fn collation(tool: Tool, id: u64) -> Option<(&'static str, &'static str)> {
     let table = match tool {
-        Tool::MySql => MYSQL_COLLATIONS,
-        Tool::MariaDb => MARIADB_COLLATIONS,
+        Tool::MySql => crate::collations::mysql(),
+        Tool::MariaDb => crate::collations::mariadb(),
     };
     let id = u16::try_from(id).ok()?;
     table
