@@ -24,9 +24,21 @@ const CHUNK: usize = 8 << 20;
 pub fn each_event<R: Read + ?Sized>(
     input: &mut R,
     verify_checksums: bool,
+    f: impl FnMut(&RawEvent<'_>, &FormatDescription) -> ControlFlow<()>,
+) -> io::Result<Option<ReadError>> {
+    each_event_in(input, verify_checksums, CHUNK, f)
+}
+
+/// `each_event` reading `chunk` bytes at a time (at least 4; a buffer
+/// grows for an event larger than it). For tests and fuzzing of the
+/// pieces' seams.
+pub fn each_event_in<R: Read + ?Sized>(
+    input: &mut R,
+    verify_checksums: bool,
+    chunk: usize,
     mut f: impl FnMut(&RawEvent<'_>, &FormatDescription) -> ControlFlow<()>,
 ) -> io::Result<Option<ReadError>> {
-    let mut buf = vec![0u8; CHUNK];
+    let mut buf = vec![0u8; chunk.max(BINLOG_MAGIC.len())];
     let mut filled = 0;
     let mut eof = false;
     fill(input, &mut buf, &mut filled, &mut eof, BINLOG_MAGIC.len())?;
@@ -53,7 +65,10 @@ pub fn each_event<R: Read + ?Sized>(
                     need = event_size as usize;
                     break;
                 }
-                Err(ReadError::TruncatedHeader { .. }) if !eof => break,
+                Err(ReadError::TruncatedHeader { need: n, .. }) if !eof => {
+                    need = n;
+                    break;
+                }
                 Err(e) => return Ok(Some(e)),
             }
         }
@@ -67,8 +82,12 @@ pub fn each_event<R: Read + ?Sized>(
         filled -= consumed;
         base += consumed as u64;
         pos = 0;
-        if need > buf.len() {
-            buf.resize(need, 0);
+        if consumed == 0 && filled == buf.len() {
+            // An event larger than the buffer: grow it, at most doubling
+            // (a corrupt size is found out at the end of the input, not by
+            // allocating what it claims).
+            let grown = need.clamp(buf.len() + 1, buf.len() * 2);
+            buf.resize(grown, 0);
         }
     }
 }
@@ -121,13 +140,63 @@ mod tests {
     }
 
     fn offsets(file: &[u8], step: usize) -> (Vec<(u64, usize)>, Option<ReadError>) {
+        offsets_in(file, step, CHUNK)
+    }
+
+    fn offsets_in(
+        file: &[u8],
+        step: usize,
+        chunk: usize,
+    ) -> (Vec<(u64, usize)>, Option<ReadError>) {
         let mut seen = Vec::new();
-        let err = each_event(&mut Trickle { data: file, step }, false, |raw, _| {
+        let err = each_event_in(&mut Trickle { data: file, step }, false, chunk, |raw, _| {
             seen.push((raw.offset, raw.raw.len()));
             ControlFlow::Continue(())
         })
         .unwrap();
         (seen, err)
+    }
+
+    /// Whatever the piece size, the events and the error are those of a
+    /// reader over the whole file.
+    #[test]
+    fn any_piece_size_frames_like_the_whole_file() {
+        let mut file = BINLOG_MAGIC.to_vec();
+        for n in [0, 1, 40, 7, 300, 2] {
+            file.extend(event(3, n));
+        }
+        let whole = |file: &[u8]| {
+            let mut r = EventReader::new(file).unwrap();
+            let mut seen = Vec::new();
+            let mut err = None;
+            while let Some(next) = r.next_event() {
+                match next {
+                    Ok(raw) => seen.push((raw.offset, raw.raw.len())),
+                    Err(e) => err = Some(e),
+                }
+            }
+            (seen, err)
+        };
+        for cut in [file.len(), file.len() - 1, file.len() - 200, 30, 10] {
+            let f = &file[..cut];
+            for chunk in [1, 4, 5, 18, 19, 20, 64, 333] {
+                assert_eq!(offsets_in(f, 7, chunk), whole(f), "cut {cut} chunk {chunk}");
+            }
+        }
+    }
+
+    /// A size field claiming gigabytes does not make the reader allocate
+    /// them: the input ends first.
+    #[test]
+    fn a_huge_claimed_size_is_a_truncation_not_an_allocation() {
+        let mut file = BINLOG_MAGIC.to_vec();
+        let mut e = event(3, 100);
+        e[9..13].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
+        file.extend(e);
+        match offsets_in(&file, 1 << 20, 64).1 {
+            Some(ReadError::TruncatedEvent { offset: 4, .. }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ use understudy_binlog::event::rows_event::RowsKind;
 use understudy_binlog::event::{self, Event, TableMapEvent};
 use understudy_binlog::event_type::type_name;
 use understudy_binlog::gtid::Uuid;
+use understudy_binlog::stream::each_event;
 use understudy_binlog::value::column_type::*;
 use understudy_binlog::value::decimal::decode_decimal;
 use understudy_binlog::value::json::{
@@ -30,7 +31,6 @@ use understudy_binlog::{EventReader, RawEvent, ReadError};
 
 use crate::options::Options;
 use crate::printer::Outcome;
-use understudy_binlog::stream::each_event;
 
 fn text(b: &[u8]) -> J {
     match std::str::from_utf8(b) {

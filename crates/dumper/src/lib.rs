@@ -23,10 +23,10 @@ mod values;
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
-use understudy_binlog::event::rows_event::rows_kind;
-use understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
 
 use understudy_binlog::Flavor;
+use understudy_binlog::event::rows_event::rows_kind;
+use understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
 
 pub use options::{Base64Output, Dialect, Options, TzOffset};
 pub use printer::{Outcome, Tool};

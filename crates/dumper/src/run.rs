@@ -17,10 +17,10 @@ use understudy_binlog::event::{self, Event};
 use understudy_binlog::event_type::{
     FORMAT_DESCRIPTION_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT,
 };
+use understudy_binlog::stream::each_event;
 
 use crate::options::Options;
 use crate::printer::{Outcome, Printer, Tool};
-use understudy_binlog::stream::each_event;
 
 /// What mysqlbinlog shows when it starts past the format description: it
 /// scans from offset 4 through the leading format description,
