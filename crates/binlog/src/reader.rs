@@ -117,6 +117,7 @@ impl<'a> EventReader<'a> {
         self.stopped = false;
     }
 
+    #[inline]
     pub fn next_event(&mut self) -> Option<Result<RawEvent<'a>, ReadError>> {
         if self.stopped || self.pos >= self.data.len() {
             return None;
@@ -128,6 +129,7 @@ impl<'a> EventReader<'a> {
         Some(r)
     }
 
+    #[inline]
     fn frame(&mut self) -> Result<RawEvent<'a>, ReadError> {
         let offset = self.base + self.pos as u64;
         let rest = &self.data[self.pos..];

@@ -14,8 +14,9 @@ use crate::error::ReadError;
 use crate::format_description_event::FormatDescription;
 use crate::reader::{BINLOG_MAGIC, EventReader, RawEvent};
 
-/// Bytes read at a time.
-const CHUNK: usize = 8 << 20;
+/// Bytes read at a time: small enough that what the kernel copied in is
+/// still in the cache when it is decoded (2 MiB measured faster than 8).
+const CHUNK: usize = 2 << 20;
 
 /// Reads a binlog or relay log from `input` (positioned at the file's
 /// start) and calls `f` for each framed event with the format description
