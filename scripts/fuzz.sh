@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make fuzz`: runs every cargo-fuzz target for FUZZ_SECONDS (default 60)
-# each, seeded from testdata/ (binlogs, JSON documents) and the fixtures.
+# `make fuzz`: runs every cargo-fuzz target (or those in FUZZ_TARGETS) for
+# FUZZ_SECONDS (default 60) each, seeded from testdata/ (binlogs, JSON
+# documents).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${FUZZ_SECONDS:-60}
@@ -22,7 +23,7 @@ PY
 fi
 printf '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7:tag:1-3,aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa:1' > fuzz/corpus/gtid_set/seed1
 printf '0-1-100,1-2-5' > fuzz/corpus/gtid_set/seed2
-for t in file_reader event_decoder json_binary gtid_set decimal; do
+for t in ${FUZZ_TARGETS:-file_reader event_decoder json_binary gtid_set decimal}; do
   echo "== fuzzing $t for ${SECS}s" >&2
   (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -- -max_total_time="$SECS" -max_len=65536 -rss_limit_mb=4096 \
      -print_final_stats=1 2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|panicked|SUMMARY' || true)
