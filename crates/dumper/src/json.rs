@@ -377,9 +377,7 @@ pub(crate) fn dump_json<R: Read + ?Sized>(
             }
         };
         let ts = i64::from(raw.header.timestamp);
-        if opts.stop_position.is_some_and(|s| raw.offset >= s)
-            || opts.stop_datetime.is_some_and(|s| ts >= s)
-        {
+        if opts.past_stop(raw.offset, raw.header.timestamp) {
             return ControlFlow::Break(());
         }
         started |= opts.start_position.is_none_or(|s| raw.offset >= s)

@@ -48,6 +48,17 @@ pub struct Options {
     pub tz_offset: Option<TzOffset>,
 }
 
+impl Options {
+    /// The event at `offset`, written at `timestamp`, is at or past
+    /// `--stop-position` / `--stop-datetime`: the dump ends before it.
+    pub(crate) fn past_stop(&self, offset: u64, timestamp: u32) -> bool {
+        self.stop_position.is_some_and(|s| offset >= s)
+            || self
+                .stop_datetime
+                .is_some_and(|s| i64::from(timestamp) >= s)
+    }
+}
+
 /// The caller's time zone: at a Unix time, the offset from UTC in seconds
 /// and the zone's abbreviation ("UTC", "JST", "EST").
 #[derive(Clone)]

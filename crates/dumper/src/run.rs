@@ -90,9 +90,7 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
             }
         };
         let ts = i64::from(raw.header.timestamp);
-        if opts.stop_position.is_some_and(|s| raw.offset >= s)
-            || opts.stop_datetime.is_some_and(|s| ts >= s)
-        {
+        if opts.past_stop(raw.offset, raw.header.timestamp) {
             return ControlFlow::Break(());
         }
         events += 1;

@@ -253,69 +253,49 @@ impl<'e> RowDecoder<'e> {
         let c = &mut self.cursor;
         let pre_ga = ev.version == 0;
         let cols = self.columns;
-        match ev.kind {
-            RowsKind::Write => {
-                decode_image_counted(
-                    c,
-                    cols,
-                    ev.columns_before,
-                    self.n_before,
-                    None,
-                    pre_ga,
-                    &mut self.after,
-                )?;
-                Ok(None)
-            }
-            RowsKind::Delete => {
-                decode_image_counted(
-                    c,
-                    cols,
-                    ev.columns_before,
-                    self.n_before,
-                    None,
-                    pre_ga,
-                    &mut self.before,
-                )?;
-                Ok(None)
-            }
-            RowsKind::Update | RowsKind::PartialUpdate => {
-                decode_image_counted(
-                    c,
-                    cols,
-                    ev.columns_before,
-                    self.n_before,
-                    None,
-                    pre_ga,
-                    &mut self.before,
-                )?;
-                let mut partial = None;
-                let mut value_options = None;
-                if ev.kind == RowsKind::PartialUpdate {
-                    let opts = c.packed("partial update value options")?;
-                    value_options = Some(opts);
-                    if opts & PARTIAL_JSON_UPDATES != 0 {
-                        let n_json = cols
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, m)| {
-                                m.column_type == MYSQL_TYPE_JSON && bit(self.after_cols, *i)
-                            })
-                            .count();
-                        partial = Some(c.bytes(n_json.div_ceil(8), "partial JSON bitmap")?);
-                    }
-                }
-                decode_image_counted(
-                    c,
-                    cols,
-                    self.after_cols,
-                    self.n_after,
-                    partial,
-                    pre_ga,
-                    &mut self.after,
-                )?;
-                Ok(value_options)
+        // The first image: a write's after image, else the before image.
+        let first = if ev.kind == RowsKind::Write {
+            &mut self.after
+        } else {
+            &mut self.before
+        };
+        decode_image_counted(
+            c,
+            cols,
+            ev.columns_before,
+            self.n_before,
+            None,
+            pre_ga,
+            first,
+        )?;
+        if matches!(ev.kind, RowsKind::Write | RowsKind::Delete) {
+            return Ok(None);
+        }
+        let mut partial = None;
+        let mut value_options = None;
+        if ev.kind == RowsKind::PartialUpdate {
+            let opts = c.packed("partial update value options")?;
+            value_options = Some(opts);
+            if opts & PARTIAL_JSON_UPDATES != 0 {
+                let n_json = cols
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, m)| m.column_type == MYSQL_TYPE_JSON && bit(self.after_cols, *i))
+                    .count();
+                partial = Some(c.bytes(n_json.div_ceil(8), "partial JSON bitmap")?);
             }
         }
+        let (after_cols, n_after) = (self.after_cols, self.n_after);
+        decode_image_counted(
+            c,
+            cols,
+            after_cols,
+            n_after,
+            partial,
+            pre_ga,
+            &mut self.after,
+        )?;
+        Ok(value_options)
     }
 }
 
