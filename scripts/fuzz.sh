@@ -27,7 +27,7 @@ for t in ${FUZZ_TARGETS:-file_reader event_decoder json_binary gtid_set decimal}
   echo "== fuzzing $t for ${SECS}s" >&2
   (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -- -max_total_time="$SECS" -max_len=65536 -rss_limit_mb=4096 \
      -print_final_stats=1 2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|panicked|SUMMARY' || true)
-  if ls fuzz/artifacts/"$t"/crash-* fuzz/artifacts/"$t"/oom-* fuzz/artifacts/"$t"/timeout-* 2>/dev/null | grep -q .; then
+  if [ -n "$(find fuzz/artifacts/"$t" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' 2>/dev/null)" ]; then
     echo "fuzz: $t found a failing input in fuzz/artifacts/$t" >&2
     exit 1
   fi

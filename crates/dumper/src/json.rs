@@ -72,13 +72,15 @@ struct Table {
 
 impl Table {
     fn from_event(t: &TableMapEvent<'_>) -> Self {
-        let names = match &t.optional.column_names {
-            Some(n) => n
-                .iter()
-                .map(|n| String::from_utf8_lossy(n).into_owned())
-                .collect(),
-            None => (1..=t.columns.len()).map(|i| format!("@{i}")).collect(),
-        };
+        // One name per column whatever the metadata holds (a damaged map
+        // may name fewer or more): `@N` where it names none.
+        let given = t.optional.column_names.as_deref().unwrap_or_default();
+        let names = (0..t.columns.len())
+            .map(|i| match given.get(i) {
+                Some(n) => String::from_utf8_lossy(n).into_owned(),
+                None => format!("@{}", i + 1),
+            })
+            .collect();
         // The signedness bitmap covers numeric columns, most significant bit first.
         let mut unsigned = vec![false; t.columns.len()];
         if let Some(bits) = t.optional.signedness {
@@ -406,4 +408,30 @@ pub(crate) fn dump_json<R: Read + ?Sized>(
         stderr: Vec::new(),
         error: error.or(read_error),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the file_reader fuzz target: a table map whose metadata
+    /// names fewer columns than it has.
+    #[test]
+    fn every_column_has_a_name() {
+        let long = ColumnMeta {
+            column_type: MYSQL_TYPE_LONG,
+            real_type: MYSQL_TYPE_LONG,
+            meta: 0,
+            length: 4,
+            scale: 0,
+        };
+        let mut t = TableMapEvent {
+            columns: vec![long; 3],
+            ..TableMapEvent::default()
+        };
+        t.optional.column_names = Some(vec![b"id".as_slice()]);
+        assert_eq!(Table::from_event(&t).names, ["id", "@2", "@3"]);
+        t.optional.column_names = Some(vec![b"a".as_slice(); 5]);
+        assert_eq!(Table::from_event(&t).names, ["a", "a", "a"]);
+    }
 }
