@@ -1,15 +1,16 @@
 //! MariaDB's own events as mariadb-binlog prints them: GTID, GTID list,
 //! binlog checkpoint, annotate rows, start encryption.
 
-use understudy_binlog::RawEvent;
 use understudy_binlog::event::Event;
 use understudy_binlog::event::mariadb_events::{
     FL_ALLOW_PARALLEL, FL_COMPLETED_XA, FL_DDL, FL_PREPARED_XA, FL_STANDALONE, FL_TRANSACTIONAL,
     FL_WAITED, MariaGtidEvent,
 };
+use understudy_binlog::event_type::*;
+use understudy_binlog::{Flavor, FormatDescription, RawEvent};
 
 use crate::gtids::xid;
-use crate::printer::Printer;
+use crate::printer::{Printer, Tool};
 use crate::w;
 
 /// The statement of an Annotate_rows event, one `#Q> ` line per line.
@@ -41,6 +42,45 @@ pub(crate) struct MariaSession {
     skip_parallel_replication: Option<bool>,
     domain_id: Option<u32>,
     server_id: Option<u32>,
+    /// A START_ENCRYPTION event was read: what follows is encrypted.
+    pub(crate) encrypted: bool,
+}
+
+/// An event type the reference tool does not read as such.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Foreign {
+    /// Named and passed over (mariadb-binlog on types only MySQL writes).
+    Ignorable(&'static str),
+    /// "Found invalid event in binary log": the dump stops there.
+    Unreadable,
+}
+
+/// How the reference tool takes an event of a type it does not decode:
+/// mariadb-binlog in a MariaDB binlog passes over MySQL's GTID, view
+/// change and similar events and cannot read IGNORABLE / ROWS_QUERY
+/// events; mysqlbinlog cannot read a bare IGNORABLE_LOG_EVENT.
+pub(crate) fn foreign_event(
+    tool: Tool,
+    raw: &RawEvent<'_>,
+    fde: &FormatDescription,
+) -> Option<Foreign> {
+    let t = raw.type_code;
+    if tool == Tool::MySql {
+        return (t == IGNORABLE_LOG_EVENT).then_some(Foreign::Unreadable);
+    }
+    if fde.flavor != Flavor::MariaDb {
+        return None;
+    }
+    Some(Foreign::Ignorable(match t {
+        GTID_LOG_EVENT => "MySQL Gtid",
+        ANONYMOUS_GTID_LOG_EVENT => "MySQL Anonymous_Gtid",
+        PREVIOUS_GTIDS_LOG_EVENT => "MySQL Previous_gtids",
+        TRANSACTION_CONTEXT_EVENT => "Transaction_context",
+        VIEW_CHANGE_EVENT => "View_change",
+        HEARTBEAT_LOG_EVENT_V2 => "MySQL Heartbeat",
+        IGNORABLE_LOG_EVENT | ROWS_QUERY_LOG_EVENT => return Some(Foreign::Unreadable),
+        _ => return None,
+    }))
 }
 
 impl Printer<'_> {
@@ -81,18 +121,22 @@ impl Printer<'_> {
                 self.pending_stmt_context = true;
             }
             Event::StartEncryption(e) => {
-                self.event_header(raw, log_pos);
+                // mariadb-binlog says what the event holds in comments,
+                // without the event line, and reads no further.
+                if !self.opts.short_form {
+                    self.at_line(raw.offset);
+                }
                 w!(
                     &mut self.out,
-                    "Encryption scheme: {}, key_version: {}, nonce: ",
+                    "# Encryption scheme: {}, key_version: {}, nonce: ",
                     e.scheme,
                     e.key_version
                 );
                 for b in e.nonce {
-                    w!(&mut self.out, "{b:02x}");
+                    self.out.hex8(b);
                 }
-                self.out.s(" \n# The rest of the binlog is encrypted!\n");
-                self.end_header();
+                self.out.s("\n# The rest of the binlog is encrypted!\n");
+                self.maria.encrypted = true;
             }
             _ => {}
         }

@@ -63,6 +63,8 @@ pub(crate) struct Printer<'o> {
     pub(crate) at_override: Option<u64>,
     /// A GTID event was printed and nothing of its transaction yet.
     pub(crate) gtid_open: bool,
+    /// A format description was printed.
+    fde_seen: bool,
     pub(crate) filter: crate::filter::FilterState,
     time_cache: header::TimeCache,
     /// The last commit-timestamp second rendered (see `commit_time`).
@@ -99,6 +101,7 @@ impl<'o> Printer<'o> {
             short_saved: None,
             at_override: None,
             gtid_open: false,
+            fde_seen: false,
             filter: Default::default(),
             time_cache: Default::default(),
             commit_second: None,
@@ -147,14 +150,15 @@ impl<'o> Printer<'o> {
     pub(crate) fn epilogue(&mut self) {
         match self.tool {
             Tool::MySql => {
-                if self.in_transaction {
-                    self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
-                } else if self.gtid_open {
+                if !self.in_transaction && self.gtid_open {
                     // Stopped between a GTID and its transaction.
-                    self.out.s("BEGIN /*added by mysqlbinlog */ /*!*/;\nROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
+                    self.out.s("BEGIN /*added by mysqlbinlog */ /*!*/;\n");
+                    self.in_transaction = true;
                 }
                 if !self.gtid_next_reset_printed {
-                    self.print_gtid_next_automatic();
+                    self.end_of_binlog();
+                } else if self.in_transaction {
+                    self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
                 }
                 self.out.s("DELIMITER ;\n# End of log file\n\
                      /*!50003 SET COMPLETION_TYPE=@OLD_COMPLETION_TYPE*/;\n\
@@ -166,6 +170,19 @@ impl<'o> Printer<'o> {
                  /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=0*/;\n",
             ),
         }
+    }
+
+    /// What mysqlbinlog adds where a binlog ends (at the end of the file,
+    /// or where another format description starts the next one): the end
+    /// of a transaction cut by a filter, a ROLLBACK of one left open, and
+    /// GTID_NEXT back to AUTOMATIC.
+    fn end_of_binlog(&mut self) {
+        self.close_cut_transaction();
+        if self.in_transaction {
+            self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
+            self.in_transaction = false;
+        }
+        self.print_gtid_next_automatic();
     }
 
     pub(crate) fn print_gtid_next_automatic(&mut self) {
@@ -193,6 +210,18 @@ impl<'o> Printer<'o> {
         self.flush_context(raw.offset);
         self.skip_replication_state(raw);
         self.event_line(raw, log_pos);
+    }
+
+    /// `event_header` without the tab before the description.
+    fn event_header_untabbed(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
+        if self.opts.short_form {
+            self.event_header(raw, log_pos);
+            return;
+        }
+        let at = self.at_override.take().unwrap_or(raw.offset);
+        self.at_line(at);
+        self.flush_context(raw.offset);
+        self.event_line_prefix(raw, log_pos);
     }
 
     /// Ends the part of an event that `--short-form` leaves out.
@@ -265,13 +294,39 @@ impl<'o> Printer<'o> {
     }
 
     pub(crate) fn print(&mut self, raw: &RawEvent<'_>, ev: &Event<'_>) -> Result<(), ReadError> {
+        if self.maria.encrypted {
+            // Without the server's keys the rest cannot be read.
+            return Err(ReadError::Decode {
+                offset: raw.offset,
+                type_name: type_name(raw.type_code),
+                source: understudy_binlog::DecodeError::Unsupported {
+                    what: "encrypted binlog",
+                    detail: "events after START_ENCRYPTION_EVENT need the server's keys".into(),
+                },
+            });
+        }
         if !matches!(ev, Event::Unknown { .. }) {
             self.gtid_next_reset_printed = false;
             self.gtid_open = matches!(ev, Event::Gtid(_));
         }
         let log_pos = u64::from(raw.header.log_pos);
         match ev {
-            Event::FormatDescription(fde) => self.print_fde(raw, fde, log_pos),
+            Event::FormatDescription(fde) => {
+                // Another format description starts another binlog (not one
+                // without a position, nor a relay log's copy of its
+                // source's): the last one ends as a file does.
+                let next_binlog = self.tool == Tool::MySql
+                    && self.fde_seen
+                    && !self.relay_log
+                    && raw.header.log_pos != 0;
+                if next_binlog {
+                    self.end_of_binlog();
+                    // The new binlog is reset again where it ends.
+                    self.gtid_next_reset_printed = false;
+                }
+                self.fde_seen = true;
+                self.print_fde(raw, fde, log_pos)
+            }
             Event::Query(q) => {
                 self.track_transaction(&q.query);
                 self.print_query(raw, q, log_pos, None)
@@ -283,16 +338,6 @@ impl<'o> Printer<'o> {
                 self.out.raw(r.next_log);
                 w!(&mut self.out, "  pos: {}\n", r.position);
                 self.end_header();
-                // A rotate to the start of a new binlog resets GTID_NEXT
-                // (not in relay logs, whose rotates are bookkeeping).
-                if self.tool == Tool::MySql && r.position == 4 && !self.relay_log {
-                    self.close_cut_transaction();
-                    if self.in_transaction {
-                        self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
-                        self.in_transaction = false;
-                    }
-                    self.print_gtid_next_automatic();
-                }
             }
             Event::Stop => {
                 self.event_header(raw, log_pos);
@@ -386,7 +431,38 @@ impl<'o> Printer<'o> {
                 }
                 self.out.ch(b'\n');
             }
+            Event::Ignorable(_) if self.tool == Tool::MariaDb => {
+                let name = match crate::mariadb::foreign_event(self.tool, raw, &self.fde) {
+                    Some(crate::mariadb::Foreign::Ignorable(name)) => name,
+                    _ => "Ignorable",
+                };
+                self.event_header(raw, log_pos);
+                w!(
+                    &mut self.out,
+                    "Ignorable\n# Ignorable event type {} ({name})\n",
+                    raw.type_code
+                );
+                self.end_header();
+            }
             Event::TransactionPayload(p) => self.print_payload(raw, p, log_pos)?,
+            // mysqlbinlog writes these two right after the event line's
+            // position, without the usual tab.
+            Event::ViewChange(v) if self.tool == Tool::MySql => {
+                self.event_header_untabbed(raw, log_pos);
+                self.out.s("View_change_log_event: view_id=");
+                self.out.raw(v.view_id);
+                self.out.ch(b'\n');
+                self.end_header();
+            }
+            Event::TransactionContext(t) if self.tool == Tool::MySql => {
+                self.event_header_untabbed(raw, log_pos);
+                self.out.s("Transaction_context: server_uuid=");
+                self.out.raw(t.server_uuid);
+                self.out.s("\tthread_id=");
+                self.out.u64(u64::from(t.thread_id));
+                self.out.ch(b'\n');
+                self.end_header();
+            }
             Event::XaPrepare(x) => self.print_xa_prepare(raw, x, log_pos),
             Event::Incident(i) => {
                 self.event_header(raw, log_pos);
@@ -472,11 +548,9 @@ impl<'o> Printer<'o> {
 
     fn print_fde(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription, log_pos: u64) {
         self.event_header(raw, log_pos);
-        let created = if fde.create_timestamp != 0 {
-            fde.create_timestamp
-        } else {
-            raw.header.timestamp
-        };
+        // The time shown is the event's; `at startup` says the body's
+        // creation time is set.
+        let created = raw.header.timestamp;
         w!(
             &mut self.out,
             "Start: binlog v {}, server v {} created ",
@@ -509,7 +583,9 @@ impl<'o> Printer<'o> {
         // (not said of a relay log's own description).
         let relay_fde = self.tool == Tool::MySql
             && raw.header.flags & understudy_binlog::header::LOG_EVENT_RELAY_LOG_F != 0;
-        if fde.create_timestamp != 0 && !relay_fde {
+        let artificial = self.tool == Tool::MySql
+            && raw.header.flags & understudy_binlog::header::LOG_EVENT_ARTIFICIAL_F != 0;
+        if fde.create_timestamp != 0 && !relay_fde && !artificial {
             self.out.s("ROLLBACK/*!*/;\n");
         }
         if self.base64() && !relay_fde && !self.opts.short_form {

@@ -12,13 +12,15 @@
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
 
-use understudy_binlog::ReadError;
 use understudy_binlog::event::{self, Event};
+use understudy_binlog::event_type::type_name;
 use understudy_binlog::event_type::{
     FORMAT_DESCRIPTION_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT,
 };
 use understudy_binlog::stream::each_event;
+use understudy_binlog::{DecodeError, ReadError};
 
+use crate::mariadb::{Foreign, foreign_event};
 use crate::options::Options;
 use crate::printer::{Outcome, Printer, Tool};
 
@@ -76,7 +78,19 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
     let mut started_by_time = false;
     let mut written = Ok(());
     let read_error = each_event(input, opts.verify_checksum, |raw, fde| {
-        let ev = match event::decode_at(raw, fde) {
+        let decoded = match foreign_event(tool, raw, fde) {
+            Some(Foreign::Ignorable(_)) => Ok(Event::Ignorable(raw.body)),
+            Some(Foreign::Unreadable) => Err(ReadError::Decode {
+                offset: raw.offset,
+                type_name: type_name(raw.type_code),
+                source: DecodeError::Invalid {
+                    what: "event",
+                    detail: "the reference tool does not read this event type".into(),
+                },
+            }),
+            None => event::decode_at(raw, fde),
+        };
+        let ev = match decoded {
             Ok(ev) => ev,
             Err(e) if opts.force_read => {
                 // --force-read: say what is skipped, and go on.
