@@ -226,7 +226,20 @@ impl<'e> RowDecoder<'e> {
         if self.failed || self.cursor.is_empty() {
             return None;
         }
-        match self.decode() {
+        let start = self.cursor.position();
+        let decoded = self.decode().and_then(|v| {
+            // A row of no bytes (no column in its images) would be read
+            // again and again: no server writes one.
+            if self.cursor.position() == start {
+                Err(DecodeError::invalid(
+                    "rows event",
+                    "a row image with no columns",
+                ))
+            } else {
+                Ok(v)
+            }
+        });
+        match decoded {
             Ok(value_options) => {
                 let (b, a) = match self.ev.kind {
                     RowsKind::Write => (None, Some(&self.after[..])),
@@ -315,5 +328,35 @@ impl<'e> Iterator for RowIter<'e> {
                 value_options: r.value_options,
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::column_type::MYSQL_TYPE_LONG;
+
+    /// Found by the file_reader fuzz target: rows whose images hold no
+    /// column take no bytes, and were read without end.
+    #[test]
+    fn rows_of_no_bytes_are_an_error() {
+        // WRITE_ROWS v2: table id 1, flags, extra length 2, one column, an
+        // empty columns bitmap, then a byte of "rows".
+        let body = [1, 0, 0, 0, 0, 0, 1, 0, 2, 0, 1, 0, 0xff];
+        let ev = RowsEvent::parse(&body, WRITE_ROWS_EVENT, 10).unwrap();
+        let col = ColumnMeta {
+            column_type: MYSQL_TYPE_LONG,
+            real_type: MYSQL_TYPE_LONG,
+            meta: 0,
+            length: 4,
+            scale: 0,
+        };
+        let cols = [col];
+        let mut dec = ev.decoder(&cols).unwrap();
+        assert!(matches!(
+            dec.next_row(),
+            Some(Err(DecodeError::Invalid { .. }))
+        ));
+        assert!(dec.next_row().is_none());
     }
 }
