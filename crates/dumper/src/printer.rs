@@ -46,8 +46,6 @@ pub(crate) struct Printer<'o> {
     pub(crate) tables: HashMap<u64, TableInfo>,
     pub(crate) pending: PendingRows,
     pub(crate) stderr: Vec<String>,
-    /// The last thing printed was the AUTOMATIC GTID_NEXT line.
-    pub(crate) gtid_next_reset_printed: bool,
     /// A file's FDE, for BINLOG statements and inner events.
     pub(crate) fde: FormatDescription,
     /// Intvar / Rand / User_var events seen since the last query.
@@ -92,7 +90,6 @@ impl<'o> Printer<'o> {
             tables: HashMap::new(),
             pending: PendingRows::default(),
             stderr: Vec::new(),
-            gtid_next_reset_printed: false,
             fde: FormatDescription::default_v4(),
             pending_stmt_context: false,
             maria: Default::default(),
@@ -155,11 +152,7 @@ impl<'o> Printer<'o> {
                     self.out.s("BEGIN /*added by mysqlbinlog */ /*!*/;\n");
                     self.in_transaction = true;
                 }
-                if !self.gtid_next_reset_printed {
-                    self.end_of_binlog();
-                } else if self.in_transaction {
-                    self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
-                }
+                self.end_of_binlog();
                 self.out.s("DELIMITER ;\n# End of log file\n\
                      /*!50003 SET COMPLETION_TYPE=@OLD_COMPLETION_TYPE*/;\n\
                      /*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=0*/;\n");
@@ -182,13 +175,8 @@ impl<'o> Printer<'o> {
             self.out.s("ROLLBACK /* added by mysqlbinlog */ /*!*/;\n");
             self.in_transaction = false;
         }
-        self.print_gtid_next_automatic();
-    }
-
-    pub(crate) fn print_gtid_next_automatic(&mut self) {
         self.out
             .s("SET @@SESSION.GTID_NEXT= 'AUTOMATIC' /* added by mysqlbinlog */ /*!*/;\n");
-        self.gtid_next_reset_printed = true;
     }
 
     /// Prints `# at N` and the event line; returns with the cursor after
@@ -306,7 +294,6 @@ impl<'o> Printer<'o> {
             });
         }
         if !matches!(ev, Event::Unknown { .. }) {
-            self.gtid_next_reset_printed = false;
             self.gtid_open = matches!(ev, Event::Gtid(_));
         }
         let log_pos = u64::from(raw.header.log_pos);
@@ -321,8 +308,6 @@ impl<'o> Printer<'o> {
                     && raw.header.log_pos != 0;
                 if next_binlog {
                     self.end_of_binlog();
-                    // The new binlog is reset again where it ends.
-                    self.gtid_next_reset_printed = false;
                 }
                 self.fde_seen = true;
                 self.print_fde(raw, fde, log_pos)
