@@ -57,25 +57,7 @@ pub fn hexdump_mysql(out: &mut Buf, offset: u64, raw: &[u8]) {
         w!(out, "{sep}{b:02x}");
     }
     out.ch(b'\n');
-    let body = &raw[h.len()..];
-    for (line_no, chunk) in body.chunks(16).enumerate() {
-        w!(out, "# {:08x} ", offset + 19 + 16 * line_no as u64);
-        for (i, b) in chunk.iter().enumerate() {
-            if i == 8 {
-                out.ch(b' ');
-            }
-            w!(out, "{b:02x} ");
-        }
-        let width = chunk.len() * 3 + usize::from(chunk.len() > 8);
-        for _ in width..49 {
-            out.ch(b' ');
-        }
-        out.ch(b'|');
-        for &b in chunk {
-            out.ch(if b.is_ascii_alphanumeric() { b } else { b'.' });
-        }
-        out.s("|\n");
-    }
+    hex_lines(out, offset + 19, &raw[h.len()..], false);
 }
 
 /// mariadb-binlog's `--hexdump` block: a header table, then 16 bytes per
@@ -94,24 +76,42 @@ pub fn hexdump_mariadb(out: &mut Buf, offset: u64, raw: &[u8]) {
         w!(out, "{b:02x}{sep}");
     }
     out.s("\n#\n");
-    let body = &raw[h.len()..];
+    hex_lines(out, offset + 19, &raw[h.len()..], true);
+    out.s("#\n");
+}
+
+/// An event body, 16 bytes a line from file offset `at`: the offset, the
+/// bytes in hex (two groups of eight), and the bytes as text between bars
+/// — mysqlbinlog shows only letters and digits there, mariadb-binlog every
+/// printable character, with its own spacing.
+fn hex_lines(out: &mut Buf, at: u64, body: &[u8], mariadb: bool) {
     for (line_no, chunk) in body.chunks(16).enumerate() {
-        w!(out, "# {:8x}  ", offset + 19 + 16 * line_no as u64);
+        let line_at = at + 16 * line_no as u64;
+        if mariadb {
+            w!(out, "# {line_at:8x}  ");
+        } else {
+            w!(out, "# {line_at:08x} ");
+        }
         for (i, b) in chunk.iter().enumerate() {
             if i == 8 {
                 out.ch(b' ');
             }
-            w!(out, "{b:02x} ");
+            out.hex8(*b);
+            out.ch(b' ');
         }
         let width = chunk.len() * 3 + usize::from(chunk.len() > 8);
         for _ in width..49 {
             out.ch(b' ');
         }
-        out.s(" |");
+        out.s(if mariadb { " |" } else { "|" });
         for &b in chunk {
-            out.ch(if (0x20..0x7f).contains(&b) { b } else { b'.' });
+            let shown = if mariadb {
+                (0x20..0x7f).contains(&b)
+            } else {
+                b.is_ascii_alphanumeric()
+            };
+            out.ch(if shown { b } else { b'.' });
         }
         out.s("|\n");
     }
-    out.s("#\n");
 }

@@ -109,58 +109,50 @@ pub fn render_json_row(value: &JsonValue<'_>) -> String {
 /// Appends `bytes` as `mysqlbinlog` prints a string value: in single quotes
 /// with its escapes (see the module comment).
 pub fn sql_quote(bytes: &[u8], out: &mut String) {
-    out.push('\'');
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc = match b {
-            b'\'' => "\\'",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\t' => "\\t",
-            b'\r' => "\\r",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..0x20 => "",
-            _ => continue,
-        };
-        out.push_str(&String::from_utf8_lossy(&bytes[run..i]));
-        if esc.is_empty() {
-            let _ = write!(out, "\\x{b:02x}");
-        } else {
-            out.push_str(esc);
-        }
-        run = i + 1;
-    }
-    out.push_str(&String::from_utf8_lossy(&bytes[run..]));
-    out.push('\'');
+    quote(bytes, b'\'', out, |b, out| {
+        let _ = write!(out, "\\x{b:02x}");
+    });
 }
 
 /// Appends `bytes` as a JSON string literal with MySQL's escapes.
 fn json_quote(bytes: &[u8], out: &mut String) {
-    out.push('"');
+    quote(bytes, b'"', out, |b, out| {
+        let _ = write!(out, "\\u{b:04x}");
+    });
+}
+
+/// `bytes` between `q`s, with `q`, the backslash and the control
+/// characters that have one escaped C-style, and the other control
+/// characters as `control` writes them.
+fn quote(bytes: &[u8], q: u8, out: &mut String, control: impl Fn(u8, &mut String)) {
+    out.push(char::from(q));
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\t' => "\\t",
-            b'\r' => "\\r",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..0x20 => "",
-            _ => continue,
+        let c_style = match b {
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\t' => Some("\\t"),
+            b'\r' => Some("\\r"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            _ => None,
         };
+        if b != q && b >= 0x20 && c_style.is_none() {
+            continue;
+        }
         out.push_str(&String::from_utf8_lossy(&bytes[run..i]));
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(esc);
+        match c_style {
+            Some(e) => out.push_str(e),
+            None if b == q => {
+                out.push('\\');
+                out.push(char::from(q));
+            }
+            None => control(b, out),
         }
         run = i + 1;
     }
     out.push_str(&String::from_utf8_lossy(&bytes[run..]));
-    out.push('"');
+    out.push(char::from(q));
 }
 
 /// Appends a double the way MySQL prints it in JSON (see the module
