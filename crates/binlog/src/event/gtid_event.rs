@@ -26,7 +26,7 @@ use crate::gtid::varlen::{read_varlen_i64, read_varlen_u64};
 pub const FLAG_MAY_HAVE_SBR: u8 = 1;
 pub const LOGICAL_TIMESTAMP_TYPECODE: u8 = 2;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GtidEvent<'a> {
     pub anonymous: bool,
     pub flags: u8,
@@ -56,14 +56,7 @@ impl<'a> GtidEvent<'a> {
             flags,
             uuid,
             gno,
-            tag: &[],
-            logical_clock: None,
-            immediate_commit_timestamp: None,
-            original_commit_timestamp: None,
-            transaction_length: None,
-            immediate_server_version: None,
-            original_server_version: None,
-            commit_group_ticket: None,
+            ..GtidEvent::default()
         };
         if c.remaining() >= 17 && c.peek_rest()[0] == LOGICAL_TIMESTAMP_TYPECODE {
             c.skip(1, "GTID logical timestamp type")?;
@@ -115,18 +108,8 @@ impl<'a> GtidEvent<'a> {
         let mut c = Cursor::new(message);
         let last_non_ignorable = varlen(&mut c, "tagged GTID last non-ignorable field")?;
         let mut ev = GtidEvent {
-            anonymous: false,
-            flags: 0,
-            uuid: [0; 16],
-            gno: 0,
-            tag: &[],
             logical_clock: Some((0, 0)),
-            immediate_commit_timestamp: None,
-            original_commit_timestamp: None,
-            transaction_length: None,
-            immediate_server_version: None,
-            original_server_version: None,
-            commit_group_ticket: None,
+            ..GtidEvent::default()
         };
         let (mut last, mut seq) = (0i64, 0i64);
         while !c.is_empty() {
