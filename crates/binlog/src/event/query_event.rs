@@ -85,6 +85,9 @@ pub struct StatusVars<'a> {
     pub hrnow: Option<u32>,
     pub mariadb_xid: Option<u64>,
     pub gtid_flags3: Option<u8>,
+    /// With Q_GTID_FLAGS3 saying COMMIT or ROLLBACK ALTER: the sequence
+    /// number of the START ALTER it ends.
+    pub start_alter_seq_no: Option<u64>,
     pub character_set_collations: Option<&'a [u8]>,
     /// First status-variable code this decoder did not know, if any.
     pub unknown_code: Option<u8>,
@@ -183,7 +186,14 @@ impl<'a> StatusVars<'a> {
                 }
                 Q_HRNOW => v.hrnow = Some(c.u24("Q_HRNOW")?),
                 Q_XID => v.mariadb_xid = Some(c.u64("Q_XID")?),
-                Q_GTID_FLAGS3 => v.gtid_flags3 = Some(c.u8("Q_GTID_FLAGS3")?),
+                Q_GTID_FLAGS3 => {
+                    use super::mariadb_events::{FL_COMMIT_ALTER_E1, FL_ROLLBACK_ALTER_E1};
+                    let flags = c.u8("Q_GTID_FLAGS3")?;
+                    v.gtid_flags3 = Some(flags);
+                    if flags & (FL_COMMIT_ALTER_E1 | FL_ROLLBACK_ALTER_E1) != 0 {
+                        v.start_alter_seq_no = Some(c.u64("Q_GTID_FLAGS3 start alter seq_no")?);
+                    }
+                }
                 Q_CHARACTER_SET_COLLATIONS => {
                     let start = c.position();
                     let n = c.u8("Q_CHARACTER_SET_COLLATIONS count")?;

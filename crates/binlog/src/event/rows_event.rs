@@ -20,7 +20,7 @@ use crate::event::table_map_event::TableMapEvent;
 use crate::event_type::*;
 use crate::value::ColumnMeta;
 use crate::value::column_type::MYSQL_TYPE_JSON;
-use crate::value::row::{ColumnValue, bit, count_present, decode_image_counted};
+use crate::value::row::{ColumnValue, count_present, decode_image_counted};
 
 pub const STMT_END_F: u16 = 1;
 pub const NO_FOREIGN_KEY_CHECKS_F: u16 = 2;
@@ -290,10 +290,11 @@ impl<'e> RowDecoder<'e> {
             let opts = c.packed("partial update value options")?;
             value_options = Some(opts);
             if opts & PARTIAL_JSON_UPDATES != 0 {
+                // One bit per JSON column of the table, whatever the
+                // images hold (seen in MySQL 9.7's MINIMAL images).
                 let n_json = cols
                     .iter()
-                    .enumerate()
-                    .filter(|(i, m)| m.column_type == MYSQL_TYPE_JSON && bit(self.after_cols, *i))
+                    .filter(|m| m.column_type == MYSQL_TYPE_JSON)
                     .count();
                 partial = Some(c.bytes(n_json.div_ceil(8), "partial JSON bitmap")?);
             }

@@ -207,13 +207,15 @@ pub(crate) fn decode_image_counted<'a>(
     let mut k = usize::from(pre_ga);
     let mut json_index = 0usize;
     for (i, col) in columns.iter().enumerate() {
-        if !bit(present, i) {
-            continue;
-        }
+        // The partial-JSON bitmap has a bit for every JSON column of the
+        // table, in the image or not.
         let is_json = col.column_type == MYSQL_TYPE_JSON;
         let partial = is_json && partial_json.is_some_and(|p| bit(p, json_index));
         if is_json {
             json_index += 1;
+        }
+        if !bit(present, i) {
+            continue;
         }
         let value = if bit(nulls, k) {
             Value::Null
