@@ -229,3 +229,69 @@ fn mariadb_crafted_events_match_mariadb_binlog() {
     }
     check(ServerKind::Mariadb1011, cases);
 }
+
+/// A transaction payload holding a transaction payload, thousands deep: an
+/// error naming the outer payload's offset, not a stack overflow, in both
+/// the text and the JSON dump.
+#[test]
+fn nested_payloads_are_an_error() {
+    fn packed(n: usize) -> Vec<u8> {
+        match n {
+            0..251 => vec![n as u8],
+            251..0x1_0000 => [&[0xfc][..], &(n as u16).to_le_bytes()].concat(),
+            _ => [&[0xfd][..], &(n as u32).to_le_bytes()[..3]].concat(),
+        }
+    }
+    // Uncompressed payload header: payload size, compression type 255
+    // (NONE), uncompressed size, end mark.
+    let payload = |inner: &[u8]| {
+        let mut b = Vec::new();
+        for (field, value) in [
+            (1, packed(inner.len())),
+            (2, packed(255)),
+            (3, packed(inner.len())),
+        ] {
+            b.push(field);
+            b.extend(packed(value.len()));
+            b.extend(value);
+        }
+        b.push(0);
+        b.extend(inner);
+        b
+    };
+    let base = testdata("mysql97/row_gtid/binlog.000001");
+    // Inner events carry no checksum.
+    let mut inner = Vec::new();
+    for _ in 0..5000 {
+        let body = payload(&inner);
+        let mut e = TS.to_le_bytes().to_vec();
+        e.push(40);
+        e.extend(1u32.to_le_bytes());
+        e.extend(((19 + body.len()) as u32).to_le_bytes());
+        e.extend(0u32.to_le_bytes());
+        e.extend(0u16.to_le_bytes());
+        e.extend(body);
+        inner = e;
+    }
+    let file = append(&base, &[(40, payload(&inner))]);
+    let at = base.len() as u64;
+    let opts = understudy_dumper::Options {
+        verbose: 1,
+        ..Default::default()
+    };
+    for (what, outcome) in [
+        ("text", understudy_dumper::dump(&file, &opts).1),
+        ("json", understudy_dumper::dump_json(&file, &opts).1),
+    ] {
+        match outcome.error {
+            Some(understudy_binlog::ReadError::Decode { offset, source, .. }) => {
+                assert_eq!(offset, at, "{what}");
+                assert!(
+                    source.to_string().contains("inside a transaction payload"),
+                    "{what}: {source}"
+                );
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}

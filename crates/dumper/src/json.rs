@@ -27,7 +27,7 @@ use understudy_binlog::value::json::{
     JsonDiffOperation, JsonValue, parse_json, parse_json_diffs, render_json,
 };
 use understudy_binlog::value::{ColumnMeta, ColumnValue, Value};
-use understudy_binlog::{EventReader, RawEvent, ReadError};
+use understudy_binlog::{RawEvent, ReadError};
 
 use crate::options::Options;
 use crate::printer::Outcome;
@@ -341,16 +341,9 @@ impl JsonDump {
             .extend_from_slice(J::Object(obj).to_string().as_bytes());
         self.out.push(b'\n');
         if let Event::TransactionPayload(p) = ev {
-            let inner = p.uncompressed().map_err(err)?;
-            let mut f = fde.clone();
-            f.checksum_alg =
-                Some(understudy_binlog::format_description_event::BINLOG_CHECKSUM_ALG_OFF);
-            let mut r = EventReader::at(&inner, 0, 0, f);
-            while let Some(next) = r.next_event() {
-                let iraw = next?;
-                let iev = event::decode(&iraw, r.fde()).map_err(err)?;
-                self.event(&iraw, &iev, r.fde(), Some(raw.offset))?;
-            }
+            crate::payload::each_inner(raw, p, fde, |iraw, iev, ifde| {
+                self.event(iraw, iev, ifde, Some(raw.offset))
+            })?;
         }
         Ok(())
     }
