@@ -63,6 +63,8 @@ pub(crate) struct Printer<'o> {
     pub(crate) gtid_open: bool,
     /// A format description was printed.
     fde_seen: bool,
+    /// The immediate server version of the last GTID event read.
+    pub(crate) gtid_server_version: Option<u32>,
     pub(crate) filter: crate::filter::FilterState,
     time_cache: header::TimeCache,
     /// The last commit-timestamp second rendered (see `commit_time`).
@@ -99,6 +101,7 @@ impl<'o> Printer<'o> {
             at_override: None,
             gtid_open: false,
             fde_seen: false,
+            gtid_server_version: None,
             filter: Default::default(),
             time_cache: Default::default(),
             commit_second: None,
@@ -397,7 +400,7 @@ impl<'o> Printer<'o> {
                         }
                         self.out.ch(b'\n');
                     }
-                    if self.opts.base64_output != Base64Output::DecodeRows {
+                    if self.base64() {
                         self.pending.events.push(raw.raw.to_vec());
                     }
                 }

@@ -21,7 +21,7 @@ use understudy_binlog::stream::each_event;
 use understudy_binlog::{DecodeError, ReadError};
 
 use crate::mariadb::{Foreign, foreign_event};
-use crate::options::Options;
+use crate::options::{Base64Output, Options};
 use crate::printer::{Outcome, Printer, Tool};
 
 /// What mysqlbinlog shows when it starts past the format description: it
@@ -78,6 +78,12 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
     let mut started_by_time = false;
     let mut written = Ok(());
     let read_error = each_event(input, opts.verify_checksum, |raw, fde| {
+        let is_fde = raw.type_code == FORMAT_DESCRIPTION_EVENT;
+        if !is_fde && start.is_some_and(|s| raw.offset < s) {
+            // The reference tools seek to the start position: what lies
+            // before it (but format descriptions) is not even read.
+            return ControlFlow::Continue(());
+        }
         let decoded = match foreign_event(tool, raw, fde) {
             Some(Foreign::Ignorable(_)) => Ok(Event::Ignorable(raw.body)),
             Some(Foreign::Unreadable) => Err(ReadError::Decode {
@@ -108,7 +114,9 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
             return ControlFlow::Break(());
         }
         events += 1;
-        let is_fde = raw.type_code == FORMAT_DESCRIPTION_EVENT;
+        if let Event::Gtid(g) = &ev {
+            p.gtid_server_version = g.immediate_server_version;
+        }
         // --start-datetime is where the dump starts: after the first
         // event at or past it, every event is shown whatever its time.
         if !started_by_time && !is_fde && opts.start_datetime.is_none_or(|s| ts >= s) {
@@ -116,6 +124,19 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
         }
         let before_start = start.is_some_and(|s| raw.offset < s) || !started_by_time;
         if before_start && !is_fde {
+            return ControlFlow::Continue(());
+        }
+        if is_fde
+            && before_start
+            && tool == Tool::MariaDb
+            && start.is_some()
+            && opts.base64_output != Base64Output::Auto
+        {
+            // mariadb-binlog shows a format description before the start
+            // position only as the BINLOG statement it needs.
+            if let Event::FormatDescription(f) = &ev {
+                p.note_fde(raw, f);
+            }
             return ControlFlow::Continue(());
         }
         if is_fde
