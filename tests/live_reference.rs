@@ -263,3 +263,45 @@ fn more_flag_combinations_match() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `--database` when one statement changes tables of two databases (the
+/// row event that ends the statement may belong to the one left out).
+#[test]
+fn database_filter_on_multi_table_statements_matches() {
+    let sql = "CREATE DATABASE a; CREATE DATABASE b;
+        CREATE TABLE a.t (id INT PRIMARY KEY, v INT); CREATE TABLE b.t (id INT PRIMARY KEY, v INT);
+        INSERT INTO a.t VALUES (1, 1), (2, 2); INSERT INTO b.t VALUES (1, 10), (2, 20);
+        UPDATE a.t, b.t SET a.t.v = a.t.v + 1, b.t.v = b.t.v + 1 WHERE a.t.id = b.t.id;
+        UPDATE b.t, a.t SET b.t.v = b.t.v + 1, a.t.v = a.t.v + 1 WHERE a.t.id = b.t.id;
+        DELETE a.t, b.t FROM a.t JOIN b.t ON a.t.id = b.t.id WHERE a.t.id = 1;
+        INSERT INTO a.t VALUES (3, 3);
+        FLUSH BINARY LOGS;";
+    let mut failures = Vec::new();
+    for kind in ServerKind::all_available().expect("test bed") {
+        let server =
+            Server::start(kind, ServerOptions::new().binlog_format("ROW")).expect("server");
+        server.sql(sql).expect("workload");
+        let files = server.binlog_files().unwrap();
+        let ref_kind = if kind.is_mariadb() {
+            ServerKind::Mariadb1011
+        } else {
+            ServerKind::Mysql97
+        };
+        for db in ["a", "b"] {
+            for base64 in ["-v", "--base64-output=decode-rows"] {
+                let args = [base64, "-v", &format!("--database={db}")[..]];
+                if let Some(d) = compare(
+                    ref_kind,
+                    &format!("{kind} {args:?}"),
+                    &args,
+                    &files[0],
+                    "UTC",
+                ) {
+                    failures.push(d);
+                }
+            }
+        }
+        server.stop().unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use understudy_binlog::RawEvent;
+use understudy_binlog::event::rows_event::STMT_END_F;
 use understudy_binlog::event::{Event, GtidEvent};
 use understudy_binlog::event_type::{
     FORMAT_DESCRIPTION_EVENT, HEARTBEAT_LOG_EVENT, INCIDENT_EVENT, PREVIOUS_GTIDS_LOG_EVENT,
@@ -91,6 +92,16 @@ impl Printer<'_> {
         let skip = self.filter.skipping_trx || self.database_skips(ev, mysql);
         if skip {
             self.at_line(raw.offset);
+            // A statement's last row event ends it even when left out:
+            // what was kept of the statement is printed now.
+            if let Event::Rows(r) = ev
+                && r.flags & STMT_END_F != 0
+            {
+                self.flush_rows(true);
+                self.filter.tables.clear();
+                // An annotation no kept table map showed goes with them.
+                self.maria.annotate = None;
+            }
         }
         skip
     }
@@ -129,8 +140,6 @@ impl Printer<'_> {
                 } else {
                     self.filter.tables.insert(t.table_id);
                     self.filter.skipped_in_trx |= mysql && self.in_transaction;
-                    // Its annotation goes with it.
-                    self.maria.annotate = None;
                     true
                 }
             }

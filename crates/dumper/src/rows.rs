@@ -266,7 +266,7 @@ impl Printer<'_> {
         }
         self.pending.has_rows = true;
         if r.flags & STMT_END_F != 0 {
-            self.flush_rows();
+            self.flush_rows(false);
         } else {
             self.pending.open = true;
         }
@@ -274,18 +274,24 @@ impl Printer<'_> {
     }
 
     /// Prints the BINLOG statement and the `###` lines of a statement.
-    pub(crate) fn flush_rows(&mut self) {
+    /// `left_out_end`: the event that ended it was left out by a filter;
+    /// mariadb-binlog then prints neither the BINLOG statement's first
+    /// line nor the row count (both come with that event).
+    pub(crate) fn flush_rows(&mut self, left_out_end: bool) {
+        let maria_cut = left_out_end && self.tool == Tool::MariaDb;
         let p = &mut self.pending;
         self.out.raw(&p.headers.0);
         if !p.events.is_empty() {
-            self.out.s("\nBINLOG '\n");
+            if !maria_cut {
+                self.out.s("\nBINLOG '\n");
+            }
             for e in &p.events {
                 crate::text::base64_lines(&mut self.out, e);
             }
             self.out.s("'/*!*/;\n");
         }
         self.out.raw(&p.verbose.0);
-        if self.tool == Tool::MariaDb && p.has_rows {
+        if self.tool == Tool::MariaDb && p.has_rows && !maria_cut {
             w!(&mut self.out, "# Number of rows: {}\n", p.rows);
         }
         p.reset();
