@@ -28,7 +28,7 @@ demo: testbed
 
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 # Fuzzes every decoder (cargo-fuzz, libFuzzer); FUZZ_SECONDS per target.
 fuzz:

@@ -40,7 +40,10 @@ mod tests {
             assert_eq!(t.len(), len);
             assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
         }
-        fn find(t: &'static [(u16, &'static str, &'static str)], id: u16) -> Option<(&str, &str)> {
+        fn find(
+            t: &'static [(u16, &'static str, &'static str)],
+            id: u16,
+        ) -> Option<(&'static str, &'static str)> {
             t.iter().find(|r| r.0 == id).map(|r| (r.1, r.2))
         }
         assert_eq!(find(mysql(), 255), Some(("utf8mb4", "utf8mb4_0900_ai_ci")));
