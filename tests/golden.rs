@@ -15,113 +15,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::fs;
-use std::io::Read;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use support::{Out, error_offset, first_difference, normalize_load_paths, read_maybe_gz};
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A file's bytes, or its `.gz` sibling's, decompressed.
-fn read_maybe_gz(path: &Path) -> Option<Vec<u8>> {
-    if let Ok(b) = fs::read(path) {
-        return Some(if path.extension().is_some_and(|e| e == "gz") {
-            gunzip(&b)
-        } else {
-            b
-        });
-    }
-    let gz = PathBuf::from(format!("{}.gz", path.display()));
-    fs::read(gz).ok().map(|b| gunzip(&b))
-}
-
-fn gunzip(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(b)
-        .read_to_end(&mut out)
-        .expect("bad gzip in test data");
-    out
-}
-
-/// `'<dir>/SQL_LOAD_MB-<id>-<n>'` → `'<LOCAL_LOAD>/SQL_LOAD_MB-<id>-N'`.
-fn normalize_load_paths(b: &[u8]) -> Vec<u8> {
-    const NEEDLE: &[u8] = b"SQL_LOAD_MB-";
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i..].starts_with(NEEDLE) {
-            // Drop the directory written since the last quote.
-            if let Some(q) = out.iter().rposition(|&c| c == b'\'') {
-                out.truncate(q + 1);
-                out.extend_from_slice(b"<LOCAL_LOAD>/");
-            }
-            out.extend_from_slice(NEEDLE);
-            i += NEEDLE.len();
-            while i < b.len() && b[i].is_ascii_digit() {
-                out.push(b[i]);
-                i += 1;
-            }
-            if i < b.len() && b[i] == b'-' {
-                out.extend_from_slice(b"-N");
-                i += 1;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
-                }
-            }
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-struct Run {
-    stdout: Vec<u8>,
-    stderr: String,
-    success: bool,
-}
-
-fn understudy(args: &[String], file: &Path) -> Run {
-    let load = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
-        .arg("binlog")
-        .args(args)
-        .arg(format!("--local-load={}", load.path().display()))
-        .arg(file)
-        .env("TZ", "UTC")
-        .output()
-        .expect("running understudy");
-    Run {
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        success: out.status.success(),
-    }
-}
-
-/// First differing line, for the report.
-fn first_difference(expected: &[u8], actual: &[u8]) -> String {
-    let (e, a): (Vec<&[u8]>, Vec<&[u8]>) = (
-        expected.split(|&c| c == b'\n').collect(),
-        actual.split(|&c| c == b'\n').collect(),
-    );
-    for (n, (x, y)) in e.iter().zip(a.iter()).enumerate() {
-        if x != y {
-            return format!(
-                "line {}:\n    expected: {}\n    actual:   {}",
-                n + 1,
-                String::from_utf8_lossy(x),
-                String::from_utf8_lossy(y)
-            );
-        }
-    }
-    format!(
-        "lengths differ: {} expected lines, {} actual",
-        e.len(),
-        a.len()
-    )
+fn understudy(args: &[String], file: &Path) -> Out {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    support::ours(&args, file, "UTC")
 }
 
 #[derive(Default)]
@@ -131,7 +39,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn check(&mut self, name: &str, expected: &[u8], run: &Run) {
+    fn check(&mut self, name: &str, expected: &[u8], run: &Out) {
         let (e, a) = (
             normalize_load_paths(expected),
             normalize_load_paths(&run.stdout),
@@ -146,6 +54,12 @@ impl Tally {
             ));
         }
     }
+}
+
+/// A case as testdata/MANIFEST lists it: `<binlog under testdata/> <variant>`.
+fn manifest_line(binlog: &Path, variant: &str) -> String {
+    let rel = binlog.strip_prefix(workspace().join("testdata")).unwrap();
+    format!("{} {variant}", rel.display())
 }
 
 /// Every `*.args` under testdata/<server>/<config>.
@@ -177,10 +91,17 @@ fn testdata_cases() -> Vec<(PathBuf, String)> {
 #[test]
 fn testdata_matches_reference_tools() {
     let cases = testdata_cases();
-    assert!(
-        !cases.is_empty(),
-        "no golden files under testdata/ (run `make testdata`)"
-    );
+    // The cases found must be the ones recorded: a variant lost (or left
+    // over) is a failure, not a smaller pass.
+    let listed: Vec<String> = fs::read_to_string(workspace().join("testdata/MANIFEST"))
+        .expect("testdata/MANIFEST (written by `make testdata`)")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut found: Vec<String> = cases.iter().map(|(b, v)| manifest_line(b, v)).collect();
+    found.sort();
+    assert_eq!(found, listed, "testdata/ and testdata/MANIFEST disagree");
     let scratch = tempfile::tempdir().unwrap();
     let mut tally = Tally::default();
     for (binlog, variant) in &cases {
@@ -205,7 +126,7 @@ fn testdata_matches_reference_tools() {
             tmp
         };
         let run = understudy(&args, &file);
-        if meta.starts_with("rc=0") && !run.success {
+        if meta.starts_with("rc=0") && !run.ok {
             tally.failures.push(format!(
                 "{name}: understudy failed where the reference did not: {}",
                 run.stderr
@@ -267,6 +188,9 @@ fn fixture_cases(root: &Path) -> Vec<(PathBuf, &'static str, PathBuf)> {
                 "partial",
                 PathBuf::from(format!("{s}.mysqlbinlog97.partial.txt")),
             ));
+        } else {
+            // A binlog the test would not look at: say so, loudly.
+            cases.push((f, "no reference", PathBuf::new()));
         }
     }
     cases
@@ -276,8 +200,10 @@ fn fixture_cases(root: &Path) -> Vec<(PathBuf, &'static str, PathBuf)> {
 fn fixtures_match_reference_tools() {
     let root = fixtures_root();
     if !root.join("MANIFEST.md").exists() {
-        println!(
-            "fixtures: {} not found; only testdata/ is compared (set UNDERSTUDY_FIXTURES)",
+        // Written past the test harness's capture, so that it shows.
+        let _ = writeln!(
+            std::io::stderr(),
+            "fixtures: {} NOT FOUND; only testdata/ is compared (set UNDERSTUDY_FIXTURES)",
             root.display()
         );
         return;
@@ -305,6 +231,12 @@ fn fixtures_match_reference_tools() {
         } else {
             binlog.clone()
         };
+        if kind == "no reference" {
+            tally
+                .failures
+                .push(format!("{name}: no reference output next to it"));
+            continue;
+        }
         let expected = read_maybe_gz(&reference).unwrap();
         let run = understudy(&args, &file);
         if kind == "full" {
@@ -313,7 +245,7 @@ fn fixtures_match_reference_tools() {
         }
         // Both reference tools failed on this file.
         if decoded.contains(&name) {
-            assert!(run.success, "{name} must decode: {}", run.stderr);
+            assert!(run.ok, "{name} must decode: {}", run.stderr);
             semantic += 1;
             continue;
         }
@@ -321,13 +253,8 @@ fn fixtures_match_reference_tools() {
         // non-zero exit naming that offset.
         let err =
             fs::read_to_string(format!("{}.mysqlbinlog97.err.txt", binlog.display())).unwrap();
-        let offset = err
-            .split("at offset ")
-            .nth(1)
-            .and_then(|s| s.split(':').next())
-            .expect("reference error names an offset")
-            .to_string();
-        if run.success || !run.stderr.contains(&format!("offset {offset}")) {
+        let offset = error_offset(&err).expect("reference error names an offset");
+        if run.ok || !run.stderr.contains(&format!("offset {offset}")) {
             tally.failures.push(format!(
                 "{name}: expected an error at offset {offset}, got: {}",
                 run.stderr.trim()
@@ -341,6 +268,11 @@ fn fixtures_match_reference_tools() {
         tally.identical,
         tally.failures.len(),
         semantic
+    );
+    assert_eq!(
+        semantic,
+        decoded.len(),
+        "every file listed as decoded where the references fail was found"
     );
     assert!(
         tally.failures.is_empty(),

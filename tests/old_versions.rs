@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Write;
 use std::path::PathBuf;
 
 use understudy_binlog::EventReader;
@@ -220,7 +221,11 @@ impl Replay {
 
 fn check(title: &str, files: &[&str]) {
     let Some(root) = fixtures() else {
-        println!("shared fixtures not found; {title} not checked");
+        // Written past the test harness's capture, so that it shows.
+        let _ = writeln!(
+            std::io::stderr(),
+            "shared fixtures NOT FOUND; {title} not checked"
+        );
         return;
     };
     let result =

@@ -50,41 +50,102 @@ pub fn ours(args: &[&str], file: &Path, tz: &str) -> Out {
         .env("TZ", tz))
 }
 
-/// Strips the directory and counter of LOAD DATA file names (they depend
-/// on the directory, not on the binlog).
-pub fn normalized(b: &[u8]) -> String {
-    let s = String::from_utf8_lossy(b);
-    let mut out = String::new();
-    for line in s.split_inclusive('\n') {
-        match line.find("SQL_LOAD_MB-") {
-            Some(i) => {
-                let start = line[..i].rfind('\'').map_or(i, |q| q + 1);
-                let rest = &line[i + "SQL_LOAD_MB-".len()..];
-                let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                let after = rest[id.len()..]
-                    .trim_start_matches('-')
-                    .trim_start_matches(|c: char| c.is_ascii_digit());
-                out.push_str(&format!("{}<LOAD>/{id}{after}", &line[..start]));
+/// `'<dir>/SQL_LOAD_MB-<id>-<n>'` → `'<LOCAL_LOAD>/SQL_LOAD_MB-<id>-N'`:
+/// both tools name LOAD DATA files after a directory and the first free
+/// number there, which depend on the machine, not the binlog. Nothing else
+/// is changed (bytes are compared as they are).
+pub fn normalize_load_paths(b: &[u8]) -> Vec<u8> {
+    const NEEDLE: &[u8] = b"SQL_LOAD_MB-";
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(NEEDLE) {
+            // Drop the directory written since the last quote of the line.
+            let line_start = out.iter().rposition(|&c| c == b'\n').map_or(0, |n| n + 1);
+            if let Some(q) = out[line_start..].iter().rposition(|&c| c == b'\'') {
+                out.truncate(line_start + q + 1);
+                out.extend_from_slice(b"<LOCAL_LOAD>/");
             }
-            None => out.push_str(line),
+            out.extend_from_slice(NEEDLE);
+            i += NEEDLE.len();
+            while i < b.len() && b[i].is_ascii_digit() {
+                out.push(b[i]);
+                i += 1;
+            }
+            if i < b.len() && b[i] == b'-' {
+                out.extend_from_slice(b"-N");
+                i += 1;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
         }
     }
     out
 }
 
+/// The first differing line of two outputs, for a report.
+pub fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let (e, a): (Vec<&[u8]>, Vec<&[u8]>) = (
+        expected.split(|&c| c == b'\n').collect(),
+        actual.split(|&c| c == b'\n').collect(),
+    );
+    for (n, (x, y)) in e.iter().zip(a.iter()).enumerate() {
+        if x != y {
+            return format!(
+                "line {}:\n    expected: {}\n    actual:   {}",
+                n + 1,
+                x.escape_ascii(),
+                y.escape_ascii()
+            );
+        }
+    }
+    format!(
+        "lengths differ: {} expected lines, {} actual",
+        e.len(),
+        a.len()
+    )
+}
+
+/// A file's bytes, or its `.gz` sibling's, decompressed.
+pub fn read_maybe_gz(path: &Path) -> Option<Vec<u8>> {
+    let gunzip = |b: &[u8]| {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(b)
+            .read_to_end(&mut out)
+            .expect("bad gzip in test data");
+        out
+    };
+    if let Ok(b) = fs::read(path) {
+        return Some(if path.extension().is_some_and(|e| e == "gz") {
+            gunzip(&b)
+        } else {
+            b
+        });
+    }
+    fs::read(format!("{}.gz", path.display()))
+        .ok()
+        .map(|b| gunzip(&b))
+}
+
+/// A recorded binlog under testdata/.
 pub fn testdata(rel: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("testdata")
         .join(rel);
-    if let Ok(b) = fs::read(&p) {
-        return b;
-    }
-    let gz = fs::read(format!("{}.gz", p.display())).expect("testdata binlog");
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_end(&mut out)
-        .unwrap();
-    out
+    read_maybe_gz(&p).expect("testdata binlog")
+}
+
+/// The offset a dumper's error message names.
+pub fn error_offset(stderr: &str) -> Option<String> {
+    stderr
+        .split("at offset ")
+        .nth(1)
+        .and_then(|s| s.split(':').next())
+        .map(str::to_string)
 }
 
 /// Event boundaries of a well-formed file.
@@ -99,7 +160,9 @@ pub fn events(b: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-/// Compares one case; returns a description of a mismatch.
+/// Compares one case; returns a description of a mismatch: the outputs
+/// must be the same bytes; where the reference fails we fail at the same
+/// offset, and where it succeeds so do we.
 pub fn compare(
     kind: ServerKind,
     name: &str,
@@ -107,47 +170,51 @@ pub fn compare(
     file: &Path,
     tz: &str,
 ) -> Option<String> {
+    compare_expecting(kind, name, args, file, tz, false)
+}
+
+/// `compare`, where `we_fail` says our run must fail even if the
+/// reference's does not (a truncated last event: mysqlbinlog exits 0).
+pub fn compare_expecting(
+    kind: ServerKind,
+    name: &str,
+    args: &[&str],
+    file: &Path,
+    tz: &str,
+    we_fail: bool,
+) -> Option<String> {
     let r = reference(kind, args, file, tz);
     let u = ours(args, file, tz);
-    if normalized(&r.stdout) != normalized(&u.stdout) {
-        let (rl, ul): (Vec<String>, Vec<String>) = (
-            normalized(&r.stdout).lines().map(str::to_string).collect(),
-            normalized(&u.stdout).lines().map(str::to_string).collect(),
-        );
-        let n = rl
-            .iter()
-            .zip(&ul)
-            .position(|(a, b)| a != b)
-            .unwrap_or(rl.len().min(ul.len()));
+    let (e, a) = (
+        normalize_load_paths(&r.stdout),
+        normalize_load_paths(&u.stdout),
+    );
+    if e != a {
         return Some(format!(
-            "{name}: output differs at line {}: reference {:?}, understudy {:?}",
-            n + 1,
-            rl.get(n),
-            ul.get(n)
+            "{name}: output differs at {}",
+            first_difference(&e, &a)
         ));
     }
-    if !r.ok {
-        // Wherever the reference fails, we fail too, naming the offset.
-        let offset = r
-            .stderr
-            .split("at offset ")
-            .nth(1)
-            .and_then(|s| s.split(':').next())
-            .map(str::to_string);
-        if u.ok {
-            return Some(format!(
-                "{name}: the reference failed ({}) but understudy succeeded",
-                r.stderr.trim()
-            ));
-        }
-        if let Some(o) = offset
-            && !u.stderr.contains(&format!("offset {o}"))
-        {
-            return Some(format!(
-                "{name}: reference fails at offset {o}, understudy says: {}",
+    if r.ok && !we_fail {
+        return (!u.ok).then(|| {
+            format!(
+                "{name}: the reference succeeded but understudy failed: {}",
                 u.stderr.trim()
-            ));
-        }
+            )
+        });
     }
-    None
+    if u.ok {
+        return Some(format!(
+            "{name}: understudy succeeded; the reference failed ({}) or we must",
+            r.stderr.trim()
+        ));
+    }
+    // Wherever the reference fails, we fail too, naming the offset.
+    match error_offset(&r.stderr) {
+        Some(o) if !u.stderr.contains(&format!("offset {o}")) => Some(format!(
+            "{name}: reference fails at offset {o}, understudy says: {}",
+            u.stderr.trim()
+        )),
+        _ => None,
+    }
 }

@@ -222,21 +222,64 @@ fn main() -> Result<(), Error> {
             return Err(format!("{} is not provisioned (run `make testbed`)", cfg.kind).into());
         }
         let started = Instant::now();
+        // Recorded aside and put in place whole: a failed run leaves the
+        // previous recording as it was.
         let dir = out_root.join(cfg.kind.name()).join(cfg.name);
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+        let fresh = out_root
+            .join(cfg.kind.name())
+            .join(format!(".{}.new", cfg.name));
+        if fresh.exists() {
+            fs::remove_dir_all(&fresh)?;
         }
-        fs::create_dir_all(&dir)?;
-        let files = record(&cfg, &sql_dir, &dir)?;
+        fs::create_dir_all(&fresh)?;
+        let files = record(&cfg, &sql_dir, &fresh)?;
         for f in &files {
             write_references(&cfg, f)?;
         }
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::rename(&fresh, &dir)?;
         eprintln!(
             "recorded {label}: {} file(s) in {:.1?}",
             files.len(),
             started.elapsed()
         );
     }
+    write_manifest(&out_root)
+}
+
+/// testdata/MANIFEST: every recorded case, `<binlog> <variant>`, which the
+/// golden test checks against what it finds.
+fn write_manifest(out_root: &Path) -> Result<(), Error> {
+    let mut lines = Vec::new();
+    for server in fs::read_dir(out_root)?.flatten() {
+        let Ok(configs) = fs::read_dir(server.path()) else {
+            continue;
+        };
+        for config in configs.flatten() {
+            let Ok(files) = fs::read_dir(config.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().into_owned();
+                if let Some((binlog, variant)) =
+                    name.strip_suffix(".args").and_then(|s| s.rsplit_once('.'))
+                {
+                    let rel = config.path().join(binlog);
+                    let rel = rel.strip_prefix(out_root).unwrap_or(&rel).to_path_buf();
+                    lines.push(format!("{} {variant}", rel.display()));
+                }
+            }
+        }
+    }
+    lines.sort();
+    let mut text = String::from("# Written by `make testdata`; tests/golden.rs checks it.\n");
+    for l in lines {
+        text.push_str(&l);
+        text.push('\n');
+    }
+    fs::write(out_root.join("MANIFEST"), text)?;
     Ok(())
 }
 
