@@ -20,24 +20,29 @@ die() { printf 'testbed: ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- MariaDB 10.11
 provision_mariadb1011() {
-  if command -v mariadbd >/dev/null && command -v mariadb-binlog >/dev/null \
+  # mariadbd lives in /usr/sbin, off a normal user's PATH.
+  local have
+  have=$(PATH=$PATH:/usr/sbin command -v mariadbd || true)
+  if [ -n "$have" ] && command -v mariadb-binlog >/dev/null \
      && command -v mariadb-install-db >/dev/null; then
-    return
+    case "$("$have" --version 2>/dev/null)" in
+      *10.11.*) return ;;
+      *) die "$have is not MariaDB 10.11 ($("$have" --version 2>/dev/null)); the golden outputs are 10.11's" ;;
+    esac
   fi
   log "installing MariaDB 10.11 from Debian (apt-get install mariadb-server mariadb-client)"
   [ "$(id -u)" = 0 ] || die "installing MariaDB needs root (apt-get install -y mariadb-server mariadb-client)"
   # Keep the packaged service from starting: tests start private instances.
-  local added_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
-    added_policy=1
+    # Removed however apt-get ends.
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     mariadb-server mariadb-client >/dev/null
-  [ "$added_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
-  command -v mariadbd >/dev/null || die "mariadbd missing after apt-get install"
+  PATH=$PATH:/usr/sbin command -v mariadbd >/dev/null || die "mariadbd missing after apt-get install"
 }
 
 # ------------------------------------------------------- private apt for sid
@@ -69,6 +74,7 @@ sid_unpack() {
       --no-conflicts --no-breaks --no-replaces --no-enhances "$@" \
     | grep -v '^ ' | grep -v '^<' | grep -Ev '^(perl|libperl|perl-)' | sort -u)
   [ -n "$pkgs" ] || die "could not resolve $* in Debian sid"
+  rm -rf "$prefix.tmp"
   mkdir -p "$prefix.tmp"
   (cd "$SID/debs" && apt-get "${APT_OPTS[@]}" download $pkgs >/dev/null) \
     || die "apt-get download failed for: $pkgs"
