@@ -101,7 +101,9 @@ pub struct BinlogArgs {
 /// in the local-load directory, `n` the first number not taken yet.
 struct LoadDir {
     dir: PathBuf,
-    error: Option<String>,
+    /// Files that could not be written (each is a LOAD DATA a replay of
+    /// the output would miss).
+    errors: Vec<String>,
 }
 
 impl understudy_dumper::load::LoadSink for LoadDir {
@@ -115,18 +117,19 @@ impl understudy_dumper::load::LoadSink for LoadDir {
             {
                 Ok(mut f) => {
                     if let Err(e) = f.write_all(data) {
-                        self.error = Some(format!("writing {}: {e}", path.display()));
+                        self.errors.push(format!("writing {}: {e}", path.display()));
                     }
                     return path.display().to_string();
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => {
-                    self.error = Some(format!("creating {}: {e}", path.display()));
+                    self.errors
+                        .push(format!("creating {}: {e}", path.display()));
                     return path.display().to_string();
                 }
             }
         }
-        self.error = Some(format!(
+        self.errors.push(format!(
             "no free SQL_LOAD_MB-{file_id}-<n> name in {}",
             self.dir.display()
         ));
@@ -222,6 +225,7 @@ pub fn run(args: BinlogArgs) -> ExitCode {
         )),
     };
     let mut failed = false;
+    let mut load_failed = false;
     for path in &args.files {
         let mut file = match std::fs::File::open(path) {
             Ok(f) => f,
@@ -233,7 +237,7 @@ pub fn run(args: BinlogArgs) -> ExitCode {
         };
         let mut load = LoadDir {
             dir: args.local_load.clone().unwrap_or_else(std::env::temp_dir),
-            error: None,
+            errors: Vec::new(),
         };
         let written = match args.format {
             FormatArg::Text => understudy_dumper::dump_to(&mut file, &opts, &mut load, &mut out),
@@ -242,16 +246,15 @@ pub fn run(args: BinlogArgs) -> ExitCode {
         let outcome = match written {
             Ok(o) => o,
             Err(e) => {
+                let _ = out.flush();
                 eprintln!("ERROR: {}: {e}", path.display());
                 return ExitCode::from(1);
             }
         };
-        if let Some(e) = load.error {
+        // A LOAD DATA file not written fails the run, --force-read or not.
+        for e in &load.errors {
             eprintln!("ERROR: {e}");
-            failed = true;
-        }
-        for line in &outcome.stderr {
-            eprintln!("{line}");
+            load_failed = true;
         }
         if let Some(err) = outcome.error {
             eprintln!("ERROR: {}: {err}", path.display());
@@ -262,7 +265,7 @@ pub fn run(args: BinlogArgs) -> ExitCode {
         eprintln!("ERROR: writing output: {e}");
         return ExitCode::from(1);
     }
-    if failed && !args.force_read {
+    if load_failed || (failed && !args.force_read) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -96,6 +96,15 @@ fn transaction_context() -> Vec<u8> {
     b
 }
 
+/// INCIDENT_EVENT: `number:2 message_len:1 message` (1 = LOST_EVENTS).
+fn incident(number: u16) -> Vec<u8> {
+    let msg = b"lost some events";
+    let mut b = number.to_le_bytes().to_vec();
+    b.push(msg.len() as u8);
+    b.extend(msg);
+    b
+}
+
 fn check(kind: ServerKind, cases: Vec<(&str, Vec<u8>)>) {
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
@@ -223,6 +232,7 @@ fn mariadb_crafted_events_match_mariadb_binlog() {
         ("a view change", append(&base, &[(37, view_change())])),
         ("ROWS_QUERY", append(&base, &[(29, b"\x05hello".to_vec())])),
         ("IGNORABLE", append(&base, &[(28, b"hello".to_vec())])),
+        ("an incident", append(&base, &[(26, incident(1))])),
     ];
     for t in [33u8, 34, 35, 36, 37, 41] {
         cases.push(("a MySQL-only type", append(&base, &[(t, vec![0; 60])])));

@@ -393,8 +393,17 @@ pub(crate) fn dump_json<R: Read + ?Sized>(
             }
         }
         ControlFlow::Continue(())
-    })?;
+    });
     written?;
+    // A file that cannot be read further: what was made of it still goes
+    // out before the error.
+    let read_error = match read_error {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = sink_out.write_all(&d.out);
+            return Err(e);
+        }
+    };
     sink_out.write_all(&d.out)?;
     Ok(Outcome {
         events,

@@ -173,8 +173,17 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
             }
         }
         ControlFlow::Continue(())
-    })?;
+    });
     written?;
+    // A file that cannot be read further: what was made of it still goes
+    // out before the error.
+    let read_error = match read_error {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = sink_out.write_all(&p.out.0);
+            return Err(e);
+        }
+    };
     let error = error.or(read_error);
     p.finish_pending();
     // mariadb-binlog ends its output at the event it could not read.
