@@ -256,6 +256,9 @@ pub fn run(args: BinlogArgs) -> ExitCode {
             eprintln!("ERROR: {e}");
             load_failed = true;
         }
+        for line in &outcome.stderr {
+            eprintln!("{line}");
+        }
         if let Some(err) = outcome.error {
             eprintln!("ERROR: {}: {err}", path.display());
             failed = true;

@@ -118,7 +118,6 @@ impl Printer<'_> {
                     checksum: raw.checksum,
                     log_pos,
                 });
-                self.pending_stmt_context = true;
             }
             Event::StartEncryption(e) => {
                 // mariadb-binlog says what the event holds in comments,

@@ -48,10 +48,8 @@ pub(crate) struct Printer<'o> {
     pub(crate) stderr: Vec<String>,
     /// A file's FDE, for BINLOG statements and inner events.
     pub(crate) fde: FormatDescription,
-    /// Intvar / Rand / User_var events seen since the last query.
-    pub(crate) pending_stmt_context: bool,
     pub(crate) maria: crate::mariadb::MariaSession,
-    /// The file's first FDE says it is a relay log.
+    /// A format description read so far says the file is a relay log.
     pub(crate) relay_log: bool,
     /// Inside a transaction (BEGIN seen, no COMMIT/ROLLBACK/Xid yet).
     pub(crate) in_transaction: bool,
@@ -93,7 +91,6 @@ impl<'o> Printer<'o> {
             pending: PendingRows::default(),
             stderr: Vec::new(),
             fde: FormatDescription::default_v4(),
-            pending_stmt_context: false,
             maria: Default::default(),
             relay_log: false,
             in_transaction: false,
@@ -182,9 +179,6 @@ impl<'o> Printer<'o> {
             .s("SET @@SESSION.GTID_NEXT= 'AUTOMATIC' /* added by mysqlbinlog */ /*!*/;\n");
     }
 
-    /// Prints `# at N` and the event line; returns with the cursor after
-    /// the separator that precedes the event description ("\t", or "# \t"
-    /// after a hexdump).
     /// Starts an event: `# at N`, anything deferred to this event, and the
     /// event line up to its description. The caller writes the
     /// description and then calls `end_header`; with `--short-form` all
@@ -246,7 +240,6 @@ impl<'o> Printer<'o> {
             let ctx = std::mem::take(&mut self.session.context);
             self.out.raw(&ctx.0);
         }
-        self.pending_stmt_context = false;
     }
 
     pub(crate) fn event_line(&mut self, raw: &RawEvent<'_>, log_pos: u64) {
@@ -560,7 +553,6 @@ impl<'o> Printer<'o> {
             }
             self.relay_log = true;
         }
-        self.end_header();
         if raw.header.flags & understudy_binlog::header::LOG_EVENT_BINLOG_IN_USE_F != 0
             && !self.opts.short_form
         {

@@ -95,8 +95,7 @@ impl PendingRows {
     }
 }
 
-fn rows_name(tool: Tool, ev: &RowsEvent<'_>, type_code: u8) -> &'static str {
-    let _ = tool;
+fn rows_name(ev: &RowsEvent<'_>, type_code: u8) -> &'static str {
     match (ev.kind, type_code) {
         (RowsKind::PartialUpdate, _) => "Update_rows_partial",
         (
@@ -191,7 +190,7 @@ impl Printer<'_> {
         r: &RowsEvent<'_>,
         log_pos: u64,
     ) -> Result<(), ReadError> {
-        let name = rows_name(self.tool, r, raw.type_code);
+        let name = rows_name(r, raw.type_code);
         if self.tool == Tool::MySql && self.opts.base64_output == Base64Output::Never {
             // mysqlbinlog can show a row event only as a BINLOG statement.
             return Err(ReadError::Decode {

@@ -163,8 +163,10 @@ pub(crate) fn run<R: Read + Seek + ?Sized>(
             error = Some(e);
             return ControlFlow::Break(());
         }
-        // Between events the printer writes only to `out` (its side
-        // buffers are swapped in and out within one event).
+        // Output is final once in `out`: what waits for a later event
+        // (statement context, pending rows, annotations) waits in side
+        // buffers, appended after it; only --short-form swaps `out` away
+        // within an event.
         if p.out.len() >= FLUSH_AT && p.short_saved.is_none() {
             written = sink_out.write_all(&p.out.0);
             p.out.0.clear();

@@ -357,7 +357,6 @@ impl Printer<'_> {
             }
             self.print_stmt_context_body(ev);
             self.session.context = std::mem::replace(&mut self.out, main);
-            self.pending_stmt_context = true;
         } else {
             self.event_header(raw, log_pos);
             self.print_stmt_context_body(ev);
