@@ -2,7 +2,7 @@
 //!
 //! Codes 0–42 are MySQL's `Log_event_type` (MySQL 5.0 → 9.x); 160–171 are
 //! MariaDB's. The "alcatel" 5.1-wl2325 development tree used a permuted
-//! numbering for a few types: see `FormatDescription::event_type_permutation`.
+//! numbering for a few types: see `FormatDescription::canonical_type`.
 
 pub const UNKNOWN_EVENT: u8 = 0;
 pub const START_EVENT_V3: u8 = 1;

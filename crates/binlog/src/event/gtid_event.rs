@@ -58,12 +58,22 @@ impl<'a> GtidEvent<'a> {
             gno,
             ..GtidEvent::default()
         };
-        if c.remaining() >= 17 && c.peek_rest()[0] == LOGICAL_TIMESTAMP_TYPECODE {
-            c.skip(1, "GTID logical timestamp type")?;
-            let last = c.u64("GTID last_committed")? as i64;
-            let seq = c.u64("GTID sequence_number")? as i64;
-            ev.logical_clock = Some((last, seq));
+        // MySQL 5.6 stops after the GNO. Later fields follow the logical
+        // clock's type code; a byte that is not that code is not read as
+        // the start of anything else.
+        if c.is_empty() {
+            return Ok(ev);
         }
+        let typecode = c.u8("GTID logical timestamp type")?;
+        if typecode != LOGICAL_TIMESTAMP_TYPECODE {
+            return Err(DecodeError::invalid(
+                "GTID logical timestamp type",
+                format!("{typecode} instead of {LOGICAL_TIMESTAMP_TYPECODE}"),
+            ));
+        }
+        let last = c.u64("GTID last_committed")? as i64;
+        let seq = c.u64("GTID sequence_number")? as i64;
+        ev.logical_clock = Some((last, seq));
         if c.remaining() >= 7 {
             let imm = c.uint_n(7, "GTID immediate_commit_timestamp")?;
             let ts = imm & !(1 << 55);

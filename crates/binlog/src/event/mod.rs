@@ -3,9 +3,11 @@
 //! One module per event type (or family), named after MySQL's event. Every
 //! decoder takes the event body (after the common header, without the
 //! checksum) and the post-header length the format description declares,
-//! and must consume the body exactly or say what was wrong. Event types
-//! this codec does not know are returned as `Event::Unknown` with their
-//! bytes — never dropped.
+//! and fails on a body too short for what it says it holds. Bytes after
+//! the fields a decoder knows are left alone (servers add fields at the
+//! end of events over time, and pad some), except where a layout is fixed
+//! enough to say they are damage. Event types this codec does not know
+//! are returned as `Event::Unknown` with their bytes — never dropped.
 
 pub mod group_replication_events;
 pub mod gtid_event;
@@ -95,8 +97,16 @@ pub fn decode<'a>(raw: &RawEvent<'a>, fde: &FormatDescription) -> Result<Event<'
     let body = raw.body;
     let t = raw.type_code;
     Ok(match t {
+        // Its body with the checksum, whose algorithm it declares; the
+        // header of a format description is always 19 bytes.
         FORMAT_DESCRIPTION_EVENT => Event::FormatDescription(FormatDescription::parse(
-            &raw.raw[raw.raw.len() - raw.body.len() - raw.checksum.map_or(0, |_| 4)..],
+            raw.raw
+                .get(crate::header::LOG_EVENT_HEADER_LEN..)
+                .ok_or(DecodeError::Truncated {
+                    what: "format description header",
+                    need: crate::header::LOG_EVENT_HEADER_LEN,
+                    have: raw.raw.len(),
+                })?,
         )?),
         START_EVENT_V3 => Event::StartV3(StartEventV3::parse(body)?),
         QUERY_EVENT => Event::Query(QueryEvent::parse_boxed(body, post_header(fde, t, 13))?),

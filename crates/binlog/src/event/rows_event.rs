@@ -147,6 +147,13 @@ impl<'a> RowsEvent<'a> {
 
     /// Iterates over the rows given the table's columns (from a table map).
     pub fn rows_with<'e>(&'e self, columns: &'e [ColumnMeta]) -> Result<RowIter<'e>> {
+        Ok(RowIter {
+            dec: self.decoder(columns)?,
+        })
+    }
+
+    /// Like `rows_with`, decoding into reused buffers.
+    pub fn decoder<'e>(&'e self, columns: &'e [ColumnMeta]) -> Result<RowDecoder<'e>> {
         if columns.len() != self.column_count {
             return Err(DecodeError::invalid(
                 "rows event",
@@ -158,14 +165,6 @@ impl<'a> RowsEvent<'a> {
                 ),
             ));
         }
-        Ok(RowIter {
-            dec: RowDecoder::new(self, columns),
-        })
-    }
-
-    /// Like `rows_with`, decoding into reused buffers.
-    pub fn decoder<'e>(&'e self, columns: &'e [ColumnMeta]) -> Result<RowDecoder<'e>> {
-        self.rows_with(columns)?;
         Ok(RowDecoder::new(self, columns))
     }
 }
@@ -199,6 +198,8 @@ pub struct RowDecoder<'e> {
     n_before: usize,
     n_after: usize,
     after_cols: &'e [u8],
+    /// JSON columns of the table (the partial-JSON bitmap's width).
+    n_json: usize,
     before: Vec<ColumnValue<'e>>,
     after: Vec<ColumnValue<'e>>,
     failed: bool,
@@ -214,6 +215,10 @@ impl<'e> RowDecoder<'e> {
             n_before: count_present(columns.len(), ev.columns_before),
             n_after: count_present(columns.len(), after_cols),
             after_cols,
+            n_json: columns
+                .iter()
+                .filter(|m| m.column_type == MYSQL_TYPE_JSON)
+                .count(),
             before: Vec::new(),
             after: Vec::new(),
             failed: false,
@@ -292,11 +297,7 @@ impl<'e> RowDecoder<'e> {
             if opts & PARTIAL_JSON_UPDATES != 0 {
                 // One bit per JSON column of the table, whatever the
                 // images hold (seen in MySQL 9.7's MINIMAL images).
-                let n_json = cols
-                    .iter()
-                    .filter(|m| m.column_type == MYSQL_TYPE_JSON)
-                    .count();
-                partial = Some(c.bytes(n_json.div_ceil(8), "partial JSON bitmap")?);
+                partial = Some(c.bytes(self.n_json.div_ceil(8), "partial JSON bitmap")?);
             }
         }
         let (after_cols, n_after) = (self.after_cols, self.n_after);

@@ -21,7 +21,8 @@ pub const OTW_PAYLOAD_UNCOMPRESSED_SIZE_FIELD: u64 = 3;
 pub const COMPRESSION_ZSTD: u64 = 0;
 pub const COMPRESSION_NONE: u64 = 255;
 
-/// Refuse to inflate a payload beyond this (MySQL's max binlog cache).
+/// Refuse to inflate a payload beyond this: this library's own limit on
+/// one transaction held in memory.
 const MAX_UNCOMPRESSED: u64 = 1 << 32;
 /// Largest up-front reservation for the inflated payload.
 const RESERVE_AT_MOST: usize = 16 << 20;

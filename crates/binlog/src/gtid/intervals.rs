@@ -22,7 +22,11 @@ pub struct Interval {
 impl Interval {
     /// Number of transactions in the interval.
     pub fn len(&self) -> u64 {
-        self.end - self.start + 1
+        if self.end < self.start {
+            0
+        } else {
+            (self.end - self.start).saturating_add(1)
+        }
     }
 
     /// Never true for an interval taken from a set; present for clippy's

@@ -20,9 +20,18 @@ pub fn frac_bytes(fsp: u8) -> usize {
     usize::from(fsp).div_ceil(2)
 }
 
-fn check_fsp(fsp: u8) -> Result<()> {
+/// Checks `fsp` and that `b` holds `int_bytes` plus the fraction.
+fn check(b: &[u8], int_bytes: usize, fsp: u8, what: &'static str) -> Result<()> {
     if fsp > 6 {
         return Err(DecodeError::invalid("temporal fsp", format!("{fsp}")));
+    }
+    let need = int_bytes + frac_bytes(fsp);
+    if b.len() < need {
+        return Err(DecodeError::Truncated {
+            what,
+            need,
+            have: b.len(),
+        });
     }
     Ok(())
 }
@@ -85,7 +94,7 @@ pub fn decode_datetime_old(b: &[u8; 8]) -> DateTime {
 
 /// DATETIME2 with `fsp`; `b` holds 5 + frac_bytes(fsp) bytes.
 pub fn decode_datetime2(b: &[u8], fsp: u8) -> Result<DateTime> {
-    check_fsp(fsp)?;
+    check(b, 5, fsp, "DATETIME2 value")?;
     let v = be_uint(&b[..5]) as i64 - 0x80_0000_0000;
     let negative = v < 0;
     let int = v.unsigned_abs();
@@ -129,7 +138,7 @@ pub fn decode_time_old(b: &[u8; 3]) -> Time {
 
 /// TIME2 with `fsp`; `b` holds 3 + frac_bytes(fsp) bytes.
 pub fn decode_time2(b: &[u8], fsp: u8) -> Result<Time> {
-    check_fsp(fsp)?;
+    check(b, 3, fsp, "TIME2 value")?;
     // Work in one signed integer of (hms << 24 | micros), like the server's
     // packed representation.
     let packed: i64 = match frac_bytes(fsp) {
@@ -168,7 +177,7 @@ pub fn decode_time2(b: &[u8], fsp: u8) -> Result<Time> {
 
 /// TIMESTAMP2: (seconds, microseconds); `b` holds 4 + frac_bytes(fsp) bytes.
 pub fn decode_timestamp2(b: &[u8], fsp: u8) -> Result<(u32, u32)> {
-    check_fsp(fsp)?;
+    check(b, 4, fsp, "TIMESTAMP2 value")?;
     Ok((
         be_uint(&b[..4]) as u32,
         frac_micros(&b[4..4 + frac_bytes(fsp)], fsp),

@@ -245,8 +245,12 @@ impl Parser {
                 this.value(vty, &data[off..], depth + 1)
             }
         };
+        // Reserved up front only up to a point: entries may point back at
+        // their container, and a damaged document is found out when
+        // parsed, not by reserving what its header claims at every level.
+        let reserve = count.min(64);
         if is_object {
-            let mut members = Vec::with_capacity(count);
+            let mut members = Vec::with_capacity(reserve);
             for i in 0..count {
                 let entry = &data[2 * w + i * key_entry..2 * w + (i + 1) * key_entry];
                 let off = le_uint(&entry[..w]) as usize;
@@ -256,7 +260,7 @@ impl Parser {
             }
             Ok(JsonValue::Object(members))
         } else {
-            let mut items = Vec::with_capacity(count);
+            let mut items = Vec::with_capacity(reserve);
             for i in 0..count {
                 items.push(element(self, i)?);
             }
