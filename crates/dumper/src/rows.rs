@@ -29,16 +29,17 @@ pub(crate) struct TableInfo {
     pub vector_dims: Vec<Option<u64>>,
     /// The table map's body, to tell a repeated map from a new one.
     body: Vec<u8>,
-    /// Mapped in the current statement (a map is kept after its statement
-    /// only to be reused when the same map comes again).
-    pub live: bool,
+    /// The statement (see `PendingRows::statement`) that mapped it last: a
+    /// map is valid in its statement only, and kept after it to be reused
+    /// when the same map comes again.
+    statement: u64,
 }
 
 impl TableInfo {
-    fn from_event(t: &TableMapEvent<'_>, body: &[u8]) -> Self {
+    fn from_event(t: &TableMapEvent<'_>, body: &[u8], statement: u64) -> Self {
         TableInfo {
             body: body.to_vec(),
-            live: true,
+            statement,
             db: t.database.to_vec(),
             table: t.table.to_vec(),
             columns: t.columns.clone(),
@@ -81,6 +82,8 @@ pub(crate) struct PendingRows {
     pub has_rows: bool,
     /// The last event was a table map or a row event without STMT_END_F.
     pub open: bool,
+    /// Counts statements ended: table maps are valid in theirs only.
+    pub statement: u64,
 }
 
 impl PendingRows {
@@ -92,6 +95,7 @@ impl PendingRows {
         self.rows = 0;
         self.has_rows = false;
         self.open = false;
+        self.statement += 1;
     }
 }
 
@@ -170,11 +174,12 @@ impl Printer<'_> {
             });
         }
         // Most transactions map the same tables the same way again.
+        let statement = self.pending.statement;
         match self.tables.get_mut(&t.table_id) {
-            Some(known) if known.body == raw.body => known.live = true,
+            Some(known) if known.body == raw.body => known.statement = statement,
             _ => {
                 self.tables
-                    .insert(t.table_id, TableInfo::from_event(t, raw.body));
+                    .insert(t.table_id, TableInfo::from_event(t, raw.body, statement));
             }
         }
         if self.base64() {
@@ -240,7 +245,8 @@ impl Printer<'_> {
                 type_name: event_type::type_name(raw.type_code),
                 source,
             };
-            match self.tables.get(&r.table_id).filter(|t| t.live) {
+            let statement = self.pending.statement;
+            match self.tables.get(&r.table_id).filter(|t| t.statement == statement) {
                 Some(table) => {
                     let mut v = std::mem::take(&mut self.pending.verbose);
                     let res = if self.opts.verbose > 0 {
@@ -294,10 +300,6 @@ impl Printer<'_> {
             w!(&mut self.out, "# Number of rows: {}\n", p.rows);
         }
         p.reset();
-        // Table maps stay valid until the statement ends.
-        for t in self.tables.values_mut() {
-            t.live = false;
-        }
     }
 
     /// At the end of the dump: rows of an unfinished statement are not
@@ -308,6 +310,6 @@ impl Printer<'_> {
                 "WARNING: The range of printed events ends with a row event or a table map event that does not have the STMT_END_F flag set. This might be because the last statement was not fully written to the log, or because you are using a --stop-position or --stop-datetime that refers to an event in the middle of a statement. The event(s) from the partial statement have not been written to output.".into(),
             );
         }
-        self.pending = Default::default();
+        self.pending.reset();
     }
 }
