@@ -17,21 +17,11 @@ BIN="$CACHE/bench/sbtest-$ROWS.binlog"
 
 if [ ! -s "$BIN" ]; then
   mkdir -p "$CACHE/bench"
-  D=$(mktemp -d "${TMPDIR:-/tmp}/understudy-bench.XXXXXX")
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  cleanup() { if [ -f "$D/pid" ]; then kill "$(cat "$D/pid")" 2>/dev/null || true; sleep 2; fi; rm -rf "$D"; }
-  trap cleanup EXIT
-  common=(--no-defaults --datadir="$D/data" --basedir="$UNDERSTUDY_MYSQL97_BASEDIR"
-          --lc-messages-dir="$UNDERSTUDY_MYSQL97_BASEDIR/share/mysql" --user=root)
+  # shellcheck source=scripts/lib/mysql-sandbox.sh
+  source scripts/lib/mysql-sandbox.sh
   echo "== recording $ROWS single-row INSERT transactions from MySQL 9.7 (once)" >&2
-  "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --initialize-insecure >"$D/init.log" 2>&1
-  "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --port="$PORT" --bind-address=127.0.0.1 --socket="$D/sock" \
-    --pid-file="$D/pid" --mysqlx=OFF --secure-file-priv= --server-id=1 --log-bin=binlog \
-    --gtid-mode=ON --enforce-gtid-consistency=ON --innodb-buffer-pool-size=256M --performance-schema=OFF \
-    --sync-binlog=0 --innodb-flush-log-at-trx-commit=0 --max-binlog-size=1073741824 --tmpdir="$D" \
-    >"$D/error.log" 2>&1 &
-  mysql() { "$UNDERSTUDY_MYSQL97_CLIENT" --no-defaults -uroot -h127.0.0.1 -P"$PORT" "$@"; }
-  for _ in $(seq 60); do mysql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+  sandbox_start --innodb-buffer-pool-size=256M --sync-binlog=0 \
+    --innodb-flush-log-at-trx-commit=0 --max-binlog-size=1073741824
   mysql <<SQL
 CREATE DATABASE sbtest;
 CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL DEFAULT 0,
@@ -55,8 +45,10 @@ DELIMITER ;
 CALL sbtest.fill($ROWS);
 FLUSH BINARY LOGS;
 SQL
-  cp "$D/data/binlog.000001" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
-  cleanup
+  # Everything must be in the one file (max-binlog-size is 1 GiB).
+  [ ! -e "$SANDBOX/data/binlog.000003" ] || { echo "bench: the workload spans binlogs" >&2; exit 1; }
+  cp "$SANDBOX/data/binlog.000001" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
+  sandbox_stop
   trap - EXIT
 fi
 

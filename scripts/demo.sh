@@ -9,23 +9,12 @@ CACHE=${UNDERSTUDY_CACHE:-$HOME/.cache/understudy}
 source "$CACHE/testbed.env"
 cargo build --release --locked --bin understudy >&2
 
-D=$(mktemp -d "${TMPDIR:-/tmp}/understudy-demo.XXXXXX")
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cleanup() {
-  if [ -f "$D/pid" ]; then kill "$(cat "$D/pid")" 2>/dev/null || true; sleep 1; fi
-  rm -rf "$D"
-}
-trap cleanup EXIT
-common=(--no-defaults --datadir="$D/data" --basedir="$UNDERSTUDY_MYSQL97_BASEDIR"
-        --lc-messages-dir="$UNDERSTUDY_MYSQL97_BASEDIR/share/mysql" --user=root)
-echo "== initialising a MySQL 9.7 sandbox in $D" >&2
-"$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --initialize-insecure >"$D/init.log" 2>&1
-"$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --port="$PORT" --bind-address=127.0.0.1 --socket="$D/sock" \
-  --pid-file="$D/pid" --mysqlx=OFF --secure-file-priv= --server-id=1 --log-bin=binlog \
-  --gtid-mode=ON --enforce-gtid-consistency=ON --innodb-buffer-pool-size=64M \
-  --performance-schema=OFF --tmpdir="$D" >"$D/error.log" 2>&1 &
-mysql() { "$UNDERSTUDY_MYSQL97_CLIENT" --no-defaults -uroot -h127.0.0.1 -P"$PORT" "$@"; }
-for _ in $(seq 60); do mysql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 1; done
+# shellcheck source=scripts/lib/mysql-sandbox.sh
+source scripts/lib/mysql-sandbox.sh
+echo "== starting a MySQL 9.7 sandbox" >&2
+sandbox_start --innodb-buffer-pool-size=64M
+D=$SANDBOX
+PORT=$SANDBOX_PORT
 echo "== workload on 127.0.0.1:$PORT" >&2
 mysql <<'SQL'
 CREATE DATABASE shop;
