@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Writes crates/dumper/src/collations/{mysql97,mariadb1011}.tsv from the collation lists of real
-servers (tab-separated `ID CHARSET COLLATION IS_DEFAULT`, as printed by
+servers (tab-separated `ID CHARSET COLLATION [IS_DEFAULT]`, as printed by
 `SELECT ID, CHARACTER_SET_NAME, COLLATION_NAME, IS_DEFAULT FROM
 information_schema.COLLATIONS ORDER BY ID` on MySQL; on MariaDB
 the same columns from information_schema.COLLATION_CHARACTER_SET_APPLICABILITY,
 which also lists the UCA-14.0 collations with ids above 255), one file per server.
+The output has the first three columns, sorted by id.
 
-usage: collations.py MYSQL97.tsv MARIADB1011.tsv
+usage (from the repository root): scripts/gen/collations.py MYSQL97.tsv MARIADB1011.tsv
 """
 import sys
 
