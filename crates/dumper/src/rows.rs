@@ -246,7 +246,11 @@ impl Printer<'_> {
                 source,
             };
             let statement = self.pending.statement;
-            match self.tables.get(&r.table_id).filter(|t| t.statement == statement) {
+            match self
+                .tables
+                .get(&r.table_id)
+                .filter(|t| t.statement == statement)
+            {
                 Some(table) => {
                     let mut v = std::mem::take(&mut self.pending.verbose);
                     let res = if self.opts.verbose > 0 {
