@@ -173,6 +173,11 @@ fn mysql_crafted_events_match_mysqlbinlog() {
             "a bare IGNORABLE_LOG_EVENT",
             append(&base, &[(28, b"hello".to_vec())]),
         ),
+        ("an incident", append(&base, &[(26, incident(1))])),
+        (
+            "an incident of no known kind",
+            append(&base, &[(26, incident(7))]),
+        ),
     ];
     cases.push((
         "the next binlog's FDE, then a query",
