@@ -21,6 +21,7 @@ pub mod format_description_event;
 pub mod gtid;
 pub mod header;
 pub mod reader;
+pub mod relay;
 pub mod stream;
 pub mod value;
 
