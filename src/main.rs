@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod binlog_cmd;
+mod run_cmd;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,12 +23,31 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print binary logs and relay logs like mysqlbinlog / mariadb-binlog.
-    Binlog(binlog_cmd::BinlogArgs),
+    Binlog(Box<binlog_cmd::BinlogArgs>),
+    /// Run the replica: stream the source's binlog into the relay log.
+    Run(Box<run_cmd::RunArgs>),
+    /// Print the replica's status like SHOW REPLICA STATUS\G.
+    Status(run_cmd::StatusArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Binlog(args) => binlog_cmd::run(args),
+        Command::Binlog(args) => binlog_cmd::run(*args),
+        Command::Run(args) => {
+            init_logging();
+            run_cmd::run(*args)
+        }
+        Command::Status(args) => run_cmd::status(args),
     }
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -105,6 +105,12 @@ impl<'a> EventReader<'a> {
         self.fde = fde;
     }
 
+    /// The format description in force, taken back (a reader made per
+    /// event, as for a network stream, hands it to the next one).
+    pub fn into_fde(self) -> FormatDescription {
+        self.fde
+    }
+
     /// File offset of the next event.
     pub fn position(&self) -> u64 {
         self.base + self.pos as u64

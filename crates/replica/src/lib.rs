@@ -1,5 +1,15 @@
 //! understudy-replica: the replica service. It owns every socket, file
 //! and task: the MySQL client (`client`), the I/O task that streams the
-//! source's binlog into the relay log, master.info and status.
+//! source's binlog into the relay log (`io`, `relay_log`, `progress`),
+//! master.info and status.
 
 pub mod client;
+pub mod error;
+pub mod io;
+pub mod master_info;
+pub mod progress;
+pub mod relay_log;
+pub mod service;
+pub mod status;
+
+pub use error::{ReplicaError, Result};

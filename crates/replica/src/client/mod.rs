@@ -329,6 +329,16 @@ impl Conn {
         self.read_timeout = t;
     }
 
+    /// True when a whole packet is already buffered (the next read will
+    /// not wait on the network).
+    pub fn has_buffered_packet(&self) -> bool {
+        let rest = &self.buf[self.pos + self.release..self.filled];
+        match rest {
+            [a, b, c, _, ..] => rest.len() >= 4 + u32::from_le_bytes([*a, *b, *c, 0]) as usize,
+            _ => false,
+        }
+    }
+
     /// Sends a command: a new exchange, sequence ids from 0.
     pub async fn command(&mut self, payload: &[u8]) -> Result<()> {
         self.seq = 0;

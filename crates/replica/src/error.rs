@@ -1,0 +1,35 @@
+//! Errors of the replica service, each naming the file or the source.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::client::ClientError;
+
+#[derive(Debug, Error)]
+pub enum ReplicaError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path}: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("source: {0}")]
+    Client(#[from] ClientError),
+    #[error("{0}")]
+    Config(String),
+}
+
+impl ReplicaError {
+    pub fn io(path: &Path, source: io::Error) -> Self {
+        ReplicaError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ReplicaError>;

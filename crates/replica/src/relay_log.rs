@@ -1,0 +1,440 @@
+//! The relay log on disk: `<name>-relay-bin.NNNNNN` files listed in
+//! `<name>-relay-bin.index`, each starting with the replica's own format
+//! description (and, for MySQL, a Previous_gtids event with the GTIDs
+//! received before it), then the source's events verbatim, and a Rotate to
+//! the next file when it is closed. Files change at `max_relay_log_size`
+//! and only between transactions. Writes are buffered and reach the file
+//! at transaction ends (or when the buffer is large); `sync_relay_log`
+//! says after how many events an fsync follows (0: the OS decides).
+//!
+//! At start-up the last file is read back: a torn tail (an event cut short
+//! or with a bad checksum) and a partial transaction are cut off, so the
+//! relay log ends at a transaction boundary and the I/O task resumes from
+//! there.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use understudy_binlog::event::previous_gtids_event::PreviousGtidsEvent;
+use understudy_binlog::event_type::PREVIOUS_GTIDS_LOG_EVENT;
+use understudy_binlog::format_description_event::Flavor;
+use understudy_binlog::header::LOG_EVENT_RELAY_LOG_F;
+use understudy_binlog::relay;
+use understudy_binlog::stream::each_event;
+
+use crate::error::{ReplicaError, Result};
+use crate::progress::Progress;
+
+#[derive(Debug, Clone)]
+pub struct RelayLogOptions {
+    pub dir: PathBuf,
+    /// `<name>-relay-bin`.
+    pub basename: String,
+    /// `max_relay_log_size` (bytes; MySQL's default, from
+    /// `max_binlog_size`, is 1 GiB).
+    pub max_size: u64,
+    /// `sync_relay_log`: fsync after this many events (0: never forced).
+    pub sync_every: u64,
+    pub server_id: u32,
+}
+
+#[derive(Debug)]
+struct Current {
+    name: String,
+    path: PathBuf,
+    file: File,
+    /// Bytes in the file plus the buffer.
+    len: u64,
+    flavor: Flavor,
+}
+
+#[derive(Debug)]
+pub struct RelayLog {
+    opts: RelayLogOptions,
+    index_path: PathBuf,
+    files: Vec<String>,
+    current: Option<Current>,
+    buf: Vec<u8>,
+    unsynced_events: u64,
+    /// Sizes of the closed files (for Relay_Log_Space).
+    closed_space: u64,
+    /// The source's last format description event, repeated at the start
+    /// of a relay file that begins inside a source binlog.
+    source_fde: Option<Vec<u8>>,
+}
+
+/// What start-up found in the relay log.
+#[derive(Debug)]
+pub struct Recovered {
+    pub progress: Progress,
+    /// Bytes cut off the last file (torn tail and partial transaction).
+    pub truncated: u64,
+}
+
+const FLUSH_AT: usize = 1 << 20;
+
+impl RelayLog {
+    /// Opens the relay log in `opts.dir` (creating nothing yet), reading the
+    /// last file back to its last complete transaction.
+    pub fn open(opts: RelayLogOptions) -> Result<(RelayLog, Recovered)> {
+        let index_path = opts.dir.join(format!("{}.index", opts.basename));
+        let files: Vec<String> = match fs::read_to_string(&index_path) {
+            Ok(t) => relay::parse_index(&t)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(ReplicaError::io(&index_path, e)),
+        };
+        let mut progress = Progress::new(opts.server_id);
+        let mut log = RelayLog {
+            opts,
+            index_path,
+            files,
+            current: None,
+            buf: Vec::new(),
+            unsynced_events: 0,
+            closed_space: 0,
+            source_fde: None,
+        };
+        let mut truncated = 0;
+        if let Some(last) = log.files.last().cloned() {
+            for f in &log.files[..log.files.len() - 1] {
+                let p = log.opts.dir.join(f);
+                log.closed_space += fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            }
+            let path = log.opts.dir.join(&last);
+            let (flavor, keep, len) = log.recover_file(&path, &mut progress)?;
+            truncated = len - keep;
+            let file = OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| ReplicaError::io(&path, e))?;
+            if truncated > 0 {
+                file.set_len(keep).map_err(|e| ReplicaError::io(&path, e))?;
+                file.sync_all().map_err(|e| ReplicaError::io(&path, e))?;
+            }
+            let mut file = file;
+            file.seek(SeekFrom::Start(keep))
+                .map_err(|e| ReplicaError::io(&path, e))?;
+            log.current = Some(Current {
+                name: last,
+                path,
+                file,
+                len: keep,
+                flavor,
+            });
+        }
+        Ok((
+            log,
+            Recovered {
+                progress,
+                truncated,
+            },
+        ))
+    }
+
+    /// Reads a relay file back: the source position, GTIDs and the end of
+    /// the last complete transaction. Returns (flavor, bytes to keep, length).
+    fn recover_file(&mut self, path: &Path, progress: &mut Progress) -> Result<(Flavor, u64, u64)> {
+        let mut f = File::open(path).map_err(|e| ReplicaError::io(path, e))?;
+        let len = f.metadata().map_err(|e| ReplicaError::io(path, e))?.len();
+        let mut flavor = Flavor::MySql;
+        let mut first = true;
+        let mut failure = None;
+        let mut header_end = 4u64;
+        let mut source_fde = None;
+        let err = each_event(&mut f, true, |raw, fde| {
+            if first {
+                first = false;
+                flavor = fde.flavor;
+            }
+            let end = raw.end_offset();
+            if progress.is_own(raw) {
+                if raw.type_code == PREVIOUS_GTIDS_LOG_EVENT {
+                    match PreviousGtidsEvent::parse(raw.body) {
+                        Ok(p) => progress.mysql_gtids = p.gtid_set,
+                        Err(e) => {
+                            failure = Some((raw.offset, e.to_string()));
+                            return ControlFlow::Break(());
+                        }
+                    }
+                }
+                if raw.offset <= header_end {
+                    header_end = end;
+                    progress.committed.relay_offset = end;
+                }
+                return ControlFlow::Continue(());
+            }
+            if raw.type_code == understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT {
+                source_fde = Some(raw.raw.to_vec());
+            }
+            if let Err(e) = progress.on_event(raw, end) {
+                failure = Some((raw.offset, e.to_string()));
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        })
+        .map_err(|e| ReplicaError::io(path, e))?;
+        if let Some((offset, detail)) = failure {
+            return Err(ReplicaError::Corrupt {
+                path: path.to_owned(),
+                detail: format!("event at offset {offset}: {detail}"),
+            });
+        }
+        // A framing or checksum error is the torn tail: cut there (what
+        // follows a complete transaction is cut anyway).
+        if let Some(e) = err {
+            tracing::warn!(file = %path.display(), "relay log tail cut off: {e}");
+        }
+        if source_fde.is_some() {
+            self.source_fde = source_fde;
+        }
+        let keep = progress.committed.relay_offset.max(header_end).min(len);
+        progress.rewind();
+        Ok((flavor, keep, len))
+    }
+
+    pub fn current_file(&self) -> Option<&str> {
+        self.current.as_ref().map(|c| c.name.as_str())
+    }
+
+    /// Bytes in the current file (written or buffered).
+    pub fn current_pos(&self) -> u64 {
+        self.current.as_ref().map_or(0, |c| c.len)
+    }
+
+    pub fn flavor(&self) -> Option<Flavor> {
+        self.current.as_ref().map(|c| c.flavor)
+    }
+
+    /// `Relay_Log_Space`: the size of all relay files.
+    pub fn space(&self) -> u64 {
+        self.closed_space + self.current_pos()
+    }
+
+    /// Starts a new relay file when there is none or when it must change
+    /// (another flavor of source). `version` goes into its FDE.
+    pub fn ensure_file(
+        &mut self,
+        version: &str,
+        flavor: Flavor,
+        progress: &Progress,
+    ) -> Result<()> {
+        match &self.current {
+            Some(c) if c.flavor == flavor => Ok(()),
+            _ => self.new_file(version, flavor, progress),
+        }
+    }
+
+    fn next_name(&self) -> String {
+        let n = self
+            .files
+            .last()
+            .and_then(|f| f.rsplit('.').next())
+            .and_then(|s| s.parse::<u32>().ok())
+            .unwrap_or(0);
+        format!("{}.{:06}", self.opts.basename, n + 1)
+    }
+
+    /// Closes the current file with a Rotate to the next and opens it.
+    fn new_file(&mut self, version: &str, flavor: Flavor, progress: &Progress) -> Result<()> {
+        let name = self.next_name();
+        let now = now();
+        let id = self.opts.server_id;
+        if let Some(mut cur) = self.current.take() {
+            let rotate = relay::rotate_event(&name, 4, id, now, 0, LOG_EVENT_RELAY_LOG_F, true);
+            let end = cur.len + rotate.len() as u64;
+            let rotate =
+                relay::rotate_event(&name, 4, id, now, end as u32, LOG_EVENT_RELAY_LOG_F, true);
+            self.buf.extend_from_slice(&rotate);
+            cur.len = end;
+            self.write_out(&mut cur, true)?;
+            self.closed_space += cur.len;
+        }
+        let header = match flavor {
+            Flavor::MySql => {
+                relay::mysql_relay_file_header(version, now, id, &progress.mysql_gtids, true)
+            }
+            Flavor::MariaDb => {
+                let mut h = understudy_binlog::BINLOG_MAGIC.to_vec();
+                h.extend(relay::format_description_event(
+                    version, flavor, now, id, true,
+                ));
+                h
+            }
+        };
+        let path = self.opts.dir.join(&name);
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| ReplicaError::io(&path, e))?;
+        file.write_all(&header)
+            .map_err(|e| ReplicaError::io(&path, e))?;
+        file.sync_all().map_err(|e| ReplicaError::io(&path, e))?;
+        self.files.push(name.clone());
+        self.write_index()?;
+        let mut cur = Current {
+            name,
+            path,
+            file,
+            len: header.len() as u64,
+            flavor,
+        };
+        // Inside a source binlog: repeat its format description so that
+        // the file can be read alone.
+        if progress.source_pos > 4
+            && let Some(fde) = self.source_fde.as_deref().and_then(artificial_copy)
+        {
+            self.buf.extend_from_slice(&fde);
+            cur.len += fde.len() as u64;
+        }
+        self.current = Some(cur);
+        Ok(())
+    }
+
+    fn write_index(&self) -> Result<()> {
+        let text: String = self.files.iter().map(|f| relay::index_line(f)).collect();
+        crate::master_info::write_atomically(&self.index_path, text.as_bytes(), 0o644)
+    }
+
+    /// Appends one source event; returns the relay offset of its end.
+    pub fn append(&mut self, event: &[u8], is_fde: bool) -> Result<u64> {
+        let Some(cur) = self.current.as_mut() else {
+            return Err(ReplicaError::Config(
+                "relay log written before it was opened".into(),
+            ));
+        };
+        self.buf.extend_from_slice(event);
+        cur.len += event.len() as u64;
+        let len = cur.len;
+        if is_fde {
+            self.source_fde = Some(event.to_vec());
+        }
+        self.unsynced_events += 1;
+        if self.buf.len() >= FLUSH_AT {
+            // A large transaction goes to the file as it comes.
+            let mut cur = self
+                .current
+                .take()
+                .ok_or_else(|| ReplicaError::Config("relay log closed while written".into()))?;
+            let r = self.write_out(&mut cur, false);
+            self.current = Some(cur);
+            r?;
+        }
+        Ok(len)
+    }
+
+    /// At a transaction boundary: writes the buffer out when large (or
+    /// `force`), fsyncs per `sync_relay_log`, and changes files past
+    /// `max_relay_log_size`.
+    pub fn at_boundary(&mut self, force: bool, version: &str, progress: &Progress) -> Result<()> {
+        let Some(mut cur) = self.current.take() else {
+            return Ok(());
+        };
+        let sync = self.opts.sync_every > 0 && self.unsynced_events >= self.opts.sync_every;
+        let r = if force || sync || self.buf.len() >= FLUSH_AT {
+            self.write_out(&mut cur, sync)
+        } else {
+            Ok(())
+        };
+        let full = cur.len >= self.opts.max_size;
+        let flavor = cur.flavor;
+        self.current = Some(cur);
+        r?;
+        if full {
+            self.new_file(version, flavor, progress)?;
+        }
+        Ok(())
+    }
+
+    fn write_out(&mut self, cur: &mut Current, sync: bool) -> Result<()> {
+        if !self.buf.is_empty() {
+            cur.file
+                .write_all(&self.buf)
+                .map_err(|e| ReplicaError::io(&cur.path, e))?;
+            self.buf.clear();
+        }
+        if sync {
+            cur.file
+                .sync_data()
+                .map_err(|e| ReplicaError::io(&cur.path, e))?;
+            self.unsynced_events = 0;
+        }
+        Ok(())
+    }
+
+    /// Writes out and fsyncs everything (before master.info, at shutdown).
+    pub fn sync(&mut self) -> Result<()> {
+        if let Some(mut cur) = self.current.take() {
+            let r = self.write_out(&mut cur, true);
+            self.current = Some(cur);
+            r?;
+        }
+        Ok(())
+    }
+
+    /// Drops what follows the last complete transaction (a connection
+    /// lost mid-transaction).
+    pub fn cut_to(&mut self, relay_offset: u64) -> Result<()> {
+        let Some(cur) = self.current.as_mut() else {
+            return Ok(());
+        };
+        if relay_offset >= cur.len {
+            return Ok(());
+        }
+        let on_disk = cur.len - self.buf.len() as u64;
+        if relay_offset >= on_disk {
+            self.buf.truncate((relay_offset - on_disk) as usize);
+        } else {
+            self.buf.clear();
+            cur.file
+                .set_len(relay_offset)
+                .and_then(|_| cur.file.seek(SeekFrom::Start(relay_offset)).map(|_| ()))
+                .map_err(|e| ReplicaError::io(&cur.path, e))?;
+        }
+        cur.len = relay_offset;
+        Ok(())
+    }
+
+    pub fn index_path(&self) -> &Path {
+        &self.index_path
+    }
+
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Whether the relay log holds any file with source events.
+    pub fn is_empty(&self) -> bool {
+        self.current.is_none()
+    }
+}
+
+/// The source's format description as a replica repeats it at the start
+/// of a relay file: log_pos 0, flagged artificial, checksum recomputed.
+fn artificial_copy(fde: &[u8]) -> Option<Vec<u8>> {
+    use understudy_binlog::format_description_event::FormatDescription;
+    use understudy_binlog::header::{FLAGS_OFFSET, LOG_EVENT_ARTIFICIAL_F};
+    let parsed = FormatDescription::parse(fde.get(19..)?).ok()?;
+    let mut v = fde.to_vec();
+    v[13..17].copy_from_slice(&0u32.to_le_bytes());
+    let flags = u16::from_le_bytes([v[FLAGS_OFFSET], v[FLAGS_OFFSET + 1]]) | LOG_EVENT_ARTIFICIAL_F;
+    v[FLAGS_OFFSET..FLAGS_OFFSET + 2].copy_from_slice(&flags.to_le_bytes());
+    if parsed.has_checksum() {
+        let n = v.len() - 4;
+        let crc = understudy_binlog::reader::event_crc32(&v[..n], true);
+        v[n..].copy_from_slice(&crc.to_le_bytes());
+    }
+    Some(v)
+}
+
+fn now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as u32)
+        .unwrap_or(0)
+}

@@ -1,0 +1,150 @@
+//! The replica process around the tasks: its data directory (pid file,
+//! `auto.cnf` with the replica's UUID, master.info, relay log, status),
+//! start-up recovery, and a clean stop.
+//!
+//! In this version the applier is not there yet: the relay log is
+//! received and kept; nothing reads it but `understudy binlog`.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use tokio::sync::watch;
+
+use crate::error::{ReplicaError, Result};
+use crate::io::{self, IoConfig, StartFrom};
+use crate::master_info::{MasterInfo, write_atomically};
+use crate::progress::Committed;
+use crate::relay_log::{RelayLog, RelayLogOptions};
+use crate::status::{IoStatus, Running, SharedStatus};
+
+pub const STATUS_FILE: &str = "replica-status";
+pub const PID_FILE: &str = "understudy.pid";
+pub const MASTER_INFO: &str = "master.info";
+
+#[derive(Debug, Clone)]
+pub struct ReplicaConfig {
+    pub data_dir: PathBuf,
+    pub io: IoConfig,
+    /// `relay_log`: files are `<relay_log>-relay-bin.NNNNNN`.
+    pub relay_log_name: String,
+    pub max_relay_log_size: u64,
+    pub sync_relay_log: u64,
+}
+
+/// The replica's UUID from `auto.cnf` (`[auto]` / `server-uuid=`),
+/// created on first start as MySQL does.
+pub fn replica_uuid(data_dir: &Path) -> Result<String> {
+    fs::create_dir_all(data_dir).map_err(|e| ReplicaError::io(data_dir, e))?;
+    let path = data_dir.join("auto.cnf");
+    if let Ok(text) = fs::read_to_string(&path)
+        && let Some(u) = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("server-uuid="))
+    {
+        return Ok(u.trim().to_owned());
+    }
+    let mut b = [0u8; 16];
+    fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .map_err(|e| ReplicaError::io(Path::new("/dev/urandom"), e))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let uuid = format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    );
+    write_atomically(
+        &path,
+        format!("[auto]\nserver-uuid={uuid}\n").as_bytes(),
+        0o644,
+    )?;
+    Ok(uuid)
+}
+
+/// Whether a process holds the data directory's pid file.
+pub fn running_pid(data_dir: &Path) -> Option<u32> {
+    let pid: u32 = fs::read_to_string(data_dir.join(PID_FILE))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
+}
+
+/// Runs the replica until `stop` turns true or the I/O task stops with an
+/// error.
+pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<()> {
+    let dir = cfg.data_dir.clone();
+    fs::create_dir_all(&dir).map_err(|e| ReplicaError::io(&dir, e))?;
+    if let Some(pid) = running_pid(&dir)
+        && pid != std::process::id()
+    {
+        return Err(ReplicaError::Config(format!(
+            "{} is in use by process {pid}",
+            dir.display()
+        )));
+    }
+    let pid_path = dir.join(PID_FILE);
+    fs::write(&pid_path, format!("{}\n", std::process::id()))
+        .map_err(|e| ReplicaError::io(&pid_path, e))?;
+    cfg.io.master_info_path = dir.join(MASTER_INFO);
+    let (relay, recovered) = RelayLog::open(RelayLogOptions {
+        dir: dir.clone(),
+        basename: format!("{}-relay-bin", cfg.relay_log_name),
+        max_size: cfg.max_relay_log_size,
+        sync_every: cfg.sync_relay_log,
+        server_id: cfg.io.server_id,
+    })?;
+    if recovered.truncated > 0 {
+        tracing::warn!(
+            bytes = recovered.truncated,
+            "relay log: cut an incomplete tail at start-up"
+        );
+    }
+    let mut progress = recovered.progress;
+    // No position in the relay log (none yet, or a new file only): take
+    // master.info's, or the configured start.
+    if progress.committed.source_file.is_empty()
+        && let Some(mi) = MasterInfo::load(&cfg.io.master_info_path)?
+        && !mi.source_log_file.is_empty()
+        && !matches!(cfg.io.start, StartFrom::Position { .. })
+    {
+        progress.committed = Committed {
+            source_file: mi.source_log_file,
+            source_pos: mi.read_source_log_pos,
+            relay_offset: relay.current_pos(),
+        };
+        progress.rewind();
+    }
+    progress.committed.relay_offset = relay.current_pos();
+    let c = &cfg.io.connect;
+    let status = SharedStatus::new(
+        &dir.join(STATUS_FILE),
+        IoStatus {
+            source_host: c.host.clone(),
+            source_user: c.user.clone(),
+            source_port: c.port,
+            connect_retry: cfg.io.connect_retry.as_secs(),
+            source_log_file: progress.committed.source_file.clone(),
+            read_source_log_pos: progress.committed.source_pos,
+            relay_log_file: relay.current_file().unwrap_or_default().to_owned(),
+            relay_log_pos: relay.current_pos(),
+            relay_log_space: relay.space(),
+            retrieved_gtid_set: progress.retrieved_text(),
+            auto_position: cfg.io.start == StartFrom::AutoPosition,
+            source_retry_count: cfg.io.retry_count,
+            running: Running::Connecting,
+            ..IoStatus::default()
+        },
+    );
+    status.persist()?;
+    let r = io::run(cfg.io, relay, progress, status.clone(), stop).await;
+    let _ = fs::remove_file(&pid_path);
+    r
+}

@@ -1,0 +1,334 @@
+//! `understudy run` and `understudy status`: flags, an optional TOML
+//! config file with the same keys (flags win), the password from a file
+//! or the environment, signals. The service is in understudy-replica.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use serde::Deserialize;
+use understudy_mysql_proto::compress::Algorithm;
+use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
+use understudy_replica::io::{IoConfig, StartFrom};
+use understudy_replica::service::{self, ReplicaConfig};
+use understudy_replica::status::{Running, read_status};
+
+/// Environment variable with the source password.
+pub const PASSWORD_ENV: &str = "UNDERSTUDY_SOURCE_PASSWORD";
+
+/// The settings of `run`, from flags or from the config file (`--config`,
+/// keys as the flags with `_` or `-`).
+#[derive(Debug, Args, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RunArgs {
+    /// A TOML file with any of these settings; flags override it.
+    #[arg(long)]
+    #[serde(skip)]
+    config: Option<PathBuf>,
+    /// Where the relay log, master.info and status live.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// The source: mysql://USER[:PASSWORD]@HOST[:PORT].
+    #[arg(long)]
+    source: Option<String>,
+    /// A file holding the source password (first line).
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+    /// This replica's server_id (must differ from the source's).
+    #[arg(long)]
+    server_id: Option<u32>,
+    /// SOURCE_LOG_FILE: the source binlog to start from.
+    #[arg(long, requires = "source_log_pos")]
+    source_log_file: Option<String>,
+    /// SOURCE_LOG_POS.
+    #[arg(long, requires = "source_log_file")]
+    source_log_pos: Option<u64>,
+    /// SOURCE_AUTO_POSITION: MySQL GTID auto-positioning, MariaDB GTID
+    /// positioning (@slave_connect_state).
+    #[arg(long, conflicts_with = "source_log_file")]
+    auto_position: Option<bool>,
+    /// disabled, preferred, required, verify_ca, verify_identity.
+    #[arg(long)]
+    ssl_mode: Option<String>,
+    #[arg(long)]
+    ssl_ca: Option<PathBuf>,
+    #[arg(long)]
+    ssl_cert: Option<PathBuf>,
+    #[arg(long)]
+    ssl_key: Option<PathBuf>,
+    /// SOURCE_PUBLIC_KEY_PATH (caching_sha2 / sha256 without TLS).
+    #[arg(long)]
+    source_public_key_path: Option<PathBuf>,
+    /// GET_SOURCE_PUBLIC_KEY: ask the source for its RSA key.
+    #[arg(long)]
+    get_source_public_key: Option<bool>,
+    /// SOURCE_COMPRESSION_ALGORITHMS: uncompressed, zlib or zstd.
+    #[arg(long)]
+    compression: Option<String>,
+    /// SOURCE_ZSTD_COMPRESSION_LEVEL (1-22).
+    #[arg(long)]
+    zstd_level: Option<i32>,
+    /// SOURCE_CONNECT_RETRY in seconds (default 60).
+    #[arg(long)]
+    connect_retry: Option<u64>,
+    /// SOURCE_RETRY_COUNT (default 10).
+    #[arg(long)]
+    retry_count: Option<u64>,
+    /// SOURCE_HEARTBEAT_PERIOD in seconds (default: half of net-timeout).
+    #[arg(long)]
+    heartbeat_period: Option<f64>,
+    /// replica_net_timeout in seconds (default 60).
+    #[arg(long)]
+    net_timeout: Option<u64>,
+    /// max_relay_log_size in bytes (default 1 GiB).
+    #[arg(long)]
+    max_relay_log_size: Option<u64>,
+    /// sync_relay_log: fsync after this many events (default 10000; 0: never).
+    #[arg(long)]
+    sync_relay_log: Option<u64>,
+    /// relay_log base name: files are NAME-relay-bin.NNNNNN (default understudy).
+    #[arg(long)]
+    relay_log: Option<String>,
+    /// report_host / report_port given to the source (SHOW REPLICAS).
+    #[arg(long)]
+    report_host: Option<String>,
+    #[arg(long)]
+    report_port: Option<u16>,
+}
+
+impl RunArgs {
+    /// Flags over the config file's values.
+    fn merged(self) -> Result<RunArgs, String> {
+        let Some(path) = self.config.clone() else {
+            return Ok(self);
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let table: toml::Table =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let table: toml::Table = table
+            .into_iter()
+            .map(|(k, v)| (k.replace('_', "-"), v))
+            .collect();
+        let file: RunArgs = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        macro_rules! pick {
+            ($($f:ident),*) => { RunArgs { config: self.config, $($f: self.$f.or(file.$f)),* } };
+        }
+        Ok(pick!(
+            data_dir,
+            source,
+            password_file,
+            server_id,
+            source_log_file,
+            source_log_pos,
+            auto_position,
+            ssl_mode,
+            ssl_ca,
+            ssl_cert,
+            ssl_key,
+            source_public_key_path,
+            get_source_public_key,
+            compression,
+            zstd_level,
+            connect_retry,
+            retry_count,
+            heartbeat_period,
+            net_timeout,
+            max_relay_log_size,
+            sync_relay_log,
+            relay_log,
+            report_host,
+            report_port
+        ))
+    }
+}
+
+/// mysql://USER[:PASSWORD]@HOST[:PORT]
+fn parse_source(url: &str) -> Result<(String, Option<String>, String, u16), String> {
+    let rest = url
+        .strip_prefix("mysql://")
+        .ok_or_else(|| format!("--source must look like mysql://USER@HOST:PORT, not '{url}'"))?;
+    let rest = rest.trim_end_matches('/');
+    let (userinfo, hostport) = rest
+        .rsplit_once('@')
+        .ok_or_else(|| "--source needs a user: mysql://USER@HOST:PORT".to_owned())?;
+    let (user, password) = match userinfo.split_once(':') {
+        Some((u, p)) => (u.to_owned(), Some(p.to_owned())),
+        None => (userinfo.to_owned(), None),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (
+            h.trim_matches(|c| c == '[' || c == ']').to_owned(),
+            p.parse()
+                .map_err(|_| format!("bad port in --source: '{p}'"))?,
+        ),
+        _ => (hostport.to_owned(), 3306),
+    };
+    if user.is_empty() || host.is_empty() {
+        return Err("--source needs a user and a host".into());
+    }
+    Ok((user, password, host, port))
+}
+
+fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
+    let args = args.merged()?;
+    let data_dir = args.data_dir.ok_or("--data-dir is required")?;
+    let source = args.source.ok_or("--source is required")?;
+    let (user, url_password, host, port) = parse_source(&source)?;
+    let (password, store_password) = if let Some(f) = &args.password_file {
+        let t = std::fs::read_to_string(f)
+            .map_err(|e| format!("cannot read password file {}: {e}", f.display()))?;
+        (t.lines().next().unwrap_or("").to_owned(), false)
+    } else if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        (p, false)
+    } else if let Some(p) = url_password {
+        (p, true)
+    } else {
+        (String::new(), false)
+    };
+    let mut connect = ConnectOptions::new(&host, port, &user);
+    connect.password = password.into_bytes();
+    connect.ssl = SslOptions {
+        mode: match &args.ssl_mode {
+            Some(m) => m.parse::<SslMode>()?,
+            None => SslMode::Preferred,
+        },
+        ca: args.ssl_ca,
+        cert: args.ssl_cert,
+        key: args.ssl_key,
+    };
+    connect.compression = match args.compression.as_deref() {
+        None | Some("uncompressed") => None,
+        Some("zlib") => Some(Algorithm::Zlib),
+        Some("zstd") => Some(Algorithm::Zstd(args.zstd_level.unwrap_or(3))),
+        Some(o) => {
+            return Err(format!(
+                "unknown compression '{o}' (uncompressed, zlib, zstd)"
+            ));
+        }
+    };
+    connect.public_key_path = args.source_public_key_path;
+    connect.get_public_key = args.get_source_public_key.unwrap_or(false);
+    let net_timeout = Duration::from_secs(args.net_timeout.unwrap_or(60).max(1));
+    let heartbeat = match args.heartbeat_period {
+        Some(s) if s >= 0.0 => Duration::from_secs_f64(s),
+        Some(_) => return Err("--heartbeat-period must not be negative".into()),
+        None => net_timeout / 2,
+    };
+    let start = match (
+        args.source_log_file,
+        args.source_log_pos,
+        args.auto_position,
+    ) {
+        (Some(file), Some(pos), _) => StartFrom::Position { file, pos },
+        (_, _, Some(true)) => StartFrom::AutoPosition,
+        _ => StartFrom::Oldest,
+    };
+    let server_id = args.server_id.unwrap_or(2);
+    if server_id == 0 {
+        return Err("--server-id must not be 0".into());
+    }
+    let replica_uuid = service::replica_uuid(&data_dir).map_err(|e| e.to_string())?;
+    Ok(ReplicaConfig {
+        io: IoConfig {
+            connect,
+            server_id,
+            replica_uuid,
+            report_host: args.report_host.unwrap_or_default(),
+            report_port: args.report_port.unwrap_or(0),
+            connect_retry: Duration::from_secs(args.connect_retry.unwrap_or(60)),
+            retry_count: args.retry_count.unwrap_or(10),
+            heartbeat_period: heartbeat,
+            net_timeout,
+            start,
+            master_info_path: data_dir.join(service::MASTER_INFO),
+            store_password,
+        },
+        data_dir,
+        relay_log_name: args.relay_log.unwrap_or_else(|| "understudy".into()),
+        max_relay_log_size: args.max_relay_log_size.unwrap_or(1 << 30).max(4096),
+        sync_relay_log: args.sync_relay_log.unwrap_or(10_000),
+    })
+}
+
+pub fn run(args: RunArgs) -> ExitCode {
+    let cfg = match build(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("understudy run: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("understudy run: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            tracing::info!("stopping on signal");
+            let _ = tx.send(true);
+        });
+        service::run(cfg, rx).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("understudy run: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    data_dir: PathBuf,
+}
+
+pub fn status(args: StatusArgs) -> ExitCode {
+    let path = args.data_dir.join(service::STATUS_FILE);
+    match read_status(&path) {
+        Ok(Some(mut st)) => {
+            if service::running_pid(&args.data_dir).is_none() {
+                st.running = Running::No;
+                st.state = String::new();
+            }
+            print!("{}", st.vertical());
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!(
+                "understudy status: no replica in {} (no {})",
+                args.data_dir.display(),
+                service::STATUS_FILE
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("understudy status: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
