@@ -94,8 +94,10 @@ pub struct Conn {
     /// Bytes of `buf` the payload handed out last occupies.
     release: usize,
     joined: Vec<u8>,
-    /// Compressed bytes from the socket, when compression is on.
+    /// Compressed bytes from the socket, when compression is on; those
+    /// before `cpos` are done with.
     cbuf: Vec<u8>,
+    cpos: usize,
     decoder: PacketDecoder,
     seq: u8,
     compressed_seq: u8,
@@ -141,6 +143,7 @@ impl Conn {
             release: 0,
             joined: Vec::new(),
             cbuf: Vec::new(),
+            cpos: 0,
             decoder: PacketDecoder::new(MAX_PAYLOAD),
             seq: 0,
             compressed_seq: 0,
@@ -416,24 +419,28 @@ impl Conn {
         plain.truncate(self.filled);
         let before = plain.len();
         loop {
-            match compress::read_compressed(&self.cbuf, &mut plain, alg) {
+            match compress::read_compressed(&self.cbuf[self.cpos..], &mut plain, alg) {
                 Ok(Some(c)) => {
-                    self.cbuf.drain(..c.consumed);
+                    self.cpos += c.consumed;
                     self.compressed_seq = c.seq.wrapping_add(1);
                     if plain.len() > before {
                         break;
                     }
                 }
                 Ok(None) => {
-                    let mut chunk = vec![0u8; READ_CHUNK];
-                    let n = match self.read_with_timeout(&mut chunk).await {
-                        Ok(n) => n,
-                        Err(e) => {
-                            self.buf = plain;
-                            return Err(e);
-                        }
-                    };
-                    self.cbuf.extend_from_slice(&chunk[..n]);
+                    // Read straight onto the end of the compressed bytes.
+                    let mut cbuf = std::mem::take(&mut self.cbuf);
+                    cbuf.drain(..self.cpos);
+                    self.cpos = 0;
+                    let have = cbuf.len();
+                    cbuf.resize(have + READ_CHUNK, 0);
+                    let r = self.read_with_timeout(&mut cbuf[have..]).await;
+                    cbuf.truncate(have + *r.as_ref().unwrap_or(&0));
+                    self.cbuf = cbuf;
+                    if let Err(e) = r {
+                        self.buf = plain;
+                        return Err(e);
+                    }
                 }
                 Err(e) => {
                     self.buf = plain;
