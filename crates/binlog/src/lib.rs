@@ -23,7 +23,6 @@ pub mod header;
 pub mod reader;
 pub mod relay;
 pub mod stream;
-pub mod txn;
 pub mod value;
 
 pub use error::{DecodeError, ReadError};

@@ -27,12 +27,12 @@ mod tests;
 pub use scan::{RelayTailScanner, TailScan, scan_relay_tail};
 
 use crate::event_type::{
-    FORMAT_DESCRIPTION_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT, STOP_EVENT,
+    FORMAT_DESCRIPTION_EVENT, GTID_LIST_EVENT, PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT, STOP_EVENT,
 };
 use crate::format_description_event::{
     BINLOG_CHECKSUM_ALG_CRC32, BINLOG_CHECKSUM_ALG_OFF, BINLOG_CHECKSUM_LEN, Flavor,
 };
-use crate::gtid::GtidSet;
+use crate::gtid::{GtidSet, MariaGtidList};
 use crate::header::{LOG_EVENT_HEADER_LEN, LOG_EVENT_IGNORABLE_F, LOG_EVENT_RELAY_LOG_F};
 use crate::reader::{BINLOG_MAGIC, event_crc32};
 
@@ -201,6 +201,67 @@ pub fn previous_gtids_event(
         &gtids.encode_binary(),
         checksum,
     )
+}
+
+/// A Gtid_list event with the replica's flags ([`RELAY_PREVIOUS_GTIDS_FLAGS`])/// A Gtid_list event flagged LOG_EVENT_RELAY_LOG_F (the replica's own),
+/// `log_pos` = its end offset: what understudy writes after its format
+/// description in a relay file of a MariaDB source, the GTID positions
+/// received before the file (MariaDB's own replicas keep them in
+/// `gtid_slave_pos` instead; the event is the one MariaDB binlogs start
+/// with, so `mariadb-binlog` reads it).
+pub fn gtid_list_event(
+    gtids: &MariaGtidList,
+    timestamp: u32,
+    server_id: u32,
+    log_pos: u32,
+    checksum: bool,
+) -> Vec<u8> {
+    let entries: Vec<_> = gtids.iter().collect();
+    let mut body = Vec::with_capacity(4 + 16 * entries.len());
+    body.extend_from_slice(&(entries.len() as u32 & 0x0fff_ffff).to_le_bytes());
+    for g in entries {
+        body.extend_from_slice(&g.domain_id.to_le_bytes());
+        body.extend_from_slice(&g.server_id.to_le_bytes());
+        body.extend_from_slice(&g.seq_no.to_le_bytes());
+    }
+    event(
+        GTID_LIST_EVENT,
+        timestamp,
+        server_id,
+        log_pos,
+        LOG_EVENT_RELAY_LOG_F,
+        &body,
+        checksum,
+    )
+}
+
+/// The start of a relay file of a MariaDB source as understudy writes it:
+/// magic, format description, Gtid_list with `received`.
+pub fn mariadb_relay_file_header(
+    server_version: &str,
+    timestamp: u32,
+    server_id: u32,
+    received: &MariaGtidList,
+    checksum: bool,
+) -> Vec<u8> {
+    let mut out = BINLOG_MAGIC.to_vec();
+    out.extend(format_description_event(
+        server_version,
+        Flavor::MariaDb,
+        timestamp,
+        server_id,
+        checksum,
+    ));
+    let list = gtid_list_event(received, timestamp, server_id, 0, checksum);
+    let end = out.len() + list.len();
+    out.extend(gtid_list_event(
+        received,
+        timestamp,
+        server_id,
+        u32::try_from(end).unwrap_or(u32::MAX),
+        checksum,
+    ));
+    out
 }
 
 /// The Stop event a replica appends to its current relay file when it

@@ -9,10 +9,10 @@
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
+use understudy_binlog::ReadError;
 use understudy_binlog::event_type::{HEARTBEAT_LOG_EVENT, HEARTBEAT_LOG_EVENT_V2};
-use understudy_binlog::format_description_event::Flavor;
+use understudy_binlog::format_description_event::{Flavor, FormatDescription};
 use understudy_binlog::reader::EventReader;
-use understudy_binlog::txn::Boundary;
 use understudy_mysql_proto::command::{self, RegisterReplica};
 
 use crate::client::{ClientError, Conn, ConnectOptions, DumpPacket};
@@ -126,10 +126,18 @@ pub async fn run(
         )
         .await;
         // Whatever happened, the relay log ends at a transaction boundary.
-        relay.cut_to(progress.committed.relay_offset)?;
-        progress.rewind();
-        relay.sync()?;
-        store_master_info(&cfg, &progress, &status)?;
+        // If that fails, the failure is what the status shows.
+        let cleanup = relay
+            .cut_to(progress.committed.relay_offset)
+            .and_then(|()| {
+                progress.rewind();
+                relay.sync()
+            })
+            .and_then(|()| store_master_info(&cfg, &progress, &status));
+        let r = match (r, cleanup) {
+            (r, Ok(())) => r,
+            (_, Err(e)) => Err(SessionError::Local(e)),
+        };
         let (errno, message, wait_state) = match r {
             Ok(()) => break,
             Err(SessionError::Fatal(errno, message)) => {
@@ -292,6 +300,8 @@ async fn session(
     };
     let relay_version = format!("{version}-understudy");
     relay.ensure_file(&relay_version, flavor, progress)?;
+    // The relay log ends at a boundary here (a new file, or one cut back).
+    progress.committed.relay_offset = relay.current_pos();
     status.update(true, |s| s.state = io_state::REQUESTING_DUMP.into())?;
     let dump = dump_command(cfg, progress, mariadb);
     conn.command(&dump).await.map_err(SessionError::Connect)?;
@@ -305,7 +315,9 @@ async fn session(
         s.last_io_error_timestamp.clear();
         s.source_version = version.clone();
     })?;
-    let mut fde = progress.fde.clone();
+    // Until the source's own format description arrives (the fake rotate
+    // comes first), events carry the checksum agreed in `prepare`.
+    let mut fde = FormatDescription::default_v4();
     fde.checksum_alg = Some(u8::from(crc));
     let mut last_persist = Instant::now();
     let mut last_master_info = Instant::now();
@@ -339,28 +351,50 @@ async fn session(
             }
             Err(e) => return Err(classify_read_error(e)),
         };
-        let mut reader = EventReader::at(ev, 0, progress.source_pos, fde).verify_checksums(true);
-        let raw = match reader.next_event() {
-            Some(Ok(raw)) => raw,
-            Some(Err(e)) => {
-                let text = e.to_string();
-                let errno = if text.contains("checksum") {
-                    ER_NETWORK_READ_EVENT_CHECKSUM_FAILURE
-                } else {
-                    ER_SOURCE_FATAL_ERROR_READING_BINLOG
-                };
+        // Framed at its offset in the relay file, so that the scanner's
+        // resume points are relay offsets.
+        let at = relay.current_pos();
+        let mut reader = EventReader::at(ev, 0, at, fde).verify_checksums(true);
+        let framed = reader.next_event();
+        let here = |p: &Progress| {
+            let (f, pos) = p.source_position();
+            format!("{f}:{pos}")
+        };
+        let raw = match framed {
+            Some(Ok(raw)) if raw.raw.len() == ev.len() => raw,
+            Some(Ok(raw)) => {
                 return Err(SessionError::Fatal(
-                    errno,
+                    ER_SOURCE_FATAL_ERROR_READING_BINLOG,
                     format!(
-                        "Relay log write failure: could not queue event from source {}:{}: {text}",
-                        progress.source_file, progress.source_pos
+                        "a packet from the source after {} holds {} bytes, its event {}",
+                        here(progress),
+                        ev.len(),
+                        raw.raw.len()
+                    ),
+                ));
+            }
+            Some(Err(ReadError::Checksum { .. })) => {
+                return Err(SessionError::Fatal(
+                    ER_NETWORK_READ_EVENT_CHECKSUM_FAILURE,
+                    format!(
+                        "Replication event checksum verification failed while reading from network (after {}).",
+                        here(progress)
+                    ),
+                ));
+            }
+            Some(Err(e)) => {
+                return Err(SessionError::Fatal(
+                    ER_SOURCE_FATAL_ERROR_READING_BINLOG,
+                    format!(
+                        "malformed event from the source after {}: {e}",
+                        here(progress)
                     ),
                 ));
             }
             None => {
                 return Err(SessionError::Fatal(
                     ER_SOURCE_FATAL_ERROR_READING_BINLOG,
-                    "empty event from the source".into(),
+                    format!("empty event from the source after {}", here(progress)),
                 ));
             }
         };
@@ -369,21 +403,31 @@ async fn session(
             continue;
         }
         dirty = true;
+        // Understood before it is written: nothing undecodable reaches the
+        // relay log.
+        let boundary = match progress.on_event(&raw, reader.fde()) {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(SessionError::Fatal(
+                    ER_SOURCE_FATAL_ERROR_READING_BINLOG,
+                    format!("could not read the event after {}: {e}", here(progress)),
+                ));
+            }
+        };
         let is_fde = raw.type_code == understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
-        let end = relay.append(raw.raw, is_fde)?;
-        let boundary = progress.on_event(&raw, end).map_err(|e| {
-            SessionError::Fatal(
-                ER_SOURCE_FATAL_ERROR_READING_BINLOG,
-                format!(
-                    "could not decode event at {}:{}: {e}",
-                    progress.source_file, progress.source_pos
-                ),
-            )
-        })?;
+        relay.append(raw.raw, is_fde)?;
         fde = reader.into_fde();
-        if boundary != Boundary::Inside {
+        if boundary {
+            let files = relay.files().len();
             relay.at_boundary(false, &relay_version, progress)?;
             progress.committed.relay_offset = relay.current_pos();
+            if relay.files().len() != files {
+                // A new relay file names no source binlog: master.info
+                // does, for start-up (see `Progress::resume`).
+                relay.sync()?;
+                store_master_info(cfg, progress, status)?;
+                last_master_info = Instant::now();
+            }
             let now = Instant::now();
             if now.duration_since(last_persist) >= Duration::from_millis(200) {
                 last_persist = now;
@@ -400,8 +444,9 @@ async fn session(
 
 fn persist_positions(relay: &RelayLog, progress: &Progress, status: &SharedStatus) -> Result<()> {
     status.update(true, |s| {
-        s.source_log_file = progress.source_file.clone();
-        s.read_source_log_pos = progress.source_pos;
+        let (file, pos) = progress.source_position();
+        s.source_log_file = file;
+        s.read_source_log_pos = pos;
         s.relay_log_file = relay.current_file().unwrap_or_default().to_owned();
         s.relay_log_pos = relay.current_pos();
         s.relay_log_space = relay.space();
@@ -462,7 +507,7 @@ async fn prepare(
         if cfg.auto_position() {
             sets.push(format!(
                 "SET @slave_connect_state = '{}'",
-                progress.maria_gtids
+                progress.maria_gtids()
             ));
             sets.push("SET @slave_gtid_strict_mode = 0".into());
             sets.push("SET @slave_gtid_ignore_duplicates = 0".into());
@@ -496,7 +541,7 @@ fn dump_command(cfg: &IoConfig, progress: &Progress, mariadb: bool) -> Vec<u8> {
         if mariadb {
             return command::binlog_dump(cfg.server_id, "", 4, SEND_ANNOTATE_ROWS);
         }
-        let set = progress.mysql_gtids.encode_binary();
+        let set = progress.mysql_gtids().encode_binary();
         return command::binlog_dump_gtid(cfg.server_id, "", 4, 0, &set);
     }
     let (file, pos) = if resume {

@@ -1,22 +1,19 @@
-//! Where the relay log stands in the source's binlog, event by event: the
-//! source file and position, the transactions completed, and the GTIDs
-//! received in complete transactions. The I/O task feeds it every event it
-//! writes; start-up recovery feeds it the last relay file again.
+//! Where the relay log stands in the source's binlog: the source file and
+//! position, where the last complete transaction ended, and the GTIDs
+//! received in complete transactions. The transaction structure and the
+//! position rules are `understudy_binlog::relay::RelayTailScanner`'s, the
+//! same walk that reads a relay file back at start-up; this keeps it going
+//! across sessions and relay files.
 
-use understudy_binlog::event::rotate_event::RotateEvent;
-use understudy_binlog::event_type::{
-    FORMAT_DESCRIPTION_EVENT, HEARTBEAT_LOG_EVENT, HEARTBEAT_LOG_EVENT_V2,
-    PREVIOUS_GTIDS_LOG_EVENT, ROTATE_EVENT, STOP_EVENT,
-};
+use understudy_binlog::RawEvent;
+use understudy_binlog::ReadError;
 use understudy_binlog::format_description_event::FormatDescription;
-use understudy_binlog::gtid::{GtidSet, MariaGtidList, Tag, Uuid};
-use understudy_binlog::header::LOG_EVENT_ARTIFICIAL_F;
-use understudy_binlog::txn::{Boundary, TxnGtid, TxnTracker};
-use understudy_binlog::{DecodeError, RawEvent};
+use understudy_binlog::gtid::{GtidSet, MariaGtidList};
+use understudy_binlog::relay::{RelayTailScanner, TailScan};
 
 /// The state after the last complete transaction (or event outside one):
 /// where to resume from.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Committed {
     pub source_file: String,
     pub source_pos: u64,
@@ -26,117 +23,131 @@ pub struct Committed {
 
 #[derive(Debug, Clone)]
 pub struct Progress {
-    own_server_id: u32,
-    /// The position of the last event read from the source.
-    pub source_file: String,
-    pub source_pos: u64,
-    txn: TxnTracker,
-    /// The source's format description, for decoding its events.
-    pub fde: FormatDescription,
-    /// MySQL GTIDs of complete transactions (`Retrieved_Gtid_Set`).
-    pub mysql_gtids: GtidSet,
-    /// MariaDB: the last GTID of each domain in complete transactions.
-    pub maria_gtids: MariaGtidList,
+    scan: RelayTailScanner,
+    /// GTIDs of complete transactions received before `scan` started
+    /// (earlier files, earlier sessions).
+    base_gtids: GtidSet,
+    base_maria: MariaGtidList,
     pub committed: Committed,
 }
 
+impl Default for Progress {
+    fn default() -> Self {
+        Progress::new()
+    }
+}
+
 impl Progress {
-    pub fn new(own_server_id: u32) -> Self {
+    /// Nothing received yet.
+    pub fn new() -> Self {
         Progress {
-            own_server_id,
-            source_file: String::new(),
-            source_pos: 0,
-            txn: TxnTracker::new(),
-            fde: FormatDescription::default_v4(),
-            mysql_gtids: GtidSet::new(),
-            maria_gtids: MariaGtidList::new(),
+            scan: RelayTailScanner::new(),
+            base_gtids: GtidSet::new(),
+            base_maria: MariaGtidList::new(),
             committed: Committed::default(),
         }
     }
 
+    /// Goes on after what the scan of the last relay file found; `fallback`
+    /// (master.info's file and position) for what the file does not name: a
+    /// relay file begun at `max_relay_log_size` has no source rotate, and
+    /// master.info is written when each relay file begins.
+    pub fn resume(scan: &TailScan, fallback: Option<(String, u64)>) -> Self {
+        let mut gtids = scan.previous_gtids.clone().unwrap_or_default();
+        gtids.union_with(&scan.gtids);
+        let (fb_file, fb_pos) = fallback.unwrap_or_default();
+        let file = scan.source_file.clone().unwrap_or(fb_file);
+        let pos = scan.source_pos.unwrap_or(fb_pos);
+        let mut maria = scan.previous_mariadb_gtids.clone().unwrap_or_default();
+        for g in scan.mariadb_gtids.iter() {
+            maria.update(g);
+        }
+        let mut p = Progress {
+            scan: RelayTailScanner::new(),
+            base_gtids: gtids,
+            base_maria: maria,
+            committed: Committed {
+                source_file: file,
+                source_pos: pos,
+                relay_offset: scan.resume_len,
+            },
+        };
+        p.restart_scan();
+        p
+    }
+
     pub fn in_transaction(&self) -> bool {
-        self.txn.in_transaction()
+        self.scan.in_transaction()
+    }
+
+    /// Takes an event of the source's stream, framed with its offset in
+    /// the relay file. Returns true when it ends a transaction (or stands
+    /// alone): the relay log may be cut after it.
+    pub fn on_event(
+        &mut self,
+        raw: &RawEvent<'_>,
+        fde: &FormatDescription,
+    ) -> Result<bool, ReadError> {
+        let boundary = self.scan.event(raw, fde);
+        let st = self.scan.state();
+        if let Some(e) = &st.decode_error {
+            return Err(e.clone());
+        }
+        if boundary {
+            self.committed = Committed {
+                source_file: st.source_file.clone().unwrap_or_default(),
+                source_pos: st.source_pos.unwrap_or(0),
+                relay_offset: raw.end_offset(),
+            };
+        }
+        Ok(boundary)
     }
 
     /// Back to the last complete transaction (its tail was dropped).
     pub fn rewind(&mut self) {
-        self.txn.reset();
-        self.source_file = self.committed.source_file.clone();
-        self.source_pos = self.committed.source_pos;
-    }
-
-    /// True for an event the replica wrote itself in its relay file (its
-    /// format description, Previous_gtids, rotate to the next relay file,
-    /// stop): not part of the source's stream.
-    pub fn is_own(&self, raw: &RawEvent<'_>) -> bool {
-        raw.header.server_id == self.own_server_id
-            && matches!(
-                raw.type_code,
-                FORMAT_DESCRIPTION_EVENT | PREVIOUS_GTIDS_LOG_EVENT | ROTATE_EVENT | STOP_EVENT
-            )
-    }
-
-    /// Takes an event of the source's stream, written to the relay log
-    /// ending at `relay_end`.
-    pub fn on_event(
-        &mut self,
-        raw: &RawEvent<'_>,
-        relay_end: u64,
-    ) -> Result<Boundary, DecodeError> {
-        let h = &raw.header;
-        match raw.type_code {
-            ROTATE_EVENT => {
-                let ph = self.fde.post_header_len(ROTATE_EVENT).unwrap_or(8);
-                let r = RotateEvent::parse(raw.body, ph)?;
-                self.source_file = String::from_utf8_lossy(r.next_log).into_owned();
-                self.source_pos = r.position;
-            }
-            FORMAT_DESCRIPTION_EVENT => {
-                self.fde = FormatDescription::parse(raw.body)?;
-                if h.log_pos != 0 {
-                    self.source_pos = u64::from(h.log_pos);
-                }
-            }
-            HEARTBEAT_LOG_EVENT | HEARTBEAT_LOG_EVENT_V2 => {}
-            _ if h.flags & LOG_EVENT_ARTIFICIAL_F != 0 => {}
-            _ if h.log_pos != 0 => self.source_pos = u64::from(h.log_pos),
-            // MariaDB 11.4+ writes 0 inside transactions: count the bytes.
-            _ => self.source_pos += u64::from(h.event_size),
+        let st = self.scan.state();
+        self.base_gtids.union_with(&st.gtids);
+        for g in st.mariadb_gtids.iter() {
+            self.base_maria.update(g);
         }
-        let b = self.txn.on_event(raw, &self.fde)?;
-        match &b {
-            Boundary::Inside => {}
-            Boundary::Outside | Boundary::Ends(_) => {
-                if let Boundary::Ends(Some(g)) = &b {
-                    self.add_gtid(g);
-                }
-                self.committed = Committed {
-                    source_file: self.source_file.clone(),
-                    source_pos: self.source_pos,
-                    relay_offset: relay_end,
-                };
-            }
-        }
-        Ok(b)
+        self.restart_scan();
     }
 
-    fn add_gtid(&mut self, g: &TxnGtid) {
-        match g {
-            TxnGtid::Mysql { uuid, tag, gno } => {
-                let tag = Tag::new(tag).unwrap_or_default();
-                // A GNO out of range cannot come from a decoded event.
-                let _ = self.mysql_gtids.add(Uuid(*uuid), tag, *gno);
-            }
-            TxnGtid::Maria(g) => self.maria_gtids.update(*g),
-        }
+    fn restart_scan(&mut self) {
+        let c = &self.committed;
+        let file = (!c.source_file.is_empty()).then(|| c.source_file.clone());
+        let pos = file.as_ref().map(|_| c.source_pos);
+        self.scan = RelayTailScanner::new().with_source(file, pos);
     }
 
-    /// `Retrieved_Gtid_Set` as MySQL prints it (MariaDB: domain-server-seq
-    /// list).
+    /// The source position after the last event read (`Source_Log_File`,
+    /// `Read_Source_Log_Pos`).
+    pub fn source_position(&self) -> (String, u64) {
+        let (f, p) = self.scan.source();
+        (f.unwrap_or_default().to_owned(), p.unwrap_or(0))
+    }
+
+    /// MySQL: every GTID received in a complete transaction.
+    pub fn mysql_gtids(&self) -> GtidSet {
+        self.base_gtids.union(&self.scan.state().gtids)
+    }
+
+    /// MariaDB: the last GTID of each domain received (the later one wins,
+    /// as in `gtid_slave_pos`).
+    pub fn maria_gtids(&self) -> MariaGtidList {
+        let mut m = self.base_maria.clone();
+        for g in self.scan.state().mariadb_gtids.iter() {
+            m.update(g);
+        }
+        m
+    }
+
+    /// `Retrieved_Gtid_Set` as the source's flavor prints it.
     pub fn retrieved_text(&self) -> String {
-        if !self.maria_gtids.is_empty() {
-            return self.maria_gtids.to_string();
+        let maria = self.maria_gtids();
+        if !maria.is_empty() {
+            return maria.to_string();
         }
-        self.mysql_gtids.to_string()
+        self.mysql_gtids().to_string()
     }
 }

@@ -2,7 +2,9 @@
 //! `<name>-relay-bin.index`, each starting with the replica's own format
 //! description (and, for MySQL, a Previous_gtids event with the GTIDs
 //! received before it), then the source's events verbatim, and a Rotate to
-//! the next file when it is closed. Files change at `max_relay_log_size`
+//! the next file when it is closed. (For a MariaDB source the GTIDs come
+//! in a Gtid_list event of the replica's: MariaDB's own replicas keep them
+//! in a table.) Files change at `max_relay_log_size`
 //! and only between transactions. Writes are buffered and reach the file
 //! at transaction ends (or when the buffer is large); `sync_relay_log`
 //! says after how many events an fsync follows (0: the OS decides).
@@ -17,11 +19,10 @@ use std::io::{Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use understudy_binlog::event::previous_gtids_event::PreviousGtidsEvent;
-use understudy_binlog::event_type::PREVIOUS_GTIDS_LOG_EVENT;
+use understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
 use understudy_binlog::format_description_event::Flavor;
 use understudy_binlog::header::LOG_EVENT_RELAY_LOG_F;
-use understudy_binlog::relay;
+use understudy_binlog::relay::{self, RelayTailScanner, TailScan};
 use understudy_binlog::stream::each_event;
 
 use crate::error::{ReplicaError, Result};
@@ -47,6 +48,8 @@ struct Current {
     file: File,
     /// Bytes in the file plus the buffer.
     len: u64,
+    /// Where the replica's own header ends: never cut below.
+    header_len: u64,
     flavor: Flavor,
 }
 
@@ -68,7 +71,9 @@ pub struct RelayLog {
 /// What start-up found in the relay log.
 #[derive(Debug)]
 pub struct Recovered {
-    pub progress: Progress,
+    /// The scan of the last relay file (its GTIDs, source position and
+    /// last complete transaction); empty when there is none.
+    pub scan: TailScan,
     /// Bytes cut off the last file (torn tail and partial transaction).
     pub truncated: u64,
 }
@@ -77,7 +82,7 @@ const FLUSH_AT: usize = 1 << 20;
 
 impl RelayLog {
     /// Opens the relay log in `opts.dir` (creating nothing yet), reading the
-    /// last file back to its last complete transaction.
+    /// last file back and cutting it after its last complete transaction.
     pub fn open(opts: RelayLogOptions) -> Result<(RelayLog, Recovered)> {
         let index_path = opts.dir.join(format!("{}.index", opts.basename));
         let files: Vec<String> = match fs::read_to_string(&index_path) {
@@ -88,7 +93,6 @@ impl RelayLog {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(ReplicaError::io(&index_path, e)),
         };
-        let mut progress = Progress::new(opts.server_id);
         let mut log = RelayLog {
             opts,
             index_path,
@@ -99,24 +103,64 @@ impl RelayLog {
             closed_space: 0,
             source_fde: None,
         };
-        let mut truncated = 0;
-        if let Some(last) = log.files.last().cloned() {
+        let mut recovered = Recovered {
+            scan: RelayTailScanner::new().finish(None),
+            truncated: 0,
+        };
+        let mut dropped = false;
+        loop {
+            let Some(last) = log.files.last().cloned() else {
+                return Ok((log, recovered));
+            };
+            let path = log.opts.dir.join(&last);
+            let (scan, flavor, len) = log.scan_file(&path)?;
+            // The replica's format description, then the GTIDs received
+            // before the file (Previous_gtids / Gtid_list).
+            let header_whole = scan.replica_server_id.is_some()
+                && match flavor {
+                    Flavor::MySql => scan.previous_gtids.is_some(),
+                    Flavor::MariaDb => scan.previous_mariadb_gtids.is_some(),
+                };
+            if !header_whole && dropped {
+                // Only the file being written can be torn.
+                return Err(ReplicaError::Corrupt {
+                    path,
+                    detail: "a closed relay log file without the replica's header".into(),
+                });
+            }
+            if !header_whole {
+                dropped = true;
+                // Only a storage failure tears a header (it is written and
+                // synced before the file enters the index); nothing after
+                // it can be read. Drop the file and take the previous one.
+                tracing::warn!(file = %path.display(), "relay log file with a torn header removed");
+                log.files.pop();
+                log.write_index()?;
+                fs::remove_file(&path).map_err(|e| ReplicaError::io(&path, e))?;
+                continue;
+            }
             for f in &log.files[..log.files.len() - 1] {
                 let p = log.opts.dir.join(f);
-                log.closed_space += fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+                log.closed_space += fs::metadata(&p).map_err(|e| ReplicaError::io(&p, e))?.len();
             }
-            let path = log.opts.dir.join(&last);
-            let (flavor, keep, len) = log.recover_file(&path, &mut progress)?;
-            truncated = len - keep;
-            let file = OpenOptions::new()
+            if scan.next_relay_file.is_some() || scan.stopped {
+                // Closed (a rotate to a file that is gone, or a stop): the
+                // next event goes to a new file.
+                log.closed_space += len;
+                recovered.scan = scan;
+                return Ok((log, recovered));
+            }
+            let keep = scan.resume_len;
+            recovered.truncated = len - keep;
+            let mut file = OpenOptions::new()
                 .write(true)
                 .open(&path)
                 .map_err(|e| ReplicaError::io(&path, e))?;
-            if truncated > 0 {
-                file.set_len(keep).map_err(|e| ReplicaError::io(&path, e))?;
-                file.sync_all().map_err(|e| ReplicaError::io(&path, e))?;
+            if recovered.truncated > 0 {
+                file.set_len(keep)
+                    .and_then(|_| file.sync_all())
+                    .map_err(|e| ReplicaError::io(&path, e))?;
             }
-            let mut file = file;
             file.seek(SeekFrom::Start(keep))
                 .map_err(|e| ReplicaError::io(&path, e))?;
             log.current = Some(Current {
@@ -124,77 +168,48 @@ impl RelayLog {
                 path,
                 file,
                 len: keep,
+                header_len: keep,
                 flavor,
             });
+            recovered.scan = scan;
+            return Ok((log, recovered));
         }
-        Ok((
-            log,
-            Recovered {
-                progress,
-                truncated,
-            },
-        ))
     }
 
-    /// Reads a relay file back: the source position, GTIDs and the end of
-    /// the last complete transaction. Returns (flavor, bytes to keep, length).
-    fn recover_file(&mut self, path: &Path, progress: &mut Progress) -> Result<(Flavor, u64, u64)> {
+    /// Reads a relay file back with checksums verified. A framing or
+    /// checksum error is the torn tail (the scan stops before it); an
+    /// event that is whole but cannot be read is an error naming it.
+    fn scan_file(&mut self, path: &Path) -> Result<(TailScan, Flavor, u64)> {
         let mut f = File::open(path).map_err(|e| ReplicaError::io(path, e))?;
         let len = f.metadata().map_err(|e| ReplicaError::io(path, e))?.len();
-        let mut flavor = Flavor::MySql;
-        let mut first = true;
-        let mut failure = None;
-        let mut header_end = 4u64;
+        let mut flavor = None;
+        let mut scanner = RelayTailScanner::new();
         let mut source_fde = None;
         let err = each_event(&mut f, true, |raw, fde| {
-            if first {
-                first = false;
-                flavor = fde.flavor;
-            }
-            let end = raw.end_offset();
-            if progress.is_own(raw) {
-                if raw.type_code == PREVIOUS_GTIDS_LOG_EVENT {
-                    match PreviousGtidsEvent::parse(raw.body) {
-                        Ok(p) => progress.mysql_gtids = p.gtid_set,
-                        Err(e) => {
-                            failure = Some((raw.offset, e.to_string()));
-                            return ControlFlow::Break(());
-                        }
-                    }
-                }
-                if raw.offset <= header_end {
-                    header_end = end;
-                    progress.committed.relay_offset = end;
-                }
-                return ControlFlow::Continue(());
-            }
-            if raw.type_code == understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT {
+            flavor.get_or_insert(fde.flavor);
+            if raw.type_code == FORMAT_DESCRIPTION_EVENT
+                && raw.header.flags & LOG_EVENT_RELAY_LOG_F == 0
+            {
                 source_fde = Some(raw.raw.to_vec());
             }
-            if let Err(e) = progress.on_event(raw, end) {
-                failure = Some((raw.offset, e.to_string()));
-                return ControlFlow::Break(());
-            }
+            scanner.event(raw, fde);
             ControlFlow::Continue(())
         })
         .map_err(|e| ReplicaError::io(path, e))?;
-        if let Some((offset, detail)) = failure {
+        let scan = scanner.finish(err);
+        if let Some(e) = &scan.decode_error {
             return Err(ReplicaError::Corrupt {
                 path: path.to_owned(),
-                detail: format!("event at offset {offset}: {detail}"),
+                detail: e.to_string(),
             });
         }
-        // A framing or checksum error is the torn tail: cut there (what
-        // follows a complete transaction is cut anyway).
-        if let Some(e) = err {
+        if let Some(e) = &scan.framing_error {
             tracing::warn!(file = %path.display(), "relay log tail cut off: {e}");
         }
         if source_fde.is_some() {
             self.source_fde = source_fde;
         }
-        let keep = progress.committed.relay_offset.max(header_end).min(len);
-        progress.rewind();
-        Ok((flavor, keep, len))
+        Ok((scan, flavor.unwrap_or(Flavor::MySql), len))
     }
 
     pub fn current_file(&self) -> Option<&str> {
@@ -256,20 +271,19 @@ impl RelayLog {
         }
         let header = match flavor {
             Flavor::MySql => {
-                relay::mysql_relay_file_header(version, now, id, &progress.mysql_gtids, true)
+                relay::mysql_relay_file_header(version, now, id, &progress.mysql_gtids(), true)
             }
             Flavor::MariaDb => {
-                let mut h = understudy_binlog::BINLOG_MAGIC.to_vec();
-                h.extend(relay::format_description_event(
-                    version, flavor, now, id, true,
-                ));
-                h
+                relay::mariadb_relay_file_header(version, now, id, &progress.maria_gtids(), true)
             }
         };
         let path = self.opts.dir.join(&name);
+        // A file of that name not in the index is a leftover of a crash
+        // before the index was written: it held nothing received.
         let mut file = OpenOptions::new()
             .write(true)
-            .create_new(true)
+            .create(true)
+            .truncate(true)
             .open(&path)
             .map_err(|e| ReplicaError::io(&path, e))?;
         file.write_all(&header)
@@ -282,11 +296,12 @@ impl RelayLog {
             path,
             file,
             len: header.len() as u64,
+            header_len: header.len() as u64,
             flavor,
         };
         // Inside a source binlog: repeat its format description so that
         // the file can be read alone.
-        if progress.source_pos > 4
+        if progress.committed.source_pos > 4
             && let Some(fde) = self.source_fde.as_deref().and_then(artificial_copy)
         {
             self.buf.extend_from_slice(&fde);
@@ -383,6 +398,7 @@ impl RelayLog {
         let Some(cur) = self.current.as_mut() else {
             return Ok(());
         };
+        let relay_offset = relay_offset.max(cur.header_len);
         if relay_offset >= cur.len {
             return Ok(());
         }

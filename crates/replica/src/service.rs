@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use crate::error::{ReplicaError, Result};
 use crate::io::{self, IoConfig, StartFrom};
 use crate::master_info::{MasterInfo, write_atomically};
-use crate::progress::Committed;
+use crate::progress::Progress;
 use crate::relay_log::{RelayLog, RelayLogOptions};
 use crate::status::{IoStatus, Running, SharedStatus};
 
@@ -107,21 +107,19 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
             "relay log: cut an incomplete tail at start-up"
         );
     }
-    let mut progress = recovered.progress;
-    // No position in the relay log (none yet, or a new file only): take
-    // master.info's, or the configured start.
-    if progress.committed.source_file.is_empty()
-        && let Some(mi) = MasterInfo::load(&cfg.io.master_info_path)?
-        && !mi.source_log_file.is_empty()
-        && !matches!(cfg.io.start, StartFrom::Position { .. })
-    {
-        progress.committed = Committed {
-            source_file: mi.source_log_file,
-            source_pos: mi.read_source_log_pos,
-            relay_offset: relay.current_pos(),
-        };
-        progress.rewind();
-    }
+    // Where the relay log's last file leaves off; when it names no source
+    // binlog (none yet, or a file begun inside one), master.info's
+    // position — unless a position was asked for explicitly.
+    let fallback = match MasterInfo::load(&cfg.io.master_info_path)? {
+        Some(mi)
+            if !mi.source_log_file.is_empty()
+                && !matches!(cfg.io.start, StartFrom::Position { .. }) =>
+        {
+            Some((mi.source_log_file, mi.read_source_log_pos))
+        }
+        _ => None,
+    };
+    let mut progress = Progress::resume(&recovered.scan, fallback);
     progress.committed.relay_offset = relay.current_pos();
     let c = &cfg.io.connect;
     let status = SharedStatus::new(

@@ -38,6 +38,7 @@
 
 use crate::error::{DecodeError, ReadError};
 use crate::event::mariadb_events::FL_STANDALONE;
+use crate::event::mariadb_events::GtidListEvent;
 use crate::event::{GtidEvent, MariaGtidEvent, PreviousGtidsEvent, QueryEvent, RotateEvent};
 use crate::event_type::{self, *};
 use crate::format_description_event::FormatDescription;
@@ -71,6 +72,9 @@ pub struct TailScan {
     /// MySQL: the replica's Previous_gtids, the GTIDs received before this
     /// file.
     pub previous_gtids: Option<GtidSet>,
+    /// MariaDB: the replica's own Gtid_list (understudy writes one after
+    /// its format description), the positions received before this file.
+    pub previous_mariadb_gtids: Option<MariaGtidList>,
     /// Server id of the replica's own format description, when the file
     /// starts with one (flag LOG_EVENT_RELAY_LOG_F).
     pub replica_server_id: Option<u32>,
@@ -127,6 +131,8 @@ pub struct RelayTailScanner {
     file: Option<String>,
     pos: Option<u64>,
     first: bool,
+    /// The last event taken ended a transaction or stood alone.
+    at_boundary: bool,
 }
 
 impl Default for RelayTailScanner {
@@ -148,6 +154,7 @@ impl RelayTailScanner {
                 gtids: GtidSet::new(),
                 mariadb_gtids: MariaGtidList::new(),
                 previous_gtids: None,
+                previous_mariadb_gtids: None,
                 replica_server_id: None,
                 transactions: 0,
                 next_relay_file: None,
@@ -160,6 +167,7 @@ impl RelayTailScanner {
             file: None,
             pos: None,
             first: true,
+            at_boundary: false,
         }
     }
 
@@ -174,11 +182,13 @@ impl RelayTailScanner {
     }
 
     /// Takes the next whole, checksum-valid event of the file, with the
-    /// format description in force for it.
-    pub fn event(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription) {
+    /// format description in force for it. Returns true when the event
+    /// ends a transaction or stands alone: a place to resume from.
+    pub fn event(&mut self, raw: &RawEvent<'_>, fde: &FormatDescription) -> bool {
         self.out.valid_len = raw.end_offset();
+        self.at_boundary = false;
         if self.out.decode_error.is_some() {
-            return;
+            return false;
         }
         if let Err(source) = self.interpret(raw, fde) {
             self.out.decode_error = Some(ReadError::Decode {
@@ -187,6 +197,24 @@ impl RelayTailScanner {
                 source,
             });
         }
+        self.at_boundary
+    }
+
+    /// What was found so far (`finish` gives the same with the framing
+    /// error).
+    pub fn state(&self) -> &TailScan {
+        &self.out
+    }
+
+    /// True between the first and the last event of a transaction.
+    pub fn in_transaction(&self) -> bool {
+        self.txn != Txn::Outside
+    }
+
+    /// The source's binlog file and the position after the last event
+    /// taken (inside a transaction too).
+    pub fn source(&self) -> (Option<&str>, Option<u64>) {
+        (self.file.as_deref(), self.pos)
     }
 
     /// The result; `framing_error` is what ended the walk, if anything.
@@ -251,6 +279,10 @@ impl RelayTailScanner {
                     } else if t == PREVIOUS_GTIDS_LOG_EVENT {
                         self.out.previous_gtids =
                             Some(PreviousGtidsEvent::parse(raw.body)?.gtid_set);
+                    } else if t == GTID_LIST_EVENT {
+                        let list = GtidListEvent::parse(raw.body)?;
+                        self.out.previous_mariadb_gtids =
+                            Some(MariaGtidList::from_entries(list.gtids));
                     } else if t == STOP_EVENT {
                         self.out.stopped = true;
                     }
@@ -355,6 +387,7 @@ impl RelayTailScanner {
 
     /// The end of `raw` is a place to resume.
     fn boundary(&mut self, raw: &RawEvent<'_>, file: Option<String>, pos: Option<u64>) {
+        self.at_boundary = true;
         self.file = file.clone();
         self.pos = pos;
         self.out.resume_len = raw.end_offset();
@@ -388,7 +421,9 @@ pub fn scan_relay_tail(file: &[u8]) -> TailScan {
     let mut framing_error = None;
     while let Some(next) = reader.next_event() {
         match next {
-            Ok(raw) => scanner.event(&raw, reader.fde()),
+            Ok(raw) => {
+                scanner.event(&raw, reader.fde());
+            }
             Err(e) => {
                 framing_error = Some(e);
                 break;
