@@ -178,26 +178,15 @@ pub fn timestamp_now() -> String {
 }
 
 fn format_timestamp(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let t = understudy_dumper::text::tm(secs as i64, 0);
     format!(
         "{:02}{:02}{:02} {:02}:{:02}:{:02}",
-        y % 100,
-        m,
-        d,
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
+        t.year % 100,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second
     )
 }
 
