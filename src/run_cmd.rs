@@ -72,7 +72,8 @@ pub struct RunArgs {
     /// SOURCE_CONNECT_RETRY in seconds (default 60).
     #[arg(long)]
     connect_retry: Option<u64>,
-    /// SOURCE_RETRY_COUNT (default 10).
+    /// SOURCE_RETRY_COUNT: failed attempts in a row before the I/O task
+    /// stops (default 10; 0 = no limit).
     #[arg(long)]
     retry_count: Option<u64>,
     /// SOURCE_HEARTBEAT_PERIOD in seconds (default: half of net-timeout).

@@ -21,6 +21,10 @@ pub enum ReplicaError {
     Client(#[from] ClientError),
     #[error("{0}")]
     Config(String),
+    /// The I/O task stopped on an error it does not retry (or after its
+    /// retries); the same number and text are in the status.
+    #[error("replica I/O task stopped: Last_IO_Errno {errno}: {message}")]
+    IoStopped { errno: u32, message: String },
 }
 
 impl ReplicaError {

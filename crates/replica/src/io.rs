@@ -54,7 +54,8 @@ pub struct IoConfig {
     pub report_port: u16,
     /// `SOURCE_CONNECT_RETRY`.
     pub connect_retry: Duration,
-    /// `SOURCE_RETRY_COUNT`.
+    /// `SOURCE_RETRY_COUNT`: how many attempts in a row may fail before
+    /// the task stops; 0 means no limit.
     pub retry_count: u64,
     /// `SOURCE_HEARTBEAT_PERIOD`; zero disables heartbeats.
     pub heartbeat_period: Duration,
@@ -145,7 +146,9 @@ pub async fn run(
             }
             Err(SessionError::Local(e)) => {
                 let msg = format!("Relay log write failure: {e}");
-                stop_with(&status, ER_REPLICA_RELAY_LOG_WRITE_FAILURE, msg)?;
+                // The status may be unwritable too; the error is returned
+                // either way.
+                let _ = stop_with(&status, ER_REPLICA_RELAY_LOG_WRITE_FAILURE, msg);
                 return Err(e);
             }
             Err(SessionError::Connect(e)) => {
@@ -181,7 +184,9 @@ pub async fn run(
             }
         };
         tracing::warn!(errno, "{message}");
-        if attempts > cfg.retry_count {
+        // As MySQL: `retry_count` attempts in all (the message says
+        // "attempt n/N"), and 0 means no limit.
+        if cfg.retry_count != 0 && attempts >= cfg.retry_count {
             return stop_with(&status, errno, message);
         }
         status.update(true, |s| {
@@ -213,13 +218,14 @@ fn set_error(s: &mut crate::status::IoStatus, errno: u32, message: &str) {
     s.last_io_error_timestamp = crate::status::timestamp_now();
 }
 
+/// Shows the error in the status and returns it: the task stops.
 fn stop_with(status: &SharedStatus, errno: u32, message: String) -> Result<()> {
-    tracing::error!(errno, "replica I/O task stopped: {message}");
     status.update(true, |s| {
         s.running = Running::No;
         s.state = String::new();
         set_error(s, errno, &message);
-    })
+    })?;
+    Err(ReplicaError::IoStopped { errno, message })
 }
 
 fn store_master_info(cfg: &IoConfig, progress: &Progress, status: &SharedStatus) -> Result<()> {
@@ -282,6 +288,14 @@ async fn session(
     status.update(true, |s| s.state = io_state::CHECKING_VERSION.into())?;
     let mariadb = conn.is_mariadb();
     let version = conn.server_version().to_owned();
+    tracing::info!(
+        "connected to source {}@{} (server {version}, TLS: {}, compression: {}, auth: {:?})",
+        cfg.connect.user,
+        cfg.connect.address(),
+        if conn.is_tls() { "yes" } else { "no" },
+        conn.compression().map_or("none", |a| a.name()),
+        conn.auth_path(),
+    );
     let crc = prepare(cfg, &mut conn, progress, status).await?;
     status.update(true, |s| s.state = io_state::REGISTERING.into())?;
     conn.register_replica(&RegisterReplica {

@@ -42,6 +42,7 @@ pub struct Server {
     data_dir: PathBuf,
     pub(crate) bins: Binaries,
     log_bin_index: Option<PathBuf>,
+    opts: ServerOptions,
     keep: bool,
 }
 
@@ -112,6 +113,7 @@ impl Server {
             data_dir,
             bins: bins.clone(),
             log_bin_index: None,
+            opts: opts.clone(),
             keep: std::env::var(KEEP_ENV).is_ok_and(|v| v == "1"),
         };
         server.wait_ready(opts.start_timeout)?;
@@ -223,6 +225,37 @@ impl Server {
     /// directory is removed unless `UNDERSTUDY_KEEP_SERVERS=1`.
     pub fn stop(mut self) -> Result<(), TestbedError> {
         self.shutdown(true)
+    }
+
+    /// Stops the server (gracefully, or by SIGKILL when `graceful` is
+    /// false, as a crash) and starts it again on the same data directory and
+    /// port with the same options.
+    pub fn restart(&mut self, graceful: bool) -> Result<(), TestbedError> {
+        self.shutdown(graceful)?;
+        let log_path = self.error_log();
+        let log = File::options()
+            .append(true)
+            .open(&log_path)
+            .map_err(|e| TestbedError::io(format!("opening {}", log_path.display()), e))?;
+        let log_err = log
+            .try_clone()
+            .map_err(|e| TestbedError::io(format!("duplicating {}", log_path.display()), e))?;
+        let child = Command::new(&self.bins.server)
+            .args(server_args(
+                &self.bins,
+                &self.root,
+                &self.data_dir,
+                self.port,
+                &self.opts,
+            ))
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .spawn()
+            .map_err(|e| TestbedError::io(format!("starting {}", self.bins.server.display()), e))?;
+        self.pid = child.id();
+        self.child = Some(child);
+        self.wait_ready(self.opts.start_timeout)
     }
 
     fn shutdown(&mut self, graceful: bool) -> Result<(), TestbedError> {
