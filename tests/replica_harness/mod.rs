@@ -4,6 +4,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod proxy;
+
 use std::fs;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -39,15 +41,11 @@ pub struct Replica {
 
 impl Replica {
     pub fn start(dir: &Path, server: &Server, extra: &[&str]) -> Replica {
-        Replica::start_with_password(dir, server, REPL_PASSWORD, extra)
+        Replica::start_at(dir, server.port(), REPL_PASSWORD, extra)
     }
 
-    pub fn start_with_password(
-        dir: &Path,
-        server: &Server,
-        password: &str,
-        extra: &[&str],
-    ) -> Replica {
+    /// A replica of the source on `port` (the primary's, or a proxy's).
+    pub fn start_at(dir: &Path, port: u16, password: &str, extra: &[&str]) -> Replica {
         let pw = dir.join("pw");
         fs::create_dir_all(dir).unwrap();
         fs::write(&pw, format!("{password}\n")).unwrap();
@@ -61,7 +59,7 @@ impl Replica {
             .arg("--data-dir")
             .arg(dir.join("data"))
             .arg("--source")
-            .arg(format!("mysql://repl@127.0.0.1:{}", server.port()))
+            .arg(format!("mysql://repl@127.0.0.1:{port}"))
             .arg("--password-file")
             .arg(&pw)
             .arg("--server-id")
@@ -135,12 +133,17 @@ impl Replica {
     }
 
     pub fn relay_files(&self) -> Vec<PathBuf> {
-        let index = fs::read_to_string(self.dir.join("understudy-relay-bin.index")).unwrap();
-        parse_index(&index)
-            .iter()
-            .map(|f| self.dir.join(f))
-            .collect()
+        relay_files(&self.dir)
     }
+}
+
+/// The relay files of a data directory, from its index.
+pub fn relay_files(data_dir: &Path) -> Vec<PathBuf> {
+    let index = fs::read_to_string(data_dir.join("understudy-relay-bin.index")).unwrap();
+    parse_index(&index)
+        .iter()
+        .map(|f| data_dir.join(f))
+        .collect()
 }
 
 impl Drop for Replica {

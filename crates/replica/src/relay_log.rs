@@ -402,6 +402,11 @@ impl RelayLog {
         if relay_offset >= cur.len {
             return Ok(());
         }
+        tracing::info!(
+            "relay log: dropped {} bytes of a partial transaction at {}:{relay_offset}",
+            cur.len - relay_offset,
+            cur.path.display()
+        );
         let on_disk = cur.len - self.buf.len() as u64;
         if relay_offset >= on_disk {
             self.buf.truncate((relay_offset - on_disk) as usize);
