@@ -179,7 +179,7 @@ fn kills_and_restarts(kind: ServerKind, extra: &[&str], compression: &str) {
         let mut restarts = 0;
         while kills < KILLS {
             round += 1;
-            if round % 4 == 0 {
+            if round.is_multiple_of(4) {
                 // A network failure 1 MB into a 4 MB transaction.
                 proxy.cut_after(1 << 20, || {
                     server.sql(BIG_TRANSACTION).unwrap();
