@@ -281,3 +281,138 @@ fn mariadb_1011_gtid_zlib_dump_killed_and_primary_restarted() {
 fn mariadb_118_position_zlib_dump_killed_and_primary_restarted() {
     kills_and_restarts(ServerKind::Mariadb118, &[], "zlib");
 }
+
+fn global_status(server: &Server, name: &str) -> u64 {
+    let out = server
+        .sql(&format!("SHOW GLOBAL STATUS LIKE '{name}'"))
+        .unwrap();
+    out.split('\t').nth(1).unwrap().trim().parse().unwrap()
+}
+
+/// `understudy status --data-dir DIR`.
+fn status_text(data_dir: &std::path::Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
+        .arg("status")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A wrong password: 1045 with MySQL's text, exactly SOURCE_RETRY_COUNT
+/// attempts (counted by the primary), then the task stops and `run` exits
+/// non-zero.
+#[test]
+fn mysql_97_wrong_password_gives_1045_and_retries_per_retry_count() {
+    let server = primary(ServerKind::Mysql97);
+    let before = global_status(&server, "Aborted_connects");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut replica = Replica::start_at(
+        tmp.path(),
+        server.port(),
+        "not-the-password",
+        &["--retry-count", "3"],
+    );
+    let exit = replica.wait_exit(Duration::from_secs(30));
+    assert!(!exit.success(), "{}", replica.stderr());
+    let st = replica.status();
+    assert_eq!(st.last_io_errno, 1045, "{st:#?}");
+    assert!(
+        st.last_io_error.starts_with(&format!(
+            "Error connecting to source 'repl@127.0.0.1:{}'. This was attempt 3/3, with a delay of 1 seconds between attempts. Message: Access denied for user 'repl'@",
+            server.port()
+        )),
+        "{}",
+        st.last_io_error
+    );
+    assert_eq!(global_status(&server, "Aborted_connects") - before, 3);
+    let log = replica.stderr();
+    assert_eq!(
+        log.matches("WARN understudy_replica::io: Error connecting to source")
+            .count(),
+        3,
+        "{log}"
+    );
+    assert!(
+        log.contains("understudy run: replica I/O task stopped: Last_IO_Errno 1045: "),
+        "{log}"
+    );
+    let text = status_text(&replica.dir);
+    let lines: Vec<&str> = text.lines().map(str::trim_start).collect();
+    assert!(lines.contains(&"Replica_IO_Running: No"), "{text}");
+    assert!(lines.contains(&"Last_IO_Errno: 1045"), "{text}");
+    server.stop().unwrap();
+}
+
+/// Binlogs purged past the replica's position, by file and position and by
+/// GTIDs: 13114 "Got fatal error 1236 from source …" in the status, one
+/// attempt, and `run` exits non-zero instead of looping.
+fn purged_past_our_position(kind: ServerKind) {
+    let server = primary(kind);
+    workload(&server, 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let by_gtid = tmp.path().join("gtid");
+    let by_pos = tmp.path().join("pos");
+    for (dir, extra) in [
+        (&by_gtid, &["--auto-position=true"][..]),
+        (&by_pos, &[][..]),
+    ] {
+        let r = Replica::start(dir, &server, extra);
+        r.wait_caught_up(&server);
+        r.stop();
+    }
+    server.sql("FLUSH BINARY LOGS").unwrap();
+    workload(&server, 2);
+    server.sql("FLUSH BINARY LOGS").unwrap();
+    workload(&server, 3);
+    let (current, _) = replica_harness::primary_position(&server);
+    server
+        .sql(&format!("PURGE BINARY LOGS TO '{current}'"))
+        .unwrap();
+    for (dir, extra, why) in [
+        (
+            &by_gtid,
+            &["--auto-position=true"][..],
+            if kind.is_mariadb() {
+                "Could not find GTID state requested by slave in any binlog files"
+            } else {
+                "Cannot replicate because the source purged required binary logs"
+            },
+        ),
+        (
+            &by_pos,
+            &[][..],
+            "Could not find first log file name in binary log index file",
+        ),
+    ] {
+        let mut r = Replica::start(dir, &server, extra);
+        let exit = r.wait_exit(Duration::from_secs(30));
+        assert!(!exit.success(), "{}", r.stderr());
+        let st = r.status();
+        assert_eq!(st.last_io_errno, 13114, "{st:#?}");
+        assert!(
+            st.last_io_error.starts_with(
+                "Got fatal error 1236 from source when reading data from binary log: '"
+            ),
+            "{}",
+            st.last_io_error
+        );
+        assert!(st.last_io_error.contains(why), "{}", st.last_io_error);
+        let log = r.stderr();
+        assert_eq!(log.matches("connected to source").count(), 2, "{log}");
+        assert_eq!(log.matches("Got fatal error 1236").count(), 1, "{log}");
+    }
+    server.stop().unwrap();
+}
+
+#[test]
+fn mysql_97_purged_binlogs_stop_with_1236() {
+    purged_past_our_position(ServerKind::Mysql97);
+}
+
+#[test]
+fn mariadb_1011_purged_binlogs_stop_with_1236() {
+    purged_past_our_position(ServerKind::Mariadb1011);
+}
