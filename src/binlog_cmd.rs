@@ -35,9 +35,12 @@ pub enum DialectArg {
 
 #[derive(Debug, Args)]
 pub struct BinlogArgs {
-    /// Binlog or relay-log files.
+    /// Binlog or relay-log files (with --read-from-remote-server, the
+    /// server's binlog names).
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    remote: crate::binlog_remote::RemoteArgs,
     /// Reconstruct row events as commented SQL; twice adds column types.
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     verbose: u8,
@@ -203,14 +206,58 @@ fn options(a: &BinlogArgs) -> Result<Options, String> {
     })
 }
 
-pub fn run(args: BinlogArgs) -> ExitCode {
-    let opts = match options(&args) {
+pub fn run(mut args: BinlogArgs) -> ExitCode {
+    let mut opts = match options(&args) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("ERROR: {e}");
             return ExitCode::from(1);
         }
     };
+    // From a server: fetched as raw files first (kept with --raw, else in
+    // a temporary directory and printed below).
+    let _fetched_dir;
+    if args.remote.read_from_remote_server {
+        crate::init_logging();
+        let names: Vec<String> = args
+            .files
+            .iter()
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect();
+        let prefix = if args.remote.raw {
+            args.result_file
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            if args.start_position.is_some() {
+                eprintln!("ERROR: --start-position with --read-from-remote-server needs --raw");
+                return ExitCode::from(1);
+            }
+            match tempfile::tempdir() {
+                Ok(d) => {
+                    let p = format!("{}/", d.path().display());
+                    _fetched_dir = d;
+                    p
+                }
+                Err(e) => {
+                    eprintln!("ERROR: cannot create a temporary directory: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        };
+        match crate::binlog_remote::fetch(&args.remote, &names, args.start_position, &prefix) {
+            Ok(_) if args.remote.raw => return ExitCode::SUCCESS,
+            Ok(files) => {
+                args.files = files;
+                opts.start_position = None;
+            }
+            Err(e) => {
+                eprintln!("ERROR: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
     let mut out: Box<dyn Write> = match &args.result_file {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::new(f)),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod binlog_cmd;
+mod binlog_remote;
 mod run_cmd;
 
 #[derive(Debug, Parser)]
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
 
 /// Logs to stderr; `RUST_LOG` filters (default `info`); colours only on a
 /// terminal.
-fn init_logging() {
+pub(crate) fn init_logging() {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -174,6 +174,26 @@ fn parse_source(url: &str) -> Result<(String, Option<String>, String, u16), Stri
     Ok((user, password, host, port))
 }
 
+/// `--ssl-mode` (MySQL's names; `preferred` when absent).
+pub fn ssl_mode(mode: Option<&str>) -> Result<SslMode, String> {
+    mode.map_or(Ok(SslMode::Preferred), str::parse)
+}
+
+/// A compression algorithm by MySQL's name, and the zstd level.
+pub fn compression(
+    name: Option<&str>,
+    zstd_level: Option<i32>,
+) -> Result<Option<Algorithm>, String> {
+    match name {
+        None | Some("uncompressed") => Ok(None),
+        Some("zlib") => Ok(Some(Algorithm::Zlib)),
+        Some("zstd") => Ok(Some(Algorithm::Zstd(zstd_level.unwrap_or(3)))),
+        Some(o) => Err(format!(
+            "unknown compression '{o}' (uncompressed, zlib, zstd)"
+        )),
+    }
+}
+
 fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
     let args = args.merged()?;
     let data_dir = args.data_dir.ok_or("--data-dir is required")?;
@@ -193,24 +213,12 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
     let mut connect = ConnectOptions::new(&host, port, &user);
     connect.password = password.into_bytes();
     connect.ssl = SslOptions {
-        mode: match &args.ssl_mode {
-            Some(m) => m.parse::<SslMode>()?,
-            None => SslMode::Preferred,
-        },
+        mode: ssl_mode(args.ssl_mode.as_deref())?,
         ca: args.ssl_ca,
         cert: args.ssl_cert,
         key: args.ssl_key,
     };
-    connect.compression = match args.compression.as_deref() {
-        None | Some("uncompressed") => None,
-        Some("zlib") => Some(Algorithm::Zlib),
-        Some("zstd") => Some(Algorithm::Zstd(args.zstd_level.unwrap_or(3))),
-        Some(o) => {
-            return Err(format!(
-                "unknown compression '{o}' (uncompressed, zlib, zstd)"
-            ));
-        }
-    };
+    connect.compression = compression(args.compression.as_deref(), args.zstd_level)?;
     connect.public_key_path = args.source_public_key_path;
     connect.get_public_key = args.get_source_public_key.unwrap_or(false);
     let net_timeout = Duration::from_secs(args.net_timeout.unwrap_or(60).max(1));

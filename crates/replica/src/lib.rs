@@ -9,6 +9,7 @@ pub mod io;
 pub mod master_info;
 pub mod progress;
 pub mod relay_log;
+pub mod remote;
 pub mod service;
 pub mod status;
 
