@@ -22,29 +22,8 @@ if [ ! -s "$BIN" ]; then
   echo "== recording $ROWS single-row INSERT transactions from MySQL 9.7 (once)" >&2
   sandbox_start --innodb-buffer-pool-size=256M --sync-binlog=0 \
     --innodb-flush-log-at-trx-commit=0 --max-binlog-size=1073741824
-  mysql <<SQL
-CREATE DATABASE sbtest;
-CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL DEFAULT 0,
-  c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k));
-DELIMITER //
-CREATE PROCEDURE sbtest.fill(n INT)
-BEGIN
-  DECLARE i INT DEFAULT 0;
-  WHILE i < n DO
-    INSERT INTO sbtest.sbtest1 (k, c, pad) VALUES (FLOOR(RAND() * n),
-      CONCAT_WS('-', LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0')),
-      CONCAT_WS('-', LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-        LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0')));
-    SET i = i + 1;
-  END WHILE;
-END//
-DELIMITER ;
-CALL sbtest.fill($ROWS);
-FLUSH BINARY LOGS;
-SQL
+  mysql < scripts/lib/sbtest.sql
+  mysql -e "CALL sbtest.fill($ROWS); FLUSH BINARY LOGS"
   # Everything must be in the one file (max-binlog-size is 1 GiB).
   [ ! -e "$SANDBOX/data/binlog.000003" ] || { echo "bench: the workload spans binlogs" >&2; exit 1; }
   cp "$SANDBOX/data/binlog.000001" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
@@ -85,3 +64,6 @@ print(f"speed-up: {ref / ours:.1f}x (median of 3 runs each)")
 PY
 # The raw decode rate: the median of three runs.
 for _ in 1 2 3; do ./target/release/examples/decode_rate "$BIN"; done | sort -t: -k2 -n | sed -n 2p
+
+# Streaming from a live server into the relay log.
+bash scripts/bench-stream.sh

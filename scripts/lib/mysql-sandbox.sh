@@ -2,7 +2,10 @@
 # temporary directory, stopped and removed on exit.
 #
 #   sandbox_start [mysqld options...]   sets SANDBOX (its directory) and
-#                                       SANDBOX_PORT; `mysql` then talks to it
+#                                       SANDBOX_PORT; `mysql` then talks to it.
+#                                       With SANDBOX_DATADIR set, that data
+#                                       directory is used (initialised when
+#                                       absent) and kept at stop.
 #   sandbox_stop                        (also run on EXIT)
 #
 # Needs testbed.env sourced (UNDERSTUDY_MYSQL97_*). On failure the server's
@@ -33,9 +36,13 @@ sandbox_start() {
   SANDBOX=$(mktemp -d "${TMPDIR:-/tmp}/understudy-sandbox.XXXXXX")
   SANDBOX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   trap sandbox_stop EXIT
-  local common=(--no-defaults --datadir="$SANDBOX/data" --basedir="$UNDERSTUDY_MYSQL97_BASEDIR"
+  SANDBOX_DATA=${SANDBOX_DATADIR:-$SANDBOX/data}
+  local common=(--no-defaults --datadir="$SANDBOX_DATA" --basedir="$UNDERSTUDY_MYSQL97_BASEDIR"
     --lc-messages-dir="$UNDERSTUDY_MYSQL97_BASEDIR/share/mysql" --user=root)
-  "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --initialize-insecure >"$SANDBOX/init.log" 2>&1
+  if [ ! -d "$SANDBOX_DATA/mysql" ]; then
+    rm -rf "$SANDBOX_DATA"
+    "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --initialize-insecure >"$SANDBOX/init.log" 2>&1
+  fi
   "$UNDERSTUDY_MYSQL97_MYSQLD" "${common[@]}" --port="$SANDBOX_PORT" --bind-address=127.0.0.1 \
     --socket="$SANDBOX/sock" --pid-file="$SANDBOX/pid" --mysqlx=OFF --secure-file-priv= \
     --server-id=1 --log-bin=binlog --gtid-mode=ON --enforce-gtid-consistency=ON \
