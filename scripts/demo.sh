@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: a sandbox MySQL 9.7 primary on loopback, a small workload,
-# and its binary log printed by `understudy binlog -v` (later issues turn
-# this into the full replica demo).
+# `understudy run` following it into its relay log, `understudy status`,
+# and the relay log printed by `understudy binlog -v` (queries against the
+# replica come with the applier).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${UNDERSTUDY_CACHE:-$HOME/.cache/understudy}
@@ -26,5 +27,31 @@ UPDATE shop.orders SET total = total * 1.1 WHERE customer = 'bob';
 DELETE FROM shop.orders WHERE customer = 'ann';
 FLUSH BINARY LOGS;
 SQL
-echo "== understudy binlog -v --base64-output=decode-rows $D/data/binlog.000001" >&2
-./target/release/understudy binlog -v --base64-output=decode-rows "$D/data/binlog.000001"
+R=$D/replica
+echo "== understudy run --data-dir $R --source mysql://root@127.0.0.1:$PORT --auto-position=true" >&2
+./target/release/understudy run --data-dir "$R" --source "mysql://root@127.0.0.1:$PORT" \
+  --server-id 2 --auto-position=true 2>"$D/replica.log" &
+REPLICA=$!
+stop_replica() { kill "$REPLICA" 2>/dev/null && wait "$REPLICA" || true; }
+trap 'stop_replica; sandbox_stop' EXIT
+# Caught up when the replica has read up to the primary's position.
+read -r FILE POS _ < <(mysql -N -B -e 'SHOW BINARY LOG STATUS')
+for _ in $(seq 100); do
+  if ./target/release/understudy status --data-dir "$R" 2>/dev/null |
+    grep -q "Read_Source_Log_Pos: $POS\$"; then break; fi
+  sleep 0.1
+done
+echo "== more writes while it runs" >&2
+mysql -e "INSERT INTO shop.orders (customer, total, placed, items) VALUES ('cy', 5.00, NOW(3), '{}')"
+read -r FILE POS _ < <(mysql -N -B -e 'SHOW BINARY LOG STATUS')
+for _ in $(seq 100); do
+  if ./target/release/understudy status --data-dir "$R" 2>/dev/null |
+    grep -q "Read_Source_Log_Pos: $POS\$"; then break; fi
+  sleep 0.1
+done
+echo "== understudy status --data-dir $R   (primary at $FILE:$POS)" >&2
+./target/release/understudy status --data-dir "$R"
+for f in $(cat "$R/understudy-relay-bin.index"); do
+  echo "== understudy binlog -v --base64-output=decode-rows $R/$f" >&2
+  ./target/release/understudy binlog -v --base64-output=decode-rows "$R/$f"
+done
