@@ -60,12 +60,25 @@ fn stream_and_compare(kind: ServerKind, auto_position: bool) {
 
     // The primary's events, and the relay log's without the replica's own
     // (its format description, Previous_gtids, rotates to the next relay
-    // file), the source's artificial rotate and the copies of its format
-    // description that start relay files.
+    // file, the server-id-0 rotates saying where a relay file begins in the
+    // source binlog), the source's artificial rotate and the copies of its
+    // format description that start relay files.
     let received: Vec<_> = events(&relay)
         .into_iter()
-        .filter(|e| e.server_id != REPLICA_ID && e.flags & LOG_EVENT_ARTIFICIAL_F == 0)
+        .filter(|e| {
+            e.server_id != REPLICA_ID
+                && !(e.server_id == 0 && e.type_code == et::ROTATE_EVENT)
+                && e.flags & LOG_EVENT_ARTIFICIAL_F == 0
+        })
         .collect();
+    let markers = events(&relay)
+        .iter()
+        .filter(|e| e.server_id == 0 && e.type_code == et::ROTATE_EVENT)
+        .count();
+    assert!(
+        markers > 0,
+        "relay files begun inside a source binlog say where"
+    );
     // The primary's open binlog has LOG_EVENT_BINLOG_IN_USE_F in its
     // format description's flags; that bit is the file's state, outside the
     // checksum, and the source sends the event without it.

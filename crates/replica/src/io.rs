@@ -168,8 +168,9 @@ pub async fn run(
                     io_state::WAITING_TO_RECONNECT_REGISTRATION,
                 )
             }
+            // As MySQL: the first reconnect after a broken stream is
+            // immediate and not counted; failed reconnects are.
             Err(SessionError::Read(e)) => {
-                attempts += 1;
                 reconnecting = true;
                 let msg = format!(
                     "Error reading packet from server for channel '': {} (server_errno={})",
@@ -193,9 +194,11 @@ pub async fn run(
             s.state = wait_state.into();
             set_error(s, errno, &message);
         })?;
-        tokio::select! {
-            _ = tokio::time::sleep(cfg.connect_retry) => {}
-            _ = stop.changed() => {}
+        if attempts > 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(cfg.connect_retry) => {}
+                _ = stop.changed() => {}
+            }
         }
     }
     status.update(true, |s| {

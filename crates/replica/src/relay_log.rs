@@ -269,7 +269,7 @@ impl RelayLog {
             self.write_out(&mut cur, true)?;
             self.closed_space += cur.len;
         }
-        let header = match flavor {
+        let mut header = match flavor {
             Flavor::MySql => {
                 relay::mysql_relay_file_header(version, now, id, &progress.mysql_gtids(), true)
             }
@@ -277,6 +277,28 @@ impl RelayLog {
                 relay::mariadb_relay_file_header(version, now, id, &progress.maria_gtids(), true)
             }
         };
+        // Inside a source binlog: repeat its format description so that the
+        // file can be read alone, and say where in that binlog the file
+        // begins with a server-id-0 rotate (MySQL writes one after the
+        // source's format description too), so that the file names its
+        // own start whatever happens to master.info or the file's tail.
+        let c = &progress.committed;
+        if c.source_pos > 4
+            && !c.source_file.is_empty()
+            && let Some(fde) = self.source_fde.as_deref()
+            && let Some((copy, checksum)) = artificial_copy(fde)
+        {
+            header.extend_from_slice(&copy);
+            header.extend_from_slice(&relay::rotate_event(
+                &c.source_file,
+                c.source_pos,
+                0,
+                now,
+                0,
+                0,
+                checksum,
+            ));
+        }
         let path = self.opts.dir.join(&name);
         // A file of that name not in the index is a leftover of a crash
         // before the index was written: it held nothing received.
@@ -291,23 +313,14 @@ impl RelayLog {
         file.sync_all().map_err(|e| ReplicaError::io(&path, e))?;
         self.files.push(name.clone());
         self.write_index()?;
-        let mut cur = Current {
+        self.current = Some(Current {
             name,
             path,
             file,
             len: header.len() as u64,
             header_len: header.len() as u64,
             flavor,
-        };
-        // Inside a source binlog: repeat its format description so that
-        // the file can be read alone.
-        if progress.committed.source_pos > 4
-            && let Some(fde) = self.source_fde.as_deref().and_then(artificial_copy)
-        {
-            self.buf.extend_from_slice(&fde);
-            cur.len += fde.len() as u64;
-        }
-        self.current = Some(cur);
+        });
         Ok(())
     }
 
@@ -437,7 +450,9 @@ impl RelayLog {
 
 /// The source's format description as a replica repeats it at the start
 /// of a relay file: log_pos 0, flagged artificial, checksum recomputed.
-fn artificial_copy(fde: &[u8]) -> Option<Vec<u8>> {
+/// The source's format description as a relay file repeats it (log_pos 0,
+/// flagged artificial), and whether the source's events carry checksums.
+fn artificial_copy(fde: &[u8]) -> Option<(Vec<u8>, bool)> {
     use understudy_binlog::format_description_event::FormatDescription;
     use understudy_binlog::header::{FLAGS_OFFSET, LOG_EVENT_ARTIFICIAL_F};
     let parsed = FormatDescription::parse(fde.get(19..)?).ok()?;
@@ -450,7 +465,7 @@ fn artificial_copy(fde: &[u8]) -> Option<Vec<u8>> {
         let crc = understudy_binlog::reader::event_crc32(&v[..n], true);
         v[n..].copy_from_slice(&crc.to_le_bytes());
     }
-    Some(v)
+    Some((v, parsed.has_checksum()))
 }
 
 fn now() -> u32 {

@@ -132,12 +132,35 @@ fn cuts_recover(rel: &str, source_file: &str, flavor: Flavor, version: &str) {
         if ev.header.flags & 0x40 != 0 {
             own_header_end = ev.end_offset();
         }
-        leading &= ev.header.flags & (0x40 | LOG_EVENT_ARTIFICIAL_F) != 0;
+        // The server-id-0 rotate that says where in the source binlog the
+        // file begins is the header's last event.
+        let marker = ev.header.server_id == 0 && ev.type_code == 4;
+        leading &= marker || ev.header.flags & (0x40 | LOG_EVENT_ARTIFICIAL_F) != 0;
         if leading {
             lead_ends.push(ev.end_offset());
         }
     }
+    let header_end = lead_ends.iter().copied().max().unwrap();
+    let at_end = in_last.last().unwrap();
     for cut in cuts {
+        if cut >= header_end {
+            // master.info as a clean stop leaves it (the end of the file)
+            // while the file lost its tail afterwards: the file's own
+            // header says where it begins, and that wins.
+            fs::write(&last_path, &whole[..cut as usize]).unwrap();
+            let (_, rec) = RelayLog::open(options(dir.path())).unwrap();
+            let ahead = (at_end.source_file.clone(), at_end.source_pos);
+            let progress = Progress::resume(&rec.scan, Some(ahead));
+            let expected = in_last
+                .iter()
+                .rev()
+                .find(|p| p.offset <= cut)
+                .map_or(before_last.source_pos, |p| p.source_pos);
+            assert_eq!(
+                progress.committed.source_pos, expected,
+                "{rel} cut {cut}, master.info ahead"
+            );
+        }
         fs::write(&last_path, &whole[..cut as usize]).unwrap();
         let (relay, rec) = RelayLog::open(options(dir.path())).unwrap();
         // master.info as the I/O task writes it when a relay file begins.
