@@ -419,3 +419,35 @@ fn mysql_97_purged_binlogs_stop_with_1236() {
 fn mariadb_1011_purged_binlogs_stop_with_1236() {
     purged_past_our_position(ServerKind::Mariadb1011);
 }
+
+/// A half-open connection (the primary's bytes stop arriving, nothing is
+/// closed) is found by `--net-timeout` and replaced; heartbeats keep an
+/// idle but healthy connection from timing out.
+#[test]
+fn mysql_97_half_open_connection_found_by_net_timeout() {
+    let server = primary(ServerKind::Mysql97);
+    workload(&server, 1);
+    let proxy = Proxy::start(server.port());
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["--net-timeout", "3", "--heartbeat-period", "1"];
+    let replica = Replica::start_at(tmp.path(), proxy.port(), REPL_PASSWORD, &args);
+    replica.wait_caught_up(&server);
+    // Idle for twice the timeout: heartbeats keep the connection.
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(proxy.accepted(), 1, "{}", replica.stderr());
+    let t = Instant::now();
+    proxy.freeze_current();
+    workload(&server, 2);
+    let st = replica.wait_caught_up(&server);
+    let waited = t.elapsed();
+    assert_eq!(proxy.accepted(), 2, "{}", replica.stderr());
+    assert!(
+        waited >= Duration::from_secs(3) && waited < Duration::from_secs(20),
+        "{waited:?}"
+    );
+    assert_eq!(st.running.as_str(), "Yes");
+    let log = replica.stderr();
+    assert_eq!(log.matches("connected to source").count(), 2, "{log}");
+    replica.stop();
+    server.stop().unwrap();
+}

@@ -17,6 +17,11 @@ struct Shared {
     cut_at: AtomicU64,
     cuts: AtomicU64,
     closed: AtomicBool,
+    /// Connections accepted so far; each is numbered.
+    accepted: AtomicU64,
+    /// Connections numbered up to this stop passing the primary's bytes
+    /// (a half-open connection: nothing arrives, nothing is closed).
+    frozen_upto: AtomicU64,
 }
 
 pub struct Proxy {
@@ -47,8 +52,9 @@ impl Proxy {
                 };
                 let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
                 thread::spawn(move || pump_up(c2, s2));
+                let n = s.accepted.fetch_add(1, Ordering::SeqCst) + 1;
                 let s = s.clone();
-                thread::spawn(move || pump_down(server, client, &s));
+                thread::spawn(move || pump_down(server, client, &s, n));
             }
         });
         Proxy { port, shared }
@@ -64,6 +70,18 @@ impl Proxy {
 
     pub fn cuts(&self) -> u64 {
         self.shared.cuts.load(Ordering::SeqCst)
+    }
+
+    /// Connections accepted so far.
+    pub fn accepted(&self) -> u64 {
+        self.shared.accepted.load(Ordering::SeqCst)
+    }
+
+    /// The connections open now stop passing the primary's bytes and stay
+    /// open; later ones work.
+    pub fn freeze_current(&self) {
+        let n = self.accepted();
+        self.shared.frozen_upto.store(n, Ordering::SeqCst);
     }
 
     /// Cuts the connection `after` bytes from now, and waits until it is.
@@ -103,9 +121,15 @@ fn pump_up(mut from: TcpStream, mut to: TcpStream) {
     let _ = from.shutdown(Shutdown::Both);
 }
 
-fn pump_down(mut from: TcpStream, mut to: TcpStream, s: &Shared) {
+fn pump_down(mut from: TcpStream, mut to: TcpStream, s: &Shared, conn: u64) {
     let mut buf = vec![0u8; 64 * 1024];
     while let Ok(n) = from.read(&mut buf) {
+        while s.frozen_upto.load(Ordering::SeqCst) >= conn {
+            if s.closed.load(Ordering::Relaxed) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
         if n == 0 {
             break;
         }
