@@ -84,9 +84,43 @@ pub fn binlog_dump_gtid(
     p
 }
 
+/// The statement that shows a server's current binlog file and position
+/// (and its executed GTIDs on MySQL): `SHOW BINARY LOG STATUS` on MySQL
+/// 8.2 and later (8.4 removed `SHOW MASTER STATUS`), `SHOW MASTER STATUS`
+/// on older MySQL and on MariaDB. `server_version` is the handshake's.
+pub fn binary_log_status_statement(server_version: &str) -> &'static str {
+    if server_version.contains("MariaDB") {
+        return "SHOW MASTER STATUS";
+    }
+    let mut parts = server_version
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    if (major, minor) >= (8, 2) {
+        "SHOW BINARY LOG STATUS"
+    } else {
+        "SHOW MASTER STATUS"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_log_status_by_version() {
+        for (v, want) in [
+            ("9.7.4-2", "SHOW BINARY LOG STATUS"),
+            ("8.4.3", "SHOW BINARY LOG STATUS"),
+            ("8.2.0", "SHOW BINARY LOG STATUS"),
+            ("8.0.36-0ubuntu0.22.04.1", "SHOW MASTER STATUS"),
+            ("5.7.44-log", "SHOW MASTER STATUS"),
+            ("5.5.5-10.11.6-MariaDB-0+deb12u1-log", "SHOW MASTER STATUS"),
+            ("11.8.9-MariaDB-4", "SHOW MASTER STATUS"),
+        ] {
+            assert_eq!(binary_log_status_statement(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn layouts() {

@@ -27,6 +27,23 @@ async fn connect(o: &ConnectOptions) -> Result<Conn, ClientError> {
     Ok(c)
 }
 
+/// `Conn::binary_log_status` picks the statement the server knows and
+/// reads what the server's own client shows for it.
+async fn binary_log_status_matches(server: &Server, statement: &str) {
+    server.sql("CREATE DATABASE IF NOT EXISTS s").unwrap();
+    let mut c = connect(&opts(server, "root", "")).await.unwrap();
+    let (file, pos, gtids) = c.binary_log_status().await.unwrap();
+    c.quit().await;
+    let out = server.sql(statement).unwrap();
+    let cols: Vec<&str> = out.trim_end().split('\t').collect();
+    assert_eq!(file, cols[0]);
+    assert_eq!(pos.to_string(), cols[1]);
+    assert!(pos > 4);
+    if !server.kind().is_mariadb() {
+        assert_eq!(gtids, cols.get(4).copied().unwrap_or(""));
+    }
+}
+
 #[test]
 fn mysql_auth_matrix_tls_and_compression() {
     let server = Server::start(ServerKind::Mysql97, ServerOptions::new()).unwrap();
@@ -133,6 +150,7 @@ fn mysql_auth_matrix_tls_and_compression() {
             assert_eq!(r.rows[0][1].as_deref(), Some(&b"abababababababababab"[..]));
             c.quit().await;
         }
+        binary_log_status_matches(&server, "SHOW BINARY LOG STATUS").await;
     });
     server.stop().unwrap();
 }
@@ -168,6 +186,7 @@ fn mariadb_native_password_and_errors() {
         // A port nobody listens on: 2003.
         let closed = ConnectOptions::new("127.0.0.1", 1, "x");
         assert_eq!(Conn::connect(&closed).await.unwrap_err().errno(), 2003);
+        binary_log_status_matches(&server, "SHOW MASTER STATUS").await;
     });
     server.stop().unwrap();
 }

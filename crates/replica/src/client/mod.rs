@@ -503,6 +503,21 @@ impl Conn {
         }
     }
 
+    /// The source's current binlog file and position, and its executed
+    /// GTIDs (MySQL; empty on MariaDB), with the statement its version
+    /// understands.
+    pub async fn binary_log_status(&mut self) -> Result<(String, u64, String)> {
+        let sql = command::binary_log_status_statement(self.server_version());
+        let r = self.query(sql).await?;
+        let file = r.get("File").unwrap_or_default();
+        let pos = r.get("Position").and_then(|p| p.parse().ok()).unwrap_or(0);
+        let gtids = r
+            .get("Executed_Gtid_Set")
+            .unwrap_or_default()
+            .replace('\n', "");
+        Ok((file, pos, gtids))
+    }
+
     pub async fn ping(&mut self) -> Result<()> {
         self.command(&command::ping()).await?;
         let p = self.read_payload().await?;
