@@ -1,6 +1,8 @@
 //! The client against real servers: TLS modes, the authentication paths
 //! of every plugin, compression, and errors with MySQL's numbers.
 
+#![allow(clippy::unwrap_used)]
+
 use understudy_mysql_proto::auth::AuthPath;
 use understudy_mysql_proto::compress::Algorithm;
 use understudy_replica::client::{ClientError, Conn, ConnectOptions, SslMode};
