@@ -35,20 +35,20 @@ REPLICA=$!
 stop_replica() { kill "$REPLICA" 2>/dev/null && wait "$REPLICA" || true; }
 trap 'stop_replica; sandbox_stop' EXIT
 # Caught up when the replica has read up to the primary's position.
-read -r FILE POS _ < <(mysql -N -B -e 'SHOW BINARY LOG STATUS')
-for _ in $(seq 100); do
-  if ./target/release/understudy status --data-dir "$R" 2>/dev/null |
-    grep -q "Read_Source_Log_Pos: $POS\$"; then break; fi
-  sleep 0.1
-done
+wait_caught_up() {
+  read -r FILE POS _ < <(mysql -N -B -e 'SHOW BINARY LOG STATUS')
+  for _ in $(seq 100); do
+    if ./target/release/understudy status --data-dir "$R" 2>/dev/null |
+      grep -q "Read_Source_Log_Pos: $POS\$"; then return 0; fi
+    sleep 0.1
+  done
+  echo "the replica did not catch up with $FILE:$POS" >&2
+  return 1
+}
+wait_caught_up
 echo "== more writes while it runs" >&2
 mysql -e "INSERT INTO shop.orders (customer, total, placed, items) VALUES ('cy', 5.00, NOW(3), '{}')"
-read -r FILE POS _ < <(mysql -N -B -e 'SHOW BINARY LOG STATUS')
-for _ in $(seq 100); do
-  if ./target/release/understudy status --data-dir "$R" 2>/dev/null |
-    grep -q "Read_Source_Log_Pos: $POS\$"; then break; fi
-  sleep 0.1
-done
+wait_caught_up
 echo "== understudy status --data-dir $R   (primary at $FILE:$POS)" >&2
 ./target/release/understudy status --data-dir "$R"
 for f in $(cat "$R/understudy-relay-bin.index"); do

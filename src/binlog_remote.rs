@@ -10,7 +10,7 @@ use clap::Args;
 use understudy_replica::client::{ConnectOptions, SslOptions};
 use understudy_replica::remote::{self, RawFiles, RemoteOptions};
 
-use crate::run_cmd::{compression, ssl_mode};
+use crate::run_cmd::{compression, ssl_mode, stop_on_signals};
 
 /// Environment variable with the password, as mysqlbinlog reads it.
 const MYSQL_PWD: &str = "MYSQL_PWD";
@@ -115,21 +115,7 @@ pub fn fetch(
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     let mut out = RawFiles::new(prefix);
     rt.block_on(async {
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-            ) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-            let _ = tx.send(true);
-        });
+        let rx = stop_on_signals();
         for (i, name) in names.iter().enumerate() {
             let opts = RemoteOptions {
                 connect: connect.clone(),

@@ -263,6 +263,27 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
     })
 }
 
+/// Turns true on SIGTERM or SIGINT. Called inside the runtime.
+pub fn stop_on_signals() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tracing::info!("stopping on signal");
+        let _ = tx.send(true);
+    });
+    rx
+}
+
 pub fn run(args: RunArgs) -> ExitCode {
     let cfg = match build(args) {
         Ok(c) => c,
@@ -282,25 +303,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(async move {
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-            ) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-            tracing::info!("stopping on signal");
-            let _ = tx.send(true);
-        });
-        service::run(cfg, rx).await
-    });
+    let result = rt.block_on(async move { service::run(cfg, stop_on_signals()).await });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -12,19 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use replica_harness::{REPL_PASSWORD, create_repl_user, workload};
-use understudy_testbed::{Server, ServerKind, ServerOptions};
-
-fn primary(kind: ServerKind) -> Server {
-    let opts = if kind.is_mariadb() {
-        ServerOptions::new().binlog_format("ROW")
-    } else {
-        ServerOptions::new().mysql_gtid_mode()
-    };
-    let server = Server::start(kind, opts).unwrap();
-    create_repl_user(&server);
-    server
-}
+use replica_harness::{REPL_PASSWORD, primary, workload};
+use understudy_testbed::{Server, ServerKind};
 
 fn binlog_names(server: &Server) -> Vec<String> {
     server

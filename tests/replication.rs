@@ -12,24 +12,17 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
 use replica_harness::{
-    REPLICA_ID, Replica, assert_same_events, create_repl_user, events, reference_dumper_reads,
-    workload,
+    REPLICA_ID, Replica, assert_same_events, events, primary, reference_dumper_reads, workload,
 };
 use understudy_binlog::event_type as et;
 use understudy_binlog::header::LOG_EVENT_ARTIFICIAL_F;
-use understudy_testbed::{Server, ServerKind, ServerOptions};
+use understudy_testbed::ServerKind;
 
 /// Streams a workload with a FLUSH BINARY LOGS in it into relay files of
 /// 8 KiB, and compares every event. `auto_position` is MySQL GTID
 /// auto-positioning or MariaDB's `@slave_connect_state`.
 fn stream_and_compare(kind: ServerKind, auto_position: bool) {
-    let opts = if kind.is_mariadb() {
-        ServerOptions::new().binlog_format("ROW")
-    } else {
-        ServerOptions::new().mysql_gtid_mode()
-    };
-    let server = Server::start(kind, opts).unwrap();
-    create_repl_user(&server);
+    let server = primary(kind);
     workload(&server, 1);
     let tmp = tempfile::tempdir().unwrap();
     let mut extra = vec!["--max-relay-log-size", "8192"];

@@ -15,25 +15,14 @@ use std::time::{Duration, Instant};
 
 use replica_harness::proxy::Proxy;
 use replica_harness::{
-    REPL_PASSWORD, Replica, assert_same_events, create_repl_user, events, reference_dumper_reads,
+    REPL_PASSWORD, Replica, assert_same_events, events, primary, reference_dumper_reads,
     relay_files, transaction_events, workload,
 };
 use understudy_binlog::event_type as et;
-use understudy_testbed::{Server, ServerKind, ServerOptions};
+use understudy_testbed::{Server, ServerKind};
 
 /// Successful `KILL`s of the dump connection.
 const KILLS: usize = 20;
-
-fn primary(kind: ServerKind) -> Server {
-    let opts = if kind.is_mariadb() {
-        ServerOptions::new().binlog_format("ROW")
-    } else {
-        ServerOptions::new().mysql_gtid_mode()
-    };
-    let server = Server::start(kind, opts).unwrap();
-    create_repl_user(&server);
-    server
-}
 
 /// The workload's writes through the real client, without borrowing the
 /// `Server` (the main thread restarts it meanwhile). Failures while the

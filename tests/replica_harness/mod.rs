@@ -17,7 +17,7 @@ use understudy_binlog::header::LOG_EVENT_ARTIFICIAL_F;
 use understudy_binlog::relay::parse_index;
 use understudy_binlog::stream::each_event;
 use understudy_replica::status::{IoStatus, read_status};
-use understudy_testbed::Server;
+use understudy_testbed::{Server, ServerKind, ServerOptions};
 
 pub const REPLICA_ID: u32 = 77;
 pub const REPL_PASSWORD: &str = "repl-pw";
@@ -30,6 +30,18 @@ pub fn create_repl_user(server: &Server) {
             "DROP USER IF EXISTS ''@'localhost'; CREATE USER 'repl'@'%' IDENTIFIED BY '{REPL_PASSWORD}'; GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';"
         ))
         .unwrap();
+}
+
+/// A primary: MySQL with GTIDs on, MariaDB in ROW format; with `repl`.
+pub fn primary(kind: ServerKind) -> Server {
+    let opts = if kind.is_mariadb() {
+        ServerOptions::new().binlog_format("ROW")
+    } else {
+        ServerOptions::new().mysql_gtid_mode()
+    };
+    let server = Server::start(kind, opts).unwrap();
+    create_repl_user(&server);
+    server
 }
 
 /// One `understudy run` process on `DIR/data`, its stderr in `DIR/stderr`.
