@@ -449,9 +449,8 @@ impl RelayLog {
 }
 
 /// The source's format description as a replica repeats it at the start
-/// of a relay file: log_pos 0, flagged artificial, checksum recomputed.
-/// The source's format description as a relay file repeats it (log_pos 0,
-/// flagged artificial), and whether the source's events carry checksums.
+/// of a relay file (log_pos 0, flagged artificial, checksum recomputed),
+/// and whether the source's events carry checksums.
 fn artificial_copy(fde: &[u8]) -> Option<(Vec<u8>, bool)> {
     use understudy_binlog::format_description_event::FormatDescription;
     use understudy_binlog::header::{FLAGS_OFFSET, LOG_EVENT_ARTIFICIAL_F};
