@@ -3,16 +3,20 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export UNDERSTUDY_CACHE ?= $(HOME)/.cache/understudy
 
-.PHONY: all build testbed test testdata demo bench fuzz lint
+.PHONY: all build builddeps testbed test testdata demo bench fuzz lint
 
 all: build
 
-build:
+# libclang for RocksDB's bindings (apt-get when missing).
+builddeps:
+	bash scripts/build-deps.sh
+
+build: builddeps
 	$(CARGO) build --release --locked
 
 # Real servers (MariaDB 10.11 from Debian; MySQL 9.7 and MariaDB 11.8 from
 # Debian sid, unpacked into $(UNDERSTUDY_CACHE)). Idempotent and cached.
-testbed:
+testbed: builddeps
 	bash scripts/testbed/provision.sh
 
 test: testbed
@@ -26,7 +30,7 @@ testdata: testbed
 demo: testbed
 	bash scripts/demo.sh
 
-lint:
+lint: builddeps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
