@@ -229,12 +229,13 @@ async fn session(
     if mariadb {
         flags |= SEND_ANNOTATE_ROWS;
     }
-    let dump = command::binlog_dump(
-        opts.server_id,
-        file,
-        u32::try_from(*pos).unwrap_or(u32::MAX),
-        flags,
-    );
+    // COM_BINLOG_DUMP carries a 4-byte position: past 4 GiB in one binlog
+    // the request cannot be made, and a wrong one must not be.
+    let start = u32::try_from(*pos).map_err(|_| ReplicaError::Corrupt {
+        path: PathBuf::from(&*file),
+        detail: format!("cannot ask for position {pos}: COM_BINLOG_DUMP positions end at 4 GiB"),
+    })?;
+    let dump = command::binlog_dump(opts.server_id, file, start, flags);
     if let Err(e) = conn.command(&dump).await {
         return lost(e);
     }

@@ -75,18 +75,17 @@ impl Position {
     }
 }
 
-/// The changes of one source transaction, and the position after it.
+/// The changes of one source transaction; [`Store::commit`] adds the
+/// position after it.
 #[derive(Default)]
 pub struct Txn {
     batch: WriteBatch,
-    position: Option<Position>,
 }
 
 impl std::fmt::Debug for Txn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Txn")
             .field("writes", &self.batch.len())
-            .field("position", &self.position)
             .finish()
     }
 }
@@ -159,7 +158,6 @@ impl Store {
 
     /// Commits the transaction's rows and its position atomically.
     pub fn commit(&self, mut txn: Txn, position: &Position) -> Result<()> {
-        txn.position = Some(position.clone());
         txn.batch
             .put_cf(self.cf(CF_META)?, POSITION_KEY, position.encode());
         let mut w = WriteOptions::default();
