@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod binlog_cmd;
 mod binlog_remote;
+mod export_cmd;
 mod run_cmd;
 
 #[derive(Debug, Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Run(Box<run_cmd::RunArgs>),
     /// Print the replica's status like SHOW REPLICA STATUS\G.
     Status(run_cmd::StatusArgs),
+    /// Print a replicated table's rows like mysql --batch.
+    Export(export_cmd::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
             run_cmd::run(*args)
         }
         Command::Status(args) => run_cmd::status(args),
+        Command::Export(args) => export_cmd::run(args),
     }
 }
 

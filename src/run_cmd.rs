@@ -13,6 +13,7 @@ use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
 use understudy_replica::io::{IoConfig, StartFrom};
 use understudy_replica::service::{self, ReplicaConfig};
 use understudy_replica::status::{Running, read_status};
+use understudy_store::Durability;
 
 /// Environment variable with the source password.
 pub const PASSWORD_ENV: &str = "UNDERSTUDY_SOURCE_PASSWORD";
@@ -91,6 +92,10 @@ pub struct RunArgs {
     /// relay_log base name: files are NAME-relay-bin.NNNNNN (default understudy).
     #[arg(long)]
     relay_log: Option<String>,
+    /// The applier's commit durability: sync (default), relaxed (fsync
+    /// about once a second) or none (catch-up mode).
+    #[arg(long)]
+    durability: Option<String>,
     /// report_host / report_port given to the source (SHOW REPLICAS).
     #[arg(long)]
     report_host: Option<String>,
@@ -142,7 +147,8 @@ impl RunArgs {
             sync_relay_log,
             relay_log,
             report_host,
-            report_port
+            report_port,
+            durability
         ))
     }
 }
@@ -260,6 +266,12 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
         relay_log_name: args.relay_log.unwrap_or_else(|| "understudy".into()),
         max_relay_log_size: args.max_relay_log_size.unwrap_or(1 << 30).max(4096),
         sync_relay_log: args.sync_relay_log.unwrap_or(10_000),
+        durability: match args.durability.as_deref() {
+            None | Some("sync") => Durability::Sync,
+            Some("relaxed") => Durability::Relaxed,
+            Some("none") => Durability::None,
+            Some(d) => return Err(format!("--durability {d}: expected sync, relaxed or none")),
+        },
     })
 }
 
@@ -319,6 +331,43 @@ pub struct StatusArgs {
     data_dir: PathBuf,
 }
 
+/// SHOW REPLICA STATUS\G: the I/O task's fields with the applier's
+/// (its relay log position, and its own fields after Replica_IO_Running).
+fn vertical(dir: &std::path::Path, io: &understudy_replica::status::IoStatus) -> String {
+    let mut fields: Vec<(String, String)> = io
+        .fields()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    if let Some(mut sql) = understudy_replica::applier::status::read_sql_status(dir) {
+        if service::running_pid(dir).is_none() {
+            sql.running = false;
+            sql.state = String::new();
+        }
+        let at = fields
+            .iter()
+            .position(|(k, _)| k == "Replica_IO_Running")
+            .map_or(fields.len(), |i| i + 1);
+        let mut extra = Vec::new();
+        for line in sql.to_text().lines() {
+            let (k, v) = line
+                .split_once(": ")
+                .unwrap_or((line.trim_end_matches(':'), ""));
+            match fields.iter_mut().find(|(f, _)| f == k) {
+                Some(f) => f.1 = v.to_owned(),
+                None => extra.push((k.to_owned(), v.to_owned())),
+            }
+        }
+        fields.splice(at..at, extra);
+    }
+    let w = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut s = String::from("*************************** 1. row ***************************\n");
+    for (k, v) in fields {
+        s.push_str(&format!("{k:>w$}: {v}\n"));
+    }
+    s
+}
+
 pub fn status(args: StatusArgs) -> ExitCode {
     let path = args.data_dir.join(service::STATUS_FILE);
     match read_status(&path) {
@@ -327,7 +376,7 @@ pub fn status(args: StatusArgs) -> ExitCode {
                 st.running = Running::No;
                 st.state = String::new();
             }
-            print!("{}", st.vertical());
+            print!("{}", vertical(&args.data_dir, &st));
             ExitCode::SUCCESS
         }
         Ok(None) => {

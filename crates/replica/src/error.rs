@@ -25,6 +25,10 @@ pub enum ReplicaError {
     /// retries); the same number and text are in the status.
     #[error("replica I/O task stopped: Last_IO_Errno {errno}: {message}")]
     IoStopped { errno: u32, message: String },
+    /// The applier stopped on an error (MySQL's Last_SQL_Errno and
+    /// Last_SQL_Error).
+    #[error("replica applier stopped: Last_SQL_Errno {errno}: {message}")]
+    Applier { errno: u32, message: String },
 }
 
 impl ReplicaError {

@@ -3,12 +3,14 @@
 //! source's binlog into the relay log (`io`, `relay_log`, `progress`),
 //! master.info and status.
 
+pub mod applier;
 pub mod client;
 pub mod error;
 pub mod io;
 pub mod master_info;
 pub mod progress;
 pub mod relay_log;
+pub mod relay_watch;
 pub mod remote;
 pub mod service;
 pub mod status;

@@ -27,6 +27,7 @@ use understudy_binlog::stream::each_event;
 
 use crate::error::{ReplicaError, Result};
 use crate::progress::Progress;
+use crate::relay_watch::RelayWatch;
 
 #[derive(Debug, Clone)]
 pub struct RelayLogOptions {
@@ -66,6 +67,7 @@ pub struct RelayLog {
     /// The source's last format description event, repeated at the start
     /// of a relay file that begins inside a source binlog.
     source_fde: Option<Vec<u8>>,
+    watch: RelayWatch,
 }
 
 /// What start-up found in the relay log.
@@ -102,6 +104,7 @@ impl RelayLog {
             unsynced_events: 0,
             closed_space: 0,
             source_fde: None,
+            watch: RelayWatch::new(),
         };
         let mut recovered = Recovered {
             scan: RelayTailScanner::new().finish(None),
@@ -313,6 +316,7 @@ impl RelayLog {
         file.sync_all().map_err(|e| ReplicaError::io(&path, e))?;
         self.files.push(name.clone());
         self.write_index()?;
+        self.watch.wrote();
         self.current = Some(Current {
             name,
             path,
@@ -385,6 +389,7 @@ impl RelayLog {
                 .write_all(&self.buf)
                 .map_err(|e| ReplicaError::io(&cur.path, e))?;
             self.buf.clear();
+            self.watch.wrote();
         }
         if sync {
             cur.file
@@ -425,6 +430,7 @@ impl RelayLog {
             self.buf.truncate((relay_offset - on_disk) as usize);
         } else {
             self.buf.clear();
+            self.watch.cutting();
             cur.file
                 .set_len(relay_offset)
                 .and_then(|_| cur.file.seek(SeekFrom::Start(relay_offset)).map(|_| ()))
@@ -432,6 +438,11 @@ impl RelayLog {
         }
         cur.len = relay_offset;
         Ok(())
+    }
+
+    /// The watch the applier waits on.
+    pub fn watch(&self) -> RelayWatch {
+        self.watch.clone()
     }
 
     pub fn index_path(&self) -> &Path {

@@ -2,14 +2,20 @@
 //! `auto.cnf` with the replica's UUID, master.info, relay log, status),
 //! start-up recovery, and a clean stop.
 //!
-//! In this version the applier is not there yet: the relay log is
-//! received and kept; nothing reads it but `understudy binlog`.
+//! The I/O task runs on the async runtime; the applier on a thread of its
+//! own (RocksDB blocks), woken by the relay log's watch.
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::sync::watch;
+
+use crate::applier::status::SharedSqlStatus;
+use crate::applier::{self, ApplierConfig};
 
 use crate::error::{ReplicaError, Result};
 use crate::io::{self, IoConfig, StartFrom};
@@ -30,6 +36,8 @@ pub struct ReplicaConfig {
     pub relay_log_name: String,
     pub max_relay_log_size: u64,
     pub sync_relay_log: u64,
+    /// The applier's commit durability.
+    pub durability: understudy_store::Durability,
 }
 
 /// The replica's UUID from `auto.cnf` (`[auto]` / `server-uuid=`),
@@ -142,7 +150,30 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
         },
     );
     status.persist()?;
+    let watch = relay.watch();
+    let applier_stop = Arc::new(AtomicBool::new(false));
+    let sql_status = SharedSqlStatus::new(&dir);
+    let applier = {
+        let cfg = ApplierConfig {
+            data_dir: dir.clone(),
+            relay_basename: format!("{}-relay-bin", cfg.relay_log_name),
+            durability: cfg.durability,
+        };
+        let (watch, stop, st) = (watch.clone(), applier_stop.clone(), sql_status.clone());
+        std::thread::Builder::new()
+            .name("applier".into())
+            .spawn(move || applier::run(cfg, watch, stop, st))
+            .map_err(|e| ReplicaError::io(&dir, e))?
+    };
     let r = io::run(cfg.io, relay, progress, status.clone(), stop).await;
+    applier_stop.store(true, Ordering::SeqCst);
+    watch.close();
+    let applied = applier
+        .join()
+        .unwrap_or_else(|_| Err(ReplicaError::Config("the applier thread panicked".into())));
     let _ = fs::remove_file(&pid_path);
-    r
+    if let Err(e) = &applied {
+        tracing::error!("{e}");
+    }
+    r.and(applied)
 }

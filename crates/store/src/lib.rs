@@ -2,9 +2,14 @@
 //! write batch per source transaction carrying the applier's position with
 //! its changes. No sockets, no relay log: the applier drives it.
 
+pub mod catalog;
 pub mod error;
 pub mod keys;
+pub mod row;
 pub mod store;
+pub mod text;
 
+pub use catalog::TableEntry;
 pub use error::{Result, StoreError};
-pub use store::{Durability, Position, Store, Txn};
+pub use row::{Cell, decode_row, encode_key_cell, encode_row};
+pub use store::{Durability, Family, Position, Store, Txn};

@@ -4,6 +4,7 @@
 //! position together: after a crash the store holds a transaction wholly
 //! or not at all, and the position it reports is exactly what it holds.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rocksdb::{ColumnFamily, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions};
@@ -75,11 +76,42 @@ impl Position {
     }
 }
 
-/// The changes of one source transaction; [`Store::commit`] adds the
-/// position after it.
+/// The changes of one or more consecutive source transactions;
+/// [`Store::commit`] adds the position after them. Reads through a `Txn`
+/// see its own writes.
 #[derive(Default)]
 pub struct Txn {
     batch: WriteBatch,
+    /// (family, key) → value, or `None` for a delete.
+    pending: BTreeMap<(Family, Vec<u8>), Option<Vec<u8>>>,
+}
+
+/// The two column families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Family {
+    Meta,
+    Rows,
+}
+
+impl Family {
+    fn name(self) -> &'static str {
+        match self {
+            Family::Meta => CF_META,
+            Family::Rows => CF_ROWS,
+        }
+    }
+}
+
+impl Txn {
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// Changes held.
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
 }
 
 impl std::fmt::Debug for Txn {
@@ -146,14 +178,101 @@ impl Store {
         Txn::default()
     }
 
-    pub fn put_row(&self, txn: &mut Txn, key: &[u8], row: &[u8]) -> Result<()> {
-        txn.batch.put_cf(self.cf(CF_ROWS)?, key, row);
+    pub fn put(&self, txn: &mut Txn, fam: Family, key: &[u8], value: &[u8]) -> Result<()> {
+        txn.batch.put_cf(self.cf(fam.name())?, key, value);
+        txn.pending
+            .insert((fam, key.to_vec()), Some(value.to_vec()));
         Ok(())
     }
 
-    pub fn delete_row(&self, txn: &mut Txn, key: &[u8]) -> Result<()> {
-        txn.batch.delete_cf(self.cf(CF_ROWS)?, key);
+    pub fn delete(&self, txn: &mut Txn, fam: Family, key: &[u8]) -> Result<()> {
+        txn.batch.delete_cf(self.cf(fam.name())?, key);
+        txn.pending.insert((fam, key.to_vec()), None);
         Ok(())
+    }
+
+    /// Deletes every key starting with `prefix` that the store held
+    /// before `txn`, and those `txn` wrote. Callers use it only for key
+    /// ranges nothing will be written to again (a table id retired by
+    /// TRUNCATE, DROP or a rebuilding ALTER).
+    pub fn delete_prefix(&self, txn: &mut Txn, fam: Family, prefix: &[u8]) -> Result<()> {
+        let mut end = prefix.to_vec();
+        while let Some(last) = end.pop() {
+            if last < 0xff {
+                end.push(last + 1);
+                break;
+            }
+        }
+        let cf = self.cf(fam.name())?;
+        if end.is_empty() {
+            return Err(StoreError::Corrupt(
+                "delete of an unbounded key range".into(),
+            ));
+        }
+        txn.batch.delete_range_cf(cf, prefix, &end);
+        let doomed: Vec<_> = txn
+            .pending
+            .range((fam, prefix.to_vec())..)
+            .take_while(|((f, k), _)| *f == fam && k.starts_with(prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in doomed {
+            txn.pending.insert(k, None);
+        }
+        Ok(())
+    }
+
+    pub fn put_row(&self, txn: &mut Txn, key: &[u8], row: &[u8]) -> Result<()> {
+        self.put(txn, Family::Rows, key, row)
+    }
+
+    pub fn delete_row(&self, txn: &mut Txn, key: &[u8]) -> Result<()> {
+        self.delete(txn, Family::Rows, key)
+    }
+
+    /// A value as `txn` sees it (its own writes first).
+    pub fn get(&self, txn: Option<&Txn>, fam: Family, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(t) = txn
+            && let Some(v) = t.pending.get(&(fam, key.to_vec()))
+        {
+            return Ok(v.clone());
+        }
+        self.db
+            .get_cf(self.cf(fam.name())?, key)
+            .map_err(|e| StoreError::rocks(&self.path, "reading", e))
+    }
+
+    /// Every key/value under `prefix` in key order, as `txn` sees them.
+    pub fn scan(
+        &self,
+        txn: Option<&Txn>,
+        fam: Family,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let mut out: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for item in self.db.iterator_cf(
+            self.cf(fam.name())?,
+            IteratorMode::From(prefix, Direction::Forward),
+        ) {
+            let (k, v) = item.map_err(|e| StoreError::rocks(&self.path, "scanning", e))?;
+            if !k.starts_with(prefix) {
+                break;
+            }
+            out.insert(k.to_vec(), v.to_vec());
+        }
+        if let Some(t) = txn {
+            for ((_, k), v) in t
+                .pending
+                .range((fam, prefix.to_vec())..)
+                .take_while(|((f, k), _)| *f == fam && k.starts_with(prefix))
+            {
+                match v {
+                    Some(v) => out.insert(k.clone(), v.clone()),
+                    None => out.remove(k),
+                };
+            }
+        }
+        Ok(out.into_iter().collect())
     }
 
     /// Commits the transaction's rows and its position atomically.
@@ -175,26 +294,12 @@ impl Store {
     }
 
     pub fn get_row(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        self.db
-            .get_cf(self.cf(CF_ROWS)?, key)
-            .map_err(|e| StoreError::rocks(&self.path, "reading a row", e))
+        self.get(None, Family::Rows, key)
     }
 
     /// Every row of a table in key order.
     pub fn scan_table(&self, table_id: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        let prefix = table_prefix(table_id);
-        let mut out = Vec::new();
-        for item in self.db.iterator_cf(
-            self.cf(CF_ROWS)?,
-            IteratorMode::From(&prefix, Direction::Forward),
-        ) {
-            let (k, v) = item.map_err(|e| StoreError::rocks(&self.path, "scanning", e))?;
-            if !k.starts_with(&prefix) {
-                break;
-            }
-            out.push((k.to_vec(), v.to_vec()));
-        }
-        Ok(out)
+        self.scan(None, Family::Rows, &table_prefix(table_id))
     }
 }
 

@@ -64,7 +64,7 @@ impl Tag {
 
     /// Tag bytes from a binary structure: empty is untagged, anything else
     /// must be a valid tag.
-    pub(crate) fn from_binary(b: &[u8]) -> Option<Tag> {
+    pub fn from_binary(b: &[u8]) -> Option<Tag> {
         if b.is_empty() {
             return Some(Tag::UNTAGGED);
         }

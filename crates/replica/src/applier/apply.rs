@@ -1,0 +1,492 @@
+//! Applying one source transaction's events to a store transaction: row
+//! events by primary key (or, without one, by full before-image match as
+//! MySQL's replica does) and DDL into the catalog.
+
+use std::collections::HashMap;
+
+use understudy_binlog::event::{self, Event, RowsKind, TableMapEvent};
+use understudy_binlog::format_description_event::FormatDescription;
+use understudy_binlog::gtid::{MariaGtid, Tag, Uuid};
+use understudy_binlog::reader::EventReader;
+use understudy_binlog::value::ColumnValue;
+use understudy_store::keys::{KeyPart, encode_part, table_prefix};
+use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell, encode_row};
+
+use super::convert::{self, binlog_type_name, compatible, type_name};
+use super::ddl;
+use super::reader::OwnedEvent;
+
+/// An applier error with MySQL's number (`Last_SQL_Errno`) and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlError {
+    pub errno: u32,
+    pub message: String,
+}
+
+impl SqlError {
+    pub fn new(errno: u32, message: impl Into<String>) -> Self {
+        SqlError {
+            errno,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, SqlError>;
+
+/// MySQL's ER_REPLICA_FATAL_ERROR-like catch-all for what understudy
+/// cannot apply (1594 is "Relay log read failure", 1593 is fatal error).
+pub const ER_FATAL: u32 = 1593;
+
+pub fn store_err(e: understudy_store::StoreError) -> SqlError {
+    SqlError::new(ER_FATAL, format!("store: {e}"))
+}
+
+/// A transaction's GTID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxnGtid {
+    None,
+    MySql(Uuid, Tag, u64),
+    MariaDb(MariaGtid),
+}
+
+/// What the events of one transaction did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub gtid: Option<TxnGtid>,
+    /// Rows written, updated or deleted.
+    pub rows: u64,
+    /// The source's commit time (the last event's header timestamp).
+    pub timestamp: u32,
+}
+
+struct Ctx<'s> {
+    store: &'s Store,
+    /// Source log name and end position, for error texts.
+    where_: String,
+}
+
+/// Applies a transaction's events (as read from the relay log) to `txn`.
+pub fn apply_events(
+    store: &Store,
+    txn: &mut Txn,
+    events: &[OwnedEvent],
+    where_: &str,
+) -> Result<Outcome> {
+    let ctx = Ctx {
+        store,
+        where_: where_.to_owned(),
+    };
+    let mut out = Outcome::default();
+    let mut maps: HashMap<u64, (TableMapEvent<'_>, Option<TableEntry>)> = HashMap::new();
+    for ev in events {
+        let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
+        let raw = match r.next_event() {
+            Some(Ok(raw)) => raw,
+            _ => {
+                return Err(SqlError::new(
+                    1594,
+                    format!("Relay log read failure: event at {} unreadable", ev.offset),
+                ));
+            }
+        };
+        out.timestamp = raw.header.timestamp;
+        let decoded = event::decode(&raw, &ev.fde).map_err(|e| {
+            SqlError::new(
+                1594,
+                format!("Relay log read failure: event at {}: {e}", ev.offset),
+            )
+        })?;
+        apply_event(
+            &ctx,
+            txn,
+            &raw.header.server_id,
+            decoded,
+            &ev.fde,
+            &mut maps,
+            &mut out,
+        )?;
+    }
+    Ok(out)
+}
+
+fn apply_event<'e>(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    server_id: &u32,
+    ev: Event<'e>,
+    fde: &FormatDescription,
+    maps: &mut HashMap<u64, (TableMapEvent<'e>, Option<TableEntry>)>,
+    out: &mut Outcome,
+) -> Result<()> {
+    match ev {
+        Event::Gtid(g) if !g.anonymous && g.gno > 0 => {
+            let tag = Tag::from_binary(g.tag).unwrap_or_default();
+            out.gtid = Some(TxnGtid::MySql(Uuid(g.uuid), tag, g.gno as u64));
+        }
+        Event::MariaGtid(g) => {
+            out.gtid = Some(TxnGtid::MariaDb(MariaGtid::new(
+                g.domain_id,
+                *server_id,
+                g.seq_no,
+            )));
+        }
+        Event::Query(q) => {
+            let text = String::from_utf8_lossy(&q.query);
+            let t = text.trim();
+            let upper = t.to_ascii_uppercase();
+            if matches!(
+                upper.as_str(),
+                "BEGIN" | "COMMIT" | "ROLLBACK" | "START TRANSACTION"
+            ) || upper.starts_with("SAVEPOINT")
+                || upper.starts_with("ROLLBACK TO")
+                || upper.starts_with("RELEASE SAVEPOINT")
+            {
+                return Ok(());
+            }
+            if upper.starts_with("XA ") {
+                return Err(SqlError::new(
+                    ER_FATAL,
+                    format!("XA transactions are not applied yet: {t}; {}", ctx.where_),
+                ));
+            }
+            let db = String::from_utf8_lossy(q.db).into_owned();
+            ddl::apply(ctx.store, txn, t, &db).map_err(|mut e| {
+                e.message = format!(
+                    "Error '{}' on query. Default database: '{db}'. Query: '{t}'; {}",
+                    e.message, ctx.where_
+                );
+                e
+            })?;
+        }
+        Event::TableMap(tm) => {
+            let db = String::from_utf8_lossy(tm.database).into_owned();
+            let name = String::from_utf8_lossy(tm.table).into_owned();
+            let entry = ctx.store.table(Some(txn), &db, &name).map_err(store_err)?;
+            if let Some(e) = &entry {
+                check_map(&tm, e)?;
+            }
+            maps.insert(tm.table_id, (*tm, entry));
+        }
+        Event::Rows(rows) => {
+            let Some((tm, entry)) = maps.get(&rows.table_id) else {
+                return Err(SqlError::new(
+                    ER_FATAL,
+                    format!(
+                        "rows event for table id {} without its table map; {}",
+                        rows.table_id, ctx.where_
+                    ),
+                ));
+            };
+            let db = String::from_utf8_lossy(tm.database);
+            let name = String::from_utf8_lossy(tm.table);
+            let Some(entry) = entry else {
+                return Err(SqlError::new(
+                    1146,
+                    format!(
+                        "Error executing row event: 'Table '{db}.{name}' doesn't exist'; {}",
+                        ctx.where_
+                    ),
+                ));
+            };
+            let what = match rows.kind {
+                RowsKind::Write => "Write_rows",
+                RowsKind::Update | RowsKind::PartialUpdate => "Update_rows",
+                RowsKind::Delete => "Delete_rows",
+            };
+            let iter = rows
+                .rows(tm)
+                .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
+            for row in iter {
+                let row = row.map_err(|e| {
+                    SqlError::new(1594, format!("{what} event on {db}.{name}: {e}"))
+                })?;
+                apply_row(ctx, txn, entry, rows.kind, row.before.as_deref(), row.after.as_deref())
+                    .map_err(|mut e| {
+                        e.message = format!(
+                            "Could not execute {what} event on table {db}.{name}; {}, Error_code: {}; {}",
+                            e.message, e.errno, ctx.where_
+                        );
+                        e
+                    })?;
+                out.rows += 1;
+            }
+        }
+        Event::TransactionPayload(p) => {
+            let inner = p.uncompressed().map_err(|e| {
+                SqlError::new(1594, format!("transaction payload: {e}; {}", ctx.where_))
+            })?;
+            let inner: Vec<u8> = inner.into_owned();
+            let mut evs = Vec::new();
+            let mut r = EventReader::at(&inner, 0, 0, fde.clone());
+            while let Some(next) = r.next_event() {
+                let raw = next.map_err(|e| {
+                    SqlError::new(1594, format!("transaction payload: {e}; {}", ctx.where_))
+                })?;
+                evs.push(OwnedEvent {
+                    bytes: raw.raw.to_vec(),
+                    offset: raw.offset,
+                    fde: fde.clone(),
+                });
+            }
+            let inner_out = apply_events(ctx.store, txn, &evs, &ctx.where_)?;
+            out.rows += inner_out.rows;
+        }
+        Event::XaPrepare(_) => {
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!("XA PREPARE is not applied yet; {}", ctx.where_),
+            ));
+        }
+        Event::Incident(i) => {
+            return Err(SqlError::new(
+                1590,
+                format!(
+                    "The incident {} occurred on the source. Message: {}",
+                    i.incident,
+                    String::from_utf8_lossy(i.message)
+                ),
+            ));
+        }
+        Event::BeginLoadQuery(_)
+        | Event::AppendBlock(_)
+        | Event::ExecuteLoadQuery(_)
+        | Event::DeleteFile(_) => {
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!(
+                    "LOAD DATA (statement-based) is not applied yet; {}",
+                    ctx.where_
+                ),
+            ));
+        }
+        Event::Unknown { type_code, .. } => {
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!(
+                    "event type {type_code} is unknown to the applier; {}",
+                    ctx.where_
+                ),
+            ));
+        }
+        // Framing, positions, comments and statement context: nothing
+        // to store (Intvar/Rand/User_var precede statement-based DML,
+        // which stops at its query).
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The table map against the catalog's schema: the same column count and
+/// compatible types (ER_REPLICA_CONVERSION_FAILED, 1677, otherwise).
+fn check_map(tm: &TableMapEvent<'_>, e: &TableEntry) -> Result<()> {
+    let cols = &e.schema.columns;
+    if tm.columns.len() != cols.len() {
+        return Err(SqlError::new(
+            1677,
+            format!(
+                "Table '{}.{}' has {} columns on the replica but the source's row events carry {}",
+                e.db,
+                e.name,
+                cols.len(),
+                tm.columns.len()
+            ),
+        ));
+    }
+    for (i, (m, c)) in tm.columns.iter().zip(cols).enumerate() {
+        if !compatible(m, &c.ty) {
+            return Err(SqlError::new(
+                1677,
+                format!(
+                    "Column {i} of table '{}.{}' cannot be converted from type '{}' to type '{}'",
+                    e.db,
+                    e.name,
+                    binlog_type_name(m),
+                    type_name(&c.ty)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn conv_err(e: convert::ConvertError) -> SqlError {
+    SqlError::new(1677, e.0)
+}
+
+/// The row key of `cells` in table `e` (`row_id` for tables without a
+/// primary key).
+pub fn row_key(e: &TableEntry, cells: &[Cell], row_id: Option<u64>) -> Vec<u8> {
+    let mut k = table_prefix(e.id).to_vec();
+    if e.schema.primary_key.is_empty() {
+        encode_part(&mut k, &KeyPart::UInt(row_id.unwrap_or(0)));
+    } else {
+        for &i in &e.schema.primary_key {
+            encode_key_cell(&mut k, &cells[i]);
+        }
+    }
+    k
+}
+
+fn image_cells(e: &TableEntry, image: &[ColumnValue<'_>]) -> Result<Vec<(usize, Cell)>> {
+    image
+        .iter()
+        .map(|cv| {
+            let col = e.schema.columns.get(cv.index).ok_or_else(|| {
+                SqlError::new(1677, format!("column {} beyond the table", cv.index))
+            })?;
+            Ok((
+                cv.index,
+                convert::cell(&cv.value, &col.ty).map_err(conv_err)?,
+            ))
+        })
+        .collect()
+}
+
+fn dup_entry(e: &TableEntry, cells: &[Cell]) -> SqlError {
+    let vals: Vec<String> = e
+        .schema
+        .primary_key
+        .iter()
+        .map(|&i| understudy_store::text::cell_plain(&cells[i]))
+        .collect();
+    SqlError::new(
+        1062,
+        format!(
+            "Duplicate entry '{}' for key '{}.PRIMARY'",
+            vals.join("-"),
+            e.name
+        ),
+    )
+}
+
+fn not_found(e: &TableEntry) -> SqlError {
+    SqlError::new(1032, format!("Can't find record in '{}'", e.name))
+}
+
+fn apply_row(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    e: &TableEntry,
+    kind: RowsKind,
+    before: Option<&[ColumnValue<'_>]>,
+    after: Option<&[ColumnValue<'_>]>,
+) -> Result<()> {
+    let store = ctx.store;
+    match kind {
+        RowsKind::Write => {
+            let mut cells = Vec::with_capacity(e.schema.columns.len());
+            for c in &e.schema.columns {
+                cells.push(convert::default_cell(c).unwrap_or(Cell::Null));
+            }
+            for (i, c) in image_cells(e, after.unwrap_or_default())? {
+                cells[i] = c;
+            }
+            let row_id = if e.schema.primary_key.is_empty() {
+                Some(store.next_row_id(txn, e.id).map_err(store_err)?)
+            } else {
+                None
+            };
+            let key = row_key(e, &cells, row_id);
+            if row_id.is_none()
+                && store
+                    .get(Some(txn), understudy_store::Family::Rows, &key)
+                    .map_err(store_err)?
+                    .is_some()
+            {
+                return Err(dup_entry(e, &cells));
+            }
+            store
+                .put_row(txn, &key, &encode_row(e.version, &cells))
+                .map_err(store_err)
+        }
+        RowsKind::Update | RowsKind::PartialUpdate => {
+            let before = image_cells(e, before.unwrap_or_default())?;
+            let (old_key, mut cells) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
+            for (i, c) in image_cells(e, after.unwrap_or_default())? {
+                cells[i] = c;
+            }
+            let new_key = if e.schema.primary_key.is_empty() {
+                old_key.clone()
+            } else {
+                row_key(e, &cells, None)
+            };
+            if new_key != old_key {
+                if store
+                    .get(Some(txn), understudy_store::Family::Rows, &new_key)
+                    .map_err(store_err)?
+                    .is_some()
+                {
+                    return Err(dup_entry(e, &cells));
+                }
+                store.delete_row(txn, &old_key).map_err(store_err)?;
+            }
+            store
+                .put_row(txn, &new_key, &encode_row(e.version, &cells))
+                .map_err(store_err)
+        }
+        RowsKind::Delete => {
+            let before = image_cells(e, before.unwrap_or_default())?;
+            let (key, _) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
+            store.delete_row(txn, &key).map_err(store_err)
+        }
+    }
+}
+
+/// The stored row a before image names: by primary key when the image
+/// has every key column, else the first row equal on every column the
+/// image has.
+fn find(
+    store: &Store,
+    txn: &Txn,
+    e: &TableEntry,
+    before: &[(usize, Cell)],
+) -> Result<Option<(Vec<u8>, Vec<Cell>)>> {
+    let pk = &e.schema.primary_key;
+    let ncols = e.schema.columns.len();
+    if !pk.is_empty() && pk.iter().all(|i| before.iter().any(|(j, _)| j == i)) {
+        let mut cells = vec![Cell::Null; ncols];
+        for (i, c) in before {
+            cells[*i] = c.clone();
+        }
+        let key = row_key(e, &cells, None);
+        return match store
+            .get(Some(txn), understudy_store::Family::Rows, &key)
+            .map_err(store_err)?
+        {
+            None => Ok(None),
+            Some(v) => Ok(Some((key, decode_row(&v).map_err(store_err)?.1))),
+        };
+    }
+    for (key, v) in store
+        .scan(
+            Some(txn),
+            understudy_store::Family::Rows,
+            &table_prefix(e.id),
+        )
+        .map_err(store_err)?
+    {
+        let (_, cells) = decode_row(&v).map_err(store_err)?;
+        if before
+            .iter()
+            .all(|(i, c)| cells.get(*i).is_some_and(|s| s == c))
+        {
+            return Ok(Some((key, cells)));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads stored rows of a table (for ALTER's rebuild).
+pub fn table_rows(store: &Store, txn: &Txn, e: &TableEntry) -> Result<Vec<Vec<Cell>>> {
+    store
+        .scan(
+            Some(txn),
+            understudy_store::Family::Rows,
+            &table_prefix(e.id),
+        )
+        .map_err(store_err)?
+        .into_iter()
+        .map(|(_, v)| Ok(decode_row(&v).map_err(store_err)?.1))
+        .collect()
+}

@@ -1,0 +1,367 @@
+//! DDL from query events applied to the catalog, with MySQL's error
+//! numbers when the statement does not fit what the replica holds.
+
+use understudy_sql::{
+    AlterOp, ColumnPosition, Ddl, SqlError as ParseError, TableSchema, parse_ddl,
+};
+use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
+
+use super::apply::{Result, SqlError, row_key, store_err, table_rows};
+use super::convert::default_cell;
+
+/// Applies the statement of a query event.
+pub fn apply(store: &Store, txn: &mut Txn, sql: &str, db: &str) -> Result<()> {
+    let ddls = parse_ddl(sql, db).map_err(|e| match e {
+        ParseError::Parse(m) => SqlError::new(1064, m),
+        other => SqlError::new(super::apply::ER_FATAL, other.to_string()),
+    })?;
+    for d in ddls {
+        one(store, txn, d)?;
+    }
+    Ok(())
+}
+
+fn table(store: &Store, txn: &Txn, db: &str, name: &str) -> Result<Option<TableEntry>> {
+    store.table(Some(txn), db, name).map_err(store_err)
+}
+
+fn need_db(store: &Store, txn: &Txn, db: &str) -> Result<()> {
+    if store.database_exists(Some(txn), db).map_err(store_err)? {
+        Ok(())
+    } else {
+        Err(SqlError::new(1049, format!("Unknown database '{db}'")))
+    }
+}
+
+fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
+    match d {
+        Ddl::CreateDatabase {
+            name,
+            if_not_exists,
+        } => {
+            if store.database_exists(Some(txn), &name).map_err(store_err)? {
+                if !if_not_exists {
+                    return Err(SqlError::new(
+                        1007,
+                        format!("Can't create database '{name}'; database exists"),
+                    ));
+                }
+                return Ok(());
+            }
+            store.create_database(txn, &name).map_err(store_err)
+        }
+        Ddl::DropDatabase { name, if_exists } => {
+            if !store.database_exists(Some(txn), &name).map_err(store_err)? {
+                if !if_exists {
+                    return Err(SqlError::new(
+                        1008,
+                        format!("Can't drop database '{name}'; database doesn't exist"),
+                    ));
+                }
+                return Ok(());
+            }
+            store.drop_database(txn, &name).map_err(store_err)
+        }
+        Ddl::CreateTable {
+            table: t,
+            schema,
+            if_not_exists,
+        } => {
+            need_db(store, txn, &t.db)?;
+            if table(store, txn, &t.db, &t.name)?.is_some() {
+                if if_not_exists {
+                    return Ok(());
+                }
+                return Err(SqlError::new(
+                    1050,
+                    format!("Table '{}' already exists", t.name),
+                ));
+            }
+            store
+                .define_table(txn, &t.db, &t.name, schema, None)
+                .map_err(store_err)?;
+            Ok(())
+        }
+        Ddl::CreateTableLike {
+            table: t,
+            like,
+            if_not_exists,
+        } => {
+            need_db(store, txn, &t.db)?;
+            let Some(src) = table(store, txn, &like.db, &like.name)? else {
+                return Err(SqlError::new(
+                    1146,
+                    format!("Table '{}.{}' doesn't exist", like.db, like.name),
+                ));
+            };
+            if table(store, txn, &t.db, &t.name)?.is_some() {
+                if if_not_exists {
+                    return Ok(());
+                }
+                return Err(SqlError::new(
+                    1050,
+                    format!("Table '{}' already exists", t.name),
+                ));
+            }
+            store
+                .define_table(txn, &t.db, &t.name, src.schema, None)
+                .map_err(store_err)?;
+            Ok(())
+        }
+        Ddl::DropTables { tables, if_exists } => {
+            let mut missing = Vec::new();
+            for t in &tables {
+                match table(store, txn, &t.db, &t.name)? {
+                    Some(e) => store.drop_table(txn, &e).map_err(store_err)?,
+                    None => missing.push(format!("{}.{}", t.db, t.name)),
+                }
+            }
+            if !missing.is_empty() && !if_exists {
+                return Err(SqlError::new(
+                    1051,
+                    format!("Unknown table '{}'", missing.join(",")),
+                ));
+            }
+            Ok(())
+        }
+        Ddl::RenameTables(pairs) => {
+            for (from, to) in pairs {
+                let Some(e) = table(store, txn, &from.db, &from.name)? else {
+                    return Err(SqlError::new(
+                        1146,
+                        format!("Table '{}.{}' doesn't exist", from.db, from.name),
+                    ));
+                };
+                if table(store, txn, &to.db, &to.name)?.is_some() {
+                    return Err(SqlError::new(
+                        1050,
+                        format!("Table '{}' already exists", to.name),
+                    ));
+                }
+                need_db(store, txn, &to.db)?;
+                store
+                    .rename_table(txn, &e, &to.db, &to.name)
+                    .map_err(store_err)?;
+            }
+            Ok(())
+        }
+        Ddl::Truncate(t) => {
+            let Some(e) = table(store, txn, &t.db, &t.name)? else {
+                return Err(SqlError::new(
+                    1146,
+                    format!("Table '{}.{}' doesn't exist", t.db, t.name),
+                ));
+            };
+            store.retire_rows(txn, e.id).map_err(store_err)?;
+            store
+                .define_table(txn, &e.db, &e.name, e.schema, None)
+                .map_err(store_err)?;
+            Ok(())
+        }
+        Ddl::AlterTable { table: t, ops } => alter(store, txn, &t.db, &t.name, ops),
+        Ddl::Temporary | Ddl::NoData(_) => Ok(()),
+    }
+}
+
+/// Where each new column's value comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    Old(usize),
+    Default,
+}
+
+fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) -> Result<()> {
+    let Some(e) = table(store, txn, db, name)? else {
+        return Err(SqlError::new(
+            1146,
+            format!("Table '{db}.{name}' doesn't exist"),
+        ));
+    };
+    let mut schema: TableSchema = e.schema.clone();
+    let mut sources: Vec<Source> = (0..schema.columns.len()).map(Source::Old).collect();
+    let mut rebuild = false;
+    let mut rename_to = None;
+    let bad_field = |c: &str| SqlError::new(1054, format!("Unknown column '{c}' in '{name}'"));
+    let pk_names = |s: &TableSchema| -> Vec<String> {
+        s.primary_key_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut pk = pk_names(&schema);
+    for op in ops {
+        match op {
+            AlterOp::AddColumn { column, position } => {
+                if schema.column_index(&column.name).is_some() {
+                    return Err(SqlError::new(
+                        1060,
+                        format!("Duplicate column name '{}'", column.name),
+                    ));
+                }
+                let at =
+                    place(&schema, &position).ok_or_else(|| bad_field(&pos_name(&position)))?;
+                schema.columns.insert(at, column);
+                sources.insert(at, Source::Default);
+                rebuild = true;
+            }
+            AlterOp::DropColumn(c) => {
+                let i = schema.column_index(&c).ok_or_else(|| bad_field(&c))?;
+                schema.columns.remove(i);
+                sources.remove(i);
+                pk.retain(|p| !p.eq_ignore_ascii_case(&c));
+                rebuild = true;
+            }
+            AlterOp::ChangeColumn {
+                old,
+                column,
+                position,
+            } => {
+                let i = schema.column_index(&old).ok_or_else(|| bad_field(&old))?;
+                let src = sources.remove(i);
+                let old_col = schema.columns.remove(i);
+                for p in pk.iter_mut() {
+                    if p.eq_ignore_ascii_case(&old) {
+                        *p = column.name.clone();
+                    }
+                }
+                if old_col.ty != column.ty || position != ColumnPosition::Last {
+                    rebuild = true;
+                }
+                let at = match position {
+                    ColumnPosition::Last => i,
+                    ref p => place(&schema, p).ok_or_else(|| bad_field(&pos_name(p)))?,
+                };
+                schema.columns.insert(at, column);
+                sources.insert(at, src);
+            }
+            AlterOp::RenameColumn { old, new } => {
+                let i = schema.column_index(&old).ok_or_else(|| bad_field(&old))?;
+                schema.columns[i].name = new.clone();
+                for p in pk.iter_mut() {
+                    if p.eq_ignore_ascii_case(&old) {
+                        *p = new.clone();
+                    }
+                }
+            }
+            AlterOp::SetDefault { column, default } => {
+                let i = schema
+                    .column_index(&column)
+                    .ok_or_else(|| bad_field(&column))?;
+                schema.columns[i].default = default;
+            }
+            AlterOp::AddPrimaryKey(cols) => {
+                pk = cols;
+                rebuild = true;
+            }
+            AlterOp::DropPrimaryKey => {
+                pk.clear();
+                rebuild = true;
+            }
+            AlterOp::RenameTo(to) => rename_to = Some(to),
+        }
+    }
+    schema.primary_key = pk
+        .iter()
+        .map(|p| schema.column_index(p).ok_or_else(|| bad_field(p)))
+        .collect::<Result<_>>()?;
+    for &i in &schema.primary_key {
+        schema.columns[i].nullable = false;
+    }
+    if rebuild || schema.primary_key != e.schema.primary_key {
+        let rows = table_rows(store, txn, &e)?;
+        store.retire_rows(txn, e.id).map_err(store_err)?;
+        let ne = store
+            .define_table(txn, db, name, schema, None)
+            .map_err(store_err)?;
+        let defaults: Vec<Option<Cell>> = ne
+            .schema
+            .columns
+            .iter()
+            .zip(&sources)
+            .map(|(c, s)| match s {
+                Source::Default => default_cell(c)
+                    .map(Some)
+                    .map_err(|e| SqlError::new(1677, e.0)),
+                Source::Old(_) => Ok(None),
+            })
+            .collect::<Result<_>>()?;
+        for old in rows {
+            let cells: Vec<Cell> = sources
+                .iter()
+                .zip(&defaults)
+                .zip(&ne.schema.columns)
+                .map(|((s, d), col)| match s {
+                    Source::Old(i) => {
+                        convert_cell(old.get(*i).cloned().unwrap_or(Cell::Null), &col.ty)
+                    }
+                    Source::Default => d.clone().unwrap_or(Cell::Null),
+                })
+                .collect();
+            let row_id = if ne.schema.primary_key.is_empty() {
+                Some(store.next_row_id(txn, ne.id).map_err(store_err)?)
+            } else {
+                None
+            };
+            let key = row_key(&ne, &cells, row_id);
+            store
+                .put_row(txn, &key, &encode_row(ne.version, &cells))
+                .map_err(store_err)?;
+        }
+    } else if schema != e.schema {
+        store
+            .define_table(txn, db, name, schema, Some(e.id))
+            .map_err(store_err)?;
+    }
+    if let Some(to) = rename_to {
+        let cur = table(store, txn, db, name)?.ok_or_else(|| bad_field(name))?;
+        if table(store, txn, &to.db, &to.name)?.is_some() {
+            return Err(SqlError::new(
+                1050,
+                format!("Table '{}' already exists", to.name),
+            ));
+        }
+        store
+            .rename_table(txn, &cur, &to.db, &to.name)
+            .map_err(store_err)?;
+    }
+    Ok(())
+}
+
+fn pos_name(p: &ColumnPosition) -> String {
+    match p {
+        ColumnPosition::After(c) => c.clone(),
+        _ => String::new(),
+    }
+}
+
+fn place(schema: &TableSchema, p: &ColumnPosition) -> Option<usize> {
+    match p {
+        ColumnPosition::Last => Some(schema.columns.len()),
+        ColumnPosition::First => Some(0),
+        ColumnPosition::After(c) => schema.column_index(c).map(|i| i + 1),
+    }
+}
+
+/// A stored cell under a column's new type (MODIFY/CHANGE): integers
+/// between signedness, numbers to text, and the same kind unchanged.
+fn convert_cell(c: Cell, ty: &understudy_sql::ColumnType) -> Cell {
+    use understudy_sql::ColumnType as T;
+    match (c, ty) {
+        (Cell::Int(v), T::Int { unsigned: true, .. }) => Cell::UInt(v.max(0) as u64),
+        (
+            Cell::UInt(v),
+            T::Int {
+                unsigned: false, ..
+            },
+        ) => Cell::Int(v.min(i64::MAX as u64) as i64),
+        (Cell::Int(v), T::Double) => Cell::Double(v as f64),
+        (Cell::Float(v), T::Double) => Cell::Double(f64::from(v)),
+        (Cell::Int(v), T::VarChar { .. } | T::Char { .. } | T::Text { .. }) => {
+            Cell::Bytes(v.to_string().into_bytes())
+        }
+        (Cell::UInt(v), T::VarChar { .. } | T::Char { .. } | T::Text { .. }) => {
+            Cell::Bytes(v.to_string().into_bytes())
+        }
+        (c, _) => c,
+    }
+}

@@ -1,0 +1,12 @@
+//! MySQL SQL understanding: table schemas (columns, types, keys) and the
+//! DDL statements of query events turned into changes to them. No I/O.
+
+pub mod ddl;
+pub mod error;
+pub mod schema;
+pub mod types;
+
+pub use ddl::{AlterOp, ColumnPosition, Ddl, TableName, parse_ddl};
+pub use error::SqlError;
+pub use schema::{Column, DefaultValue, TableSchema};
+pub use types::ColumnType;
