@@ -60,6 +60,31 @@ pub struct Outcome {
     pub timestamp: u32,
 }
 
+/// The GTID a transaction's first event gives it, if any.
+pub fn unit_gtid(events: &[OwnedEvent]) -> Option<TxnGtid> {
+    for ev in events.iter().take(4) {
+        let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
+        let Some(Ok(raw)) = r.next_event() else {
+            return None;
+        };
+        match event::decode(&raw, &ev.fde) {
+            Ok(Event::Gtid(g)) if !g.anonymous && g.gno > 0 => {
+                let tag = Tag::from_binary(g.tag).unwrap_or_default();
+                return Some(TxnGtid::MySql(Uuid(g.uuid), tag, g.gno as u64));
+            }
+            Ok(Event::MariaGtid(g)) => {
+                return Some(TxnGtid::MariaDb(MariaGtid::new(
+                    g.domain_id,
+                    raw.header.server_id,
+                    g.seq_no,
+                )));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 struct Ctx<'s> {
     store: &'s Store,
     /// Source log name and end position, for error texts.

@@ -78,6 +78,19 @@ impl Executed {
         }
     }
 
+    /// Whether a transaction with this GTID was applied already (MySQL
+    /// skips such transactions; MariaDB compares per domain).
+    fn contains(&self, g: &TxnGtid) -> bool {
+        match g {
+            TxnGtid::MySql(u, t, n) => self.mysql.contains(*u, *t, *n),
+            TxnGtid::MariaDb(m) => self
+                .mariadb
+                .get(m.domain_id)
+                .is_some_and(|e| e.seq_no >= m.seq_no),
+            TxnGtid::None => false,
+        }
+    }
+
     fn text(&self) -> String {
         if !self.mariadb.is_empty() {
             self.mariadb.to_string()
@@ -312,6 +325,10 @@ impl Applier {
             self.status
                 .update(|s| s.state = sql_state::READING_EVENT.into());
             let where_ = format!("the event's source log {source_file}, end_log_pos {source_pos}");
+            if apply::unit_gtid(&events).is_some_and(|g| self.executed.contains(&g)) {
+                // Applied before (a relay log fetched again after a crash).
+                continue;
+            }
             let outcome = apply_events(&self.store, &mut self.group, &events, &where_)
                 .map_err(|e| self.sql_error(e, f.name.as_str(), end))?;
             if let Some(g) = outcome.gtid {
