@@ -56,10 +56,12 @@ fn export(args: &ExportArgs) -> Result<(), String> {
     for (_, v) in store.scan_table(entry.id).map_err(|e| e.to_string())? {
         let (_, cells) = decode_row(&v).map_err(|e| e.to_string())?;
         line.clear();
-        for (i, (c, col)) in cells.iter().zip(&entry.schema.columns).enumerate() {
-            if col.invisible {
-                continue;
-            }
+        // SELECT * leaves invisible columns out.
+        let visible = cells
+            .iter()
+            .zip(&entry.schema.columns)
+            .filter(|(_, col)| !col.invisible);
+        for (i, (c, col)) in visible.enumerate() {
             if i > 0 {
                 line.push(b'\t');
             }

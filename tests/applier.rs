@@ -191,6 +191,11 @@ fn replicate_and_compare(kind: ServerKind) {
         .output()
         .unwrap();
     assert!(!gone.status.success(), "a dropped table is gone");
+    assert!(
+        String::from_utf8_lossy(&gone.stderr).contains("Table 'app.gone' doesn't exist"),
+        "{}",
+        String::from_utf8_lossy(&gone.stderr)
+    );
 }
 
 #[test]

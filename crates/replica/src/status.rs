@@ -114,13 +114,7 @@ impl IoStatus {
 
     pub fn parse(text: &str) -> IoStatus {
         let mut st = IoStatus::default();
-        for line in text.lines() {
-            let Some((k, v)) = line
-                .split_once(": ")
-                .or_else(|| line.strip_suffix(':').map(|k| (k, "")))
-            else {
-                continue;
-            };
+        for (k, v) in status_lines(text) {
             let v = v.to_owned();
             let n = |v: &str| v.parse::<u64>().unwrap_or(0);
             match k {
@@ -234,9 +228,18 @@ impl SharedStatus {
     }
 }
 
-/// The status file is a mirror for readers: replaced by rename, not
-/// fsynced (it is rewritten from the task's memory at every change).
-fn write_status(path: &Path, text: &str) -> Result<()> {
+/// The `Name: value` lines of a status mirror.
+pub(crate) fn status_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines().filter_map(|line| {
+        line.split_once(": ")
+            .or_else(|| line.strip_suffix(':').map(|k| (k, "")))
+    })
+}
+
+/// A mirror file for readers (status, relay-log.info): replaced by
+/// rename, not fsynced (it is rewritten from memory at every change, and
+/// what it mirrors is durable elsewhere).
+pub(crate) fn write_status(path: &Path, text: &str) -> Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text).map_err(|e| ReplicaError::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| ReplicaError::io(path, e))

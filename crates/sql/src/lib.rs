@@ -3,6 +3,7 @@
 
 pub mod ddl;
 pub mod error;
+pub mod lexical;
 pub mod schema;
 pub mod types;
 

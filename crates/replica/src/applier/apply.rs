@@ -54,53 +54,36 @@ pub enum TxnGtid {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub gtid: Option<TxnGtid>,
+    /// Its GTID was executed before: nothing of it was applied.
+    pub skipped: bool,
     /// Rows written, updated or deleted.
     pub rows: u64,
     /// The source's commit time (the last event's header timestamp).
     pub timestamp: u32,
 }
 
-/// The GTID a transaction's first event gives it, if any.
-pub fn unit_gtid(events: &[OwnedEvent]) -> Option<TxnGtid> {
-    for ev in events.iter().take(4) {
-        let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
-        let Some(Ok(raw)) = r.next_event() else {
-            return None;
-        };
-        match event::decode(&raw, &ev.fde) {
-            Ok(Event::Gtid(g)) if !g.anonymous && g.gno > 0 => {
-                let tag = Tag::from_binary(g.tag).unwrap_or_default();
-                return Some(TxnGtid::MySql(Uuid(g.uuid), tag, g.gno as u64));
-            }
-            Ok(Event::MariaGtid(g)) => {
-                return Some(TxnGtid::MariaDb(MariaGtid::new(
-                    g.domain_id,
-                    raw.header.server_id,
-                    g.seq_no,
-                )));
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 struct Ctx<'s> {
     store: &'s Store,
     /// Source log name and end position, for error texts.
-    where_: String,
+    where_: &'s str,
+    /// Whether a GTID was executed already.
+    executed: &'s dyn Fn(&TxnGtid) -> bool,
 }
 
-/// Applies a transaction's events (as read from the relay log) to `txn`.
+/// Applies a transaction's events (as read from the relay log) to `txn`;
+/// a transaction whose GTID `executed` says was applied before is skipped
+/// whole (its GTID event comes first, so nothing was applied).
 pub fn apply_events(
     store: &Store,
     txn: &mut Txn,
     events: &[OwnedEvent],
     where_: &str,
+    executed: &dyn Fn(&TxnGtid) -> bool,
 ) -> Result<Outcome> {
     let ctx = Ctx {
         store,
-        where_: where_.to_owned(),
+        where_,
+        executed,
     };
     let mut out = Outcome::default();
     let mut maps: HashMap<u64, (TableMapEvent<'_>, Option<TableEntry>)> = HashMap::new();
@@ -125,12 +108,15 @@ pub fn apply_events(
         apply_event(
             &ctx,
             txn,
-            &raw.header.server_id,
+            raw.header.server_id,
             decoded,
             &ev.fde,
             &mut maps,
             &mut out,
         )?;
+        if out.skipped {
+            break;
+        }
     }
     Ok(out)
 }
@@ -138,7 +124,7 @@ pub fn apply_events(
 fn apply_event<'e>(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
-    server_id: &u32,
+    server_id: u32,
     ev: Event<'e>,
     fde: &FormatDescription,
     maps: &mut HashMap<u64, (TableMapEvent<'e>, Option<TableEntry>)>,
@@ -146,15 +132,17 @@ fn apply_event<'e>(
 ) -> Result<()> {
     match ev {
         Event::Gtid(g) if !g.anonymous && g.gno > 0 => {
-            let tag = Tag::from_binary(g.tag).unwrap_or_default();
-            out.gtid = Some(TxnGtid::MySql(Uuid(g.uuid), tag, g.gno as u64));
+            let tag = Tag::from_binary(g.tag).ok_or_else(|| {
+                SqlError::new(1594, format!("GTID event with a bad tag; {}", ctx.where_))
+            })?;
+            let gtid = TxnGtid::MySql(Uuid(g.uuid), tag, g.gno as u64);
+            out.skipped = (ctx.executed)(&gtid);
+            out.gtid = Some(gtid);
         }
         Event::MariaGtid(g) => {
-            out.gtid = Some(TxnGtid::MariaDb(MariaGtid::new(
-                g.domain_id,
-                *server_id,
-                g.seq_no,
-            )));
+            let gtid = TxnGtid::MariaDb(MariaGtid::new(g.domain_id, server_id, g.seq_no));
+            out.skipped = (ctx.executed)(&gtid);
+            out.gtid = Some(gtid);
         }
         Event::Query(q) => {
             let text = String::from_utf8_lossy(&q.query);
@@ -238,24 +226,17 @@ fn apply_event<'e>(
             }
         }
         Event::TransactionPayload(p) => {
-            let inner = p.uncompressed().map_err(|e| {
+            let bad = |e: &dyn std::fmt::Display| {
                 SqlError::new(1594, format!("transaction payload: {e}; {}", ctx.where_))
-            })?;
-            let inner: Vec<u8> = inner.into_owned();
-            let mut evs = Vec::new();
+            };
+            let inner = p.uncompressed().map_err(|e| bad(&e))?;
+            let mut inner_maps = HashMap::new();
             let mut r = EventReader::at(&inner, 0, 0, fde.clone());
             while let Some(next) = r.next_event() {
-                let raw = next.map_err(|e| {
-                    SqlError::new(1594, format!("transaction payload: {e}; {}", ctx.where_))
-                })?;
-                evs.push(OwnedEvent {
-                    bytes: raw.raw.to_vec(),
-                    offset: raw.offset,
-                    fde: fde.clone(),
-                });
+                let raw = next.map_err(|e| bad(&e))?;
+                let ev = event::decode(&raw, fde).map_err(|e| bad(&e))?;
+                apply_event(ctx, txn, server_id, ev, fde, &mut inner_maps, out)?;
             }
-            let inner_out = apply_events(ctx.store, txn, &evs, &ctx.where_)?;
-            out.rows += inner_out.rows;
         }
         Event::XaPrepare(_) => {
             return Err(SqlError::new(
@@ -400,13 +381,19 @@ fn apply_row(
     let store = ctx.store;
     match kind {
         RowsKind::Write => {
-            let mut cells = Vec::with_capacity(e.schema.columns.len());
-            for c in &e.schema.columns {
-                cells.push(convert::default_cell(c).unwrap_or(Cell::Null));
-            }
+            // Columns the image leaves out (MINIMAL) take their DEFAULT.
+            let mut cells: Vec<Option<Cell>> = vec![None; e.schema.columns.len()];
             for (i, c) in image_cells(e, after.unwrap_or_default())? {
-                cells[i] = c;
+                cells[i] = Some(c);
             }
+            let cells = cells
+                .into_iter()
+                .zip(&e.schema.columns)
+                .map(|(c, col)| match c {
+                    Some(c) => Ok(c),
+                    None => convert::default_cell(col).map_err(conv_err),
+                })
+                .collect::<Result<Vec<Cell>>>()?;
             let row_id = if e.schema.primary_key.is_empty() {
                 Some(store.next_row_id(txn, e.id).map_err(store_err)?)
             } else {

@@ -21,6 +21,16 @@ pub fn apply(store: &Store, txn: &mut Txn, sql: &str, db: &str) -> Result<()> {
     Ok(())
 }
 
+/// ER_TABLE_EXISTS_ERROR.
+fn exists(name: &str) -> SqlError {
+    SqlError::new(1050, format!("Table '{name}' already exists"))
+}
+
+/// ER_NO_SUCH_TABLE.
+fn no_such_table(db: &str, name: &str) -> SqlError {
+    SqlError::new(1146, format!("Table '{db}.{name}' doesn't exist"))
+}
+
 fn table(store: &Store, txn: &Txn, db: &str, name: &str) -> Result<Option<TableEntry>> {
     store.table(Some(txn), db, name).map_err(store_err)
 }
@@ -72,10 +82,7 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
                 if if_not_exists {
                     return Ok(());
                 }
-                return Err(SqlError::new(
-                    1050,
-                    format!("Table '{}' already exists", t.name),
-                ));
+                return Err(exists(&t.name));
             }
             store
                 .define_table(txn, &t.db, &t.name, schema, None)
@@ -89,19 +96,13 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
         } => {
             need_db(store, txn, &t.db)?;
             let Some(src) = table(store, txn, &like.db, &like.name)? else {
-                return Err(SqlError::new(
-                    1146,
-                    format!("Table '{}.{}' doesn't exist", like.db, like.name),
-                ));
+                return Err(no_such_table(&like.db, &like.name));
             };
             if table(store, txn, &t.db, &t.name)?.is_some() {
                 if if_not_exists {
                     return Ok(());
                 }
-                return Err(SqlError::new(
-                    1050,
-                    format!("Table '{}' already exists", t.name),
-                ));
+                return Err(exists(&t.name));
             }
             store
                 .define_table(txn, &t.db, &t.name, src.schema, None)
@@ -127,16 +128,10 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
         Ddl::RenameTables(pairs) => {
             for (from, to) in pairs {
                 let Some(e) = table(store, txn, &from.db, &from.name)? else {
-                    return Err(SqlError::new(
-                        1146,
-                        format!("Table '{}.{}' doesn't exist", from.db, from.name),
-                    ));
+                    return Err(no_such_table(&from.db, &from.name));
                 };
                 if table(store, txn, &to.db, &to.name)?.is_some() {
-                    return Err(SqlError::new(
-                        1050,
-                        format!("Table '{}' already exists", to.name),
-                    ));
+                    return Err(exists(&to.name));
                 }
                 need_db(store, txn, &to.db)?;
                 store
@@ -147,10 +142,7 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
         }
         Ddl::Truncate(t) => {
             let Some(e) = table(store, txn, &t.db, &t.name)? else {
-                return Err(SqlError::new(
-                    1146,
-                    format!("Table '{}.{}' doesn't exist", t.db, t.name),
-                ));
+                return Err(no_such_table(&t.db, &t.name));
             };
             store.retire_rows(txn, e.id).map_err(store_err)?;
             store
@@ -172,10 +164,7 @@ enum Source {
 
 fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) -> Result<()> {
     let Some(e) = table(store, txn, db, name)? else {
-        return Err(SqlError::new(
-            1146,
-            format!("Table '{db}.{name}' doesn't exist"),
-        ));
+        return Err(no_such_table(db, name));
     };
     let mut schema: TableSchema = e.schema.clone();
     let mut sources: Vec<Source> = (0..schema.columns.len()).map(Source::Old).collect();
@@ -273,30 +262,33 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
         let ne = store
             .define_table(txn, db, name, schema, None)
             .map_err(store_err)?;
-        let defaults: Vec<Option<Cell>> = ne
-            .schema
-            .columns
-            .iter()
-            .zip(&sources)
-            .map(|(c, s)| match s {
-                Source::Default => default_cell(c)
-                    .map(Some)
-                    .map_err(|e| SqlError::new(1677, e.0)),
-                Source::Old(_) => Ok(None),
-            })
-            .collect::<Result<_>>()?;
+        // Added columns' values, computed once and only when there are
+        // rows to fill (an expression DEFAULT is not evaluated here).
+        let defaults: Vec<Option<Cell>> = if rows.is_empty() {
+            Vec::new()
+        } else {
+            ne.schema
+                .columns
+                .iter()
+                .zip(&sources)
+                .map(|(c, s)| match s {
+                    Source::Default => default_cell(c)
+                        .map(Some)
+                        .map_err(|e| SqlError::new(1677, e.0)),
+                    Source::Old(_) => Ok(None),
+                })
+                .collect::<Result<_>>()?
+        };
         for old in rows {
-            let cells: Vec<Cell> = sources
+            let cells = sources
                 .iter()
                 .zip(&defaults)
                 .zip(&ne.schema.columns)
                 .map(|((s, d), col)| match s {
-                    Source::Old(i) => {
-                        convert_cell(old.get(*i).cloned().unwrap_or(Cell::Null), &col.ty)
-                    }
-                    Source::Default => d.clone().unwrap_or(Cell::Null),
+                    Source::Old(i) => convert_cell(old.get(*i).cloned().unwrap_or(Cell::Null), col),
+                    Source::Default => Ok(d.clone().unwrap_or(Cell::Null)),
                 })
-                .collect();
+                .collect::<Result<Vec<Cell>>>()?;
             let row_id = if ne.schema.primary_key.is_empty() {
                 Some(store.next_row_id(txn, ne.id).map_err(store_err)?)
             } else {
@@ -315,10 +307,7 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
     if let Some(to) = rename_to {
         let cur = table(store, txn, db, name)?.ok_or_else(|| bad_field(name))?;
         if table(store, txn, &to.db, &to.name)?.is_some() {
-            return Err(SqlError::new(
-                1050,
-                format!("Table '{}' already exists", to.name),
-            ));
+            return Err(exists(&to.name));
         }
         store
             .rename_table(txn, &cur, &to.db, &to.name)
@@ -343,25 +332,155 @@ fn place(schema: &TableSchema, p: &ColumnPosition) -> Option<usize> {
 }
 
 /// A stored cell under a column's new type (MODIFY/CHANGE): integers
-/// between signedness, numbers to text, and the same kind unchanged.
-fn convert_cell(c: Cell, ty: &understudy_sql::ColumnType) -> Cell {
+/// between signedness and to DOUBLE or text, FLOAT to DOUBLE, and any cell
+/// the new type holds as it is. Anything else stops the applier
+/// (ER_REPLICA_CONVERSION_FAILED) rather than keep a value the column
+/// cannot show.
+fn convert_cell(c: Cell, col: &understudy_sql::Column) -> Result<Cell> {
     use understudy_sql::ColumnType as T;
-    match (c, ty) {
-        (Cell::Int(v), T::Int { unsigned: true, .. }) => Cell::UInt(v.max(0) as u64),
+    let text = matches!(col.ty, T::VarChar { .. } | T::Char { .. } | T::Text { .. });
+    let out = match (c, &col.ty) {
+        (Cell::Int(v), T::Int { unsigned: true, .. }) if v >= 0 => Cell::UInt(v as u64),
         (
             Cell::UInt(v),
             T::Int {
                 unsigned: false, ..
             },
-        ) => Cell::Int(v.min(i64::MAX as u64) as i64),
+        ) if v <= i64::MAX as u64 => Cell::Int(v as i64),
         (Cell::Int(v), T::Double) => Cell::Double(v as f64),
+        (Cell::UInt(v), T::Double) => Cell::Double(v as f64),
         (Cell::Float(v), T::Double) => Cell::Double(f64::from(v)),
-        (Cell::Int(v), T::VarChar { .. } | T::Char { .. } | T::Text { .. }) => {
-            Cell::Bytes(v.to_string().into_bytes())
+        (Cell::Decimal(d), T::Decimal { scale, .. })
+            if rescale(&d, usize::from(*scale)).is_some() =>
+        {
+            Cell::Decimal(rescale(&d, usize::from(*scale)).unwrap_or(d))
         }
-        (Cell::UInt(v), T::VarChar { .. } | T::Char { .. } | T::Text { .. }) => {
-            Cell::Bytes(v.to_string().into_bytes())
+        (Cell::Int(v), _) if text => Cell::Bytes(v.to_string().into_bytes()),
+        (Cell::UInt(v), _) if text => Cell::Bytes(v.to_string().into_bytes()),
+        (c, ty) if fits(&c, ty) => c,
+        (c, ty) => {
+            return Err(SqlError::new(
+                1677,
+                format!(
+                    "Column {} cannot be converted to type '{}' for the value {}",
+                    col.name,
+                    super::convert::type_name(ty),
+                    understudy_store::text::cell_plain(&c)
+                ),
+            ));
         }
-        (c, _) => c,
+    };
+    Ok(out)
+}
+
+/// DECIMAL digits with `scale` fraction digits: zeros added, or zeros
+/// dropped (`None` when a dropped digit is not zero: MySQL would round).
+fn rescale(d: &str, scale: usize) -> Option<String> {
+    let (int, frac) = d.split_once('.').unwrap_or((d, ""));
+    let mut frac = frac.to_owned();
+    if frac.len() > scale {
+        if frac[scale..].bytes().any(|c| c != b'0') {
+            return None;
+        }
+        frac.truncate(scale);
+    }
+    while frac.len() < scale {
+        frac.push('0');
+    }
+    Some(if scale == 0 {
+        int.to_owned()
+    } else {
+        format!("{int}.{frac}")
+    })
+}
+
+/// Whether a stored cell is a value of the column type as it is.
+fn fits(c: &Cell, ty: &understudy_sql::ColumnType) -> bool {
+    use understudy_sql::ColumnType as T;
+    matches!(
+        (c, ty),
+        (Cell::Null, _)
+            | (
+                Cell::Int(_),
+                T::Int {
+                    unsigned: false,
+                    ..
+                },
+            )
+            | (Cell::UInt(_), T::Int { unsigned: true, .. })
+            | (Cell::Float(_), T::Float)
+            | (Cell::Double(_), T::Double)
+            | (
+                Cell::Bytes(_),
+                T::Char { .. }
+                    | T::VarChar { .. }
+                    | T::Text { .. }
+                    | T::Binary(_)
+                    | T::VarBinary(_)
+                    | T::Blob { .. }
+                    | T::Json
+                    | T::Geometry
+                    | T::Vector(_),
+            )
+            | (Cell::Json(_), T::Json)
+            | (Cell::Date { .. }, T::Date)
+            | (Cell::Time { .. }, T::Time(_))
+            | (Cell::DateTime { .. }, T::DateTime(_))
+            | (Cell::Timestamp { .. }, T::Timestamp(_))
+            | (Cell::Year(_), T::Year)
+            | (Cell::Enum(_), T::Enum(_))
+            | (Cell::Set(_), T::Set(_))
+            | (Cell::Bit(_), T::Bit(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use understudy_sql::{Column, ColumnType};
+
+    #[test]
+    fn conversions_keep_values_or_refuse() {
+        let col = |ty| Column::new("c", ty);
+        let dec = col(ColumnType::Decimal {
+            precision: 10,
+            scale: 3,
+        });
+        assert_eq!(
+            convert_cell(Cell::Decimal("-1.5".into()), &dec),
+            Ok(Cell::Decimal("-1.500".into()))
+        );
+        let dec0 = col(ColumnType::Decimal {
+            precision: 10,
+            scale: 0,
+        });
+        assert_eq!(
+            convert_cell(Cell::Decimal("2.00".into()), &dec0),
+            Ok(Cell::Decimal("2".into()))
+        );
+        assert_eq!(
+            convert_cell(Cell::Decimal("2.50".into()), &dec0).map_err(|e| e.errno),
+            Err(1677)
+        );
+        let uint = col(ColumnType::Int {
+            bytes: 8,
+            unsigned: true,
+        });
+        assert_eq!(convert_cell(Cell::Int(5), &uint), Ok(Cell::UInt(5)));
+        assert!(convert_cell(Cell::Int(-5), &uint).is_err());
+        let text = col(ColumnType::VarChar {
+            len: 9,
+            charset: None,
+        });
+        assert_eq!(
+            convert_cell(Cell::Int(-5), &text),
+            Ok(Cell::Bytes(b"-5".to_vec()))
+        );
+        let int = col(ColumnType::Int {
+            bytes: 4,
+            unsigned: false,
+        });
+        assert!(convert_cell(Cell::Bytes(b"12".to_vec()), &int).is_err());
+        assert_eq!(convert_cell(Cell::Null, &int), Ok(Cell::Null));
     }
 }

@@ -55,17 +55,18 @@ struct Executed {
 }
 
 impl Executed {
-    fn parse(text: &str) -> Executed {
+    /// The store's executed set (MySQL's or MariaDB's text form).
+    fn parse(text: &str) -> Option<Executed> {
         let mut e = Executed::default();
         if text.is_empty() {
-            return e;
+            return Some(e);
         }
         if let Ok(s) = text.parse::<GtidSet>() {
             e.mysql = s;
-        } else if let Ok(m) = text.parse::<MariaGtidList>() {
-            e.mariadb = m;
+        } else {
+            e.mariadb = text.parse::<MariaGtidList>().ok()?;
         }
-        e
+        Some(e)
     }
 
     fn add(&mut self, g: TxnGtid) {
@@ -79,14 +80,17 @@ impl Executed {
     }
 
     /// Whether a transaction with this GTID was applied already (MySQL
-    /// skips such transactions; MariaDB compares per domain).
+    /// skips such transactions).
     fn contains(&self, g: &TxnGtid) -> bool {
         match g {
             TxnGtid::MySql(u, t, n) => self.mysql.contains(*u, *t, *n),
+            // Only a repeat from the same server: a lower sequence number
+            // from another one is a new transaction after a failover
+            // (gtid_strict_mode off).
             TxnGtid::MariaDb(m) => self
                 .mariadb
                 .get(m.domain_id)
-                .is_some_and(|e| e.seq_no >= m.seq_no),
+                .is_some_and(|e| e.server_id == m.server_id && e.seq_no >= m.seq_no),
             TxnGtid::None => false,
         }
     }
@@ -129,8 +133,12 @@ pub fn run(
         .position()
         .map_err(|e| ReplicaError::Config(e.to_string()))?
         .unwrap_or_default();
+    let executed = Executed::parse(&pos.gtid_executed).ok_or_else(|| ReplicaError::Corrupt {
+        path: store_path.clone(),
+        detail: format!("unreadable executed GTID set '{}'", pos.gtid_executed),
+    })?;
     let mut a = Applier {
-        executed: Executed::parse(&pos.gtid_executed),
+        executed,
         cfg,
         store,
         watch,
@@ -295,13 +303,14 @@ impl Applier {
             };
             let boundary = {
                 let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
-                match r.next_event() {
-                    Some(Ok(raw)) => {
-                        last_ts = raw.header.timestamp.max(last_ts);
-                        scanner.event(&raw, &ev.fde)
-                    }
-                    _ => false,
-                }
+                let Some(Ok(raw)) = r.next_event() else {
+                    return Err(ReplicaError::Corrupt {
+                        path: f.path().to_owned(),
+                        detail: format!("event at {} cannot be framed again", ev.offset),
+                    });
+                };
+                last_ts = raw.header.timestamp.max(last_ts);
+                scanner.event(&raw, &ev.fde)
             };
             if let Some(e) = scanner.state().decode_error.clone() {
                 return Err(ReplicaError::Corrupt {
@@ -325,12 +334,11 @@ impl Applier {
             self.status
                 .update(|s| s.state = sql_state::READING_EVENT.into());
             let where_ = format!("the event's source log {source_file}, end_log_pos {source_pos}");
-            if apply::unit_gtid(&events).is_some_and(|g| self.executed.contains(&g)) {
-                // Applied before (a relay log fetched again after a crash).
-                continue;
-            }
-            let outcome = apply_events(&self.store, &mut self.group, &events, &where_)
-                .map_err(|e| self.sql_error(e, f.name.as_str(), end))?;
+            let executed = &self.executed;
+            let outcome = apply_events(&self.store, &mut self.group, &events, &where_, &|g| {
+                executed.contains(g)
+            })
+            .map_err(|e| self.sql_error(e, f.name.as_str(), end))?;
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
             }
@@ -415,10 +423,5 @@ pub fn write_relay_log_info(dir: &Path, p: &Position) -> Result<()> {
         "7\n./{}\n{}\n{}\n{}\n0\n0\n1\n",
         p.relay_file, p.relay_pos, p.source_file, p.source_pos
     );
-    // A mirror, replaced by rename and not fsynced: the store holds the
-    // position durably.
-    let path = dir.join(RELAY_LOG_INFO);
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(|e| ReplicaError::io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| ReplicaError::io(&path, e))
+    crate::status::write_status(&dir.join(RELAY_LOG_INFO), &text)
 }

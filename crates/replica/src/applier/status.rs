@@ -64,13 +64,7 @@ impl SqlStatus {
 
     pub fn parse(text: &str) -> SqlStatus {
         let mut s = SqlStatus::default();
-        for line in text.lines() {
-            let Some((k, v)) = line
-                .split_once(": ")
-                .or_else(|| line.strip_suffix(':').map(|k| (k, "")))
-            else {
-                continue;
-            };
+        for (k, v) in crate::status::status_lines(text) {
             let n = || v.parse::<u64>().unwrap_or(0);
             match k {
                 "Replica_SQL_Running" => s.running = v == "Yes",
@@ -140,11 +134,11 @@ impl SharedSqlStatus {
                 None
             }
         };
-        if let Some(t) = text {
-            let tmp = self.path.with_extension("tmp");
-            if std::fs::write(&tmp, t).is_ok() {
-                let _ = std::fs::rename(&tmp, &self.path);
-            }
+        if let Some(t) = text
+            && let Err(e) = crate::status::write_status(&self.path, &t)
+        {
+            // A mirror: the applier goes on; the store holds the truth.
+            tracing::warn!("{e}");
         }
     }
 }
