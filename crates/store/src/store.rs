@@ -81,16 +81,20 @@ impl Position {
 /// see its own writes.
 #[derive(Default)]
 pub struct Txn {
-    batch: WriteBatch,
-    /// (family, key) → value, or `None` for a delete.
-    pending: BTreeMap<(Family, Vec<u8>), Option<Vec<u8>>>,
+    /// (family, key) → value, or `None` for a delete: what the write batch
+    /// will hold, and what reads through the `Txn` see first.
+    /// One map per family (indexed by `Family as usize`).
+    pending: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 2],
+    /// Key ranges deleted whole (retired table ids), written before
+    /// `pending`.
+    ranges: Vec<(Family, Vec<u8>, Vec<u8>)>,
 }
 
 /// The two column families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Family {
-    Meta,
-    Rows,
+    Meta = 0,
+    Rows = 1,
 }
 
 impl Family {
@@ -105,19 +109,39 @@ impl Family {
 impl Txn {
     /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
+        self.len() == 0 && self.ranges.is_empty()
     }
 
     /// Changes held.
     pub fn len(&self) -> usize {
-        self.pending.len()
+        self.pending.iter().map(BTreeMap::len).sum()
+    }
+
+    fn map(&mut self, fam: Family) -> &mut BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+        &mut self.pending[fam as usize]
+    }
+
+    /// What the `Txn` says of a key: `Some(None)` deleted (itself or by a
+    /// range), `Some(Some(v))` written, `None` untouched.
+    fn lookup(&self, fam: Family, key: &[u8]) -> Option<Option<&Vec<u8>>> {
+        if let Some(v) = self.pending[fam as usize].get(key) {
+            return Some(v.as_ref());
+        }
+        self.in_deleted_range(fam, key).then_some(None)
+    }
+
+    fn in_deleted_range(&self, fam: Family, key: &[u8]) -> bool {
+        self.ranges
+            .iter()
+            .any(|(f, from, to)| *f == fam && key >= from.as_slice() && key < to.as_slice())
     }
 }
 
 impl std::fmt::Debug for Txn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Txn")
-            .field("writes", &self.batch.len())
+            .field("writes", &self.len())
+            .field("ranges", &self.ranges.len())
             .finish()
     }
 }
@@ -179,15 +203,12 @@ impl Store {
     }
 
     pub fn put(&self, txn: &mut Txn, fam: Family, key: &[u8], value: &[u8]) -> Result<()> {
-        txn.batch.put_cf(self.cf(fam.name())?, key, value);
-        txn.pending
-            .insert((fam, key.to_vec()), Some(value.to_vec()));
+        txn.map(fam).insert(key.to_vec(), Some(value.to_vec()));
         Ok(())
     }
 
     pub fn delete(&self, txn: &mut Txn, fam: Family, key: &[u8]) -> Result<()> {
-        txn.batch.delete_cf(self.cf(fam.name())?, key);
-        txn.pending.insert((fam, key.to_vec()), None);
+        txn.map(fam).insert(key.to_vec(), None);
         Ok(())
     }
 
@@ -203,27 +224,22 @@ impl Store {
                 break;
             }
         }
-        let cf = self.cf(fam.name())?;
         if end.is_empty() {
             return Err(StoreError::Corrupt(
                 "delete of an unbounded key range".into(),
             ));
         }
-        txn.batch.delete_range_cf(cf, prefix, &end);
-        let doomed: Vec<_> = txn
-            .pending
-            .range((fam, prefix.to_vec())..)
-            .take_while(|((f, k), _)| *f == fam && k.starts_with(prefix))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in doomed {
-            txn.pending.insert(k, None);
-        }
+        txn.ranges.push((fam, prefix.to_vec(), end.clone()));
+        // Its own writes in the range go too (the range is written first).
+        txn.map(fam)
+            .retain(|k, _| !(k.as_slice() >= prefix && k < &end));
         Ok(())
     }
 
-    pub fn put_row(&self, txn: &mut Txn, key: &[u8], row: &[u8]) -> Result<()> {
-        self.put(txn, Family::Rows, key, row)
+    /// Writes a row (key and value moved in: the hot path copies nothing).
+    pub fn put_row(&self, txn: &mut Txn, key: Vec<u8>, row: Vec<u8>) -> Result<()> {
+        txn.map(Family::Rows).insert(key, Some(row));
+        Ok(())
     }
 
     pub fn delete_row(&self, txn: &mut Txn, key: &[u8]) -> Result<()> {
@@ -232,10 +248,8 @@ impl Store {
 
     /// A value as `txn` sees it (its own writes first).
     pub fn get(&self, txn: Option<&Txn>, fam: Family, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        if let Some(t) = txn
-            && let Some(v) = t.pending.get(&(fam, key.to_vec()))
-        {
-            return Ok(v.clone());
+        if let Some(v) = txn.and_then(|t| t.lookup(fam, key)) {
+            return Ok(v.cloned());
         }
         self.db
             .get_cf(self.cf(fam.name())?, key)
@@ -258,13 +272,18 @@ impl Store {
             if !k.starts_with(prefix) {
                 break;
             }
+            if txn.is_some_and(|t| t.in_deleted_range(fam, &k)) {
+                continue;
+            }
             out.insert(k.to_vec(), v.to_vec());
         }
         if let Some(t) = txn {
-            for ((_, k), v) in t
-                .pending
-                .range((fam, prefix.to_vec())..)
-                .take_while(|((f, k), _)| *f == fam && k.starts_with(prefix))
+            for (k, v) in t.pending[fam as usize]
+                .range::<[u8], _>((
+                    std::ops::Bound::Included(prefix),
+                    std::ops::Bound::Unbounded,
+                ))
+                .take_while(|(k, _)| k.starts_with(prefix))
             {
                 match v {
                     Some(v) => out.insert(k.clone(), v.clone()),
@@ -276,13 +295,26 @@ impl Store {
     }
 
     /// Commits the transaction's rows and its position atomically.
-    pub fn commit(&self, mut txn: Txn, position: &Position) -> Result<()> {
-        txn.batch
-            .put_cf(self.cf(CF_META)?, POSITION_KEY, position.encode());
+    pub fn commit(&self, txn: Txn, position: &Position) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        for (fam, from, to) in &txn.ranges {
+            batch.delete_range_cf(self.cf(fam.name())?, from, to);
+        }
+        let (meta, rows) = (self.cf(CF_META)?, self.cf(CF_ROWS)?);
+        let [meta_pending, rows_pending] = txn.pending;
+        for (cf, pending) in [(meta, meta_pending), (rows, rows_pending)] {
+            for (key, value) in pending {
+                match value {
+                    Some(v) => batch.put_cf(cf, key, v),
+                    None => batch.delete_cf(cf, key),
+                }
+            }
+        }
+        batch.put_cf(meta, POSITION_KEY, position.encode());
         let mut w = WriteOptions::default();
         w.set_sync(self.durability == Durability::Sync);
         self.db
-            .write_opt(txn.batch, &w)
+            .write_opt(batch, &w)
             .map_err(|e| StoreError::rocks(&self.path, "committing a transaction", e))
     }
 
@@ -304,8 +336,47 @@ impl Store {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_through_a_txn_see_its_writes_and_range_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), Durability::None).unwrap();
+        let mut t = s.txn();
+        s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"old".to_vec())
+            .unwrap();
+        s.put_row(&mut t, b"\0\0\0\x02a".to_vec(), b"two".to_vec())
+            .unwrap();
+        s.commit(t, &Position::default()).unwrap();
+        let mut t = s.txn();
+        s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
+            .unwrap();
+        assert_eq!(
+            s.scan(Some(&t), Family::Rows, b"\0\0\0\x01").unwrap().len(),
+            2
+        );
+        assert_eq!(
+            s.get_row(b"\0\0\0\x01b").unwrap(),
+            None,
+            "not before commit"
+        );
+        s.delete_prefix(&mut t, Family::Rows, b"\0\0\0\x01")
+            .unwrap();
+        assert_eq!(s.get(Some(&t), Family::Rows, b"\0\0\0\x01a").unwrap(), None);
+        assert!(
+            s.scan(Some(&t), Family::Rows, b"\0\0\0\x01")
+                .unwrap()
+                .is_empty()
+        );
+        s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
+        assert_eq!(s.get(Some(&t), Family::Rows, b"\0\0\0\x02a").unwrap(), None);
+        assert_eq!(s.get_row(b"\0\0\0\x02a").unwrap(), Some(b"two".to_vec()));
+        s.commit(t, &Position::default()).unwrap();
+        assert!(s.scan_table(1).unwrap().is_empty());
+        assert!(s.scan_table(2).unwrap().is_empty());
+    }
 
     #[test]
     fn position_round_trip_and_rejects_garbage() {

@@ -30,7 +30,7 @@ fn writer(dir: &str, mode: &str) {
         let mut txn = store.txn();
         for r in 0..ROWS_PER_TXN {
             let key = row_key(1, &[KeyPart::UInt(n), KeyPart::UInt(r)]);
-            store.put_row(&mut txn, &key, &value).unwrap();
+            store.put_row(&mut txn, key, value.clone()).unwrap();
         }
         let pos = Position {
             relay_file: "r.000001".into(),
@@ -111,12 +111,20 @@ fn reopen_reads_back_rows_and_position() {
         let s = Store::open(dir.path(), Durability::Sync).unwrap();
         assert_eq!(s.position().unwrap(), None);
         let mut t = s.txn();
-        s.put_row(&mut t, &row_key(2, &[KeyPart::Int(-5)]), b"minus five")
+        s.put_row(
+            &mut t,
+            row_key(2, &[KeyPart::Int(-5)]),
+            b"minus five".to_vec(),
+        )
+        .unwrap();
+        s.put_row(&mut t, row_key(2, &[KeyPart::Int(7)]), b"seven".to_vec())
             .unwrap();
-        s.put_row(&mut t, &row_key(2, &[KeyPart::Int(7)]), b"seven")
-            .unwrap();
-        s.put_row(&mut t, &row_key(3, &[KeyPart::Bytes(b"x")]), b"other table")
-            .unwrap();
+        s.put_row(
+            &mut t,
+            row_key(3, &[KeyPart::Bytes(b"x")]),
+            b"other table".to_vec(),
+        )
+        .unwrap();
         let p = Position {
             source_file: "b.1".into(),
             source_pos: 10,

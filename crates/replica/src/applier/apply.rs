@@ -409,7 +409,7 @@ fn apply_row(
                 return Err(dup_entry(e, &cells));
             }
             store
-                .put_row(txn, &key, &encode_row(e.version, &cells))
+                .put_row(txn, key, encode_row(e.version, &cells))
                 .map_err(store_err)
         }
         RowsKind::Update | RowsKind::PartialUpdate => {
@@ -434,7 +434,7 @@ fn apply_row(
                 store.delete_row(txn, &old_key).map_err(store_err)?;
             }
             store
-                .put_row(txn, &new_key, &encode_row(e.version, &cells))
+                .put_row(txn, new_key, encode_row(e.version, &cells))
                 .map_err(store_err)
         }
         RowsKind::Delete => {

@@ -296,7 +296,7 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
             };
             let key = row_key(&ne, &cells, row_id);
             store
-                .put_row(txn, &key, &encode_row(ne.version, &cells))
+                .put_row(txn, key, encode_row(ne.version, &cells))
                 .map_err(store_err)?;
         }
     } else if schema != e.schema {
