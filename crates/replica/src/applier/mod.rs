@@ -116,6 +116,8 @@ struct Applier {
     group: Txn,
     group_txns: usize,
     last_sync: Instant,
+    /// Commits since the last fsync (`relaxed`).
+    unsynced: bool,
 }
 
 /// Runs the applier until `stop` is set (Ok) or an error stops it (the
@@ -148,6 +150,7 @@ pub fn run(
         group: Txn::default(),
         group_txns: 0,
         last_sync: Instant::now(),
+        unsynced: false,
     };
     a.status.update(|s| {
         s.running = true;
@@ -158,7 +161,7 @@ pub fn run(
         s.exec_source_log_pos = a.pos.source_pos;
     });
     let r = a.main();
-    let flushed = a.commit_group();
+    let flushed = a.commit_group().and_then(|()| a.relaxed_sync(true));
     let r = r.and(flushed);
     a.status.update(|s| {
         s.running = false;
@@ -285,6 +288,7 @@ impl Applier {
             }
             let Some(ev) = ev else {
                 self.commit_group()?;
+                self.relaxed_sync(false)?;
                 if unit.is_empty()
                     && let Some(next) = scanner.state().next_relay_file.clone()
                 {
@@ -377,6 +381,19 @@ impl Applier {
 
     /// Commits the open batch with the position after its last
     /// transaction, then mirrors the position to relay-log.info.
+    /// `relaxed`: fsyncs the commits made since the last one, once a
+    /// second (or now, with `force`) — also when no more come.
+    fn relaxed_sync(&mut self, force: bool) -> Result<()> {
+        if self.unsynced && (force || self.last_sync.elapsed() >= Duration::from_secs(1)) {
+            self.store
+                .sync()
+                .map_err(|e| ReplicaError::Config(e.to_string()))?;
+            self.last_sync = Instant::now();
+            self.unsynced = false;
+        }
+        Ok(())
+    }
+
     fn commit_group(&mut self) -> Result<()> {
         if self.group_txns == 0 {
             return Ok(());
@@ -387,14 +404,8 @@ impl Applier {
         self.store
             .commit(txn, &self.pos)
             .map_err(|e| ReplicaError::Config(e.to_string()))?;
-        if self.cfg.durability == Durability::Relaxed
-            && self.last_sync.elapsed() >= Duration::from_secs(1)
-        {
-            self.store
-                .sync()
-                .map_err(|e| ReplicaError::Config(e.to_string()))?;
-            self.last_sync = Instant::now();
-        }
+        self.unsynced = self.cfg.durability == Durability::Relaxed;
+        self.relaxed_sync(false)?;
         write_relay_log_info(&self.cfg.data_dir, &self.pos)?;
         let p = self.pos.clone();
         self.status.update(|s| {
