@@ -1,5 +1,7 @@
 //! `understudy export`: a replicated table's rows in primary-key order, as
-//! `mysql --batch --skip-column-names` prints `SELECT * … ORDER BY <pk>`.
+//! `mysql --batch --skip-column-names` prints `SELECT * … ORDER BY <pk>`
+//! (tsv), as CSV, or as SQL that reloads into MySQL. The store is read as
+//! it stands, also while the replica runs.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,20 +9,21 @@ use std::process::ExitCode;
 
 use clap::Args;
 use understudy_replica::applier::STORE_DIR;
-use understudy_store::text::{batch_field, cell_text};
-use understudy_store::{Durability, Store, decode_row};
+use understudy_store::export::{Exporter, Format};
+use understudy_store::{Store, decode_row};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The replica's data directory (the replica must be stopped).
+    /// The replica's data directory (the replica may be running).
     #[arg(long)]
     data_dir: PathBuf,
     /// DB.TABLE
     #[arg(long)]
     table: String,
-    /// Output format: tsv (mysql --batch).
+    /// tsv (mysql --batch), csv (with a header line) or sql (CREATE TABLE
+    /// and INSERTs that reload into MySQL).
     #[arg(long, default_value = "tsv")]
-    format: String,
+    format: Format,
 }
 
 pub fn run(args: ExportArgs) -> ExitCode {
@@ -33,42 +36,42 @@ pub fn run(args: ExportArgs) -> ExitCode {
     }
 }
 
+/// Opens a replica's store for reading (a secondary instance in a
+/// scratch directory that lives as long as the returned guard).
+pub fn open_store(data_dir: &std::path::Path) -> Result<(Store, tempfile::TempDir), String> {
+    let scratch = tempfile::tempdir().map_err(|e| format!("scratch directory: {e}"))?;
+    let store =
+        Store::open_reader(&data_dir.join(STORE_DIR), scratch.path()).map_err(|e| e.to_string())?;
+    Ok((store, scratch))
+}
+
 fn export(args: &ExportArgs) -> Result<(), String> {
-    if args.format != "tsv" {
-        return Err(format!(
-            "format {} is not supported yet (tsv is)",
-            args.format
-        ));
-    }
     let (db, name) = args
         .table
         .split_once('.')
         .ok_or("--table must be DB.TABLE")?;
-    let store =
-        Store::open(&args.data_dir.join(STORE_DIR), Durability::None).map_err(|e| e.to_string())?;
+    let (store, _scratch) = open_store(&args.data_dir)?;
     let entry = store
         .table(None, db, name)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("Table '{db}.{name}' doesn't exist"))?;
+    let pos = store
+        .position()
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let comment = format!(
+        "replica position: relay log {}:{}, source log {}:{}, executed GTIDs '{}'",
+        pos.relay_file, pos.relay_pos, pos.source_file, pos.source_pos, pos.gtid_executed
+    );
     let out = std::io::stdout();
-    let mut out = std::io::BufWriter::new(out.lock());
-    let mut line = Vec::new();
-    for (_, v) in store.scan_table(entry.id).map_err(|e| e.to_string())? {
+    let out = std::io::BufWriter::with_capacity(1 << 16, out.lock());
+    let mut ex = Exporter::begin(out, args.format, &entry.name, &entry.schema, &comment)
+        .map_err(|e| e.to_string())?;
+    for item in store.table_rows(entry.id).map_err(|e| e.to_string())? {
+        let (_, v) = item.map_err(|e| e.to_string())?;
         let (_, cells) = decode_row(&v).map_err(|e| e.to_string())?;
-        line.clear();
-        // SELECT * leaves invisible columns out.
-        let visible = cells
-            .iter()
-            .zip(&entry.schema.columns)
-            .filter(|(_, col)| !col.invisible);
-        for (i, (c, col)) in visible.enumerate() {
-            if i > 0 {
-                line.push(b'\t');
-            }
-            batch_field(&mut line, cell_text(c, &col.ty).as_deref());
-        }
-        line.push(b'\n');
-        out.write_all(&line).map_err(|e| e.to_string())?;
+        ex.row(&cells).map_err(|e| e.to_string())?;
     }
-    out.flush().map_err(|e| e.to_string())
+    ex.finish().map_err(|e| e.to_string())?;
+    std::io::stdout().flush().map_err(|e| e.to_string())
 }

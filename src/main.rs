@@ -10,6 +10,7 @@ mod binlog_cmd;
 mod binlog_remote;
 mod export_cmd;
 mod run_cmd;
+mod verify_cmd;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,8 +31,11 @@ enum Command {
     Run(Box<run_cmd::RunArgs>),
     /// Print the replica's status like SHOW REPLICA STATUS\G.
     Status(run_cmd::StatusArgs),
-    /// Print a replicated table's rows like mysql --batch.
+    /// Print a replicated table's rows (tsv like mysql --batch, csv, sql).
     Export(export_cmd::ExportArgs),
+    /// Compare every replicated table with the source (row count and
+    /// checksum); exit 1 on any difference.
+    Verify(verify_cmd::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         }
         Command::Status(args) => run_cmd::status(args),
         Command::Export(args) => export_cmd::run(args),
+        Command::Verify(args) => verify_cmd::run(args),
     }
 }
 

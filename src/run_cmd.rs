@@ -9,7 +9,9 @@ use std::time::Duration;
 use clap::Args;
 use serde::Deserialize;
 use understudy_mysql_proto::compress::Algorithm;
+use understudy_replica::applier::policy::{ApplyPolicy, ExecMode, SkipErrors};
 use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
+use understudy_replica::filters::Filters;
 use understudy_replica::io::{IoConfig, StartFrom};
 use understudy_replica::service::{self, ReplicaConfig};
 use understudy_replica::status::{Running, read_status};
@@ -101,6 +103,38 @@ pub struct RunArgs {
     report_host: Option<String>,
     #[arg(long)]
     report_port: Option<u16>,
+    /// replicate-do-db (repeat for several databases).
+    #[arg(long)]
+    replicate_do_db: Option<Vec<String>>,
+    /// replicate-ignore-db.
+    #[arg(long)]
+    replicate_ignore_db: Option<Vec<String>>,
+    /// replicate-do-table=DB.TABLE.
+    #[arg(long)]
+    replicate_do_table: Option<Vec<String>>,
+    /// replicate-ignore-table=DB.TABLE.
+    #[arg(long)]
+    replicate_ignore_table: Option<Vec<String>>,
+    /// replicate-wild-do-table=DB_PATTERN.TABLE_PATTERN (LIKE patterns).
+    #[arg(long)]
+    replicate_wild_do_table: Option<Vec<String>>,
+    /// replicate-wild-ignore-table=DB_PATTERN.TABLE_PATTERN.
+    #[arg(long)]
+    replicate_wild_ignore_table: Option<Vec<String>>,
+    /// replicate-rewrite-db=FROM->TO.
+    #[arg(long)]
+    replicate_rewrite_db: Option<Vec<String>>,
+    /// replica_skip_errors: OFF, all, ddl_exist_errors or error numbers
+    /// (1032,1062).
+    #[arg(long)]
+    replica_skip_errors: Option<String>,
+    /// replica_exec_mode: STRICT (default) or IDEMPOTENT.
+    #[arg(long)]
+    replica_exec_mode: Option<String>,
+    /// sql_replica_skip_counter: events the applier skips when it starts
+    /// (the transaction holding the last one is skipped whole).
+    #[arg(long)]
+    sql_replica_skip_counter: Option<u64>,
 }
 
 impl RunArgs {
@@ -148,13 +182,23 @@ impl RunArgs {
             relay_log,
             report_host,
             report_port,
-            durability
+            durability,
+            replicate_do_db,
+            replicate_ignore_db,
+            replicate_do_table,
+            replicate_ignore_table,
+            replicate_wild_do_table,
+            replicate_wild_ignore_table,
+            replicate_rewrite_db,
+            replica_skip_errors,
+            replica_exec_mode,
+            sql_replica_skip_counter
         ))
     }
 }
 
 /// mysql://USER[:PASSWORD]@HOST[:PORT]
-fn parse_source(url: &str) -> Result<(String, Option<String>, String, u16), String> {
+pub(crate) fn parse_source(url: &str) -> Result<(String, Option<String>, String, u16), String> {
     let rest = url
         .strip_prefix("mysql://")
         .ok_or_else(|| format!("--source must look like mysql://USER@HOST:PORT, not '{url}'"))?;
@@ -246,6 +290,28 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
     if server_id == 0 {
         return Err("--server-id must not be 0".into());
     }
+    let mut filters = Filters::default();
+    for (option, values) in [
+        ("replicate-do-db", &args.replicate_do_db),
+        ("replicate-ignore-db", &args.replicate_ignore_db),
+        ("replicate-do-table", &args.replicate_do_table),
+        ("replicate-ignore-table", &args.replicate_ignore_table),
+        ("replicate-wild-do-table", &args.replicate_wild_do_table),
+        (
+            "replicate-wild-ignore-table",
+            &args.replicate_wild_ignore_table,
+        ),
+        ("replicate-rewrite-db", &args.replicate_rewrite_db),
+    ] {
+        for v in values.iter().flatten() {
+            filters.add(option, v)?;
+        }
+    }
+    let policy = ApplyPolicy {
+        filters,
+        skip_errors: SkipErrors::parse(args.replica_skip_errors.as_deref().unwrap_or("OFF"))?,
+        exec_mode: ExecMode::parse(args.replica_exec_mode.as_deref().unwrap_or("STRICT"))?,
+    };
     let replica_uuid = service::replica_uuid(&data_dir).map_err(|e| e.to_string())?;
     Ok(ReplicaConfig {
         io: IoConfig {
@@ -272,6 +338,8 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
             Some("none") => Durability::None,
             Some(d) => return Err(format!("--durability {d}: expected sync, relaxed or none")),
         },
+        policy,
+        skip_counter: args.sql_replica_skip_counter.unwrap_or(0),
     })
 }
 
@@ -331,8 +399,51 @@ pub struct StatusArgs {
     data_dir: PathBuf,
 }
 
-/// SHOW REPLICA STATUS\G: the I/O task's fields with the applier's
-/// (its relay log position, and its own fields after Replica_IO_Running).
+/// SHOW REPLICA STATUS's fields in MySQL 8.0+'s order (the ones a
+/// replica without them leaves out are simply not shown).
+const FIELD_ORDER: &[&str] = &[
+    "Replica_IO_State",
+    "Source_Host",
+    "Source_User",
+    "Source_Port",
+    "Connect_Retry",
+    "Source_Log_File",
+    "Read_Source_Log_Pos",
+    "Relay_Log_File",
+    "Relay_Log_Pos",
+    "Relay_Source_Log_File",
+    "Replica_IO_Running",
+    "Replica_SQL_Running",
+    "Replicate_Do_DB",
+    "Replicate_Ignore_DB",
+    "Replicate_Do_Table",
+    "Replicate_Ignore_Table",
+    "Replicate_Wild_Do_Table",
+    "Replicate_Wild_Ignore_Table",
+    "Last_Errno",
+    "Last_Error",
+    "Skip_Counter",
+    "Exec_Source_Log_Pos",
+    "Relay_Log_Space",
+    "Seconds_Behind_Source",
+    "Last_IO_Errno",
+    "Last_IO_Error",
+    "Last_SQL_Errno",
+    "Last_SQL_Error",
+    "Source_Server_Id",
+    "Source_UUID",
+    "Replica_SQL_Running_State",
+    "Source_Retry_Count",
+    "Last_IO_Error_Timestamp",
+    "Last_SQL_Error_Timestamp",
+    "Retrieved_Gtid_Set",
+    "Executed_Gtid_Set",
+    "Auto_Position",
+    "Replicate_Rewrite_DB",
+];
+
+/// SHOW REPLICA STATUS\G: the I/O task's fields with the applier's (the
+/// applier's relay log position wins), in MySQL's order.
 fn vertical(dir: &std::path::Path, io: &understudy_replica::status::IoStatus) -> String {
     let mut fields: Vec<(String, String)> = io
         .fields()
@@ -344,22 +455,32 @@ fn vertical(dir: &std::path::Path, io: &understudy_replica::status::IoStatus) ->
             sql.running = false;
             sql.state = String::new();
         }
-        let at = fields
-            .iter()
-            .position(|(k, _)| k == "Replica_IO_Running")
-            .map_or(fields.len(), |i| i + 1);
-        let mut extra = Vec::new();
         for line in sql.to_text().lines() {
             let (k, v) = line
                 .split_once(": ")
                 .unwrap_or((line.trim_end_matches(':'), ""));
             match fields.iter_mut().find(|(f, _)| f == k) {
                 Some(f) => f.1 = v.to_owned(),
-                None => extra.push((k.to_owned(), v.to_owned())),
+                None => fields.push((k.to_owned(), v.to_owned())),
             }
         }
-        fields.splice(at..at, extra);
+        // MySQL's Last_Errno / Last_Error repeat the SQL thread's.
+        for (k, from) in [
+            ("Last_Errno", "Last_SQL_Errno"),
+            ("Last_Error", "Last_SQL_Error"),
+        ] {
+            if let Some(v) = fields.iter().find(|(f, _)| f == from).map(|f| f.1.clone()) {
+                fields.push((k.to_owned(), v));
+            }
+        }
     }
+    let rank = |k: &str| {
+        FIELD_ORDER
+            .iter()
+            .position(|f| *f == k)
+            .unwrap_or(usize::MAX)
+    };
+    fields.sort_by_key(|(k, _)| rank(k));
     let w = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut s = String::from("*************************** 1. row ***************************\n");
     for (k, v) in fields {

@@ -99,6 +99,17 @@ impl QueryResult {
     }
 }
 
+/// What a payload added to a streamed result.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Feed<'p> {
+    /// Column definitions or an EOF: nothing for the caller yet.
+    Pending,
+    /// One row, its values borrowed from the payload (`None`: NULL).
+    Row(Vec<Option<&'p [u8]>>),
+    /// The result is complete (its rows are empty when streamed).
+    Done(QueryResult),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Start,
@@ -127,6 +138,23 @@ impl ResultReader {
 
     /// Takes the next payload; the result once it is complete.
     pub fn feed(&mut self, p: &[u8]) -> Result<Option<QueryResult>> {
+        match self.feed_streaming(p)? {
+            Feed::Pending => Ok(None),
+            Feed::Row(row) => {
+                self.result
+                    .rows
+                    .push(row.into_iter().map(|v| v.map(<[u8]>::to_vec)).collect());
+                Ok(None)
+            }
+            Feed::Done(r) => Ok(Some(r)),
+        }
+    }
+
+    /// Like [`ResultReader::feed`], but hands each row back as it comes
+    /// (borrowed from the payload) instead of keeping it: a result of any
+    /// size in constant memory. The columns are known once the first row
+    /// arrives ([`ResultReader::columns`]).
+    pub fn feed_streaming<'p>(&mut self, p: &'p [u8]) -> Result<Feed<'p>> {
         if p.first() == Some(&0xff) {
             return Err(parse_err(p, 0).into());
         }
@@ -134,7 +162,7 @@ impl ResultReader {
             State::Start => {
                 if p.first() == Some(&0x00) {
                     self.result.ok = parse_ok(p)?;
-                    return Ok(Some(std::mem::take(&mut self.result)));
+                    return Ok(Feed::Done(std::mem::take(&mut self.result)));
                 }
                 if p.first() == Some(&0xfb) {
                     return Err(ProtoError::invalid(
@@ -185,17 +213,22 @@ impl ResultReader {
                         self.result.ok.status = r.u16("EOF status").unwrap_or(0);
                     }
                     self.state = State::Start;
-                    return Ok(Some(std::mem::take(&mut self.result)));
+                    return Ok(Feed::Done(std::mem::take(&mut self.result)));
                 }
                 let mut r = Reader::new(p);
                 let mut row = Vec::with_capacity(self.result.columns.len());
                 for _ in 0..self.result.columns.len() {
-                    row.push(r.lenenc_bytes("row value")?.map(<[u8]>::to_vec));
+                    row.push(r.lenenc_bytes("row value")?);
                 }
-                self.result.rows.push(row);
+                return Ok(Feed::Row(row));
             }
         }
-        Ok(None)
+        Ok(Feed::Pending)
+    }
+
+    /// The column names read so far.
+    pub fn columns(&self) -> &[String] {
+        &self.result.columns
     }
 
     fn after_columns(&self) -> State {

@@ -6,6 +6,7 @@
 pub mod applier;
 pub mod client;
 pub mod error;
+pub mod filters;
 pub mod io;
 pub mod master_info;
 pub mod progress;
@@ -14,5 +15,6 @@ pub mod relay_watch;
 pub mod remote;
 pub mod service;
 pub mod status;
+pub mod verify;
 
 pub use error::{ReplicaError, Result};

@@ -38,6 +38,10 @@ pub struct ReplicaConfig {
     pub sync_relay_log: u64,
     /// The applier's commit durability.
     pub durability: understudy_store::Durability,
+    /// Filters, skipped errors, exec mode.
+    pub policy: crate::applier::policy::ApplyPolicy,
+    /// `sql_replica_skip_counter` at start.
+    pub skip_counter: u64,
 }
 
 /// The replica's UUID from `auto.cnf` (`[auto]` / `server-uuid=`),
@@ -158,6 +162,8 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
             data_dir: dir.clone(),
             relay_basename: format!("{}-relay-bin", cfg.relay_log_name),
             durability: cfg.durability,
+            policy: cfg.policy.clone(),
+            skip_counter: cfg.skip_counter,
         };
         let (watch, stop, st) = (watch.clone(), applier_stop.clone(), sql_status.clone());
         std::thread::Builder::new()

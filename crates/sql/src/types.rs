@@ -71,6 +71,71 @@ impl ColumnType {
             ColumnType::Char { .. } | ColumnType::VarChar { .. } | ColumnType::Text { .. }
         )
     }
+
+    /// The type as a column definition writes it (`int unsigned`,
+    /// `decimal(12,3)`, `varchar(40) CHARACTER SET latin1`,
+    /// `enum('a','b')`), as `SHOW CREATE TABLE` spells it.
+    pub fn sql(&self) -> String {
+        let cs = |c: &Option<String>| match c {
+            Some(c) => format!(" CHARACTER SET {c}"),
+            None => String::new(),
+        };
+        let list = |m: &[String]| {
+            m.iter()
+                .map(|s| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let fsp = |f: u8| {
+            if f > 0 {
+                format!("({f})")
+            } else {
+                String::new()
+            }
+        };
+        let pack = |p: u8| match p {
+            1 => "tiny",
+            3 => "medium",
+            4 => "long",
+            _ => "",
+        };
+        match self {
+            ColumnType::Int { bytes, unsigned } => {
+                let n = match bytes {
+                    1 => "tinyint",
+                    2 => "smallint",
+                    3 => "mediumint",
+                    4 => "int",
+                    _ => "bigint",
+                };
+                if *unsigned {
+                    format!("{n} unsigned")
+                } else {
+                    n.to_owned()
+                }
+            }
+            ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+            ColumnType::Float => "float".into(),
+            ColumnType::Double => "double".into(),
+            ColumnType::Bit(n) => format!("bit({n})"),
+            ColumnType::Year => "year".into(),
+            ColumnType::Date => "date".into(),
+            ColumnType::Time(f) => format!("time{}", fsp(*f)),
+            ColumnType::DateTime(f) => format!("datetime{}", fsp(*f)),
+            ColumnType::Timestamp(f) => format!("timestamp{}", fsp(*f)),
+            ColumnType::Char { len, charset } => format!("char({len}){}", cs(charset)),
+            ColumnType::VarChar { len, charset } => format!("varchar({len}){}", cs(charset)),
+            ColumnType::Binary(n) => format!("binary({n})"),
+            ColumnType::VarBinary(n) => format!("varbinary({n})"),
+            ColumnType::Text { pack: p, charset } => format!("{}text{}", pack(*p), cs(charset)),
+            ColumnType::Blob { pack: p } => format!("{}blob", pack(*p)),
+            ColumnType::Enum(m) => format!("enum({})", list(m)),
+            ColumnType::Set(m) => format!("set({})", list(m)),
+            ColumnType::Json => "json".into(),
+            ColumnType::Geometry => "geometry".into(),
+            ColumnType::Vector(n) => format!("vector({n})"),
+        }
+    }
 }
 
 /// Parses a type as the SQL parser prints it (`INT UNSIGNED`,
@@ -348,5 +413,45 @@ mod tests {
         assert_eq!(t("POINT"), ColumnType::Geometry);
         assert_eq!(t("VECTOR(3)"), ColumnType::Vector(3));
         assert!(parse_type("WIDGET", None).is_err());
+    }
+
+    /// `sql()` writes what `parse_type` reads back.
+    #[test]
+    fn sql_text_round_trips() {
+        for s in [
+            "tinyint",
+            "int unsigned",
+            "bigint",
+            "decimal(12,3)",
+            "float",
+            "double",
+            "bit(10)",
+            "year",
+            "date",
+            "time(2)",
+            "datetime",
+            "timestamp(6)",
+            "char(5)",
+            "varchar(40) CHARACTER SET latin1",
+            "binary(4)",
+            "varbinary(16)",
+            "tinytext",
+            "text",
+            "mediumtext CHARACTER SET utf8mb4",
+            "longblob",
+            "blob",
+            "enum('red','it''s')",
+            "set('a','b')",
+            "json",
+            "geometry",
+            "vector(3)",
+        ] {
+            let (ty, cs) = match s.split_once(" CHARACTER SET ") {
+                Some((t, c)) => (t, Some(c)),
+                None => (s, None),
+            };
+            let parsed = parse_type(ty, cs).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(parsed.sql(), s);
+        }
     }
 }

@@ -88,7 +88,16 @@ pub struct Txn {
     /// Key ranges deleted whole (retired table ids), written before
     /// `pending`.
     ranges: Vec<(Family, Vec<u8>, Vec<u8>)>,
+    /// While a savepoint is open: how many ranges there were, and what
+    /// each key changed since held in `pending` before (in order).
+    undo: Option<(usize, Vec<Prior>)>,
 }
+
+/// A stored key and value.
+pub type KeyValue = (Box<[u8]>, Box<[u8]>);
+
+/// A key's entry in `pending` before a change: absent (`None`), or there.
+type Prior = (Family, Vec<u8>, Option<Option<Vec<u8>>>);
 
 /// The two column families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,8 +126,41 @@ impl Txn {
         self.pending.iter().map(BTreeMap::len).sum()
     }
 
-    fn map(&mut self, fam: Family) -> &mut BTreeMap<Vec<u8>, Option<Vec<u8>>> {
-        &mut self.pending[fam as usize]
+    /// Records a change of `key` (its value becomes `value`; `None`: a
+    /// delete).
+    fn set(&mut self, fam: Family, key: Vec<u8>, value: Option<Vec<u8>>) {
+        let map = &mut self.pending[fam as usize];
+        if let Some((_, prior)) = &mut self.undo {
+            prior.push((fam, key.clone(), map.get(&key).cloned()));
+        }
+        map.insert(key, value);
+    }
+
+    /// Opens a savepoint: [`Txn::rollback_to_savepoint`] undoes what is
+    /// written after it (one statement that fails part-way and is then
+    /// skipped, as `replica_skip_errors` asks). One at a time.
+    pub fn savepoint(&mut self) {
+        self.undo = Some((self.ranges.len(), Vec::new()));
+    }
+
+    /// Keeps what was written since the savepoint and closes it.
+    pub fn release_savepoint(&mut self) {
+        self.undo = None;
+    }
+
+    /// Undoes what was written since the savepoint and closes it.
+    pub fn rollback_to_savepoint(&mut self) {
+        let Some((ranges, prior)) = self.undo.take() else {
+            return;
+        };
+        self.ranges.truncate(ranges);
+        for (fam, key, before) in prior.into_iter().rev() {
+            let map = &mut self.pending[fam as usize];
+            match before {
+                Some(v) => map.insert(key, v),
+                None => map.remove(&key),
+            };
+        }
     }
 
     /// What the `Txn` says of a key: `Some(None)` deleted (itself or by a
@@ -171,6 +213,38 @@ impl Store {
         })
     }
 
+    /// Opens a replica's store for reading while the replica may be
+    /// running (a RocksDB secondary instance; `scratch` holds its own
+    /// info log). It sees the commits made until it opened or until
+    /// [`Store::catch_up`], each wholly or not at all (a commit is one
+    /// write batch); it never writes.
+    pub fn open_reader(path: &Path, scratch: &Path) -> Result<Store> {
+        if !path.join("CURRENT").exists() {
+            return Err(StoreError::Corrupt(format!(
+                "{}: no store here (has the replica applied anything yet?)",
+                path.display()
+            )));
+        }
+        let mut opts = Options::default();
+        // A secondary keeps every table file open, so that the running
+        // replica's compactions cannot take a file from under a scan.
+        opts.set_max_open_files(-1);
+        let db = DB::open_cf_as_secondary(&opts, path, scratch, [CF_META, CF_ROWS])
+            .map_err(|e| StoreError::rocks(path, "opening for reading", e))?;
+        Ok(Store {
+            db,
+            path: path.to_owned(),
+            durability: Durability::None,
+        })
+    }
+
+    /// A reader ([`Store::open_reader`]) moves to the latest commit.
+    pub fn catch_up(&self) -> Result<()> {
+        self.db
+            .try_catch_up_with_primary()
+            .map_err(|e| StoreError::rocks(&self.path, "catching up with the replica", e))
+    }
+
     fn cf(&self, name: &str) -> Result<&ColumnFamily> {
         self.db.cf_handle(name).ok_or_else(|| {
             StoreError::Corrupt(format!(
@@ -203,12 +277,12 @@ impl Store {
     }
 
     pub fn put(&self, txn: &mut Txn, fam: Family, key: &[u8], value: &[u8]) -> Result<()> {
-        txn.map(fam).insert(key.to_vec(), Some(value.to_vec()));
+        txn.set(fam, key.to_vec(), Some(value.to_vec()));
         Ok(())
     }
 
     pub fn delete(&self, txn: &mut Txn, fam: Family, key: &[u8]) -> Result<()> {
-        txn.map(fam).insert(key.to_vec(), None);
+        txn.set(fam, key.to_vec(), None);
         Ok(())
     }
 
@@ -231,14 +305,25 @@ impl Store {
         }
         txn.ranges.push((fam, prefix.to_vec(), end.clone()));
         // Its own writes in the range go too (the range is written first).
-        txn.map(fam)
-            .retain(|k, _| !(k.as_slice() >= prefix && k < &end));
+        let inside: Vec<Vec<u8>> = txn.pending[fam as usize]
+            .range::<[u8], _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Excluded(end.as_slice()),
+            ))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in inside {
+            let v = txn.pending[fam as usize].remove(&k);
+            if let Some((_, prior)) = &mut txn.undo {
+                prior.push((fam, k, v));
+            }
+        }
         Ok(())
     }
 
     /// Writes a row (key and value moved in: the hot path copies nothing).
     pub fn put_row(&self, txn: &mut Txn, key: Vec<u8>, row: Vec<u8>) -> Result<()> {
-        txn.map(Family::Rows).insert(key, Some(row));
+        txn.set(Family::Rows, key, Some(row));
         Ok(())
     }
 
@@ -333,6 +418,22 @@ impl Store {
     pub fn scan_table(&self, table_id: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
         self.scan(None, Family::Rows, &table_prefix(table_id))
     }
+
+    /// Every stored row of a table in key order, one at a time (constant
+    /// memory; for exports and checksums).
+    pub fn table_rows(
+        &self,
+        table_id: u32,
+    ) -> Result<impl Iterator<Item = Result<KeyValue>> + '_> {
+        let prefix = table_prefix(table_id);
+        let it = self.db.iterator_cf(
+            self.cf(CF_ROWS)?,
+            IteratorMode::From(&prefix, Direction::Forward),
+        );
+        Ok(it
+            .map(|item| item.map_err(|e| StoreError::rocks(&self.path, "scanning", e)))
+            .take_while(move |item| item.as_ref().map_or(true, |(k, _)| k.starts_with(&prefix))))
+    }
 }
 
 #[cfg(test)]
@@ -376,6 +477,41 @@ mod tests {
         s.commit(t, &Position::default()).unwrap();
         assert!(s.scan_table(1).unwrap().is_empty());
         assert!(s.scan_table(2).unwrap().is_empty());
+    }
+
+    #[test]
+    fn rollback_to_savepoint_undoes_writes_deletes_and_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), Durability::None).unwrap();
+        let mut t = s.txn();
+        s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"1".to_vec())
+            .unwrap();
+        s.put_row(&mut t, b"\0\0\0\x02a".to_vec(), b"2".to_vec())
+            .unwrap();
+        t.savepoint();
+        s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"changed".to_vec())
+            .unwrap();
+        s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
+            .unwrap();
+        s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
+        s.delete_prefix(&mut t, Family::Rows, b"\0\0\0\x01")
+            .unwrap();
+        s.put(&mut t, Family::Meta, b"m", b"x").unwrap();
+        t.rollback_to_savepoint();
+        let rows = |t: &Txn, p: &[u8]| s.scan(Some(t), Family::Rows, p).unwrap();
+        assert_eq!(
+            rows(&t, b"\0\0\0\x01"),
+            vec![(b"\0\0\0\x01a".to_vec(), b"1".to_vec())]
+        );
+        assert_eq!(rows(&t, b"\0\0\0\x02").len(), 1);
+        assert_eq!(s.get(Some(&t), Family::Meta, b"m").unwrap(), None);
+        // Released: the writes stay.
+        t.savepoint();
+        s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
+        t.release_savepoint();
+        t.rollback_to_savepoint();
+        assert!(rows(&t, b"\0\0\0\x02").is_empty());
+        assert_eq!(t.len(), 2);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell
 
 use super::convert::{self, binlog_type_name, compatible, type_name};
 use super::ddl;
+use super::policy::{ApplyPolicy, ExecMode};
 use super::reader::OwnedEvent;
 
 /// An applier error with MySQL's number (`Last_SQL_Errno`) and text.
@@ -62,12 +63,42 @@ pub struct Outcome {
     pub timestamp: u32,
 }
 
+/// What a transaction is applied with besides its events.
+pub struct TxnContext<'a> {
+    /// Source log name and end position, for error texts.
+    pub where_: &'a str,
+    /// Whether a GTID was executed already.
+    pub executed: &'a dyn Fn(&TxnGtid) -> bool,
+    pub policy: &'a ApplyPolicy,
+    /// `sql_replica_skip_counter` takes this transaction: its GTID is
+    /// recorded, nothing else.
+    pub skip: bool,
+}
+
+impl std::fmt::Debug for TxnContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TxnContext")
+            .field("where_", &self.where_)
+            .field("skip", &self.skip)
+            .finish_non_exhaustive()
+    }
+}
+
 struct Ctx<'s> {
     store: &'s Store,
-    /// Source log name and end position, for error texts.
-    where_: &'s str,
-    /// Whether a GTID was executed already.
-    executed: &'s dyn Fn(&TxnGtid) -> bool,
+    t: &'s TxnContext<'s>,
+}
+
+/// A table map as the transaction's row events need it.
+struct MapEntry<'e> {
+    tm: TableMapEvent<'e>,
+    /// The database rows go to (after `replicate-rewrite-db`).
+    db: String,
+    /// The catalog's table; `None`: it does not exist (1146 at the first
+    /// row event).
+    table: Option<TableEntry>,
+    /// The replication filters leave the table out.
+    filtered: bool,
 }
 
 /// Applies a transaction's events (as read from the relay log) to `txn`;
@@ -77,16 +108,11 @@ pub fn apply_events(
     store: &Store,
     txn: &mut Txn,
     events: &[OwnedEvent],
-    where_: &str,
-    executed: &dyn Fn(&TxnGtid) -> bool,
+    t: &TxnContext<'_>,
 ) -> Result<Outcome> {
-    let ctx = Ctx {
-        store,
-        where_,
-        executed,
-    };
+    let ctx = Ctx { store, t };
     let mut out = Outcome::default();
-    let mut maps: HashMap<u64, (TableMapEvent<'_>, Option<TableEntry>)> = HashMap::new();
+    let mut maps: HashMap<u64, MapEntry<'_>> = HashMap::new();
     for ev in events {
         let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
         let raw = match r.next_event() {
@@ -105,6 +131,9 @@ pub fn apply_events(
                 format!("Relay log read failure: event at {}: {e}", ev.offset),
             )
         })?;
+        if t.skip && !matches!(decoded, Event::Gtid(_) | Event::MariaGtid(_)) {
+            continue;
+        }
         apply_event(
             &ctx,
             txn,
@@ -121,27 +150,30 @@ pub fn apply_events(
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_event<'e>(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
     server_id: u32,
     ev: Event<'e>,
     fde: &FormatDescription,
-    maps: &mut HashMap<u64, (TableMapEvent<'e>, Option<TableEntry>)>,
+    maps: &mut HashMap<u64, MapEntry<'e>>,
     out: &mut Outcome,
 ) -> Result<()> {
+    let where_ = ctx.t.where_;
+    let policy = ctx.t.policy;
     match ev {
         Event::Gtid(g) if !g.anonymous && g.gno > 0 => {
             let tag = Tag::from_binary(g.tag).ok_or_else(|| {
-                SqlError::new(1594, format!("GTID event with a bad tag; {}", ctx.where_))
+                SqlError::new(1594, format!("GTID event with a bad tag; {where_}"))
             })?;
             let gtid = TxnGtid::MySql(Uuid(g.uuid), tag, g.gno as u64);
-            out.skipped = (ctx.executed)(&gtid);
+            out.skipped = (ctx.t.executed)(&gtid);
             out.gtid = Some(gtid);
         }
         Event::MariaGtid(g) => {
             let gtid = TxnGtid::MariaDb(MariaGtid::new(g.domain_id, server_id, g.seq_no));
-            out.skipped = (ctx.executed)(&gtid);
+            out.skipped = (ctx.t.executed)(&gtid);
             out.gtid = Some(gtid);
         }
         Event::Query(q) => {
@@ -157,77 +189,72 @@ fn apply_event<'e>(
             {
                 return Ok(());
             }
+            let source_db = String::from_utf8_lossy(q.db).into_owned();
+            let db = policy.filters.rewrite(&source_db).to_owned();
+            // The default database is tested before the statement is
+            // even read, as MySQL does (a database statement's event
+            // carries the database it names as its default).
+            if !policy.filters.db_ok(Some(&db)) {
+                return Ok(());
+            }
             if upper.starts_with("XA ") {
                 return Err(SqlError::new(
                     ER_FATAL,
-                    format!("XA transactions are not applied yet: {t}; {}", ctx.where_),
+                    format!("XA transactions are not applied yet: {t}; {where_}"),
                 ));
             }
-            let db = String::from_utf8_lossy(q.db).into_owned();
-            ddl::apply(ctx.store, txn, t, &db).map_err(|mut e| {
-                e.message = format!(
-                    "Error '{}' on query. Default database: '{db}'. Query: '{t}'; {}",
-                    e.message, ctx.where_
-                );
-                e
-            })?;
+            txn.savepoint();
+            let r = ddl::apply(ctx.store, txn, t, &db, &policy.filters);
+            match r {
+                Ok(()) => txn.release_savepoint(),
+                Err(e) if policy.skip_errors.skips(e.errno) => {
+                    txn.rollback_to_savepoint();
+                    tracing::warn!(
+                        errno = e.errno,
+                        "replica_skip_errors: statement skipped: Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
+                        e.message
+                    );
+                }
+                Err(mut e) => {
+                    txn.release_savepoint();
+                    e.message = format!(
+                        "Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
+                        e.message
+                    );
+                    return Err(e);
+                }
+            }
         }
         Event::TableMap(tm) => {
-            let db = String::from_utf8_lossy(tm.database).into_owned();
-            let name = String::from_utf8_lossy(tm.table).into_owned();
-            let entry = ctx.store.table(Some(txn), &db, &name).map_err(store_err)?;
-            if let Some(e) = &entry {
-                check_map(&tm, e)?;
-            }
-            maps.insert(tm.table_id, (*tm, entry));
-        }
-        Event::Rows(rows) => {
-            let Some((tm, entry)) = maps.get(&rows.table_id) else {
-                return Err(SqlError::new(
-                    ER_FATAL,
-                    format!(
-                        "rows event for table id {} without its table map; {}",
-                        rows.table_id, ctx.where_
-                    ),
-                ));
-            };
-            let db = String::from_utf8_lossy(tm.database);
+            let db = policy
+                .filters
+                .rewrite(&String::from_utf8_lossy(tm.database))
+                .to_owned();
             let name = String::from_utf8_lossy(tm.table);
-            let Some(entry) = entry else {
-                return Err(SqlError::new(
-                    1146,
-                    format!(
-                        "Error executing row event: 'Table '{db}.{name}' doesn't exist'; {}",
-                        ctx.where_
-                    ),
-                ));
+            let filtered = !policy.filters.row_ok(&db, &name);
+            let table = if filtered {
+                None
+            } else {
+                let entry = ctx.store.table(Some(txn), &db, &name).map_err(store_err)?;
+                if let Some(e) = &entry {
+                    check_map(&tm, e)?;
+                }
+                entry
             };
-            let what = match rows.kind {
-                RowsKind::Write => "Write_rows",
-                RowsKind::Update | RowsKind::PartialUpdate => "Update_rows",
-                RowsKind::Delete => "Delete_rows",
-            };
-            let iter = rows
-                .rows(tm)
-                .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
-            for row in iter {
-                let row = row.map_err(|e| {
-                    SqlError::new(1594, format!("{what} event on {db}.{name}: {e}"))
-                })?;
-                apply_row(ctx, txn, entry, rows.kind, row.before.as_deref(), row.after.as_deref())
-                    .map_err(|mut e| {
-                        e.message = format!(
-                            "Could not execute {what} event on table {db}.{name}; {}, Error_code: {}; {}",
-                            e.message, e.errno, ctx.where_
-                        );
-                        e
-                    })?;
-                out.rows += 1;
-            }
+            maps.insert(
+                tm.table_id,
+                MapEntry {
+                    tm: *tm,
+                    db,
+                    table,
+                    filtered,
+                },
+            );
         }
+        Event::Rows(rows) => apply_rows(ctx, txn, &rows, maps, out)?,
         Event::TransactionPayload(p) => {
             let bad = |e: &dyn std::fmt::Display| {
-                SqlError::new(1594, format!("transaction payload: {e}; {}", ctx.where_))
+                SqlError::new(1594, format!("transaction payload: {e}; {where_}"))
             };
             let inner = p.uncompressed().map_err(|e| bad(&e))?;
             let mut inner_maps = HashMap::new();
@@ -241,7 +268,7 @@ fn apply_event<'e>(
         Event::XaPrepare(_) => {
             return Err(SqlError::new(
                 ER_FATAL,
-                format!("XA PREPARE is not applied yet; {}", ctx.where_),
+                format!("XA PREPARE is not applied yet; {where_}"),
             ));
         }
         Event::Incident(i) => {
@@ -260,25 +287,107 @@ fn apply_event<'e>(
         | Event::DeleteFile(_) => {
             return Err(SqlError::new(
                 ER_FATAL,
-                format!(
-                    "LOAD DATA (statement-based) is not applied yet; {}",
-                    ctx.where_
-                ),
+                format!("LOAD DATA (statement-based) is not applied yet; {where_}"),
             ));
         }
         Event::Unknown { type_code, .. } => {
             return Err(SqlError::new(
                 ER_FATAL,
-                format!(
-                    "event type {type_code} is unknown to the applier; {}",
-                    ctx.where_
-                ),
+                format!("event type {type_code} is unknown to the applier; {where_}"),
             ));
         }
         // Framing, positions, comments and statement context: nothing
         // to store (Intvar/Rand/User_var precede statement-based DML,
         // which stops at its query).
         _ => {}
+    }
+    Ok(())
+}
+
+/// A row event: each row applied; with `replica_exec_mode=IDEMPOTENT` a
+/// row whose before image is missing (1032) or whose new key is taken
+/// (1062) is skipped; an error `replica_skip_errors` names skips the rest
+/// of the event, as MySQL does.
+fn apply_rows(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    rows: &event::RowsEvent<'_>,
+    maps: &HashMap<u64, MapEntry<'_>>,
+    out: &mut Outcome,
+) -> Result<()> {
+    let where_ = ctx.t.where_;
+    let policy = ctx.t.policy;
+    let Some(m) = maps.get(&rows.table_id) else {
+        return Err(SqlError::new(
+            ER_FATAL,
+            format!(
+                "rows event for table id {} without its table map; {where_}",
+                rows.table_id
+            ),
+        ));
+    };
+    if m.filtered {
+        return Ok(());
+    }
+    let db = &m.db;
+    let name = String::from_utf8_lossy(m.tm.table);
+    let Some(entry) = &m.table else {
+        let e = SqlError::new(
+            1146,
+            format!("Error executing row event: 'Table '{db}.{name}' doesn't exist'; {where_}"),
+        );
+        if policy.skip_errors.skips(e.errno) {
+            tracing::warn!(errno = e.errno, "replica_skip_errors: {}", e.message);
+            return Ok(());
+        }
+        return Err(e);
+    };
+    let what = match rows.kind {
+        RowsKind::Write => "Write_rows",
+        RowsKind::Update | RowsKind::PartialUpdate => "Update_rows",
+        RowsKind::Delete => "Delete_rows",
+    };
+    let idempotent = policy.exec_mode == ExecMode::Idempotent;
+    let iter = rows
+        .rows(&m.tm)
+        .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
+    for row in iter {
+        let row =
+            row.map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
+        let r = apply_row(
+            ctx.store,
+            txn,
+            entry,
+            rows.kind,
+            row.before.as_deref(),
+            row.after.as_deref(),
+            idempotent,
+        );
+        let Err(mut e) = r else {
+            out.rows += 1;
+            continue;
+        };
+        e.message = format!(
+            "Could not execute {what} event on table {db}.{name}; {}, Error_code: {}; {where_}",
+            e.message, e.errno
+        );
+        if idempotent && matches!(e.errno, 1032 | 1062) {
+            tracing::warn!(
+                errno = e.errno,
+                "replica_exec_mode=IDEMPOTENT: row skipped: {}",
+                e.message
+            );
+            continue;
+        }
+        if policy.skip_errors.skips(e.errno) {
+            tracing::warn!(
+                errno = e.errno,
+                "replica_skip_errors: rest of the event skipped: {}",
+                e.message
+            );
+            break;
+        }
+        return Err(e);
     }
     Ok(())
 }
@@ -371,14 +480,14 @@ fn not_found(e: &TableEntry) -> SqlError {
 }
 
 fn apply_row(
-    ctx: &Ctx<'_>,
+    store: &Store,
     txn: &mut Txn,
     e: &TableEntry,
     kind: RowsKind,
     before: Option<&[ColumnValue<'_>]>,
     after: Option<&[ColumnValue<'_>]>,
+    overwrite: bool,
 ) -> Result<()> {
-    let store = ctx.store;
     match kind {
         RowsKind::Write => {
             // Columns the image leaves out (MINIMAL) take their DEFAULT.
@@ -401,6 +510,7 @@ fn apply_row(
             };
             let key = row_key(e, &cells, row_id);
             if row_id.is_none()
+                && !overwrite
                 && store
                     .get(Some(txn), understudy_store::Family::Rows, &key)
                     .map_err(store_err)?

@@ -8,17 +8,51 @@ use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
 
 use super::apply::{Result, SqlError, row_key, store_err, table_rows};
 use super::convert::default_cell;
+use crate::filters::Filters;
 
-/// Applies the statement of a query event.
-pub fn apply(store: &Store, txn: &mut Txn, sql: &str, db: &str) -> Result<()> {
+/// Applies the statement of a query event run with default database `db`
+/// (already rewritten), unless the replication filters' table stage (or,
+/// for a database statement, the named database) leaves it out.
+pub fn apply(store: &Store, txn: &mut Txn, sql: &str, db: &str, filters: &Filters) -> Result<()> {
     let ddls = parse_ddl(sql, db).map_err(|e| match e {
         ParseError::Parse(m) => SqlError::new(1064, m),
         other => SqlError::new(super::apply::ER_FATAL, other.to_string()),
     })?;
+    if !filters.is_empty() && !statement_passes(&ddls, filters) {
+        return Ok(());
+    }
     for d in ddls {
         one(store, txn, d)?;
     }
     Ok(())
+}
+
+/// The filters' verdict on a statement: database statements by the
+/// database they name, the others by the tables they change.
+fn statement_passes(ddls: &[Ddl], filters: &Filters) -> bool {
+    let mut tables = Vec::new();
+    for d in ddls {
+        match d {
+            Ddl::CreateDatabase { name, .. } | Ddl::DropDatabase { name, .. } => {
+                if !filters.database_statement_ok(name) {
+                    return false;
+                }
+            }
+            Ddl::CreateTable { table, .. }
+            | Ddl::CreateTableLike { table, .. }
+            | Ddl::Truncate(table)
+            | Ddl::AlterTable { table, .. } => tables.push(table.clone()),
+            Ddl::DropTables { tables: t, .. } => tables.extend(t.iter().cloned()),
+            Ddl::RenameTables(pairs) => {
+                for (from, to) in pairs {
+                    tables.push(from.clone());
+                    tables.push(to.clone());
+                }
+            }
+            Ddl::Temporary | Ddl::NoData(_) => {}
+        }
+    }
+    tables.is_empty() || filters.tables_ok(&tables)
 }
 
 /// ER_TABLE_EXISTS_ERROR.

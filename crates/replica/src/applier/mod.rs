@@ -11,6 +11,7 @@
 pub mod apply;
 pub mod convert;
 pub mod ddl;
+pub mod policy;
 pub mod reader;
 pub mod status;
 
@@ -26,7 +27,8 @@ use understudy_store::{Durability, Position, Store, Txn};
 
 use crate::error::{ReplicaError, Result};
 use crate::relay_watch::RelayWatch;
-use apply::{SqlError, TxnGtid, apply_events};
+use apply::{SqlError, TxnContext, TxnGtid, apply_events};
+use policy::ApplyPolicy;
 use reader::{FileFollower, OwnedEvent};
 use status::{SharedSqlStatus, sql_state};
 
@@ -39,6 +41,12 @@ pub struct ApplierConfig {
     /// `<name>-relay-bin`.
     pub relay_basename: String,
     pub durability: Durability,
+    /// Filters, skipped errors, exec mode.
+    pub policy: ApplyPolicy,
+    /// `sql_replica_skip_counter`: events to skip at start (whole
+    /// transactions: the one holding the last skipped event is skipped
+    /// to its end, as MySQL does).
+    pub skip_counter: u64,
 }
 
 /// At most this many source transactions share a batch.
@@ -118,6 +126,8 @@ struct Applier {
     last_sync: Instant,
     /// Commits since the last fsync (`relaxed`).
     unsynced: bool,
+    /// Events `sql_replica_skip_counter` still skips.
+    skip_counter: u64,
 }
 
 /// Runs the applier until `stop` is set (Ok) or an error stops it (the
@@ -151,7 +161,9 @@ pub fn run(
         group_txns: 0,
         last_sync: Instant::now(),
         unsynced: false,
+        skip_counter: 0,
     };
+    a.skip_counter = a.cfg.skip_counter;
     a.status.update(|s| {
         s.running = true;
         s.exec_gtid = a.executed.text();
@@ -159,6 +171,15 @@ pub fn run(
         s.relay_log_pos = a.pos.relay_pos;
         s.relay_source_log_file = a.pos.source_file.clone();
         s.exec_source_log_pos = a.pos.source_pos;
+        s.skip_counter = a.skip_counter;
+        s.filters = a
+            .cfg
+            .policy
+            .filters
+            .status_fields()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
     });
     let r = a.main();
     let flushed = a.commit_group().and_then(|()| a.relaxed_sync(true));
@@ -338,11 +359,26 @@ impl Applier {
             self.status
                 .update(|s| s.state = sql_state::READING_EVENT.into());
             let where_ = format!("the event's source log {source_file}, end_log_pos {source_pos}");
+            let skip = self.skip_counter > 0 && !is_framing(&events);
             let executed = &self.executed;
-            let outcome = apply_events(&self.store, &mut self.group, &events, &where_, &|g| {
-                executed.contains(g)
-            })
-            .map_err(|e| self.sql_error(e, f.name.as_str(), end))?;
+            let ctx = TxnContext {
+                where_: &where_,
+                executed: &|g| executed.contains(g),
+                policy: &self.cfg.policy,
+                skip,
+            };
+            let outcome = apply_events(&self.store, &mut self.group, &events, &ctx)
+                .map_err(|e| self.sql_error(e, f.name.as_str(), end))?;
+            if skip {
+                self.skip_counter = self.skip_counter.saturating_sub(events.len() as u64);
+                let left = self.skip_counter;
+                tracing::info!(
+                    events = events.len(),
+                    left,
+                    "sql_replica_skip_counter: skipped the transaction ending at {where_}"
+                );
+                self.status.update(|s| s.skip_counter = left);
+            }
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
             }
@@ -417,6 +453,29 @@ impl Applier {
         });
         Ok(())
     }
+}
+
+/// Whether a unit of the relay log is only framing (format description,
+/// rotate, previous GTIDs, heartbeat, stop): events the skip counter does
+/// not count.
+fn is_framing(events: &[OwnedEvent]) -> bool {
+    use understudy_binlog::event_type as et;
+    events.iter().all(|e| {
+        matches!(
+            e.bytes.get(4).copied(),
+            Some(
+                et::FORMAT_DESCRIPTION_EVENT
+                    | et::ROTATE_EVENT
+                    | et::PREVIOUS_GTIDS_LOG_EVENT
+                    | et::HEARTBEAT_LOG_EVENT
+                    | et::HEARTBEAT_LOG_EVENT_V2
+                    | et::STOP_EVENT
+                    | et::GTID_LIST_EVENT
+                    | et::BINLOG_CHECKPOINT_EVENT
+                    | et::START_EVENT_V3
+            )
+        )
+    })
 }
 
 fn now_secs() -> u64 {

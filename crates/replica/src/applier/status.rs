@@ -29,6 +29,8 @@ pub struct SqlStatus {
     /// None: NULL (not running).
     pub seconds_behind: Option<u64>,
     pub exec_gtid: String,
+    /// The `Replicate_*` fields (name, value), in MySQL's order.
+    pub filters: Vec<(String, String)>,
 }
 
 impl SqlStatus {
@@ -58,6 +60,8 @@ impl SqlStatus {
             ("Executed_Gtid_Set", self.exec_gtid.clone()),
         ]
         .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .chain(self.filters.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map(|(k, v)| format!("{k}: {v}\n"))
         .collect()
     }
@@ -79,6 +83,7 @@ impl SqlStatus {
                 "Last_SQL_Error_Timestamp" => s.last_error_timestamp = v.into(),
                 "Seconds_Behind_Source" => s.seconds_behind = v.parse().ok(),
                 "Executed_Gtid_Set" => s.exec_gtid = v.into(),
+                k if k.starts_with("Replicate_") => s.filters.push((k.into(), v.into())),
                 _ => {}
             }
         }

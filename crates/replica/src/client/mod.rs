@@ -17,7 +17,9 @@ use understudy_mysql_proto::auth::{AuthPath, AuthStep, Authenticator, Secrets};
 use understudy_mysql_proto::compress::{self, Algorithm};
 use understudy_mysql_proto::handshake::{Handshake, HandshakeResponse, caps};
 use understudy_mysql_proto::packet::{Frame, PacketDecoder, write_packets};
-use understudy_mysql_proto::response::{QueryResult, ResultReader, is_eof, parse_err, parse_ok};
+use understudy_mysql_proto::response::{
+    Feed, QueryResult, ResultReader, is_eof, parse_err, parse_ok,
+};
 use understudy_mysql_proto::{ProtoError, command};
 
 pub use error::{ClientError, Result};
@@ -499,6 +501,38 @@ impl Conn {
                     return Ok(first.unwrap_or_default());
                 }
                 reader = ResultReader::new(deprecate_eof);
+            }
+        }
+    }
+
+    /// Runs one statement and hands each row of its (first) result to `f`
+    /// as it arrives, so that a result of any size takes constant memory;
+    /// returns the result's column names.
+    pub async fn query_each<F>(&mut self, sql: &str, mut f: F) -> Result<Vec<String>>
+    where
+        F: FnMut(&[Option<&[u8]>]),
+    {
+        self.command(&command::query(sql)).await?;
+        let deprecate_eof = self.capabilities & caps::DEPRECATE_EOF != 0;
+        let mut columns: Option<Vec<String>> = None;
+        let mut reader = ResultReader::new(deprecate_eof);
+        loop {
+            let p = self.read_payload().await?;
+            match reader.feed_streaming(p)? {
+                Feed::Pending => {}
+                Feed::Row(row) => {
+                    if columns.is_none() {
+                        f(&row);
+                    }
+                }
+                Feed::Done(res) => {
+                    let more = res.more_results();
+                    let cols = columns.get_or_insert(res.columns);
+                    if !more {
+                        return Ok(std::mem::take(cols));
+                    }
+                    reader = ResultReader::new(deprecate_eof);
+                }
             }
         }
     }
