@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod proxy;
+pub mod real;
 
 use std::fs;
 use std::ops::ControlFlow;
@@ -47,6 +48,9 @@ pub fn primary(kind: ServerKind) -> Server {
 /// One `understudy run` process on `DIR/data`, its stderr in `DIR/stderr`.
 pub struct Replica {
     pub child: Child,
+    /// When the process was started (status files older than this are a
+    /// previous run's).
+    pub started: std::time::SystemTime,
     /// The data directory.
     pub dir: PathBuf,
 }
@@ -66,6 +70,7 @@ impl Replica {
             .append(true)
             .open(dir.join("stderr"))
             .unwrap();
+        let started = std::time::SystemTime::now();
         let child = Command::new(env!("CARGO_BIN_EXE_understudy"))
             .arg("run")
             .arg("--data-dir")
@@ -83,8 +88,25 @@ impl Replica {
             .expect("starting understudy run");
         Replica {
             child,
+            started,
             dir: dir.join("data"),
         }
+    }
+
+    /// `understudy status --data-dir DIR` (SHOW REPLICA STATUS\G).
+    pub fn status_text(data_dir: &Path) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
+            .arg("status")
+            .arg("--data-dir")
+            .arg(data_dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     pub fn stderr(&self) -> String {
@@ -141,6 +163,22 @@ impl Replica {
             st.success(),
             "understudy run exited with {st}\n{}",
             self.stderr()
+        );
+    }
+
+    /// SIGTERM; the exit is clean, or (`sql_error`) the failure of an
+    /// applier that stopped on an error before.
+    pub fn stop_expecting(mut self, sql_error: bool) {
+        if !sql_error {
+            return self.stop();
+        }
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let st = self.wait_exit(Duration::from_secs(20));
+        assert_eq!(st.code(), Some(1), "{}", self.stderr());
+        assert!(
+            self.stderr()
+                .contains("replica applier stopped: Last_SQL_Errno")
         );
     }
 

@@ -274,13 +274,13 @@ fn like(pattern: &[u8], s: &[u8]) -> bool {
                     i += 1;
                     continue;
                 }
-                b'\\' if p + 1 < pattern.len() => {
-                    if i < s.len() && s[i] == pattern[p + 1] {
-                        p += 2;
-                        i += 1;
-                        continue;
-                    }
+                b'\\' if p + 1 < pattern.len() && i < s.len() && s[i] == pattern[p + 1] => {
+                    p += 2;
+                    i += 1;
+                    continue;
                 }
+                // An escaped character that does not match.
+                b'\\' if p + 1 < pattern.len() => {}
                 c if c != b'_' && i < s.len() && s[i] == c => {
                     p += 1;
                     i += 1;

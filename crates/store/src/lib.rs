@@ -13,4 +13,4 @@ pub mod text;
 pub use catalog::TableEntry;
 pub use error::{Result, StoreError};
 pub use row::{Cell, decode_row, encode_key_cell, encode_row};
-pub use store::{Durability, Family, Position, Store, Txn};
+pub use store::{Durability, Family, Position, Savepoint, Store, Txn};

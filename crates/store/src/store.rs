@@ -88,9 +88,18 @@ pub struct Txn {
     /// Key ranges deleted whole (retired table ids), written before
     /// `pending`.
     ranges: Vec<(Family, Vec<u8>, Vec<u8>)>,
-    /// While a savepoint is open: how many ranges there were, and what
-    /// each key changed since held in `pending` before (in order).
-    undo: Option<(usize, Vec<Prior>)>,
+    /// While savepoints are open (`depth` > 0): what each key changed
+    /// since held in `pending` before, in order.
+    undo: Vec<Prior>,
+    depth: u32,
+}
+
+/// Where a [`Txn`] stood when [`Txn::savepoint`] was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct Savepoint {
+    undo: usize,
+    ranges: usize,
 }
 
 /// A stored key and value.
@@ -130,37 +139,50 @@ impl Txn {
     /// delete).
     fn set(&mut self, fam: Family, key: Vec<u8>, value: Option<Vec<u8>>) {
         let map = &mut self.pending[fam as usize];
-        if let Some((_, prior)) = &mut self.undo {
-            prior.push((fam, key.clone(), map.get(&key).cloned()));
+        if self.depth > 0 {
+            self.undo.push((fam, key.clone(), map.get(&key).cloned()));
         }
         map.insert(key, value);
     }
 
-    /// Opens a savepoint: [`Txn::rollback_to_savepoint`] undoes what is
-    /// written after it (one statement that fails part-way and is then
-    /// skipped, as `replica_skip_errors` asks). One at a time.
-    pub fn savepoint(&mut self) {
-        self.undo = Some((self.ranges.len(), Vec::new()));
+    /// Opens a savepoint (they nest): [`Txn::rollback_to_savepoint`]
+    /// undoes what was written after it — a transaction that fails
+    /// part-way in a batch shared with complete ones, or a statement that
+    /// `replica_skip_errors` skips.
+    pub fn savepoint(&mut self) -> Savepoint {
+        self.depth += 1;
+        Savepoint {
+            undo: self.undo.len(),
+            ranges: self.ranges.len(),
+        }
+    }
+
+    fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            self.undo.clear();
+        }
     }
 
     /// Keeps what was written since the savepoint and closes it.
-    pub fn release_savepoint(&mut self) {
-        self.undo = None;
+    pub fn release_savepoint(&mut self, _sp: Savepoint) {
+        self.close();
     }
 
     /// Undoes what was written since the savepoint and closes it.
-    pub fn rollback_to_savepoint(&mut self) {
-        let Some((ranges, prior)) = self.undo.take() else {
-            return;
-        };
-        self.ranges.truncate(ranges);
-        for (fam, key, before) in prior.into_iter().rev() {
+    pub fn rollback_to_savepoint(&mut self, sp: Savepoint) {
+        self.ranges.truncate(sp.ranges);
+        while self.undo.len() > sp.undo {
+            let Some((fam, key, before)) = self.undo.pop() else {
+                break;
+            };
             let map = &mut self.pending[fam as usize];
             match before {
                 Some(v) => map.insert(key, v),
                 None => map.remove(&key),
             };
         }
+        self.close();
     }
 
     /// What the `Txn` says of a key: `Some(None)` deleted (itself or by a
@@ -314,8 +336,8 @@ impl Store {
             .collect();
         for k in inside {
             let v = txn.pending[fam as usize].remove(&k);
-            if let Some((_, prior)) = &mut txn.undo {
-                prior.push((fam, k, v));
+            if txn.depth > 0 {
+                txn.undo.push((fam, k, v));
             }
         }
         Ok(())
@@ -421,10 +443,7 @@ impl Store {
 
     /// Every stored row of a table in key order, one at a time (constant
     /// memory; for exports and checksums).
-    pub fn table_rows(
-        &self,
-        table_id: u32,
-    ) -> Result<impl Iterator<Item = Result<KeyValue>> + '_> {
+    pub fn table_rows(&self, table_id: u32) -> Result<impl Iterator<Item = Result<KeyValue>> + '_> {
         let prefix = table_prefix(table_id);
         let it = self.db.iterator_cf(
             self.cf(CF_ROWS)?,
@@ -488,7 +507,7 @@ mod tests {
             .unwrap();
         s.put_row(&mut t, b"\0\0\0\x02a".to_vec(), b"2".to_vec())
             .unwrap();
-        t.savepoint();
+        let outer = t.savepoint();
         s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"changed".to_vec())
             .unwrap();
         s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
@@ -496,8 +515,16 @@ mod tests {
         s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
         s.delete_prefix(&mut t, Family::Rows, b"\0\0\0\x01")
             .unwrap();
+        let inner = t.savepoint();
         s.put(&mut t, Family::Meta, b"m", b"x").unwrap();
-        t.rollback_to_savepoint();
+        t.rollback_to_savepoint(inner);
+        assert_eq!(s.get(Some(&t), Family::Meta, b"m").unwrap(), None);
+        assert!(
+            s.scan(Some(&t), Family::Rows, b"\0\0\0\x01")
+                .unwrap()
+                .is_empty()
+        );
+        t.rollback_to_savepoint(outer);
         let rows = |t: &Txn, p: &[u8]| s.scan(Some(t), Family::Rows, p).unwrap();
         assert_eq!(
             rows(&t, b"\0\0\0\x01"),
@@ -506,10 +533,9 @@ mod tests {
         assert_eq!(rows(&t, b"\0\0\0\x02").len(), 1);
         assert_eq!(s.get(Some(&t), Family::Meta, b"m").unwrap(), None);
         // Released: the writes stay.
-        t.savepoint();
+        let sp = t.savepoint();
         s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
-        t.release_savepoint();
-        t.rollback_to_savepoint();
+        t.release_savepoint(sp);
         assert!(rows(&t, b"\0\0\0\x02").is_empty());
         assert_eq!(t.len(), 2);
     }

@@ -203,12 +203,12 @@ fn apply_event<'e>(
                     format!("XA transactions are not applied yet: {t}; {where_}"),
                 ));
             }
-            txn.savepoint();
+            let sp = txn.savepoint();
             let r = ddl::apply(ctx.store, txn, t, &db, &policy.filters);
             match r {
-                Ok(()) => txn.release_savepoint(),
+                Ok(()) => txn.release_savepoint(sp),
                 Err(e) if policy.skip_errors.skips(e.errno) => {
-                    txn.rollback_to_savepoint();
+                    txn.rollback_to_savepoint(sp);
                     tracing::warn!(
                         errno = e.errno,
                         "replica_skip_errors: statement skipped: Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
@@ -216,7 +216,7 @@ fn apply_event<'e>(
                     );
                 }
                 Err(mut e) => {
-                    txn.release_savepoint();
+                    txn.release_savepoint(sp);
                     e.message = format!(
                         "Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
                         e.message
@@ -392,23 +392,14 @@ fn apply_rows(
     Ok(())
 }
 
-/// The table map against the catalog's schema: the same column count and
-/// compatible types (ER_REPLICA_CONVERSION_FAILED, 1677, otherwise).
+/// The table map against the catalog's schema: the columns both have
+/// must be of compatible types (ER_REPLICA_CONVERSION_FAILED, 1677,
+/// otherwise). As MySQL allows ("replication with differing table
+/// definitions"), either side may have more columns at the end: the
+/// source's extra values are dropped, the replica's extra columns take
+/// their defaults.
 fn check_map(tm: &TableMapEvent<'_>, e: &TableEntry) -> Result<()> {
-    let cols = &e.schema.columns;
-    if tm.columns.len() != cols.len() {
-        return Err(SqlError::new(
-            1677,
-            format!(
-                "Table '{}.{}' has {} columns on the replica but the source's row events carry {}",
-                e.db,
-                e.name,
-                cols.len(),
-                tm.columns.len()
-            ),
-        ));
-    }
-    for (i, (m, c)) in tm.columns.iter().zip(cols).enumerate() {
+    for (i, (m, c)) in tm.columns.iter().zip(&e.schema.columns).enumerate() {
         if !compatible(m, &c.ty) {
             return Err(SqlError::new(
                 1677,
@@ -443,17 +434,18 @@ pub fn row_key(e: &TableEntry, cells: &[Cell], row_id: Option<u64>) -> Vec<u8> {
     k
 }
 
+/// A row image's values as cells of the table's columns (values of
+/// columns past the replica's last are dropped).
 fn image_cells(e: &TableEntry, image: &[ColumnValue<'_>]) -> Result<Vec<(usize, Cell)>> {
     image
         .iter()
-        .map(|cv| {
-            let col = e.schema.columns.get(cv.index).ok_or_else(|| {
-                SqlError::new(1677, format!("column {} beyond the table", cv.index))
-            })?;
-            Ok((
-                cv.index,
-                convert::cell(&cv.value, &col.ty).map_err(conv_err)?,
-            ))
+        .filter_map(|cv| {
+            let col = e.schema.columns.get(cv.index)?;
+            Some(
+                convert::cell(&cv.value, &col.ty)
+                    .map(|c| (cv.index, c))
+                    .map_err(conv_err),
+            )
         })
         .collect()
 }

@@ -121,6 +121,7 @@ struct Applier {
     executed: Executed,
     /// The position after the last transaction taken into `group`.
     pos: Position,
+
     group: Txn,
     group_txns: usize,
     last_sync: Instant,
@@ -181,6 +182,8 @@ pub fn run(
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
     });
+    // The complete transactions before a failed one are committed (the
+    // failed one's writes were rolled back).
     let r = a.main();
     let flushed = a.commit_group().and_then(|()| a.relaxed_sync(true));
     let r = r.and(flushed);
@@ -367,8 +370,18 @@ impl Applier {
                 policy: &self.cfg.policy,
                 skip,
             };
-            let outcome = apply_events(&self.store, &mut self.group, &events, &ctx)
-                .map_err(|e| self.sql_error(e, f.name.as_str(), end))?;
+            // A transaction that fails leaves nothing in the batch.
+            let sp = self.group.savepoint();
+            let outcome = match apply_events(&self.store, &mut self.group, &events, &ctx) {
+                Ok(o) => {
+                    self.group.release_savepoint(sp);
+                    o
+                }
+                Err(e) => {
+                    self.group.rollback_to_savepoint(sp);
+                    return Err(self.sql_error(e, f.name.as_str(), end));
+                }
+            };
             if skip {
                 self.skip_counter = self.skip_counter.saturating_sub(events.len() as u64);
                 let left = self.skip_counter;
