@@ -91,6 +91,13 @@ pub struct RunArgs {
     /// sync_relay_log: fsync after this many events (default 10000; 0: never).
     #[arg(long)]
     sync_relay_log: Option<u64>,
+    /// relay_log_purge: delete relay files once applied (default true).
+    #[arg(long)]
+    relay_log_purge: Option<bool>,
+    /// relay_log_space_limit in bytes: the I/O task waits while the relay
+    /// log is larger (default 0: no limit).
+    #[arg(long)]
+    relay_log_space_limit: Option<u64>,
     /// relay_log base name: files are NAME-relay-bin.NNNNNN (default understudy).
     #[arg(long)]
     relay_log: Option<String>,
@@ -179,6 +186,8 @@ impl RunArgs {
             net_timeout,
             max_relay_log_size,
             sync_relay_log,
+            relay_log_purge,
+            relay_log_space_limit,
             relay_log,
             report_host,
             report_port,
@@ -332,6 +341,8 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
         relay_log_name: args.relay_log.unwrap_or_else(|| "understudy".into()),
         max_relay_log_size: args.max_relay_log_size.unwrap_or(1 << 30).max(4096),
         sync_relay_log: args.sync_relay_log.unwrap_or(10_000),
+        relay_log_purge: args.relay_log_purge.unwrap_or(true),
+        relay_log_space_limit: args.relay_log_space_limit.unwrap_or(0),
         durability: match args.durability.as_deref() {
             None | Some("sync") => Durability::Sync,
             Some("relaxed") => Durability::Relaxed,

@@ -106,10 +106,14 @@ fn wait_applied(replica: &Replica, server: &Server) -> String {
 }
 
 fn export(dir: &Path, table: &str) -> Vec<u8> {
+    export_as(dir, table, "tsv")
+}
+
+fn export_as(dir: &Path, table: &str, format: &str) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
         .args(["export", "--data-dir"])
         .arg(dir)
-        .args(["--table", table])
+        .args(["--table", table, "--format", format])
         .output()
         .unwrap();
     assert!(
@@ -136,6 +140,121 @@ fn primary_rows(server: &Server, query: &str) -> Vec<u8> {
     out.stdout
 }
 
+/// `understudy verify` against the primary: its exit code and output.
+fn verify(dir: &Path, server: &Server) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
+        .args(["verify", "--data-dir"])
+        .arg(dir)
+        .args([
+            "--source",
+            &format!("mysql://root@127.0.0.1:{}", server.port()),
+            "--wait",
+            "30",
+        ])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Runs SQL bytes (a dump, not necessarily UTF-8) through the client.
+fn load(server: &Server, db: &str, sql: &[u8]) {
+    use std::io::Write;
+    let mut child = server
+        .client_command()
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(sql).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "loading into {db}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CSV file's records (RFC 4180 quoting; an empty unquoted field is
+/// NULL).
+fn parse_csv(b: &[u8]) -> Vec<Vec<Option<Vec<u8>>>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let mut field = Vec::new();
+        let quoted = b[i] == b'"';
+        if quoted {
+            i += 1;
+            loop {
+                if b[i] == b'"' {
+                    if b.get(i + 1) == Some(&b'"') {
+                        field.push(b'"');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                field.push(b[i]);
+                i += 1;
+            }
+        } else {
+            while i < b.len() && b[i] != b',' && b[i] != b'\r' {
+                field.push(b[i]);
+                i += 1;
+            }
+        }
+        row.push(if !quoted && field.is_empty() {
+            None
+        } else {
+            Some(field)
+        });
+        if b.get(i) == Some(&b',') {
+            i += 1;
+        } else {
+            assert_eq!(&b[i..i + 2], b"\r\n");
+            i += 2;
+            rows.push(std::mem::take(&mut row));
+        }
+    }
+    rows
+}
+
+/// A `mysql --batch` line's fields, unescaped (`NULL` as None).
+fn tsv_fields(line: &[u8]) -> Vec<Option<Vec<u8>>> {
+    line.split(|&c| c == b'\t')
+        .map(|f| {
+            if f == b"NULL" {
+                return None;
+            }
+            let mut out = Vec::new();
+            let mut it = f.iter();
+            while let Some(&c) = it.next() {
+                if c == b'\\' {
+                    match it.next() {
+                        Some(b'0') => out.push(0),
+                        Some(b't') => out.push(b'\t'),
+                        Some(b'n') => out.push(b'\n'),
+                        Some(&o) => out.push(o),
+                        None => {}
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Some(out)
+        })
+        .collect()
+}
+
 /// `durability`: the applier's setting (the result must not depend on it).
 fn replicate_and_compare(kind: ServerKind, durability: &str) {
     let server = primary(kind);
@@ -156,6 +275,51 @@ fn replicate_and_compare(kind: ServerKind, durability: &str) {
         );
     }
     let dir = replica.dir.clone();
+    // verify, while the replica runs: every table equal.
+    let (code, text) = verify(&dir, &server);
+    assert_eq!(code, 0, "{text}");
+    for t in ["app.t1", "app.comp", "app.trunc", "app.nokey2"] {
+        assert!(text.contains(&format!("{t}: equal rows=")), "{text}");
+    }
+    assert!(text.contains("4 tables compared"), "{text}");
+    assert!(text.contains(": 4 equal, 0 different"), "{text}");
+    // The SQL dump reloads into a fresh database as the same rows; the
+    // CSV holds the same fields as the tsv output.
+    server
+        .sql("SET sql_log_bin = 0; CREATE DATABASE reload;")
+        .unwrap();
+    for (table, order) in [("t1", "id"), ("trunc", "k1, k2"), ("nokey2", "a2, b")] {
+        let dump = export_as(&dir, &format!("app.{table}"), "sql");
+        let mut with_off = b"SET sql_log_bin = 0;\n".to_vec();
+        with_off.extend_from_slice(&dump);
+        load(&server, "reload", &with_off);
+        let tsv = export(&dir, &format!("app.{table}"));
+        // Sorted lines: the table without a key has no order to keep.
+        let lines = |b: &[u8]| {
+            let mut v: Vec<String> = String::from_utf8_lossy(b)
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            lines(&primary_rows(
+                &server,
+                &format!("SELECT * FROM reload.{table} ORDER BY {order}")
+            )),
+            lines(&tsv),
+            "reloaded {table}"
+        );
+        let csv = parse_csv(&export_as(&dir, &format!("app.{table}"), "csv"));
+        let want: Vec<Vec<Option<Vec<u8>>>> = tsv
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(tsv_fields)
+            .collect();
+        assert_eq!(csv.len(), want.len() + 1, "{table}: header and rows");
+        assert_eq!(&csv[1..], &want[..], "csv of {table}");
+    }
     replica.stop();
     let info = std::fs::read_to_string(dir.join("relay-log.info")).unwrap();
     assert!(info.starts_with("7\n./understudy-relay-bin."), "{info}");
@@ -197,6 +361,24 @@ fn replicate_and_compare(kind: ServerKind, durability: &str) {
         "{}",
         String::from_utf8_lossy(&gone.stderr)
     );
+    // A change the replica never saw, and a row it has that the primary
+    // lost: both found.
+    server
+        .sql(
+            "SET sql_log_bin = 0; DROP DATABASE reload; \
+             UPDATE app.comp SET v = v + 1 WHERE k1 = 2 LIMIT 1; \
+             DELETE FROM app.nokey2 LIMIT 1; SET sql_log_bin = 1;",
+        )
+        .unwrap();
+    let (code, text) = verify(&dir, &server);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("app.comp: DIFFERENT replica rows="), "{text}");
+    assert!(
+        text.contains("app.nokey2: DIFFERENT replica rows="),
+        "{text}"
+    );
+    assert!(text.contains("app.t1: equal"), "{text}");
+    assert!(text.contains(": 2 equal, 2 different"), "{text}");
 }
 
 #[test]

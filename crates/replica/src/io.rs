@@ -346,6 +346,7 @@ async fn session(
             if !progress.in_transaction() {
                 relay.at_boundary(true, &relay_version, progress)?;
             }
+            relay.purge_applied()?;
             status.update(false, |s| s.state = io_state::WAITING_FOR_EVENT.into())?;
             persist_positions(relay, progress, status)?;
             last_persist = Instant::now();
@@ -417,6 +418,9 @@ async fn session(
         };
         if raw.type_code == HEARTBEAT_LOG_EVENT || raw.type_code == HEARTBEAT_LOG_EVENT_V2 {
             fde = reader.into_fde();
+            if relay.purge_applied()? > 0 {
+                persist_positions(relay, progress, status)?;
+            }
             continue;
         }
         dirty = true;
@@ -435,10 +439,16 @@ async fn session(
         relay.append(raw.raw, is_fde)?;
         fde = reader.into_fde();
         if boundary {
-            let files = relay.files().len();
+            let files = relay.files().last().cloned();
             relay.at_boundary(false, &relay_version, progress)?;
+            if relay.over_space_limit()
+                && !wait_for_space(relay, progress, status, &relay_version, stop).await?
+            {
+                conn.quit().await;
+                return Ok(());
+            }
             progress.committed.relay_offset = relay.current_pos();
-            if relay.files().len() != files {
+            if relay.files().last() != files.as_ref() {
                 // A new relay file names no source binlog: master.info
                 // does, for start-up (see `Progress::resume`).
                 relay.sync()?;
@@ -455,6 +465,45 @@ async fn session(
                 relay.sync()?;
                 store_master_info(cfg, progress, status)?;
             }
+        }
+    }
+}
+
+/// `relay_log_space_limit`: at a transaction boundary, waits until the
+/// applier's purges bring the relay log under the limit. When the applier
+/// reads the file being written (nothing older is left to purge), a new
+/// file is begun so that it can finish that one, as MySQL rotates. False
+/// when asked to stop while waiting.
+async fn wait_for_space(
+    relay: &mut RelayLog,
+    progress: &Progress,
+    status: &SharedStatus,
+    version: &str,
+    stop: &mut watch::Receiver<bool>,
+) -> Result<bool> {
+    let mut waiting = false;
+    loop {
+        relay.purge_applied()?;
+        if !relay.over_space_limit() {
+            if waiting {
+                persist_positions(relay, progress, status)?;
+            }
+            return Ok(true);
+        }
+        if relay.applier_in_current_file() {
+            relay.rotate(version, progress)?;
+        }
+        if !waiting {
+            waiting = true;
+            tracing::debug!(space = relay.space(), "relay log space limit reached");
+            status.update(true, |s| {
+                s.state = io_state::WAITING_FOR_SPACE.into();
+                s.relay_log_space = relay.space();
+            })?;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+            _ = stop.changed() => return Ok(false),
         }
     }
 }

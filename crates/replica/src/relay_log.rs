@@ -40,6 +40,11 @@ pub struct RelayLogOptions {
     /// `sync_relay_log`: fsync after this many events (0: never forced).
     pub sync_every: u64,
     pub server_id: u32,
+    /// `relay_log_purge`: delete files once the applier is done with them.
+    pub purge: bool,
+    /// `relay_log_space_limit` (bytes; 0: none): the I/O task waits at a
+    /// transaction boundary while the relay log is larger.
+    pub space_limit: u64,
 }
 
 #[derive(Debug)]
@@ -438,6 +443,72 @@ impl RelayLog {
         }
         cur.len = relay_offset;
         Ok(())
+    }
+
+    /// `relay_log_purge`: deletes the files the applier is done with
+    /// (every file before the one it reads, applied and durably
+    /// committed; never the file being written) and takes them out of the
+    /// index first. Returns the bytes freed.
+    pub fn purge_applied(&mut self) -> Result<u64> {
+        if !self.opts.purge {
+            return Ok(0);
+        }
+        let Some(before) = self.watch.applied_before() else {
+            return Ok(0);
+        };
+        let Some(mut n) = self.files.iter().position(|f| *f == before) else {
+            return Ok(0);
+        };
+        if self.current.is_some() {
+            n = n.min(self.files.len().saturating_sub(1));
+        }
+        if n == 0 {
+            return Ok(0);
+        }
+        let gone: Vec<String> = self.files.drain(..n).collect();
+        // The index first: a crash in between leaves a stray file, never
+        // an index line naming a file that is gone.
+        self.write_index()?;
+        let mut freed = 0;
+        for f in gone {
+            let path = self.opts.dir.join(&f);
+            freed += fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ReplicaError::io(&path, e)),
+            }
+            tracing::debug!(file = %path.display(), "relay log purged");
+        }
+        self.closed_space = self.closed_space.saturating_sub(freed);
+        Ok(freed)
+    }
+
+    /// Whether the relay log is over `relay_log_space_limit`.
+    pub fn over_space_limit(&self) -> bool {
+        self.opts.space_limit > 0 && self.space() > self.opts.space_limit
+    }
+
+    /// Whether the applier reads the file being written (nothing older
+    /// is left to purge: only a new file lets it free space).
+    pub fn applier_in_current_file(&self) -> bool {
+        self.current_file().is_some()
+            && self.watch.applied_before().as_deref() == self.current_file()
+    }
+
+    /// Starts a new file now (the space limit needs the applier to leave
+    /// the current one), unless the current one holds no source events.
+    pub fn rotate(&mut self, version: &str, progress: &Progress) -> Result<bool> {
+        let Some(cur) = &self.current else {
+            return Ok(false);
+        };
+        if cur.len <= cur.header_len {
+            return Ok(false);
+        }
+        let flavor = cur.flavor;
+        self.sync()?;
+        self.new_file(version, flavor, progress)?;
+        Ok(true)
     }
 
     /// The watch the applier waits on.

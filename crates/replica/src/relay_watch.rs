@@ -17,6 +17,9 @@ pub struct Counters {
 #[derive(Debug, Default, Clone)]
 pub struct RelayWatch {
     inner: Arc<(Mutex<Counters>, Condvar)>,
+    /// The relay file the applier reads, once every file before it is
+    /// applied and durably committed: those may be purged.
+    applied_before: Arc<Mutex<Option<String>>>,
 }
 
 impl RelayWatch {
@@ -47,6 +50,23 @@ impl RelayWatch {
     /// Wakes waiters without a change (a stop request).
     pub fn poke(&self) {
         self.change(|_| {});
+    }
+
+    /// The applier no longer needs the files before `file`
+    /// (`relay_log_purge`).
+    pub fn set_applied_before(&self, file: &str) {
+        *self
+            .applied_before
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(file.to_owned());
+    }
+
+    /// The file before which the applier needs nothing.
+    pub fn applied_before(&self) -> Option<String> {
+        self.applied_before
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn counters(&self) -> Counters {

@@ -36,6 +36,10 @@ pub struct ReplicaConfig {
     pub relay_log_name: String,
     pub max_relay_log_size: u64,
     pub sync_relay_log: u64,
+    /// `relay_log_purge`.
+    pub relay_log_purge: bool,
+    /// `relay_log_space_limit` (0: none).
+    pub relay_log_space_limit: u64,
     /// The applier's commit durability.
     pub durability: understudy_store::Durability,
     /// Filters, skipped errors, exec mode.
@@ -112,6 +116,8 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
         max_size: cfg.max_relay_log_size,
         sync_every: cfg.sync_relay_log,
         server_id: cfg.io.server_id,
+        purge: cfg.relay_log_purge,
+        space_limit: cfg.relay_log_space_limit,
     })?;
     if recovered.truncated > 0 {
         tracing::warn!(

@@ -25,6 +25,8 @@ pub mod io_state {
     pub const WAITING_TO_RECONNECT_REGISTRATION: &str =
         "Waiting to reconnect after a failed registration on source";
     pub const EXITING: &str = "Waiting for replica mutex on exit";
+    pub const WAITING_FOR_SPACE: &str =
+        "Waiting for the replica SQL thread to free relay log space";
 }
 
 /// `Replica_IO_Running`.

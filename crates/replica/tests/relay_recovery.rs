@@ -35,6 +35,8 @@ fn options(dir: &Path) -> RelayLogOptions {
         basename: "r-relay-bin".into(),
         max_size: 16 << 10,
         sync_every: 0,
+        purge: false,
+        space_limit: 0,
         server_id: REPLICA_ID,
     }
 }

@@ -266,10 +266,21 @@ impl Applier {
             0
         };
         let mut carried: (Option<String>, Option<u64>) = (None, None);
+        // The store's position is durable: files before it are done.
+        self.watch.set_applied_before(&name);
         loop {
             match self.follow_file(&name, skip_until, carried.clone())? {
                 None => return Ok(()),
                 Some((next, source)) => {
+                    // Everything in `name` is committed; made durable
+                    // before the relay log may purge the file.
+                    if self.cfg.durability != Durability::Sync {
+                        self.store
+                            .sync()
+                            .map_err(|e| ReplicaError::Config(e.to_string()))?;
+                        self.unsynced = false;
+                    }
+                    self.watch.set_applied_before(&next);
                     name = next;
                     carried = source;
                     skip_until = 0;
@@ -391,6 +402,12 @@ impl Applier {
                     "sql_replica_skip_counter: skipped the transaction ending at {where_}"
                 );
                 self.status.update(|s| s.skip_counter = left);
+            }
+            if outcome.skipped {
+                tracing::info!(
+                    "a transaction executed before was skipped (GTID {:?}), ending at {where_}",
+                    outcome.gtid
+                );
             }
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
