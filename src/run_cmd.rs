@@ -451,6 +451,9 @@ const FIELD_ORDER: &[&str] = &[
     "Executed_Gtid_Set",
     "Auto_Position",
     "Replicate_Rewrite_DB",
+    "Using_Gtid",
+    "Gtid_IO_Pos",
+    "Gtid_Slave_Pos",
 ];
 
 /// SHOW REPLICA STATUS\G: the I/O task's fields with the applier's (the
@@ -484,6 +487,27 @@ fn vertical(dir: &std::path::Path, io: &understudy_replica::status::IoStatus) ->
                 fields.push((k.to_owned(), v));
             }
         }
+    }
+    // A MariaDB source: its replica's GTID fields (the I/O position and
+    // @@gtid_slave_pos, in MariaDB's domain-server-sequence form).
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|f| f.1.clone())
+            .unwrap_or_default()
+    };
+    let (retrieved, executed, auto) = (
+        get("Retrieved_Gtid_Set"),
+        get("Executed_Gtid_Set"),
+        get("Auto_Position"),
+    );
+    let mariadb = |v: &str| !v.is_empty() && !v.contains(':');
+    if mariadb(&retrieved) || mariadb(&executed) {
+        let using = if auto == "1" { "Slave_Pos" } else { "No" };
+        fields.push(("Using_Gtid".into(), using.into()));
+        fields.push(("Gtid_IO_Pos".into(), retrieved));
+        fields.push(("Gtid_Slave_Pos".into(), executed));
     }
     let rank = |k: &str| {
         FIELD_ORDER
