@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# `make demo`: a sandbox MySQL 9.7 primary on loopback, a small workload,
-# `understudy run` following it into its relay log, `understudy status`,
-# and the relay log printed by `understudy binlog -v` (queries against the
-# replica come with the applier).
+# `make demo`: a sandbox MySQL 9.7 primary on loopback with a small shop
+# workload, `understudy run` following it (relay log and applier), then
+# `understudy status`, `understudy verify` against the primary, and an
+# export of one table next to the primary's own `mysql --batch` output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${UNDERSTUDY_CACHE:-$HOME/.cache/understudy}
 # shellcheck disable=SC1091
 source "$CACHE/testbed.env"
 cargo build --release --locked --bin understudy >&2
+U=./target/release/understudy
 
 # shellcheck source=scripts/lib/mysql-sandbox.sh
 source scripts/lib/mysql-sandbox.sh
@@ -19,39 +20,60 @@ PORT=$SANDBOX_PORT
 echo "== workload on 127.0.0.1:$PORT" >&2
 mysql <<'SQL'
 CREATE DATABASE shop;
-CREATE TABLE shop.orders (id INT PRIMARY KEY AUTO_INCREMENT, customer VARCHAR(40), total DECIMAL(10,2), placed DATETIME(3), items JSON);
+CREATE TABLE shop.customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(40) NOT NULL, country CHAR(2), since DATE);
+CREATE TABLE shop.orders (id INT PRIMARY KEY AUTO_INCREMENT, customer INT NOT NULL, total DECIMAL(10,2),
+  placed DATETIME(3), status ENUM('new','paid','shipped') NOT NULL DEFAULT 'new', items JSON);
+CREATE TABLE shop.audit (at TIMESTAMP(6) NULL, what VARCHAR(100));
+INSERT INTO shop.customers (name, country, since) VALUES ('ann', 'FR', '2024-01-02'), ('bob', 'JP', '2025-06-30'), ('cy', NULL, NULL);
 INSERT INTO shop.orders (customer, total, placed, items) VALUES
-  ('ann', 12.50, '2026-01-02 03:04:05.678', '{"sku": "A-1", "qty": 2}'),
-  ('bob', 99.99, NOW(3), '["B-7", "C-9"]');
-UPDATE shop.orders SET total = total * 1.1 WHERE customer = 'bob';
-DELETE FROM shop.orders WHERE customer = 'ann';
-FLUSH BINARY LOGS;
+  (1, 12.50, '2026-01-02 03:04:05.678', '{"sku": "A-1", "qty": 2}'),
+  (2, 99.99, NOW(3), '["B-7", "C-9"]'),
+  (2, 5.00, NOW(3), '{}');
+START TRANSACTION;
+UPDATE shop.orders SET status = 'paid', total = total * 1.1 WHERE customer = 2;
+INSERT INTO shop.audit VALUES (NOW(6), 'bob paid');
+COMMIT;
+DELETE FROM shop.orders WHERE customer = 1;
+ALTER TABLE shop.customers ADD COLUMN email VARCHAR(80) AFTER name;
+UPDATE shop.customers SET email = CONCAT(name, '@example.com');
 SQL
 R=$D/replica
 echo "== understudy run --data-dir $R --source mysql://root@127.0.0.1:$PORT --auto-position=true" >&2
-./target/release/understudy run --data-dir "$R" --source "mysql://root@127.0.0.1:$PORT" \
+$U run --data-dir "$R" --source "mysql://root@127.0.0.1:$PORT" \
   --server-id 2 --auto-position=true 2>"$D/replica.log" &
 REPLICA=$!
 stop_replica() { kill "$REPLICA" 2>/dev/null && wait "$REPLICA" || true; }
 trap 'stop_replica; sandbox_stop' EXIT
-# Caught up when the replica has read up to the primary's position.
-wait_caught_up() {
-  read -r FILE POS _ < <(mysql -N -B -e 'SHOW BINARY LOG STATUS')
+# Applied when the replica has executed every GTID of the primary.
+wait_applied() {
+  local want
+  want=$(mysql -N -B -e 'SELECT @@GLOBAL.gtid_executed' | tr -d '\n')
   for _ in $(seq 100); do
-    if ./target/release/understudy status --data-dir "$R" 2>/dev/null |
-      grep -q "Read_Source_Log_Pos: $POS\$"; then return 0; fi
+    if $U status --data-dir "$R" 2>/dev/null | grep -q "Executed_Gtid_Set: $want\$"; then return 0; fi
     sleep 0.1
   done
-  echo "the replica did not catch up with $FILE:$POS" >&2
+  echo "the replica did not apply up to $want" >&2
+  cat "$D/replica.log" >&2
   return 1
 }
-wait_caught_up
+wait_applied
 echo "== more writes while it runs" >&2
-mysql -e "INSERT INTO shop.orders (customer, total, placed, items) VALUES ('cy', 5.00, NOW(3), '{}')"
-wait_caught_up
-echo "== understudy status --data-dir $R   (primary at $FILE:$POS)" >&2
-./target/release/understudy status --data-dir "$R"
-for f in $(cat "$R/understudy-relay-bin.index"); do
-  echo "== understudy binlog -v --base64-output=decode-rows $R/$f" >&2
-  ./target/release/understudy binlog -v --base64-output=decode-rows "$R/$f"
-done
+mysql -e "INSERT INTO shop.orders (customer, total, placed, items) VALUES (3, 7.25, NOW(3), '{\"gift\": true}');
+          INSERT INTO shop.audit VALUES (NOW(6), 'cy ordered')"
+wait_applied
+echo "== understudy status --data-dir $R" >&2
+$U status --data-dir "$R"
+echo "== understudy verify --data-dir $R --source mysql://root@127.0.0.1:$PORT" >&2
+$U verify --data-dir "$R" --source "mysql://root@127.0.0.1:$PORT"
+echo "== understudy export --data-dir $R --table shop.orders" >&2
+$U export --data-dir "$R" --table shop.orders | tee "$D/export.tsv"
+mysql -N -B -e 'SELECT * FROM shop.orders ORDER BY id' >"$D/primary.tsv"
+if cmp -s "$D/export.tsv" "$D/primary.tsv"; then
+  echo "== identical to the primary's mysql --batch output" >&2
+else
+  echo "== differs from the primary's mysql --batch output:" >&2
+  diff "$D/primary.tsv" "$D/export.tsv" >&2
+  exit 1
+fi
+echo "== understudy export --format csv --table shop.customers" >&2
+$U export --data-dir "$R" --table shop.customers --format csv

@@ -13,7 +13,7 @@ use understudy_replica::applier::policy::{ApplyPolicy, ExecMode, SkipErrors};
 use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
 use understudy_replica::filters::Filters;
 use understudy_replica::io::{IoConfig, StartFrom};
-use understudy_replica::service::{self, ReplicaConfig};
+use understudy_replica::service::{self, ReplicaConfig, Threads};
 use understudy_replica::status::{Running, read_status};
 use understudy_store::Durability;
 
@@ -142,6 +142,16 @@ pub struct RunArgs {
     /// (the transaction holding the last one is skipped whole).
     #[arg(long)]
     sql_replica_skip_counter: Option<u64>,
+    /// Which threads run, as START REPLICA [IO_THREAD | SQL_THREAD]: both
+    /// (default), io (fetch only) or sql (apply the relay log there is;
+    /// no source needed).
+    #[arg(long)]
+    threads: Option<String>,
+    /// START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS: the applier stops
+    /// once it has executed these GTIDs (MySQL set, or MariaDB positions
+    /// like 0-1-100); with --threads sql the run then ends.
+    #[arg(long)]
+    until_sql_after_gtids: Option<String>,
 }
 
 impl RunArgs {
@@ -201,7 +211,9 @@ impl RunArgs {
             replicate_rewrite_db,
             replica_skip_errors,
             replica_exec_mode,
-            sql_replica_skip_counter
+            sql_replica_skip_counter,
+            threads,
+            until_sql_after_gtids
         ))
     }
 }
@@ -256,7 +268,18 @@ pub fn compression(
 fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
     let args = args.merged()?;
     let data_dir = args.data_dir.ok_or("--data-dir is required")?;
-    let source = args.source.ok_or("--source is required")?;
+    let threads = match args.threads.as_deref() {
+        None | Some("both") => Threads::Both,
+        Some("io") => Threads::Io,
+        Some("sql") => Threads::Sql,
+        Some(t) => return Err(format!("--threads {t}: expected both, io or sql")),
+    };
+    // The applier alone needs no source.
+    let source = match (args.source, threads) {
+        (Some(s), _) => s,
+        (None, Threads::Sql) => "mysql://none@localhost".to_owned(),
+        (None, _) => return Err("--source is required".into()),
+    };
     let (user, url_password, host, port) = parse_source(&source)?;
     let (password, store_password) = if let Some(f) = &args.password_file {
         let t = std::fs::read_to_string(f)
@@ -351,6 +374,8 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
         },
         policy,
         skip_counter: args.sql_replica_skip_counter.unwrap_or(0),
+        threads,
+        until_gtids: args.until_sql_after_gtids,
     })
 }
 

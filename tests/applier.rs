@@ -403,3 +403,71 @@ fn mysql_97_row_changes_and_ddl_match_the_primary() {
 fn mariadb_1011_row_changes_and_ddl_match_the_primary_relaxed() {
     replicate_and_compare(ServerKind::Mariadb1011, "relaxed");
 }
+
+/// `--threads io` fetches without applying; `--threads sql` applies the
+/// relay log alone (no source) and, with `--until-sql-after-gtids`, stops
+/// there and exits, as `START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS`.
+#[test]
+fn mysql_97_io_thread_then_sql_thread_until() {
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql("CREATE DATABASE u; CREATE TABLE u.t (id INT PRIMARY KEY);")
+        .unwrap();
+    for i in 0..20 {
+        server
+            .sql(&format!("INSERT INTO u.t VALUES ({i})"))
+            .unwrap();
+    }
+    let all = server.sql("SELECT @@GLOBAL.gtid_executed").unwrap();
+    let all = all.trim();
+    let (uuid, range) = all.split_once(':').unwrap();
+    let last: u64 = range.split('-').nth(1).unwrap().parse().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = Replica::start(tmp.path(), &server, &["--threads", "io"]);
+    replica.wait_caught_up(&server);
+    let dir = replica.dir.clone();
+    replica.stop();
+    assert!(
+        !dir.join("store").exists(),
+        "the I/O thread alone applies nothing"
+    );
+    let run_sql = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_understudy"))
+            .args(["run", "--data-dir"])
+            .arg(&dir)
+            .args(["--threads", "sql"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let until = format!("{uuid}:1-{}", last - 5);
+    let out = run_sql(&["--until-sql-after-gtids", &until]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = std::fs::read_to_string(dir.join("applier-status")).unwrap();
+    assert!(
+        status.contains(&format!("Executed_Gtid_Set: {until}\n")),
+        "{status}"
+    );
+    assert!(status.contains("Replica_SQL_Running: No\n"), "{status}");
+    assert_eq!(
+        export(&dir, "u.t")
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.is_empty())
+            .count(),
+        15
+    );
+    let out = run_sql(&["--until-sql-after-gtids", all]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&export(&dir, "u.t")),
+        String::from_utf8_lossy(&primary_rows(&server, "SELECT * FROM u.t ORDER BY id"))
+    );
+}

@@ -28,6 +28,18 @@ pub const STATUS_FILE: &str = "replica-status";
 pub const PID_FILE: &str = "understudy.pid";
 pub const MASTER_INFO: &str = "master.info";
 
+/// Which of the replica's threads run (`START REPLICA IO_THREAD` /
+/// `SQL_THREAD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Threads {
+    #[default]
+    Both,
+    /// Only fetch into the relay log.
+    Io,
+    /// Only apply the relay log there is (no connection to the source).
+    Sql,
+}
+
 #[derive(Debug, Clone)]
 pub struct ReplicaConfig {
     pub data_dir: PathBuf,
@@ -46,6 +58,10 @@ pub struct ReplicaConfig {
     pub policy: crate::applier::policy::ApplyPolicy,
     /// `sql_replica_skip_counter` at start.
     pub skip_counter: u64,
+    pub threads: Threads,
+    /// `UNTIL SQL_AFTER_GTIDS`: the applier stops once it has executed
+    /// these (MySQL's set or MariaDB's positions).
+    pub until_gtids: Option<String>,
 }
 
 /// The replica's UUID from `auto.cnf` (`[auto]` / `server-uuid=`),
@@ -163,29 +179,65 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
     let watch = relay.watch();
     let applier_stop = Arc::new(AtomicBool::new(false));
     let sql_status = SharedSqlStatus::new(&dir);
-    let applier = {
+    let applier = if cfg.threads == Threads::Io {
+        None
+    } else {
         let cfg = ApplierConfig {
             data_dir: dir.clone(),
             relay_basename: format!("{}-relay-bin", cfg.relay_log_name),
             durability: cfg.durability,
             policy: cfg.policy.clone(),
             skip_counter: cfg.skip_counter,
+            until_gtids: cfg.until_gtids.clone(),
         };
         let (watch, stop, st) = (watch.clone(), applier_stop.clone(), sql_status.clone());
-        std::thread::Builder::new()
-            .name("applier".into())
-            .spawn(move || applier::run(cfg, watch, stop, st))
-            .map_err(|e| ReplicaError::io(&dir, e))?
+        Some(
+            std::thread::Builder::new()
+                .name("applier".into())
+                .spawn(move || applier::run(cfg, watch, stop, st))
+                .map_err(|e| ReplicaError::io(&dir, e))?,
+        )
     };
-    let r = io::run(cfg.io, relay, progress, status.clone(), stop).await;
+    let r = if cfg.threads == Threads::Sql {
+        // No source: the run lasts as long as the applier (an UNTIL
+        // reached, an error) or until asked to stop.
+        drop(relay);
+        status.update(true, |s| {
+            s.running = Running::No;
+            s.state = String::new();
+        })?;
+        wait_applier_or_stop(applier.as_ref(), stop).await;
+        Ok(())
+    } else {
+        io::run(cfg.io, relay, progress, status.clone(), stop).await
+    };
     applier_stop.store(true, Ordering::SeqCst);
     watch.close();
-    let applied = applier
-        .join()
-        .unwrap_or_else(|_| Err(ReplicaError::Config("the applier thread panicked".into())));
+    let applied = match applier {
+        Some(a) => a
+            .join()
+            .unwrap_or_else(|_| Err(ReplicaError::Config("the applier thread panicked".into()))),
+        None => Ok(()),
+    };
     let _ = fs::remove_file(&pid_path);
     if let Err(e) = &applied {
         tracing::error!("{e}");
     }
     r.and(applied)
+}
+
+/// Waits until the applier thread ends or `stop` turns true.
+async fn wait_applier_or_stop(
+    applier: Option<&std::thread::JoinHandle<Result<()>>>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        if *stop.borrow() || applier.is_none_or(|a| a.is_finished()) {
+            return;
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(std::time::Duration::from_millis(20)) => {}
+        }
+    }
 }

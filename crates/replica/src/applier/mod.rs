@@ -47,6 +47,9 @@ pub struct ApplierConfig {
     /// transactions: the one holding the last skipped event is skipped
     /// to its end, as MySQL does).
     pub skip_counter: u64,
+    /// `START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS`: stop once these
+    /// are executed (a MySQL GTID set, or MariaDB positions).
+    pub until_gtids: Option<String>,
 }
 
 /// At most this many source transactions share a batch.
@@ -103,6 +106,17 @@ impl Executed {
         }
     }
 
+    /// Whether every GTID of `until` is executed (for MariaDB: each
+    /// domain at or past its sequence number).
+    fn reached(&self, until: &Executed) -> bool {
+        until.mysql.is_subset(&self.mysql)
+            && until.mariadb.iter().all(|u| {
+                self.mariadb
+                    .get(u.domain_id)
+                    .is_some_and(|e| e.seq_no >= u.seq_no)
+            })
+    }
+
     fn text(&self) -> String {
         if !self.mariadb.is_empty() {
             self.mariadb.to_string()
@@ -129,6 +143,7 @@ struct Applier {
     unsynced: bool,
     /// Events `sql_replica_skip_counter` still skips.
     skip_counter: u64,
+    until: Option<Executed>,
 }
 
 /// Runs the applier until `stop` is set (Ok) or an error stops it (the
@@ -163,8 +178,14 @@ pub fn run(
         last_sync: Instant::now(),
         unsynced: false,
         skip_counter: 0,
+        until: None,
     };
     a.skip_counter = a.cfg.skip_counter;
+    if let Some(u) = &a.cfg.until_gtids {
+        a.until = Some(Executed::parse(u).ok_or_else(|| {
+            ReplicaError::Config(format!("UNTIL SQL_AFTER_GTIDS: unreadable GTID set '{u}'"))
+        })?);
+    }
     a.status.update(|s| {
         s.running = true;
         s.exec_gtid = a.executed.text();
@@ -412,6 +433,10 @@ impl Applier {
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
             }
+            let until_reached = self
+                .until
+                .as_ref()
+                .is_some_and(|u| self.executed.reached(u));
             self.pos = Position {
                 relay_file: f.name.clone(),
                 relay_pos: end,
@@ -422,11 +447,17 @@ impl Applier {
             self.group_txns += 1;
             let behind = now_secs().saturating_sub(u64::from(last_ts));
             self.status.update(|s| s.seconds_behind = Some(behind));
-            if !f.has_buffered_event()
+            if until_reached
+                || !f.has_buffered_event()
                 || self.group_txns >= GROUP_MAX_TXNS
                 || self.group.len() >= GROUP_MAX_CHANGES
             {
                 self.commit_group()?;
+            }
+            if until_reached {
+                tracing::info!("UNTIL SQL_AFTER_GTIDS reached at {where_}: the applier stops");
+                self.relaxed_sync(true)?;
+                return Ok(None);
             }
         }
     }
