@@ -70,7 +70,7 @@ def understudy():
     t = time.perf_counter()
     p = subprocess.Popen(["./target/release/understudy", "run", "--data-dir", data,
                           "--source", f"mysql://root@127.0.0.1:{port}", "--server-id", "2",
-                          "--sync-relay-log", "0"], stderr=subprocess.DEVNULL)
+                          "--sync-relay-log", "0", "--threads", "io"], stderr=subprocess.DEVNULL)
     while True:
         try:
             st = dict(l.split(": ", 1) for l in open(status).read().splitlines() if ": " in l)

@@ -207,6 +207,7 @@ pub fn server_rows(server: &Server, table: &str) -> Vec<String> {
     let (db, name) = table.split_once('.').unwrap();
     let out = server
         .client_command()
+        .arg("--default-character-set=utf8mb4")
         .arg("-e")
         .arg(format!("SELECT * FROM `{db}`.`{name}`"))
         .output()
@@ -228,6 +229,38 @@ fn sorted_lines(b: &[u8]) -> Vec<String> {
     v
 }
 
+/// Asserts two sorted row lists are equal, naming the first rows that
+/// differ (and the fields that differ in them) instead of printing all.
+pub fn assert_rows_equal(what: &str, ours: &[String], theirs: &[String]) {
+    if ours == theirs {
+        return;
+    }
+    let mut shown = Vec::new();
+    for (a, b) in ours.iter().zip(theirs) {
+        if a != b && shown.len() < 6 {
+            let fa: Vec<&str> = a.split('\t').collect();
+            let fb: Vec<&str> = b.split('\t').collect();
+            let fields: Vec<String> = fa
+                .iter()
+                .zip(&fb)
+                .enumerate()
+                .filter(|(_, (x, y))| x != y)
+                .map(|(i, (x, y))| format!("field {i}: ours {x:?} theirs {y:?}"))
+                .collect();
+            shown.push(format!(
+                "  ours:   {a:?}\n  theirs: {b:?}\n  {}",
+                fields.join("; ")
+            ));
+        }
+    }
+    panic!(
+        "{what}: {} rows here, {} there; first differences:\n{}",
+        ours.len(),
+        theirs.len(),
+        shown.join("\n")
+    );
+}
+
 /// Asserts that understudy's replica holds what the real replica holds:
 /// the same databases, tables and rows; returns the tables compared.
 pub fn assert_same_contents(what: &str, data_dir: &Path, real: &RealReplica) -> usize {
@@ -235,10 +268,10 @@ pub fn assert_same_contents(what: &str, data_dir: &Path, real: &RealReplica) -> 
     assert_eq!(dbs, real.databases(), "{what}: databases");
     assert_eq!(tables, real.tables(), "{what}: tables");
     for t in &tables {
-        assert_eq!(
-            understudy_rows(data_dir, t),
-            server_rows(&real.server, t),
-            "{what}: rows of {t}"
+        assert_rows_equal(
+            &format!("{what}: rows of {t}"),
+            &understudy_rows(data_dir, t),
+            &server_rows(&real.server, t),
         );
     }
     tables.len()

@@ -5,7 +5,7 @@
 //! and what went wrong.
 
 mod cfmt;
-mod collations;
+pub mod collations;
 mod filter;
 mod gtids;
 mod header;

@@ -13,7 +13,7 @@ use std::hash::{Hash, Hasher};
 
 use understudy_binlog::gtid::GtidSet;
 use understudy_sql::TableName;
-use understudy_store::text::cell_text;
+use understudy_store::text::cell_raw_text;
 use understudy_store::{Position, Store, TableEntry, decode_row};
 
 use crate::client::Conn;
@@ -109,7 +109,7 @@ pub fn replica_checksum(store: &Store, e: &TableEntry) -> Result<Checksum> {
         texts.clear();
         for &i in &visible {
             let ty = &e.schema.columns[i].ty;
-            texts.push(cells.get(i).and_then(|cell| cell_text(cell, ty)));
+            texts.push(cells.get(i).and_then(|cell| cell_raw_text(cell, ty)));
         }
         c.add(texts.iter().map(Option::as_deref));
     }

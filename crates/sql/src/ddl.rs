@@ -71,6 +71,8 @@ pub enum Ddl {
     CreateDatabase {
         name: String,
         if_not_exists: bool,
+        /// CHARACTER SET (or the charset of COLLATE), when given.
+        charset: Option<String>,
     },
     DropDatabase {
         name: String,
@@ -231,6 +233,7 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
         } => Ddl::CreateDatabase {
             name: last_part(&db_name),
             if_not_exists,
+            charset: table_charset(sql),
         },
         Statement::CreateSchema {
             schema_name,
@@ -239,6 +242,7 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
         } => Ddl::CreateDatabase {
             name: unquote(&schema_name.to_string()),
             if_not_exists,
+            charset: table_charset(sql),
         },
         Statement::CreateTable(ct) => {
             if ct.temporary {
@@ -452,10 +456,19 @@ fn column_from(
     options: &[ColumnOption],
     table_charset: Option<&str>,
 ) -> Result<(Column, bool), SqlError> {
-    let charset = options.iter().find_map(|o| match o {
-        ColumnOption::CharacterSet(n) => Some(last_part(n)),
-        _ => None,
-    });
+    let charset = options
+        .iter()
+        .find_map(|o| match o {
+            ColumnOption::CharacterSet(n) => Some(last_part(n)),
+            _ => None,
+        })
+        .or_else(|| {
+            // COLLATE alone names the charset too (latin1_swedish_ci).
+            options.iter().find_map(|o| match o {
+                ColumnOption::Collation(n) => Some(charset_of_collation(&last_part(n))),
+                _ => None,
+            })
+        });
     let ty = parse_type(data_type, charset.as_deref().or(table_charset))?;
     let mut col = Column::new(name, ty);
     let mut pk = false;
@@ -560,23 +573,42 @@ fn unquote(s: &str) -> String {
 
 fn table_charset(options: &str) -> Option<String> {
     let upper = options.to_ascii_uppercase();
-    let at = upper
+    let word = |at: usize| {
+        let rest = options[at..]
+            .trim_start()
+            .trim_start_matches('=')
+            .trim_start();
+        let w: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        (!w.is_empty()).then(|| w.to_ascii_lowercase())
+    };
+    let named = upper
         .find("CHARSET")
         .map(|i| i + "CHARSET".len())
         .or_else(|| {
             upper
                 .find("CHARACTER SET")
                 .map(|i| i + "CHARACTER SET".len())
-        })?;
-    let rest = options[at..]
-        .trim_start()
-        .trim_start_matches('=')
-        .trim_start();
-    let cs: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    (!cs.is_empty()).then(|| cs.to_ascii_lowercase())
+        });
+    match named {
+        Some(at) => word(at),
+        None => upper
+            .find("COLLATE")
+            .and_then(|i| word(i + "COLLATE".len()))
+            .map(|c| charset_of_collation(&c)),
+    }
+}
+
+/// The character set a collation belongs to: its name up to the first
+/// `_` (`latin1_swedish_ci` → latin1, `utf8mb4_0900_ai_ci` → utf8mb4).
+pub fn charset_of_collation(collation: &str) -> String {
+    collation
+        .split('_')
+        .next()
+        .unwrap_or(collation)
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -130,7 +130,24 @@ fn other_table_and_database_statements() {
         one("CREATE DATABASE IF NOT EXISTS d2 DEFAULT CHARACTER SET utf8mb4"),
         Ddl::CreateDatabase {
             name: "d2".into(),
-            if_not_exists: true
+            if_not_exists: true,
+            charset: Some("utf8mb4".into())
+        }
+    );
+    assert_eq!(
+        one("CREATE DATABASE d3 COLLATE latin1_bin"),
+        Ddl::CreateDatabase {
+            name: "d3".into(),
+            if_not_exists: false,
+            charset: Some("latin1".into())
+        }
+    );
+    assert_eq!(
+        one("CREATE DATABASE d4"),
+        Ddl::CreateDatabase {
+            name: "d4".into(),
+            if_not_exists: false,
+            charset: None
         }
     );
     assert_eq!(

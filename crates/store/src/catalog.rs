@@ -70,8 +70,23 @@ impl Store {
         Ok(self.get(txn, Family::Meta, &db_key(db))?.is_some())
     }
 
-    pub fn create_database(&self, txn: &mut Txn, db: &str) -> Result<()> {
-        self.put(txn, Family::Meta, &db_key(db), b"")
+    /// Creates a database with its default character set (`None`: the
+    /// server's, unknown).
+    pub fn create_database(&self, txn: &mut Txn, db: &str, charset: Option<&str>) -> Result<()> {
+        self.put(
+            txn,
+            Family::Meta,
+            &db_key(db),
+            charset.unwrap_or("").as_bytes(),
+        )
+    }
+
+    /// A database's default character set, when known.
+    pub fn database_charset(&self, txn: Option<&Txn>, db: &str) -> Result<Option<String>> {
+        Ok(self
+            .get(txn, Family::Meta, &db_key(db))?
+            .filter(|v| !v.is_empty())
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
     /// Drops a database and its tables.

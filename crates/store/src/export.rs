@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use understudy_sql::{Column, ColumnType, DefaultValue, TableSchema};
 
 use crate::row::Cell;
-use crate::text::{batch_field, cell_text};
+use crate::text::{batch_field, cell_raw_text, cell_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -96,7 +96,8 @@ fn is_numeric(ty: &ColumnType) -> bool {
 
 /// A cell as an SQL literal for a column of type `ty`.
 fn sql_value(out: &mut Vec<u8>, c: &Cell, ty: &ColumnType) {
-    let Some(text) = cell_text(c, ty) else {
+    // As stored: the dump is read with SET NAMES binary.
+    let Some(text) = cell_raw_text(c, ty) else {
         out.extend_from_slice(b"NULL");
         return;
     };
@@ -207,6 +208,24 @@ impl<'a, W: Write> Exporter<'a, W> {
         let visible: Vec<usize> = (0..schema.columns.len())
             .filter(|&i| !schema.columns[i].invisible || format == Format::Sql)
             .collect();
+        if format != Format::Sql {
+            for c in &schema.columns {
+                if let ColumnType::Char { charset, .. }
+                | ColumnType::VarChar { charset, .. }
+                | ColumnType::Text { charset, .. } = &c.ty
+                    && !crate::charset::supported(charset.as_deref())
+                {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "column {} is in character set {}, which understudy cannot show in UTF-8 (--format sql writes it as stored)",
+                            c.name,
+                            charset.as_deref().unwrap_or("")
+                        ),
+                    ));
+                }
+            }
+        }
         match format {
             Format::Tsv => {}
             Format::Csv => {

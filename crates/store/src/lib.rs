@@ -3,6 +3,7 @@
 //! its changes. No sockets, no relay log: the applier drives it.
 
 pub mod catalog;
+pub mod charset;
 pub mod error;
 pub mod export;
 pub mod keys;

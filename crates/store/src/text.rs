@@ -4,19 +4,51 @@
 use understudy_binlog::value::json::{parse_json, render_json};
 use understudy_sql::ColumnType;
 
+use crate::charset::to_utf8;
 use crate::row::Cell;
 
-/// Appends the text MySQL sends for a cell of a column of type `ty`
-/// (`None` for NULL). TIMESTAMP is shown in UTC.
+/// The text MySQL sends for a cell of a column of type `ty` to a client
+/// reading UTF-8 (`None` for NULL). TIMESTAMP is shown in UTC.
 pub fn cell_text(c: &Cell, ty: &ColumnType) -> Option<Vec<u8>> {
+    text_of(c, ty, true)
+}
+
+/// Like [`cell_text`], for a client that asked for no conversion (`SET
+/// NAMES binary`): strings in their column's own character set.
+pub fn cell_raw_text(c: &Cell, ty: &ColumnType) -> Option<Vec<u8>> {
+    text_of(c, ty, false)
+}
+
+fn text_of(c: &Cell, ty: &ColumnType, utf8: bool) -> Option<Vec<u8>> {
     Some(match c {
         Cell::Null => return None,
         Cell::Int(v) => v.to_string().into_bytes(),
         Cell::UInt(v) => v.to_string().into_bytes(),
-        Cell::Float(v) => float_text(f64::from(*v), format!("{v}")).into_bytes(),
+        Cell::Float(v) => {
+            // FLOAT shows 6 significant digits (FLT_DIG), then as DOUBLE.
+            let v = f64::from(*v);
+            let r: f64 = format!("{v:.5e}").parse().unwrap_or(v);
+            float_text(r, format!("{r}")).into_bytes()
+        }
         Cell::Double(v) => float_text(*v, format!("{v}")).into_bytes(),
         Cell::Decimal(s) => s.clone().into_bytes(),
-        Cell::Bytes(b) => b.clone(),
+        Cell::Bytes(b) => match ty {
+            ColumnType::Char { charset, .. }
+            | ColumnType::VarChar { charset, .. }
+            | ColumnType::Text { charset, .. }
+                if utf8 =>
+            {
+                to_utf8(charset.as_deref(), b).into_owned()
+            }
+            ColumnType::Binary(n) => {
+                // BINARY(n) is padded with zero bytes (row images drop
+                // them, as they drop CHAR's trailing spaces).
+                let mut v = b.clone();
+                v.resize((*n as usize).max(v.len()), 0);
+                v
+            }
+            _ => b.clone(),
+        },
         Cell::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}").into_bytes(),
         Cell::Time {
             negative,
@@ -205,6 +237,37 @@ mod tests {
             "y"
         );
         assert_eq!(text(Cell::Double(1e20), ColumnType::Double), "1e20");
+        // FLOAT as MySQL 9.7 prints it.
+        for (v, want) in [
+            (65536.125f32, "65536.1"),
+            (3.141_592_7, "3.14159"),
+            (123_456_789.0, "123457000"),
+            (1e10, "10000000000"),
+            (-2.5e-20, "-2.5e-20"),
+            (3.4e38, "3.4e38"),
+            (1e15, "1e15"),
+            (16_777_217.0, "16777200"),
+            (0.1, "0.1"),
+            (99_999.95, "100000"),
+            (1.175_49e-38, "1.17549e-38"),
+            (0.000_012_34, "0.00001234"),
+        ] {
+            assert_eq!(text(Cell::Float(v), ColumnType::Float), want, "{v}");
+        }
+        assert_eq!(
+            text(
+                Cell::Bytes(b"caf\xe9".to_vec()),
+                ColumnType::VarChar {
+                    len: 9,
+                    charset: Some("latin1".into())
+                }
+            ),
+            "café"
+        );
+        assert_eq!(
+            text(Cell::Bytes(b"ab".to_vec()), ColumnType::Binary(4)),
+            "ab\0\0"
+        );
         assert_eq!(text(Cell::Double(-0.25), ColumnType::Double), "-0.25");
         let mut out = Vec::new();
         batch_field(&mut out, Some(b"a\tb\\\n\0"));

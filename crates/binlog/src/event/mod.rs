@@ -35,7 +35,7 @@ pub use mariadb_events::{
 };
 pub use misc_events::{HeartbeatEvent, RowsQueryEvent, XaPrepareEvent};
 pub use previous_gtids_event::PreviousGtidsEvent;
-pub use query_event::QueryEvent;
+pub use query_event::{QueryEvent, StatusVars};
 pub use rotate_event::RotateEvent;
 pub use rows_event::{Row, RowDecoder, RowRef, RowsEvent, RowsKind};
 pub use table_map_event::TableMapEvent;

@@ -8,12 +8,13 @@ use understudy_binlog::event::{self, Event, RowsKind, TableMapEvent};
 use understudy_binlog::format_description_event::FormatDescription;
 use understudy_binlog::gtid::{MariaGtid, Tag, Uuid};
 use understudy_binlog::reader::EventReader;
-use understudy_binlog::value::ColumnValue;
+use understudy_binlog::value::{ColumnValue, Value};
 use understudy_store::keys::{KeyPart, encode_part, table_prefix};
 use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell, encode_row};
 
 use super::convert::{self, binlog_type_name, compatible, type_name};
 use super::ddl;
+use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
 use super::reader::OwnedEvent;
 
@@ -203,8 +204,9 @@ fn apply_event<'e>(
                     format!("XA transactions are not applied yet: {t}; {where_}"),
                 ));
             }
+            let charsets = session_charsets(&q.status_vars, fde);
             let sp = txn.savepoint();
-            let r = ddl::apply(ctx.store, txn, t, &db, &policy.filters);
+            let r = ddl::apply(ctx.store, txn, t, &db, &policy.filters, &charsets);
             match r {
                 Ok(()) => txn.release_savepoint(sp),
                 Err(e) if policy.skip_errors.skips(e.errno) => {
@@ -258,11 +260,14 @@ fn apply_event<'e>(
             };
             let inner = p.uncompressed().map_err(|e| bad(&e))?;
             let mut inner_maps = HashMap::new();
-            let mut r = EventReader::at(&inner, 0, 0, fde.clone());
+            // The events inside a payload carry no checksums.
+            let mut inner_fde = fde.clone();
+            inner_fde.checksum_alg = Some(0);
+            let mut r = EventReader::at(&inner, 0, 0, inner_fde.clone());
             while let Some(next) = r.next_event() {
                 let raw = next.map_err(|e| bad(&e))?;
-                let ev = event::decode(&raw, fde).map_err(|e| bad(&e))?;
-                apply_event(ctx, txn, server_id, ev, fde, &mut inner_maps, out)?;
+                let ev = event::decode(&raw, &inner_fde).map_err(|e| bad(&e))?;
+                apply_event(ctx, txn, server_id, ev, &inner_fde, &mut inner_maps, out)?;
             }
         }
         Event::XaPrepare(_) => {
@@ -302,6 +307,29 @@ fn apply_event<'e>(
         _ => {}
     }
     Ok(())
+}
+
+/// The character sets a query event's session had (collation ids of its
+/// status variables, in the source flavor's numbering).
+fn session_charsets(
+    v: &understudy_binlog::event::StatusVars<'_>,
+    fde: &FormatDescription,
+) -> ddl::SessionCharsets {
+    let table = if fde.server_version.contains("MariaDB") {
+        understudy_dumper::collations::mariadb()
+    } else {
+        understudy_dumper::collations::mysql()
+    };
+    let charset = |id: u16| {
+        table
+            .binary_search_by_key(&id, |&(i, _, _)| i)
+            .ok()
+            .map(|i| table[i].1.to_owned())
+    };
+    ddl::SessionCharsets {
+        server: v.charset.and_then(|(_, _, server)| charset(server)),
+        database: v.charset_database.and_then(charset),
+    }
 }
 
 /// A row event: each row applied; with `replica_exec_mode=IDEMPOTENT` a
@@ -517,8 +545,32 @@ fn apply_row(
         RowsKind::Update | RowsKind::PartialUpdate => {
             let before = image_cells(e, before.unwrap_or_default())?;
             let (old_key, mut cells) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
-            for (i, c) in image_cells(e, after.unwrap_or_default())? {
-                cells[i] = c;
+            for cv in after.unwrap_or_default() {
+                let Some(col) = e.schema.columns.get(cv.index) else {
+                    continue;
+                };
+                cells[cv.index] = match (&cv.value, &cells[cv.index]) {
+                    // A partial JSON update: the diffs apply to what the
+                    // replica holds.
+                    (Value::JsonDiff(diffs), Cell::Json(stored)) => {
+                        Cell::Json(json_diff::apply_json_diffs(stored, diffs).map_err(|m| {
+                            SqlError::new(
+                                ER_FATAL,
+                                format!("Could not apply JSON diff to column {}: {m}", col.name),
+                            )
+                        })?)
+                    }
+                    (Value::JsonDiff(_), _) => {
+                        return Err(SqlError::new(
+                            ER_FATAL,
+                            format!(
+                                "Could not apply JSON diff to column {}: it holds no JSON document",
+                                col.name
+                            ),
+                        ));
+                    }
+                    (v, _) => convert::cell(v, &col.ty).map_err(conv_err)?,
+                };
             }
             let new_key = if e.schema.primary_key.is_empty() {
                 old_key.clone()
@@ -583,12 +635,31 @@ fn find(
         let (_, cells) = decode_row(&v).map_err(store_err)?;
         if before
             .iter()
-            .all(|(i, c)| cells.get(*i).is_some_and(|s| s == c))
+            .all(|(i, c)| cells.get(*i).is_some_and(|s| same_value(s, c)))
         {
             return Ok(Some((key, cells)));
         }
     }
     Ok(None)
+}
+
+/// Whether a stored cell holds the value an image names. JSON compares as
+/// documents: a partial update leaves the source's binary layout and
+/// the replica's re-encoding different for the same document.
+fn same_value(stored: &Cell, image: &Cell) -> bool {
+    match (stored, image) {
+        (Cell::Json(a), Cell::Json(b)) => {
+            a == b
+                || matches!(
+                    (
+                        understudy_binlog::value::json::parse_json(a),
+                        understudy_binlog::value::json::parse_json(b),
+                    ),
+                    (Ok(x), Ok(y)) if x == y
+                )
+        }
+        _ => stored == image,
+    }
 }
 
 /// Reads stored rows of a table (for ALTER's rebuild).

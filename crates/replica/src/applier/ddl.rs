@@ -10,10 +10,28 @@ use super::apply::{Result, SqlError, row_key, store_err, table_rows};
 use super::convert::default_cell;
 use crate::filters::Filters;
 
+/// The character sets a statement ran with (from its query event's
+/// status variables): what CREATE DATABASE / CREATE TABLE fall back to
+/// when they name none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionCharsets {
+    /// `character_set_server` (of `collation_server`).
+    pub server: Option<String>,
+    /// `character_set_database`, when the event carries it.
+    pub database: Option<String>,
+}
+
 /// Applies the statement of a query event run with default database `db`
 /// (already rewritten), unless the replication filters' table stage (or,
 /// for a database statement, the named database) leaves it out.
-pub fn apply(store: &Store, txn: &mut Txn, sql: &str, db: &str, filters: &Filters) -> Result<()> {
+pub fn apply(
+    store: &Store,
+    txn: &mut Txn,
+    sql: &str,
+    db: &str,
+    filters: &Filters,
+    charsets: &SessionCharsets,
+) -> Result<()> {
     let ddls = parse_ddl(sql, db).map_err(|e| match e {
         ParseError::Parse(m) => SqlError::new(1064, m),
         other => SqlError::new(super::apply::ER_FATAL, other.to_string()),
@@ -22,9 +40,52 @@ pub fn apply(store: &Store, txn: &mut Txn, sql: &str, db: &str, filters: &Filter
         return Ok(());
     }
     for d in ddls {
-        one(store, txn, d)?;
+        one(store, txn, d, charsets)?;
     }
     Ok(())
+}
+
+/// Gives a new table's character strings their character set when the
+/// definition names none: the table's, else the database's (from the
+/// statement's session or the catalog), else the server's.
+fn resolve_charsets(
+    store: &Store,
+    txn: &Txn,
+    db: &str,
+    schema: &mut TableSchema,
+    session: &SessionCharsets,
+) -> Result<()> {
+    if schema.charset.is_none() {
+        schema.charset = match &session.database {
+            Some(c) => Some(c.clone()),
+            None => store
+                .database_charset(Some(txn), db)
+                .map_err(store_err)?
+                .or_else(|| session.server.clone()),
+        };
+    }
+    fill_column_charsets(schema);
+    Ok(())
+}
+
+/// Text columns without a character set take the table's.
+fn fill_column_charsets(schema: &mut TableSchema) {
+    let cs = schema.charset.clone();
+    for c in &mut schema.columns {
+        with_charset(c, cs.as_deref());
+    }
+}
+
+/// A text column without a character set takes `table`'s.
+fn with_charset(c: &mut understudy_sql::Column, table: Option<&str>) {
+    use understudy_sql::ColumnType as T;
+    if let Some(cs) = table
+        && let T::Char { charset, .. } | T::VarChar { charset, .. } | T::Text { charset, .. } =
+            &mut c.ty
+        && charset.is_none()
+    {
+        *charset = Some(cs.to_owned());
+    }
 }
 
 /// The filters' verdict on a statement: database statements by the
@@ -77,11 +138,12 @@ fn need_db(store: &Store, txn: &Txn, db: &str) -> Result<()> {
     }
 }
 
-fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
+fn one(store: &Store, txn: &mut Txn, d: Ddl, charsets: &SessionCharsets) -> Result<()> {
     match d {
         Ddl::CreateDatabase {
             name,
             if_not_exists,
+            charset,
         } => {
             if store.database_exists(Some(txn), &name).map_err(store_err)? {
                 if !if_not_exists {
@@ -92,7 +154,10 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
                 }
                 return Ok(());
             }
-            store.create_database(txn, &name).map_err(store_err)
+            let charset = charset.or_else(|| charsets.server.clone());
+            store
+                .create_database(txn, &name, charset.as_deref())
+                .map_err(store_err)
         }
         Ddl::DropDatabase { name, if_exists } => {
             if !store.database_exists(Some(txn), &name).map_err(store_err)? {
@@ -108,10 +173,11 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl) -> Result<()> {
         }
         Ddl::CreateTable {
             table: t,
-            schema,
+            mut schema,
             if_not_exists,
         } => {
             need_db(store, txn, &t.db)?;
+            resolve_charsets(store, txn, &t.db, &mut schema, charsets)?;
             if table(store, txn, &t.db, &t.name)?.is_some() {
                 if if_not_exists {
                     return Ok(());
@@ -214,7 +280,11 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
     let mut pk = pk_names(&schema);
     for op in ops {
         match op {
-            AlterOp::AddColumn { column, position } => {
+            AlterOp::AddColumn {
+                mut column,
+                position,
+            } => {
+                with_charset(&mut column, schema.charset.as_deref());
                 if schema.column_index(&column.name).is_some() {
                     return Err(SqlError::new(
                         1060,
@@ -236,9 +306,10 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
             }
             AlterOp::ChangeColumn {
                 old,
-                column,
+                mut column,
                 position,
             } => {
+                with_charset(&mut column, schema.charset.as_deref());
                 let i = schema.column_index(&old).ok_or_else(|| bad_field(&old))?;
                 let src = sources.remove(i);
                 let old_col = schema.columns.remove(i);

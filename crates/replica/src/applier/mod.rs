@@ -11,6 +11,7 @@
 pub mod apply;
 pub mod convert;
 pub mod ddl;
+pub mod json_diff;
 pub mod policy;
 pub mod reader;
 pub mod status;
