@@ -119,6 +119,7 @@ fn crash_loop(kind: ServerKind, flags: &[&str]) {
         })
     };
     let tmp = tempfile::tempdir().unwrap();
+    let t0 = Instant::now();
     for _ in 0..KILLS {
         let mut replica = Replica::start(tmp.path(), &server, flags);
         std::thread::sleep(Duration::from_millis(50 + rng.below(400)));
@@ -128,8 +129,13 @@ fn crash_loop(kind: ServerKind, flags: &[&str]) {
     }
     stop.store(true, Ordering::SeqCst);
     writer.join().unwrap();
+    let killed = t0.elapsed();
     let replica = Replica::start(tmp.path(), &server, flags);
     wait_applied(&replica, &server);
+    let caught_up = t0.elapsed();
+    if std::env::var("UNDERSTUDY_CRASH_LOG").is_ok() {
+        eprintln!("{}", replica.stderr());
+    }
     let dir = replica.dir.clone();
     let verify = Command::new(env!("CARGO_BIN_EXE_understudy"))
         .args(["verify", "--data-dir"])
@@ -159,8 +165,9 @@ fn crash_loop(kind: ServerKind, flags: &[&str]) {
     let n = rounds.load(Ordering::SeqCst);
     assert!(n >= 5, "the workload ran {n} rounds only");
     eprintln!(
-        "{}: {KILLS} kills during {n} rounds of 45 transactions",
-        kind.name()
+        "{}: {KILLS} kills during {n} rounds of 45 transactions ({killed:?}; caught up at {caught_up:?}, checked at {:?})",
+        kind.name(),
+        t0.elapsed()
     );
 }
 

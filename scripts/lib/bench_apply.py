@@ -137,7 +137,8 @@ class Server:
         out = subprocess.run([self.client, "--no-defaults", "-uroot", "-h127.0.0.1",
                               f"-P{self.port}", "-E", "-e", q], capture_output=True,
                              text=True, check=True).stdout
-        return dict(l.strip().split(": ", 1) for l in out.splitlines() if ": " in l)
+        fields = (l.split(": ", 1) for l in out.splitlines() if ": " in l)
+        return {k.strip(): v.strip() for k, v in fields}
 
     def gtids(self):
         q = "SELECT @@GLOBAL.gtid_binlog_pos" if self.mariadb else "SELECT @@GLOBAL.gtid_executed"

@@ -137,124 +137,153 @@ impl<'a> EventReader<'a> {
 
     #[inline]
     fn frame(&mut self) -> Result<RawEvent<'a>, ReadError> {
-        let offset = self.base + self.pos as u64;
-        let rest = &self.data[self.pos..];
-        let hlen_min = OLD_HEADER_LEN;
-        if rest.len() < hlen_min.max(EVENT_LEN_OFFSET + 4) {
-            return Err(ReadError::TruncatedHeader {
-                offset,
-                have: rest.len(),
-                need: LOG_EVENT_HEADER_LEN,
-            });
+        let (ev, fde) = frame_at(
+            self.data,
+            self.pos,
+            self.base,
+            &self.fde,
+            self.verify_checksums,
+        )?;
+        if let Some(fde) = fde {
+            self.fde = fde;
         }
-        let stored_type = rest[4];
-        let event_size = u32::from_le_bytes([rest[9], rest[10], rest[11], rest[12]]);
-        // A START_EVENT_V3 of 69 bytes is a v1 binlog (13-byte headers).
-        let v1_start = stored_type == START_EVENT_V3 && event_size == (OLD_HEADER_LEN + 56) as u32;
-        let header_len = if v1_start {
-            OLD_HEADER_LEN
-        } else if stored_type == FORMAT_DESCRIPTION_EVENT || stored_type == START_EVENT_V3 {
-            LOG_EVENT_HEADER_LEN
-        } else {
-            usize::from(self.fde.header_length)
-        };
-        if rest.len() < header_len {
-            return Err(ReadError::TruncatedHeader {
-                offset,
-                have: rest.len(),
-                need: header_len,
-            });
+        self.pos += ev.raw.len();
+        Ok(ev)
+    }
+}
+
+/// Frames the event at `data[pos..]` (`base`: the file offset of
+/// `data[0]`) under the format description `fde`, without owning or
+/// copying anything: the event, and the new format description when the
+/// event is one (a FORMAT_DESCRIPTION_EVENT, or the START_EVENT_V3 of an
+/// old binlog). For readers that keep their format description shared.
+#[inline]
+pub fn frame_at<'a>(
+    data: &'a [u8],
+    pos: usize,
+    base: u64,
+    fde: &FormatDescription,
+    verify_checksums: bool,
+) -> Result<(RawEvent<'a>, Option<FormatDescription>), ReadError> {
+    let offset = base + pos as u64;
+    let rest = data.get(pos..).unwrap_or_default();
+    let hlen_min = OLD_HEADER_LEN;
+    if rest.len() < hlen_min.max(EVENT_LEN_OFFSET + 4) {
+        return Err(ReadError::TruncatedHeader {
+            offset,
+            have: rest.len(),
+            need: LOG_EVENT_HEADER_LEN,
+        });
+    }
+    let stored_type = rest[4];
+    let event_size = u32::from_le_bytes([rest[9], rest[10], rest[11], rest[12]]);
+    // A START_EVENT_V3 of 69 bytes is a v1 binlog (13-byte headers).
+    let v1_start = stored_type == START_EVENT_V3 && event_size == (OLD_HEADER_LEN + 56) as u32;
+    let header_len = if v1_start {
+        OLD_HEADER_LEN
+    } else if stored_type == FORMAT_DESCRIPTION_EVENT || stored_type == START_EVENT_V3 {
+        LOG_EVENT_HEADER_LEN
+    } else {
+        usize::from(fde.header_length)
+    };
+    if rest.len() < header_len {
+        return Err(ReadError::TruncatedHeader {
+            offset,
+            have: rest.len(),
+            need: header_len,
+        });
+    }
+    let header = EventHeader::parse(&rest[..header_len], header_len).map_err(|source| {
+        ReadError::Decode {
+            offset,
+            type_name: "event header",
+            source,
         }
-        let header = EventHeader::parse(&rest[..header_len], header_len).map_err(|source| {
-            ReadError::Decode {
+    })?;
+    let size = event_size as usize;
+    if size < header_len {
+        return Err(ReadError::BadEventSize {
+            offset,
+            event_size,
+            min: header_len,
+        });
+    }
+    let type_code = if stored_type == FORMAT_DESCRIPTION_EVENT {
+        FORMAT_DESCRIPTION_EVENT
+    } else {
+        fde.canonical_type(stored_type)
+    };
+    // Named only when something is wrong.
+    let type_name = || event_type::type_name(type_code);
+    if rest.len() < size {
+        return Err(ReadError::TruncatedEvent {
+            offset,
+            type_name: type_name(),
+            event_size,
+            have: rest.len(),
+        });
+    }
+    let raw = &rest[..size];
+
+    let mut new_fde = None;
+    if type_code == FORMAT_DESCRIPTION_EVENT {
+        let f =
+            FormatDescription::parse(&raw[header_len..]).map_err(|source| ReadError::Decode {
                 offset,
-                type_name: "event header",
+                type_name: type_name(),
                 source,
-            }
+            })?;
+        new_fde = Some(f);
+    } else if type_code == START_EVENT_V3 && (offset == 4 || v1_start) {
+        let s = StartEventV3::parse(&raw[header_len..]).map_err(|source| ReadError::Decode {
+            offset,
+            type_name: type_name(),
+            source,
         })?;
-        let size = event_size as usize;
-        if size < header_len {
+        new_fde = Some(FormatDescription::for_old_binlog(
+            s.binlog_version,
+            s.server_version,
+            s.create_timestamp,
+        ));
+    }
+    let in_force = new_fde.as_ref().unwrap_or(fde);
+
+    let (body, checksum) = if in_force.has_checksum() {
+        if size < header_len + BINLOG_CHECKSUM_LEN {
             return Err(ReadError::BadEventSize {
                 offset,
                 event_size,
-                min: header_len,
+                min: header_len + BINLOG_CHECKSUM_LEN,
             });
         }
-        let type_code = if stored_type == FORMAT_DESCRIPTION_EVENT {
-            FORMAT_DESCRIPTION_EVENT
-        } else {
-            self.fde.canonical_type(stored_type)
-        };
-        // Named only when something is wrong.
-        let type_name = || event_type::type_name(type_code);
-        if rest.len() < size {
-            return Err(ReadError::TruncatedEvent {
-                offset,
-                type_name: type_name(),
-                event_size,
-                have: rest.len(),
-            });
-        }
-        let raw = &rest[..size];
-
-        if type_code == FORMAT_DESCRIPTION_EVENT {
-            let fde = FormatDescription::parse(&raw[header_len..]).map_err(|source| {
-                ReadError::Decode {
+        let (without, crc) = raw.split_at(size - BINLOG_CHECKSUM_LEN);
+        let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+        if verify_checksums {
+            let computed = event_crc32(without, type_code == FORMAT_DESCRIPTION_EVENT);
+            if computed != stored {
+                return Err(ReadError::Checksum {
                     offset,
                     type_name: type_name(),
-                    source,
-                }
-            })?;
-            self.fde = fde;
-        } else if type_code == START_EVENT_V3 && (offset == 4 || v1_start) {
-            let s =
-                StartEventV3::parse(&raw[header_len..]).map_err(|source| ReadError::Decode {
-                    offset,
-                    type_name: type_name(),
-                    source,
-                })?;
-            self.fde = FormatDescription::for_old_binlog(
-                s.binlog_version,
-                s.server_version,
-                s.create_timestamp,
-            );
-        }
-
-        let (body, checksum) = if self.fde.has_checksum() {
-            if size < header_len + BINLOG_CHECKSUM_LEN {
-                return Err(ReadError::BadEventSize {
-                    offset,
-                    event_size,
-                    min: header_len + BINLOG_CHECKSUM_LEN,
+                    stored,
+                    computed,
                 });
             }
-            let (without, crc) = raw.split_at(size - BINLOG_CHECKSUM_LEN);
-            let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
-            if self.verify_checksums {
-                let computed = event_crc32(without, type_code == FORMAT_DESCRIPTION_EVENT);
-                if computed != stored {
-                    return Err(ReadError::Checksum {
-                        offset,
-                        type_name: type_name(),
-                        stored,
-                        computed,
-                    });
-                }
-            }
-            (&without[header_len..], Some(stored))
-        } else {
-            (&raw[header_len..], None)
-        };
-        self.pos += size;
-        Ok(RawEvent {
+        }
+        (&without[header_len..], Some(stored))
+    } else {
+        (&raw[header_len..], None)
+    };
+    Ok((
+        RawEvent {
             offset,
             header,
             type_code,
             raw,
             body,
             checksum,
-        })
-    }
+        },
+        new_fde,
+    ))
 }
 
 impl<'a> Iterator for EventReader<'a> {

@@ -149,10 +149,15 @@ impl Filters {
     /// `replicate-rewrite-db`: the database a source database is applied
     /// to (the first rule for it wins).
     pub fn rewrite<'a>(&'a self, db: &'a str) -> &'a str {
+        self.rewrite_to(db).unwrap_or(db)
+    }
+
+    /// The database `db` is rewritten to, if a rule names it.
+    pub fn rewrite_to(&self, db: &str) -> Option<&str> {
         self.rewrite_db
             .iter()
             .find(|(from, _)| from == db)
-            .map_or(db, |(_, to)| to.as_str())
+            .map(|(_, to)| to.as_str())
     }
 
     /// Stage 1. `None`: no database (no default database selected), which
@@ -196,6 +201,9 @@ impl Filters {
 
     /// A row event on `db.table` (`db` already rewritten).
     pub fn row_ok(&self, db: &str, table: &str) -> bool {
+        if self.is_empty() {
+            return true;
+        }
         self.db_ok(Some(db))
             && self.tables_ok(&[TableName {
                 db: db.to_owned(),

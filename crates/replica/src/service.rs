@@ -22,6 +22,7 @@ use crate::io::{self, IoConfig, StartFrom};
 use crate::master_info::{MasterInfo, write_atomically};
 use crate::progress::Progress;
 use crate::relay_log::{RelayLog, RelayLogOptions};
+use crate::relay_watch::RelayWatch;
 use crate::status::{IoStatus, Running, SharedStatus};
 
 pub const STATUS_FILE: &str = "replica-status";
@@ -126,6 +127,29 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
     fs::write(&pid_path, format!("{}\n", std::process::id()))
         .map_err(|e| ReplicaError::io(&pid_path, e))?;
     cfg.io.master_info_path = dir.join(MASTER_INFO);
+    if cfg.threads == Threads::Sql {
+        // The applier alone: the relay log is read as it is (the I/O
+        // side's start-up recovery is not needed), the I/O status is left
+        // as the last run left it.
+        let status_path = dir.join(STATUS_FILE);
+        if !status_path.exists() {
+            SharedStatus::new(&status_path, IoStatus::default()).persist()?;
+        }
+        let watch = RelayWatch::new();
+        let applier_stop = Arc::new(AtomicBool::new(false));
+        let applier = spawn_applier(&cfg, &dir, &watch, &applier_stop)?;
+        wait_applier_or_stop(Some(&applier), stop).await;
+        applier_stop.store(true, Ordering::SeqCst);
+        watch.close();
+        let applied = applier
+            .join()
+            .unwrap_or_else(|_| Err(ReplicaError::Config("the applier thread panicked".into())));
+        let _ = fs::remove_file(&pid_path);
+        if let Err(e) = &applied {
+            tracing::error!("{e}");
+        }
+        return applied;
+    }
     let (relay, recovered) = RelayLog::open(RelayLogOptions {
         dir: dir.clone(),
         basename: format!("{}-relay-bin", cfg.relay_log_name),
@@ -178,39 +202,12 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
     status.persist()?;
     let watch = relay.watch();
     let applier_stop = Arc::new(AtomicBool::new(false));
-    let sql_status = SharedSqlStatus::new(&dir);
     let applier = if cfg.threads == Threads::Io {
         None
     } else {
-        let cfg = ApplierConfig {
-            data_dir: dir.clone(),
-            relay_basename: format!("{}-relay-bin", cfg.relay_log_name),
-            durability: cfg.durability,
-            policy: cfg.policy.clone(),
-            skip_counter: cfg.skip_counter,
-            until_gtids: cfg.until_gtids.clone(),
-        };
-        let (watch, stop, st) = (watch.clone(), applier_stop.clone(), sql_status.clone());
-        Some(
-            std::thread::Builder::new()
-                .name("applier".into())
-                .spawn(move || applier::run(cfg, watch, stop, st))
-                .map_err(|e| ReplicaError::io(&dir, e))?,
-        )
+        Some(spawn_applier(&cfg, &dir, &watch, &applier_stop)?)
     };
-    let r = if cfg.threads == Threads::Sql {
-        // No source: the run lasts as long as the applier (an UNTIL
-        // reached, an error) or until asked to stop.
-        drop(relay);
-        status.update(true, |s| {
-            s.running = Running::No;
-            s.state = String::new();
-        })?;
-        wait_applier_or_stop(applier.as_ref(), stop).await;
-        Ok(())
-    } else {
-        io::run(cfg.io, relay, progress, status.clone(), stop).await
-    };
+    let r = io::run(cfg.io, relay, progress, status.clone(), stop).await;
     applier_stop.store(true, Ordering::SeqCst);
     watch.close();
     let applied = match applier {
@@ -224,6 +221,28 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
         tracing::error!("{e}");
     }
     r.and(applied)
+}
+
+/// Starts the applier on a thread of its own.
+fn spawn_applier(
+    cfg: &ReplicaConfig,
+    dir: &Path,
+    watch: &RelayWatch,
+    stop: &Arc<AtomicBool>,
+) -> Result<std::thread::JoinHandle<Result<()>>> {
+    let acfg = ApplierConfig {
+        data_dir: dir.to_owned(),
+        relay_basename: format!("{}-relay-bin", cfg.relay_log_name),
+        durability: cfg.durability,
+        policy: cfg.policy.clone(),
+        skip_counter: cfg.skip_counter,
+        until_gtids: cfg.until_gtids.clone(),
+    };
+    let (watch, stop, st) = (watch.clone(), stop.clone(), SharedSqlStatus::new(dir));
+    std::thread::Builder::new()
+        .name("applier".into())
+        .spawn(move || applier::run(acfg, watch, stop, st))
+        .map_err(|e| ReplicaError::io(dir, e))
 }
 
 /// Waits until the applier thread ends or `stop` turns true.

@@ -217,6 +217,26 @@ pub struct Store {
     durability: Durability,
 }
 
+/// Options for an applier's write pattern: many small point writes in
+/// large batches, and a point read before most of them (does the key
+/// exist, what does the row hold).
+fn tune(opts: &mut Options) {
+    opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
+    opts.set_max_background_jobs(2);
+    opts.set_write_buffer_size(64 << 20);
+    opts.set_max_write_buffer_number(4);
+    opts.set_bytes_per_sync(1 << 20);
+    // Most writes insert a key that exists nowhere: bloom filters in the
+    // memtable and in every table file answer "not there" without a
+    // search.
+    opts.set_memtable_prefix_bloom_ratio(0.02);
+    opts.set_memtable_whole_key_filtering(true);
+    let mut table = rocksdb::BlockBasedOptions::default();
+    table.set_bloom_filter(10.0, false);
+    table.set_block_cache(&rocksdb::Cache::new_lru_cache(128 << 20));
+    opts.set_block_based_table_factory(&table);
+}
+
 impl Store {
     pub fn open(path: &Path, durability: Durability) -> Result<Store> {
         let mut opts = Options::default();
@@ -225,7 +245,7 @@ impl Store {
         // Memtables of both families reach the disk together, so that a
         // position is never flushed without its rows (or the reverse).
         opts.set_atomic_flush(true);
-        opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        tune(&mut opts);
         let db = DB::open_cf(&opts, path, [CF_META, CF_ROWS])
             .map_err(|e| StoreError::rocks(path, "opening", e))?;
         Ok(Store {
@@ -363,6 +383,91 @@ impl Store {
             .map_err(|e| StoreError::rocks(&self.path, "reading", e))
     }
 
+    /// Whether a key holds a value, as `txn` sees it (nothing copied).
+    pub fn exists(&self, txn: &Txn, fam: Family, key: &[u8]) -> Result<bool> {
+        if let Some(v) = txn.lookup(fam, key) {
+            return Ok(v.is_some());
+        }
+        self.db
+            .get_pinned_cf(self.cf(fam.name())?, key)
+            .map(|v| v.is_some())
+            .map_err(|e| StoreError::rocks(&self.path, "reading", e))
+    }
+
+    /// Calls `f` with every key/value under `prefix` in key order, as
+    /// `txn` sees them (the store's entries merged with the Txn's writes,
+    /// nothing collected); `f` breaks to stop early.
+    pub fn for_each(
+        &self,
+        txn: Option<&Txn>,
+        fam: Family,
+        prefix: &[u8],
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<std::ops::ControlFlow<()>>,
+    ) -> Result<()> {
+        use std::ops::ControlFlow;
+        let empty = BTreeMap::new();
+        let pending = txn.map_or(&empty, |t| &t.pending[fam as usize]);
+        let mut mine = pending
+            .range::<[u8], _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .peekable();
+        let mut theirs = self.db.iterator_cf(
+            self.cf(fam.name())?,
+            IteratorMode::From(prefix, Direction::Forward),
+        );
+        let mut next_stored = || -> Result<Option<KeyValue>> {
+            for item in theirs.by_ref() {
+                let (k, v) = item.map_err(|e| StoreError::rocks(&self.path, "scanning", e))?;
+                if !k.starts_with(prefix) {
+                    return Ok(None);
+                }
+                if txn.is_some_and(|t| t.in_deleted_range(fam, &k)) {
+                    continue;
+                }
+                return Ok(Some((k, v)));
+            }
+            Ok(None)
+        };
+        let mut stored = next_stored()?;
+        loop {
+            let take_stored = match (&stored, mine.peek()) {
+                (None, None) => return Ok(()),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some((sk, _)), Some((mk, _))) => sk.as_ref() < mk.as_slice(),
+            };
+            let flow = if take_stored {
+                let Some((sk, sv)) = stored.take() else {
+                    return Ok(());
+                };
+                let flow = f(&sk, &sv)?;
+                stored = next_stored()?;
+                flow
+            } else {
+                let Some((mk, mv)) = mine.next() else {
+                    return Ok(());
+                };
+                if stored
+                    .as_ref()
+                    .is_some_and(|(sk, _)| sk.as_ref() == mk.as_slice())
+                {
+                    // The Txn's write replaces the stored value.
+                    stored = next_stored()?;
+                }
+                match mv {
+                    Some(v) => f(mk, v)?,
+                    None => ControlFlow::Continue(()),
+                }
+            };
+            if flow.is_break() {
+                return Ok(());
+            }
+        }
+    }
+
     /// Every key/value under `prefix` in key order, as `txn` sees them.
     pub fn scan(
         &self,
@@ -430,6 +535,17 @@ impl Store {
         self.db
             .flush_wal(true)
             .map_err(|e| StoreError::rocks(&self.path, "syncing the log", e))
+    }
+
+    /// Writes the memtables out to table files (at a clean stop: the next
+    /// open then has no log to replay) and syncs.
+    pub fn flush(&self) -> Result<()> {
+        let mut o = rocksdb::FlushOptions::default();
+        o.set_wait(true);
+        let cfs = [self.cf(CF_META)?, self.cf(CF_ROWS)?];
+        self.db
+            .flush_cfs_opt(&cfs, &o)
+            .map_err(|e| StoreError::rocks(&self.path, "flushing", e))
     }
 
     pub fn get_row(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -538,6 +654,44 @@ mod tests {
         t.release_savepoint(sp);
         assert!(rows(&t, b"\0\0\0\x02").is_empty());
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn for_each_merges_the_txn_with_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), Durability::None).unwrap();
+        let mut t = s.txn();
+        for k in [
+            b"\0\0\0\x01a",
+            b"\0\0\0\x01c",
+            b"\0\0\0\x01e",
+            b"\0\0\0\x02a",
+        ] {
+            s.put_row(&mut t, k.to_vec(), b"old".to_vec()).unwrap();
+        }
+        s.commit(t, &Position::default()).unwrap();
+        let mut t = s.txn();
+        s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
+            .unwrap();
+        s.put_row(&mut t, b"\0\0\0\x01c".to_vec(), b"changed".to_vec())
+            .unwrap();
+        s.delete_row(&mut t, b"\0\0\0\x01e").unwrap();
+        let mut seen = Vec::new();
+        s.for_each(Some(&t), Family::Rows, b"\0\0\0\x01", |k, v| {
+            seen.push((k.to_vec(), v.to_vec()));
+            Ok(std::ops::ControlFlow::Continue(()))
+        })
+        .unwrap();
+        assert_eq!(seen, s.scan(Some(&t), Family::Rows, b"\0\0\0\x01").unwrap());
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[2].1, b"changed");
+        let mut n = 0;
+        s.for_each(None, Family::Rows, b"\0\0\0", |_, _| {
+            n += 1;
+            Ok(std::ops::ControlFlow::Break(()))
+        })
+        .unwrap();
+        assert_eq!(n, 1);
     }
 
     #[test]

@@ -249,10 +249,12 @@ impl RelayTailScanner {
         } else {
             None
         };
-        let (mut file, mut pos) = (self.file.clone(), self.pos);
+        // The source file changes only at a rotate: no copy otherwise.
+        let mut new_file: Option<String> = None;
+        let mut pos = self.pos;
         if !own {
             if let Some((name, position)) = &rotate {
-                file = Some(name.clone());
+                new_file = Some(name.clone());
                 pos = Some(*position);
             } else if h.log_pos != 0 {
                 pos = Some(u64::from(h.log_pos));
@@ -294,7 +296,8 @@ impl RelayTailScanner {
                 // inside one (the replica's rotate or stop) they are not
                 // an end.
                 if self.txn == Txn::Outside {
-                    self.boundary(raw, file, pos);
+                    self.set_source(new_file, pos);
+                    self.boundary(raw);
                     return Ok(());
                 }
                 false
@@ -355,13 +358,20 @@ impl RelayTailScanner {
                 false
             }
         };
-        self.file = file.clone();
-        self.pos = pos;
+        self.set_source(new_file, pos);
         if ends {
             self.commit()?;
-            self.boundary(raw, file, pos);
+            self.boundary(raw);
         }
         Ok(())
+    }
+
+    /// The source position after the event (`file`: a new file name).
+    fn set_source(&mut self, file: Option<String>, pos: Option<u64>) {
+        if let Some(f) = file {
+            self.file = Some(f);
+        }
+        self.pos = pos;
     }
 
     /// Drops a transaction whose end will never come.
@@ -385,14 +395,15 @@ impl RelayTailScanner {
         Ok(())
     }
 
-    /// The end of `raw` is a place to resume.
-    fn boundary(&mut self, raw: &RawEvent<'_>, file: Option<String>, pos: Option<u64>) {
+    /// The end of `raw` is a place to resume (at the source position set
+    /// before).
+    fn boundary(&mut self, raw: &RawEvent<'_>) {
         self.at_boundary = true;
-        self.file = file.clone();
-        self.pos = pos;
         self.out.resume_len = raw.end_offset();
-        self.out.source_file = file;
-        self.out.source_pos = pos;
+        if self.out.source_file != self.file {
+            self.out.source_file = self.file.clone();
+        }
+        self.out.source_pos = self.pos;
     }
 }
 

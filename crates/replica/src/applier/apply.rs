@@ -2,12 +2,15 @@
 //! events by primary key (or, without one, by full before-image match as
 //! MySQL's replica does) and DDL into the catalog.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use understudy_binlog::event::{self, Event, RowsKind, TableMapEvent};
 use understudy_binlog::format_description_event::FormatDescription;
 use understudy_binlog::gtid::{MariaGtid, Tag, Uuid};
-use understudy_binlog::reader::EventReader;
+use understudy_binlog::reader::{EventReader, frame_at};
 use understudy_binlog::value::{ColumnValue, Value};
 use understudy_store::keys::{KeyPart, encode_part, table_prefix};
 use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell, encode_row};
@@ -16,7 +19,8 @@ use super::convert::{self, binlog_type_name, compatible, type_name};
 use super::ddl;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
-use super::reader::OwnedEvent;
+use super::reader::Unit;
+use super::table_cache::TableCache;
 
 /// An applier error with MySQL's number (`Last_SQL_Errno`) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,10 +68,27 @@ pub struct Outcome {
     pub timestamp: u32,
 }
 
+/// Where a transaction ends in the source's binlog, for error texts.
+#[derive(Debug, Clone, Copy)]
+pub struct Where<'a> {
+    pub file: &'a str,
+    pub pos: u64,
+}
+
+impl std::fmt::Display for Where<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the event's source log {}, end_log_pos {}",
+            self.file, self.pos
+        )
+    }
+}
+
 /// What a transaction is applied with besides its events.
 pub struct TxnContext<'a> {
     /// Source log name and end position, for error texts.
-    pub where_: &'a str,
+    pub at: Where<'a>,
     /// Whether a GTID was executed already.
     pub executed: &'a dyn Fn(&TxnGtid) -> bool,
     pub policy: &'a ApplyPolicy,
@@ -79,7 +100,7 @@ pub struct TxnContext<'a> {
 impl std::fmt::Debug for TxnContext<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TxnContext")
-            .field("where_", &self.where_)
+            .field("at", &self.at)
             .field("skip", &self.skip)
             .finish_non_exhaustive()
     }
@@ -88,16 +109,17 @@ impl std::fmt::Debug for TxnContext<'_> {
 struct Ctx<'s> {
     store: &'s Store,
     t: &'s TxnContext<'s>,
+    tables: RefCell<&'s mut TableCache>,
 }
 
 /// A table map as the transaction's row events need it.
 struct MapEntry<'e> {
     tm: TableMapEvent<'e>,
     /// The database rows go to (after `replicate-rewrite-db`).
-    db: String,
+    db: Cow<'e, str>,
     /// The catalog's table; `None`: it does not exist (1146 at the first
     /// row event).
-    table: Option<TableEntry>,
+    table: Option<Arc<TableEntry>>,
     /// The replication filters leave the table out.
     filtered: bool,
 }
@@ -108,28 +130,32 @@ struct MapEntry<'e> {
 pub fn apply_events(
     store: &Store,
     txn: &mut Txn,
-    events: &[OwnedEvent],
+    events: &Unit,
     t: &TxnContext<'_>,
+    tables: &mut TableCache,
 ) -> Result<Outcome> {
-    let ctx = Ctx { store, t };
+    let ctx = Ctx {
+        store,
+        t,
+        tables: RefCell::new(tables),
+    };
     let mut out = Outcome::default();
     let mut maps: HashMap<u64, MapEntry<'_>> = HashMap::new();
-    for ev in events {
-        let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
-        let raw = match r.next_event() {
-            Some(Ok(raw)) => raw,
-            _ => {
+    for (bytes, e) in events.iter() {
+        let raw = match frame_at(bytes, 0, e.offset, &e.fde, false) {
+            Ok((raw, _)) => raw,
+            Err(err) => {
                 return Err(SqlError::new(
                     1594,
-                    format!("Relay log read failure: event at {} unreadable", ev.offset),
+                    format!("Relay log read failure: event at {}: {err}", e.offset),
                 ));
             }
         };
         out.timestamp = raw.header.timestamp;
-        let decoded = event::decode(&raw, &ev.fde).map_err(|e| {
+        let decoded = event::decode(&raw, &e.fde).map_err(|err| {
             SqlError::new(
                 1594,
-                format!("Relay log read failure: event at {}: {e}", ev.offset),
+                format!("Relay log read failure: event at {}: {err}", e.offset),
             )
         })?;
         if t.skip && !matches!(decoded, Event::Gtid(_) | Event::MariaGtid(_)) {
@@ -140,7 +166,7 @@ pub fn apply_events(
             txn,
             raw.header.server_id,
             decoded,
-            &ev.fde,
+            &e.fde,
             &mut maps,
             &mut out,
         )?;
@@ -161,7 +187,7 @@ fn apply_event<'e>(
     maps: &mut HashMap<u64, MapEntry<'e>>,
     out: &mut Outcome,
 ) -> Result<()> {
-    let where_ = ctx.t.where_;
+    let where_ = ctx.t.at;
     let policy = ctx.t.policy;
     match ev {
         Event::Gtid(g) if !g.anonymous && g.gno > 0 => {
@@ -205,6 +231,8 @@ fn apply_event<'e>(
                 ));
             }
             let charsets = session_charsets(&q.status_vars, fde);
+            // The catalog may change: cached entries go.
+            ctx.tables.borrow_mut().clear();
             let sp = txn.savepoint();
             let r = ddl::apply(ctx.store, txn, t, &db, &policy.filters, &charsets);
             match r {
@@ -228,16 +256,17 @@ fn apply_event<'e>(
             }
         }
         Event::TableMap(tm) => {
-            let db = policy
-                .filters
-                .rewrite(&String::from_utf8_lossy(tm.database))
-                .to_owned();
+            let source_db = String::from_utf8_lossy(tm.database);
+            let db = match policy.filters.rewrite_to(&source_db) {
+                Some(to) => Cow::Owned(to.to_owned()),
+                None => source_db,
+            };
             let name = String::from_utf8_lossy(tm.table);
             let filtered = !policy.filters.row_ok(&db, &name);
             let table = if filtered {
                 None
             } else {
-                let entry = ctx.store.table(Some(txn), &db, &name).map_err(store_err)?;
+                let entry = ctx.tables.borrow_mut().get(ctx.store, txn, &db, &name)?;
                 if let Some(e) = &entry {
                     check_map(&tm, e)?;
                 }
@@ -343,7 +372,7 @@ fn apply_rows(
     maps: &HashMap<u64, MapEntry<'_>>,
     out: &mut Outcome,
 ) -> Result<()> {
-    let where_ = ctx.t.where_;
+    let where_ = ctx.t.at;
     let policy = ctx.t.policy;
     let Some(m) = maps.get(&rows.table_id) else {
         return Err(SqlError::new(
@@ -376,20 +405,15 @@ fn apply_rows(
         RowsKind::Delete => "Delete_rows",
     };
     let idempotent = policy.exec_mode == ExecMode::Idempotent;
-    let iter = rows
-        .rows(&m.tm)
+    // Rows decoded into buffers reused from row to row.
+    let mut dec = rows
+        .decoder(&m.tm.columns)
         .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
-    for row in iter {
+    while let Some(row) = dec.next_row() {
         let row =
             row.map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
         let r = apply_row(
-            ctx.store,
-            txn,
-            entry,
-            rows.kind,
-            row.before.as_deref(),
-            row.after.as_deref(),
-            idempotent,
+            ctx.store, txn, entry, rows.kind, row.before, row.after, idempotent,
         );
         let Err(mut e) = r else {
             out.rows += 1;
@@ -464,7 +488,7 @@ pub fn row_key(e: &TableEntry, cells: &[Cell], row_id: Option<u64>) -> Vec<u8> {
 
 /// A row image's values as cells of the table's columns (values of
 /// columns past the replica's last are dropped).
-fn image_cells(e: &TableEntry, image: &[ColumnValue<'_>]) -> Result<Vec<(usize, Cell)>> {
+pub(super) fn image_cells(e: &TableEntry, image: &[ColumnValue<'_>]) -> Result<Vec<(usize, Cell)>> {
     image
         .iter()
         .filter_map(|cv| {
@@ -495,7 +519,7 @@ fn dup_entry(e: &TableEntry, cells: &[Cell]) -> SqlError {
     )
 }
 
-fn not_found(e: &TableEntry) -> SqlError {
+pub(super) fn not_found(e: &TableEntry) -> SqlError {
     SqlError::new(1032, format!("Can't find record in '{}'", e.name))
 }
 
@@ -510,19 +534,33 @@ fn apply_row(
 ) -> Result<()> {
     match kind {
         RowsKind::Write => {
-            // Columns the image leaves out (MINIMAL) take their DEFAULT.
-            let mut cells: Vec<Option<Cell>> = vec![None; e.schema.columns.len()];
-            for (i, c) in image_cells(e, after.unwrap_or_default())? {
-                cells[i] = Some(c);
-            }
-            let cells = cells
-                .into_iter()
-                .zip(&e.schema.columns)
-                .map(|(c, col)| match c {
-                    Some(c) => Ok(c),
-                    None => convert::default_cell(col).map_err(conv_err),
-                })
-                .collect::<Result<Vec<Cell>>>()?;
+            let image = after.unwrap_or_default();
+            let cols = &e.schema.columns;
+            let cells = if image.len() == cols.len()
+                && image.iter().enumerate().all(|(i, cv)| cv.index == i)
+            {
+                // A full image (the common case): each value in order.
+                image
+                    .iter()
+                    .zip(cols)
+                    .map(|(cv, col)| convert::cell(&cv.value, &col.ty).map_err(conv_err))
+                    .collect::<Result<Vec<Cell>>>()?
+            } else {
+                // Columns the image leaves out (MINIMAL) take their
+                // DEFAULT.
+                let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
+                for (i, c) in image_cells(e, image)? {
+                    cells[i] = Some(c);
+                }
+                cells
+                    .into_iter()
+                    .zip(cols)
+                    .map(|(c, col)| match c {
+                        Some(c) => Ok(c),
+                        None => convert::default_cell(col).map_err(conv_err),
+                    })
+                    .collect::<Result<Vec<Cell>>>()?
+            };
             let row_id = if e.schema.primary_key.is_empty() {
                 Some(store.next_row_id(txn, e.id).map_err(store_err)?)
             } else {
@@ -532,9 +570,8 @@ fn apply_row(
             if row_id.is_none()
                 && !overwrite
                 && store
-                    .get(Some(txn), understudy_store::Family::Rows, &key)
+                    .exists(txn, understudy_store::Family::Rows, &key)
                     .map_err(store_err)?
-                    .is_some()
             {
                 return Err(dup_entry(e, &cells));
             }
@@ -546,31 +583,9 @@ fn apply_row(
             let before = image_cells(e, before.unwrap_or_default())?;
             let (old_key, mut cells) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
             for cv in after.unwrap_or_default() {
-                let Some(col) = e.schema.columns.get(cv.index) else {
-                    continue;
-                };
-                cells[cv.index] = match (&cv.value, &cells[cv.index]) {
-                    // A partial JSON update: the diffs apply to what the
-                    // replica holds.
-                    (Value::JsonDiff(diffs), Cell::Json(stored)) => {
-                        Cell::Json(json_diff::apply_json_diffs(stored, diffs).map_err(|m| {
-                            SqlError::new(
-                                ER_FATAL,
-                                format!("Could not apply JSON diff to column {}: {m}", col.name),
-                            )
-                        })?)
-                    }
-                    (Value::JsonDiff(_), _) => {
-                        return Err(SqlError::new(
-                            ER_FATAL,
-                            format!(
-                                "Could not apply JSON diff to column {}: it holds no JSON document",
-                                col.name
-                            ),
-                        ));
-                    }
-                    (v, _) => convert::cell(v, &col.ty).map_err(conv_err)?,
-                };
+                if let Some(a) = after_value(e, cv)? {
+                    set_after(e, &mut cells, cv.index, a)?;
+                }
             }
             let new_key = if e.schema.primary_key.is_empty() {
                 old_key.clone()
@@ -599,6 +614,54 @@ fn apply_row(
     }
 }
 
+/// An after-image value: a cell, or a partial JSON update's diffs.
+#[derive(Debug, Clone)]
+pub(super) enum After {
+    Cell(Cell),
+    JsonDiff(Vec<u8>),
+}
+
+/// A value of an after image as the replica applies it (`None`: a column
+/// past the replica's last).
+pub(super) fn after_value(e: &TableEntry, cv: &ColumnValue<'_>) -> Result<Option<After>> {
+    let Some(col) = e.schema.columns.get(cv.index) else {
+        return Ok(None);
+    };
+    Ok(Some(match &cv.value {
+        Value::JsonDiff(d) => After::JsonDiff(d.to_vec()),
+        v => After::Cell(convert::cell(v, &col.ty).map_err(conv_err)?),
+    }))
+}
+
+/// Sets a column of a stored row from an after image (a partial JSON
+/// update applies its diffs to what the replica holds).
+pub(super) fn set_after(e: &TableEntry, cells: &mut [Cell], i: usize, a: After) -> Result<()> {
+    let (Some(col), Some(cell)) = (e.schema.columns.get(i), cells.get_mut(i)) else {
+        return Ok(());
+    };
+    *cell = match (a, &*cell) {
+        (After::Cell(c), _) => c,
+        (After::JsonDiff(diffs), Cell::Json(stored)) => {
+            Cell::Json(json_diff::apply_json_diffs(stored, &diffs).map_err(|m| {
+                SqlError::new(
+                    ER_FATAL,
+                    format!("Could not apply JSON diff to column {}: {m}", col.name),
+                )
+            })?)
+        }
+        (After::JsonDiff(_), _) => {
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!(
+                    "Could not apply JSON diff to column {}: it holds no JSON document",
+                    col.name
+                ),
+            ));
+        }
+    };
+    Ok(())
+}
+
 /// The stored row a before image names: by primary key when the image
 /// has every key column, else the first row equal on every column the
 /// image has.
@@ -624,29 +687,32 @@ fn find(
             Some(v) => Ok(Some((key, decode_row(&v).map_err(store_err)?.1))),
         };
     }
-    for (key, v) in store
-        .scan(
+    let mut found = None;
+    store
+        .for_each(
             Some(txn),
             understudy_store::Family::Rows,
             &table_prefix(e.id),
+            |key, v| {
+                let (_, cells) = decode_row(v)?;
+                if before
+                    .iter()
+                    .all(|(i, c)| cells.get(*i).is_some_and(|s| same_value(s, c)))
+                {
+                    found = Some((key.to_vec(), cells));
+                    return Ok(std::ops::ControlFlow::Break(()));
+                }
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
         )
-        .map_err(store_err)?
-    {
-        let (_, cells) = decode_row(&v).map_err(store_err)?;
-        if before
-            .iter()
-            .all(|(i, c)| cells.get(*i).is_some_and(|s| same_value(s, c)))
-        {
-            return Ok(Some((key, cells)));
-        }
-    }
-    Ok(None)
+        .map_err(store_err)?;
+    Ok(found)
 }
 
 /// Whether a stored cell holds the value an image names. JSON compares as
 /// documents: a partial update leaves the source's binary layout and
 /// the replica's re-encoding different for the same document.
-fn same_value(stored: &Cell, image: &Cell) -> bool {
+pub(super) fn same_value(stored: &Cell, image: &Cell) -> bool {
     match (stored, image) {
         (Cell::Json(a), Cell::Json(b)) => {
             a == b

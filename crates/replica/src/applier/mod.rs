@@ -11,26 +11,27 @@
 pub mod apply;
 pub mod convert;
 pub mod ddl;
+mod executed;
 pub mod json_diff;
 pub mod policy;
 pub mod reader;
 pub mod status;
+mod table_cache;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use understudy_binlog::gtid::{GtidSet, MariaGtidList};
-use understudy_binlog::reader::EventReader;
 use understudy_binlog::relay::{self, RelayTailScanner};
 use understudy_store::{Durability, Position, Store, Txn};
 
 use crate::error::{ReplicaError, Result};
 use crate::relay_watch::RelayWatch;
-use apply::{SqlError, TxnContext, TxnGtid, apply_events};
+use apply::{SqlError, TxnContext, Where, apply_events};
+use executed::Executed;
 use policy::ApplyPolicy;
-use reader::{FileFollower, OwnedEvent};
+use reader::{FileFollower, Unit};
 use status::{SharedSqlStatus, sql_state};
 
 pub const RELAY_LOG_INFO: &str = "relay-log.info";
@@ -57,75 +58,10 @@ pub struct ApplierConfig {
 const GROUP_MAX_TXNS: usize = 2000;
 /// A batch is committed once it holds this many changes.
 const GROUP_MAX_CHANGES: usize = 200_000;
-
-/// What the applier has executed: MySQL GTIDs or MariaDB's per-domain
-/// positions (one of them stays empty).
-#[derive(Debug, Clone, Default)]
-struct Executed {
-    mysql: GtidSet,
-    mariadb: MariaGtidList,
-}
-
-impl Executed {
-    /// The store's executed set (MySQL's or MariaDB's text form).
-    fn parse(text: &str) -> Option<Executed> {
-        let mut e = Executed::default();
-        if text.is_empty() {
-            return Some(e);
-        }
-        if let Ok(s) = text.parse::<GtidSet>() {
-            e.mysql = s;
-        } else {
-            e.mariadb = text.parse::<MariaGtidList>().ok()?;
-        }
-        Some(e)
-    }
-
-    fn add(&mut self, g: TxnGtid) {
-        match g {
-            TxnGtid::MySql(u, t, n) => {
-                let _ = self.mysql.add(u, t, n);
-            }
-            TxnGtid::MariaDb(m) => self.mariadb.update(m),
-            TxnGtid::None => {}
-        }
-    }
-
-    /// Whether a transaction with this GTID was applied already (MySQL
-    /// skips such transactions).
-    fn contains(&self, g: &TxnGtid) -> bool {
-        match g {
-            TxnGtid::MySql(u, t, n) => self.mysql.contains(*u, *t, *n),
-            // Only a repeat from the same server: a lower sequence number
-            // from another one is a new transaction after a failover
-            // (gtid_strict_mode off).
-            TxnGtid::MariaDb(m) => self
-                .mariadb
-                .get(m.domain_id)
-                .is_some_and(|e| e.server_id == m.server_id && e.seq_no >= m.seq_no),
-            TxnGtid::None => false,
-        }
-    }
-
-    /// Whether every GTID of `until` is executed (for MariaDB: each
-    /// domain at or past its sequence number).
-    fn reached(&self, until: &Executed) -> bool {
-        until.mysql.is_subset(&self.mysql)
-            && until.mariadb.iter().all(|u| {
-                self.mariadb
-                    .get(u.domain_id)
-                    .is_some_and(|e| e.seq_no >= u.seq_no)
-            })
-    }
-
-    fn text(&self) -> String {
-        if !self.mariadb.is_empty() {
-            self.mariadb.to_string()
-        } else {
-            self.mysql.to_string()
-        }
-    }
-}
+/// A batch is committed once it has been open this long: what a crash can
+/// make the applier do again, and how stale its position can look, stay
+/// small when transactions are slow to apply.
+const GROUP_MAX_AGE: Duration = Duration::from_millis(200);
 
 struct Applier {
     cfg: ApplierConfig,
@@ -139,12 +75,15 @@ struct Applier {
 
     group: Txn,
     group_txns: usize,
+    /// When the first transaction of `group` was taken.
+    group_opened: Instant,
     last_sync: Instant,
     /// Commits since the last fsync (`relaxed`).
     unsynced: bool,
     /// Events `sql_replica_skip_counter` still skips.
     skip_counter: u64,
     until: Option<Executed>,
+    tables: table_cache::TableCache,
 }
 
 /// Runs the applier until `stop` is set (Ok) or an error stops it (the
@@ -156,12 +95,21 @@ pub fn run(
     status: SharedSqlStatus,
 ) -> Result<()> {
     let store_path = cfg.data_dir.join(STORE_DIR);
+    let opened = Instant::now();
     let store = Store::open(&store_path, cfg.durability)
         .map_err(|e| ReplicaError::Config(e.to_string()))?;
     let pos = store
         .position()
         .map_err(|e| ReplicaError::Config(e.to_string()))?
         .unwrap_or_default();
+    tracing::info!(
+        "applier: store opened in {} ms; resuming after relay log {}:{} (source {}:{})",
+        opened.elapsed().as_millis(),
+        pos.relay_file,
+        pos.relay_pos,
+        pos.source_file,
+        pos.source_pos
+    );
     let executed = Executed::parse(&pos.gtid_executed).ok_or_else(|| ReplicaError::Corrupt {
         path: store_path.clone(),
         detail: format!("unreadable executed GTID set '{}'", pos.gtid_executed),
@@ -176,10 +124,12 @@ pub fn run(
         pos,
         group: Txn::default(),
         group_txns: 0,
+        group_opened: Instant::now(),
         last_sync: Instant::now(),
         unsynced: false,
         skip_counter: 0,
         until: None,
+        tables: table_cache::TableCache::default(),
     };
     a.skip_counter = a.cfg.skip_counter;
     if let Some(u) = &a.cfg.until_gtids {
@@ -207,7 +157,15 @@ pub fn run(
     // The complete transactions before a failed one are committed (the
     // failed one's writes were rolled back).
     let r = a.main();
-    let flushed = a.commit_group().and_then(|()| a.relaxed_sync(true));
+    let flushed = a
+        .commit_group()
+        .and_then(|()| a.relaxed_sync(true))
+        .and_then(|()| {
+            // A clean stop leaves no log to replay at the next start.
+            a.store
+                .flush()
+                .map_err(|e| ReplicaError::Config(e.to_string()))
+        });
     let r = r.and(flushed);
     a.status.update(|s| {
         s.running = false;
@@ -311,6 +269,27 @@ impl Applier {
         }
     }
 
+    /// The scanner's state at `offset` of a file: the file read again up
+    /// to there (after a cut, which is rare: a connection lost in the
+    /// middle of a transaction).
+    fn rescan(
+        &self,
+        name: &str,
+        offset: u64,
+        carried: &(Option<String>, Option<u64>),
+    ) -> Result<RelayTailScanner> {
+        let mut f = FileFollower::open(&self.cfg.data_dir, name)?;
+        let mut scanner = RelayTailScanner::new().with_source(carried.0.clone(), carried.1);
+        let mut unit = Unit::default();
+        while f.offset() < offset && f.next_into(&mut unit)? {
+            if let Some((raw, e)) = unit.last_framed() {
+                scanner.event(&raw, &e.fde);
+            }
+            unit.clear();
+        }
+        Ok(scanner)
+    }
+
     /// Applies one relay file to its end; returns the next file's name and
     /// the source position at the end (None when stopped).
     #[allow(clippy::type_complexity)]
@@ -322,28 +301,28 @@ impl Applier {
     ) -> Result<Option<(String, (Option<String>, Option<u64>))>> {
         let dir = self.cfg.data_dir.clone();
         let mut f = FileFollower::open(&dir, name)?;
-        let mut scanner = RelayTailScanner::new().with_source(carried.0, carried.1);
-        let mut unit: Vec<OwnedEvent> = Vec::new();
+        let mut scanner = RelayTailScanner::new().with_source(carried.0.clone(), carried.1);
+        let mut unit = Unit::default();
         // The boundary the unit starts at, to go back to after a cut.
-        let mut unit_start = (f.offset(), f.fde().clone(), scanner.clone());
+        let mut unit_start = (f.offset(), f.fde().clone());
         let mut seen = self.watch.counters();
         let mut last_ts = 0u32;
         loop {
             if self.stopped() {
                 return Ok(None);
             }
-            let ev = f.next_event()?;
+            let got = f.next_into(&mut unit)?;
             let now = self.watch.counters();
             if now.cuts != seen.cuts {
                 // Bytes past the last boundary were cut off (and may be
                 // written anew): read them again.
                 seen = now;
                 f.rewind(unit_start.0, unit_start.1.clone())?;
-                scanner = unit_start.2.clone();
+                scanner = self.rescan(name, unit_start.0, &carried)?;
                 unit.clear();
                 continue;
             }
-            let Some(ev) = ev else {
+            if !got {
                 self.commit_group()?;
                 self.relaxed_sync(false)?;
                 if unit.is_empty()
@@ -361,17 +340,16 @@ impl Applier {
                 // turn: keep the old count until then.
                 seen.cuts = now.cuts;
                 continue;
-            };
+            }
             let boundary = {
-                let mut r = EventReader::at(&ev.bytes, 0, ev.offset, ev.fde.clone());
-                let Some(Ok(raw)) = r.next_event() else {
+                let Some((raw, e)) = unit.last_framed() else {
                     return Err(ReplicaError::Corrupt {
                         path: f.path().to_owned(),
-                        detail: format!("event at {} cannot be framed again", ev.offset),
+                        detail: format!("the event before {} cannot be framed again", f.offset()),
                     });
                 };
                 last_ts = raw.header.timestamp.max(last_ts);
-                scanner.event(&raw, &ev.fde)
+                scanner.event(&raw, &e.fde)
             };
             if let Some(e) = scanner.state().decode_error.clone() {
                 return Err(ReplicaError::Corrupt {
@@ -379,58 +357,62 @@ impl Applier {
                     detail: e.to_string(),
                 });
             }
-            let end = f.offset();
-            unit.push(ev);
             if !boundary {
                 continue;
             }
-            let events = std::mem::take(&mut unit);
-            unit_start = (end, f.fde().clone(), scanner.clone());
+            let end = f.offset();
+            unit_start = (end, f.fde().clone());
             if end <= skip_until {
+                unit.clear();
                 continue;
             }
             let (sfile, spos) = scanner.source();
-            let source_file = sfile.unwrap_or_default().to_owned();
-            let source_pos = spos.unwrap_or(0);
-            self.status
-                .update(|s| s.state = sql_state::READING_EVENT.into());
-            let where_ = format!("the event's source log {source_file}, end_log_pos {source_pos}");
-            let skip = self.skip_counter > 0 && !is_framing(&events);
+            let at = Where {
+                file: sfile.unwrap_or_default(),
+                pos: spos.unwrap_or(0),
+            };
+            let skip = self.skip_counter > 0 && !is_framing(&unit);
             let executed = &self.executed;
             let ctx = TxnContext {
-                where_: &where_,
+                at,
                 executed: &|g| executed.contains(g),
                 policy: &self.cfg.policy,
                 skip,
             };
+            if self.group_txns == 0 {
+                self.group_opened = Instant::now();
+            }
             // A transaction that fails leaves nothing in the batch.
             let sp = self.group.savepoint();
-            let outcome = match apply_events(&self.store, &mut self.group, &events, &ctx) {
-                Ok(o) => {
-                    self.group.release_savepoint(sp);
-                    o
-                }
-                Err(e) => {
-                    self.group.rollback_to_savepoint(sp);
-                    return Err(self.sql_error(e, f.name.as_str(), end));
-                }
-            };
+            let outcome =
+                match apply_events(&self.store, &mut self.group, &unit, &ctx, &mut self.tables) {
+                    Ok(o) => {
+                        self.group.release_savepoint(sp);
+                        o
+                    }
+                    Err(e) => {
+                        self.group.rollback_to_savepoint(sp);
+                        self.tables.clear();
+                        return Err(self.sql_error(e, f.name.as_str(), end));
+                    }
+                };
             if skip {
-                self.skip_counter = self.skip_counter.saturating_sub(events.len() as u64);
+                self.skip_counter = self.skip_counter.saturating_sub(unit.len() as u64);
                 let left = self.skip_counter;
                 tracing::info!(
-                    events = events.len(),
+                    events = unit.len(),
                     left,
-                    "sql_replica_skip_counter: skipped the transaction ending at {where_}"
+                    "sql_replica_skip_counter: skipped the transaction ending at {at}"
                 );
                 self.status.update(|s| s.skip_counter = left);
             }
             if outcome.skipped {
                 tracing::info!(
-                    "a transaction executed before was skipped (GTID {:?}), ending at {where_}",
+                    "a transaction executed before was skipped (GTID {:?}), ending at {at}",
                     outcome.gtid
                 );
             }
+            unit.clear();
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
             }
@@ -438,25 +420,34 @@ impl Applier {
                 .until
                 .as_ref()
                 .is_some_and(|u| self.executed.reached(u));
-            self.pos = Position {
-                relay_file: f.name.clone(),
-                relay_pos: end,
-                source_file,
-                source_pos,
-                gtid_executed: self.pos.gtid_executed.clone(),
-            };
+            // The position after it (its strings copied only when they
+            // change).
+            if self.pos.relay_file != f.name {
+                self.pos.relay_file = f.name.clone();
+            }
+            if self.pos.source_file != at.file {
+                self.pos.source_file = at.file.to_owned();
+            }
+            self.pos.relay_pos = end;
+            self.pos.source_pos = at.pos;
             self.group_txns += 1;
             let behind = now_secs().saturating_sub(u64::from(last_ts));
-            self.status.update(|s| s.seconds_behind = Some(behind));
+            self.status.update(|s| {
+                if s.state != sql_state::READING_EVENT {
+                    s.state = sql_state::READING_EVENT.into();
+                }
+                s.seconds_behind = Some(behind);
+            });
             if until_reached
                 || !f.has_buffered_event()
                 || self.group_txns >= GROUP_MAX_TXNS
                 || self.group.len() >= GROUP_MAX_CHANGES
+                || self.group_opened.elapsed() >= GROUP_MAX_AGE
             {
                 self.commit_group()?;
             }
             if until_reached {
-                tracing::info!("UNTIL SQL_AFTER_GTIDS reached at {where_}: the applier stops");
+                tracing::info!("UNTIL SQL_AFTER_GTIDS reached at {at}: the applier stops");
                 self.relaxed_sync(true)?;
                 return Ok(None);
             }
@@ -520,11 +511,11 @@ impl Applier {
 /// Whether a unit of the relay log is only framing (format description,
 /// rotate, previous GTIDs, heartbeat, stop): events the skip counter does
 /// not count.
-fn is_framing(events: &[OwnedEvent]) -> bool {
+fn is_framing(unit: &Unit) -> bool {
     use understudy_binlog::event_type as et;
-    events.iter().all(|e| {
+    unit.type_codes().all(|t| {
         matches!(
-            e.bytes.get(4).copied(),
+            Some(t),
             Some(
                 et::FORMAT_DESCRIPTION_EVENT
                     | et::ROTATE_EVENT

@@ -1,24 +1,83 @@
 //! Reads a relay file as the I/O task writes it: whole, checksum-valid
 //! events one at a time, or "nothing yet" when the file ends in the middle
-//! of one (the rest is still coming).
+//! of one (the rest is still coming). Events are gathered into a [`Unit`]
+//! (a transaction, or an event that stands alone) whose buffers are
+//! reused: reading allocates nothing per event.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use understudy_binlog::error::ReadError;
 use understudy_binlog::format_description_event::FormatDescription;
-use understudy_binlog::reader::{BINLOG_MAGIC, EventReader};
+use understudy_binlog::reader::{BINLOG_MAGIC, RawEvent, frame_at};
 
 use crate::error::{ReplicaError, Result};
 
-/// One event read: its bytes, file offset, and the format description in
-/// force for it.
+/// One event of a unit: where its bytes are in the unit, its file offset
+/// and the format description in force for it.
 #[derive(Debug, Clone)]
-pub struct OwnedEvent {
-    pub bytes: Vec<u8>,
+pub struct UnitEvent {
+    start: usize,
+    len: usize,
     pub offset: u64,
-    pub fde: FormatDescription,
+    pub fde: Arc<FormatDescription>,
+}
+
+/// The events read since the last boundary, back to back.
+#[derive(Debug, Default)]
+pub struct Unit {
+    bytes: Vec<u8>,
+    events: Vec<UnitEvent>,
+}
+
+impl Unit {
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.events.clear();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    fn push(&mut self, raw: &[u8], offset: u64, fde: &Arc<FormatDescription>) {
+        self.events.push(UnitEvent {
+            start: self.bytes.len(),
+            len: raw.len(),
+            offset,
+            fde: fde.clone(),
+        });
+        self.bytes.extend_from_slice(raw);
+    }
+
+    /// Each event's bytes and facts, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &UnitEvent)> + '_ {
+        self.events
+            .iter()
+            .map(|e| (&self.bytes[e.start..e.start + e.len], e))
+    }
+
+    /// The event added last, framed again (no checksum check: it was
+    /// checked when read).
+    pub fn last_framed(&self) -> Option<(RawEvent<'_>, &UnitEvent)> {
+        let e = self.events.last()?;
+        let bytes = &self.bytes[e.start..e.start + e.len];
+        let (raw, _) = frame_at(bytes, 0, e.offset, &e.fde, false).ok()?;
+        Some((raw, e))
+    }
+
+    /// The stored type codes of the events (byte 4 of each header).
+    pub fn type_codes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.events
+            .iter()
+            .map(|e| self.bytes.get(e.start + 4).copied().unwrap_or(0))
+    }
 }
 
 #[derive(Debug)]
@@ -31,7 +90,7 @@ pub struct FileFollower {
     /// Where in `buf` the next event starts (at file offset `base`).
     start: usize,
     base: u64,
-    fde: FormatDescription,
+    fde: Arc<FormatDescription>,
 }
 
 const READ_AT_LEAST: usize = 1 << 20;
@@ -55,10 +114,10 @@ impl FileFollower {
             name: name.to_owned(),
             path,
             file,
-            buf: Vec::new(),
+            buf: Vec::with_capacity(2 * READ_AT_LEAST),
             start: 0,
             base: BINLOG_MAGIC.len() as u64,
-            fde: FormatDescription::default_v4(),
+            fde: Arc::new(FormatDescription::default_v4()),
         })
     }
 
@@ -74,7 +133,7 @@ impl FileFollower {
     /// Forgets what was read past `offset` and reads from there again
     /// (bytes past it were cut off and may be rewritten), with `fde` in
     /// force.
-    pub fn rewind(&mut self, offset: u64, fde: FormatDescription) -> Result<()> {
+    pub fn rewind(&mut self, offset: u64, fde: Arc<FormatDescription>) -> Result<()> {
         self.buf.clear();
         self.start = 0;
         self.base = offset;
@@ -85,19 +144,19 @@ impl FileFollower {
         Ok(())
     }
 
-    pub fn fde(&self) -> &FormatDescription {
+    pub fn fde(&self) -> &Arc<FormatDescription> {
         &self.fde
     }
 
-    /// The next whole event, or `None` when the file holds no whole event
-    /// more yet.
-    pub fn next_event(&mut self) -> Result<Option<OwnedEvent>> {
+    /// Adds the next whole event to `unit`; false when the file holds no
+    /// whole event more yet.
+    pub fn next_into(&mut self, unit: &mut Unit) -> Result<bool> {
         loop {
-            if let Some(ev) = self.take()? {
-                return Ok(Some(ev));
+            if self.take(unit)? {
+                return Ok(true);
             }
             if !self.fill()? {
-                return Ok(None);
+                return Ok(false);
             }
         }
     }
@@ -108,30 +167,25 @@ impl FileFollower {
         b.len() >= 19 && b.len() >= u32::from_le_bytes([b[9], b[10], b[11], b[12]]) as usize
     }
 
-    fn take(&mut self) -> Result<Option<OwnedEvent>> {
+    fn take(&mut self, unit: &mut Unit) -> Result<bool> {
         if self.start == self.buf.len() {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut reader = EventReader::at(&self.buf[self.start..], 0, self.base, self.fde.clone())
-            .verify_checksums(true);
-        match reader.next_event() {
-            None => Ok(None),
-            Some(Ok(raw)) => {
+        match frame_at(&self.buf, self.start, self.base, &self.fde, true) {
+            Ok((raw, new_fde)) => {
                 let n = raw.raw.len();
-                let ev = OwnedEvent {
-                    bytes: raw.raw.to_vec(),
-                    offset: raw.offset,
-                    fde: self.fde.clone(),
-                };
-                self.fde = reader.fde().clone();
+                // The event is read under the format description before
+                // it (a format description event under the old one).
+                unit.push(raw.raw, raw.offset, &self.fde);
+                if let Some(f) = new_fde {
+                    self.fde = Arc::new(f);
+                }
                 self.start += n;
                 self.base += n as u64;
-                Ok(Some(ev))
+                Ok(true)
             }
-            Some(Err(ReadError::TruncatedEvent { .. } | ReadError::TruncatedHeader { .. })) => {
-                Ok(None)
-            }
-            Some(Err(e)) => Err(ReplicaError::Corrupt {
+            Err(ReadError::TruncatedEvent { .. } | ReadError::TruncatedHeader { .. }) => Ok(false),
+            Err(e) => Err(ReplicaError::Corrupt {
                 path: self.path.clone(),
                 detail: format!("relay log event at {}: {e}", self.base),
             }),
