@@ -133,9 +133,6 @@ fn crash_loop(kind: ServerKind, flags: &[&str]) {
     let replica = Replica::start(tmp.path(), &server, flags);
     wait_applied(&replica, &server);
     let caught_up = t0.elapsed();
-    if std::env::var("UNDERSTUDY_CRASH_LOG").is_ok() {
-        eprintln!("{}", replica.stderr());
-    }
     let dir = replica.dir.clone();
     let verify = Command::new(env!("CARGO_BIN_EXE_understudy"))
         .args(["verify", "--data-dir"])

@@ -17,6 +17,7 @@ use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell
 
 use super::convert::{self, binlog_type_name, compatible, type_name};
 use super::ddl;
+use super::hash_scan;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
 use super::reader::Unit;
@@ -405,20 +406,9 @@ fn apply_rows(
         RowsKind::Delete => "Delete_rows",
     };
     let idempotent = policy.exec_mode == ExecMode::Idempotent;
-    // Rows decoded into buffers reused from row to row.
-    let mut dec = rows
-        .decoder(&m.tm.columns)
-        .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
-    while let Some(row) = dec.next_row() {
-        let row =
-            row.map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
-        let r = apply_row(
-            ctx.store, txn, entry, rows.kind, row.before, row.after, idempotent,
-        );
-        let Err(mut e) = r else {
-            out.rows += 1;
-            continue;
-        };
+    // A row's error: skipped (true: go on with the next row; false: the
+    // rest of the event is skipped) or the applier stops.
+    let mut handle = |mut e: SqlError| -> Result<bool> {
         e.message = format!(
             "Could not execute {what} event on table {db}.{name}; {}, Error_code: {}; {where_}",
             e.message, e.errno
@@ -429,7 +419,7 @@ fn apply_rows(
                 "replica_exec_mode=IDEMPOTENT: row skipped: {}",
                 e.message
             );
-            continue;
+            return Ok(true);
         }
         if policy.skip_errors.skips(e.errno) {
             tracing::warn!(
@@ -437,9 +427,32 @@ fn apply_rows(
                 "replica_skip_errors: rest of the event skipped: {}",
                 e.message
             );
-            break;
+            return Ok(false);
         }
-        return Err(e);
+        Err(e)
+    };
+    if entry.schema.primary_key.is_empty() && rows.kind != RowsKind::Write {
+        // No key to find rows by: one scan of the table for the event.
+        out.rows += hash_scan::apply(ctx.store, txn, entry, rows, &m.tm, &mut handle)?;
+        return Ok(());
+    }
+    // Rows decoded into buffers reused from row to row.
+    let mut dec = rows
+        .decoder(&m.tm.columns)
+        .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
+    while let Some(row) = dec.next_row() {
+        let row =
+            row.map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
+        match apply_row(
+            ctx.store, txn, entry, rows.kind, row.before, row.after, idempotent,
+        ) {
+            Ok(()) => out.rows += 1,
+            Err(e) => {
+                if !handle(e)? {
+                    break;
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod apply;
 pub mod convert;
 pub mod ddl;
 mod executed;
+mod hash_scan;
 pub mod json_diff;
 pub mod policy;
 pub mod reader;
