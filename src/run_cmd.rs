@@ -152,6 +152,11 @@ pub struct RunArgs {
     /// like 0-1-100); with --threads sql the run then ends.
     #[arg(long)]
     until_sql_after_gtids: Option<String>,
+    /// A source transaction whose changes pass this many bytes is applied
+    /// through a scratch store beside the data (memory stays bounded) and
+    /// committed in one step (default 64 MiB).
+    #[arg(long)]
+    large_transaction_bytes: Option<usize>,
 }
 
 impl RunArgs {
@@ -213,7 +218,8 @@ impl RunArgs {
             replica_exec_mode,
             sql_replica_skip_counter,
             threads,
-            until_sql_after_gtids
+            until_sql_after_gtids,
+            large_transaction_bytes
         ))
     }
 }
@@ -376,6 +382,10 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
         skip_counter: args.sql_replica_skip_counter.unwrap_or(0),
         threads,
         until_gtids: args.until_sql_after_gtids,
+        large_transaction_bytes: args
+            .large_transaction_bytes
+            .unwrap_or(understudy_replica::applier::LARGE_TRANSACTION_BYTES)
+            .max(1 << 20),
     })
 }
 

@@ -60,6 +60,8 @@ pub struct ReplicaConfig {
     /// `sql_replica_skip_counter` at start.
     pub skip_counter: u64,
     pub threads: Threads,
+    /// See [`ApplierConfig::large_transaction_bytes`].
+    pub large_transaction_bytes: usize,
     /// `UNTIL SQL_AFTER_GTIDS`: the applier stops once it has executed
     /// these (MySQL's set or MariaDB's positions).
     pub until_gtids: Option<String>,
@@ -237,6 +239,7 @@ fn spawn_applier(
         policy: cfg.policy.clone(),
         skip_counter: cfg.skip_counter,
         until_gtids: cfg.until_gtids.clone(),
+        large_transaction_bytes: cfg.large_transaction_bytes,
     };
     let (watch, stop, st) = (watch.clone(), stop.clone(), SharedSqlStatus::new(dir));
     std::thread::Builder::new()

@@ -44,8 +44,10 @@ fn schema_key(id: u32, version: u32) -> Vec<u8> {
     .concat()
 }
 
+/// A table's hidden row id counter: in `rows` under table id 0, beside
+/// the position (see `store::POSITION_KEY`).
 fn rowid_key(id: u32) -> Vec<u8> {
-    [b"rowid/".as_slice(), &id.to_be_bytes()].concat()
+    [b"\0\0\0\0rowid/".as_slice(), &id.to_be_bytes()].concat()
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -198,13 +200,13 @@ impl Store {
     /// Deletes every row stored under a table id.
     pub fn retire_rows(&self, txn: &mut Txn, id: u32) -> Result<()> {
         self.delete_prefix(txn, Family::Rows, &crate::keys::table_prefix(id))?;
-        self.delete(txn, Family::Meta, &rowid_key(id))
+        self.delete(txn, Family::Rows, &rowid_key(id))
     }
 
     /// The next hidden row id of a table without a primary key.
     pub fn next_row_id(&self, txn: &mut Txn, id: u32) -> Result<u64> {
         let key = rowid_key(id);
-        let cur = match self.get(Some(txn), Family::Meta, &key)? {
+        let cur = match self.get(Some(txn), Family::Rows, &key)? {
             Some(b) => u64::from_be_bytes(
                 b.as_slice()
                     .try_into()
@@ -212,7 +214,7 @@ impl Store {
             ),
             None => 1,
         };
-        self.put(txn, Family::Meta, &key, &(cur + 1).to_be_bytes())?;
+        self.put(txn, Family::Rows, &key, &(cur + 1).to_be_bytes())?;
         Ok(cur)
     }
 }

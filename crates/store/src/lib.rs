@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod keys;
 pub mod row;
+mod spill;
 pub mod store;
 pub mod text;
 

@@ -11,11 +11,15 @@ use rocksdb::{ColumnFamily, DB, Direction, IteratorMode, Options, WriteBatch, Wr
 
 use crate::error::{Result, StoreError};
 use crate::keys::table_prefix;
+use crate::spill::Spill;
 
 const CF_META: &str = "meta";
 const CF_ROWS: &str = "rows";
-/// Key of the default channel's position in `meta`.
-const POSITION_KEY: &[u8] = b"position/";
+/// Key of the default channel's position: in `rows`, under table id 0
+/// (never given to a table), so that a transaction's rows and its
+/// position live in one column family and can be written by one
+/// ingestion of table files as well as by one write batch.
+pub(crate) const POSITION_KEY: &[u8] = b"\0\0\0\0position";
 
 /// Like `innodb_flush_log_at_trx_commit`: when a commit reaches the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -92,7 +96,18 @@ pub struct Txn {
     /// since held in `pending` before, in order.
     undo: Vec<Prior>,
     depth: u32,
+    /// A large transaction's writes that left memory
+    /// ([`Store::begin_large`]).
+    spill: Option<Spill>,
+    /// The approximate size of `pending` (keys, values, map overhead).
+    bytes: usize,
+    /// In a large transaction: `pending` moves to `spill` past this size.
+    spill_at: usize,
 }
+
+/// What a map entry costs beyond its key and value (BTreeMap node share,
+/// Vec headers), for the memory estimate.
+const ENTRY_OVERHEAD: usize = 64;
 
 /// Where a [`Txn`] stood when [`Txn::savepoint`] was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,10 +154,23 @@ impl Txn {
     /// delete).
     fn set(&mut self, fam: Family, key: Vec<u8>, value: Option<Vec<u8>>) {
         let map = &mut self.pending[fam as usize];
-        if self.depth > 0 {
+        // A large transaction keeps no undo log: rolling it back drops it
+        // whole.
+        if self.depth > 0 && self.spill.is_none() {
             self.undo.push((fam, key.clone(), map.get(&key).cloned()));
         }
+        self.bytes += key.len() + value.as_ref().map_or(0, Vec::len) + ENTRY_OVERHEAD;
         map.insert(key, value);
+    }
+
+    /// The approximate memory its writes take.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Whether it is a large transaction ([`Store::begin_large`]).
+    pub fn is_large(&self) -> bool {
+        self.spill.is_some()
     }
 
     /// Opens a savepoint (they nest): [`Txn::rollback_to_savepoint`]
@@ -169,8 +197,16 @@ impl Txn {
         self.close();
     }
 
-    /// Undoes what was written since the savepoint and closes it.
+    /// Undoes what was written since the savepoint and closes it. A large
+    /// transaction is dropped whole (it is begun only on an empty `Txn`).
     pub fn rollback_to_savepoint(&mut self, sp: Savepoint) {
+        if let Some(spill) = self.spill.take() {
+            if let Err(e) = spill.discard() {
+                tracing_free_warn(&e);
+            }
+            *self = Txn::default();
+            return;
+        }
         self.ranges.truncate(sp.ranges);
         while self.undo.len() > sp.undo {
             let Some((fam, key, before)) = self.undo.pop() else {
@@ -201,6 +237,12 @@ impl Txn {
     }
 }
 
+/// A scratch store that could not be removed is removed at the next
+/// large transaction; nothing to do but say so.
+fn tracing_free_warn(e: &StoreError) {
+    eprintln!("understudy store: {e}");
+}
+
 impl std::fmt::Debug for Txn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Txn")
@@ -215,6 +257,8 @@ pub struct Store {
     db: DB,
     path: PathBuf,
     durability: Durability,
+    /// The size of the table files of the last large transaction.
+    last_large: std::sync::atomic::AtomicU64,
 }
 
 /// Options for an applier's write pattern: many small point writes in
@@ -252,6 +296,7 @@ impl Store {
             db,
             path: path.to_owned(),
             durability,
+            last_large: Default::default(),
         })
     }
 
@@ -277,6 +322,7 @@ impl Store {
             db,
             path: path.to_owned(),
             durability: Durability::None,
+            last_large: Default::default(),
         })
     }
 
@@ -298,10 +344,10 @@ impl Store {
 
     /// The position of the last committed transaction; `None` before any.
     pub fn position(&self) -> Result<Option<Position>> {
-        let meta = self.cf(CF_META)?;
+        let rows = self.cf(CF_ROWS)?;
         match self
             .db
-            .get_cf(meta, POSITION_KEY)
+            .get_cf(rows, POSITION_KEY)
             .map_err(|e| StoreError::rocks(&self.path, "reading the position", e))?
         {
             None => Ok(None),
@@ -320,11 +366,42 @@ impl Store {
 
     pub fn put(&self, txn: &mut Txn, fam: Family, key: &[u8], value: &[u8]) -> Result<()> {
         txn.set(fam, key.to_vec(), Some(value.to_vec()));
-        Ok(())
+        Self::spill_if_full(txn)
     }
 
     pub fn delete(&self, txn: &mut Txn, fam: Family, key: &[u8]) -> Result<()> {
         txn.set(fam, key.to_vec(), None);
+        Self::spill_if_full(txn)
+    }
+
+    /// Makes `txn` a large transaction: past `memory` bytes its writes
+    /// move to a scratch store beside this one, and [`Store::commit`]
+    /// ingests them as table files with the position, atomically. Only an
+    /// empty `Txn` (its batch holds no other transaction) becomes large.
+    pub fn begin_large(&self, txn: &mut Txn, memory: usize) -> Result<()> {
+        if !txn.is_empty() || txn.spill.is_some() {
+            return Err(StoreError::Corrupt(
+                "a large transaction must start on an empty batch".into(),
+            ));
+        }
+        txn.spill = Some(Spill::create(&self.large_dir())?);
+        txn.spill_at = memory.max(1 << 20);
+        Ok(())
+    }
+
+    fn large_dir(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".large");
+        self.path.with_file_name(name)
+    }
+
+    fn spill_if_full(txn: &mut Txn) -> Result<()> {
+        if txn.bytes >= txn.spill_at
+            && let Some(spill) = txn.spill.as_mut()
+        {
+            spill.absorb(&mut txn.pending)?;
+            txn.bytes = 0;
+        }
         Ok(())
     }
 
@@ -333,6 +410,11 @@ impl Store {
     /// ranges nothing will be written to again (a table id retired by
     /// TRUNCATE, DROP or a rebuilding ALTER).
     pub fn delete_prefix(&self, txn: &mut Txn, fam: Family, prefix: &[u8]) -> Result<()> {
+        if txn.spill.is_some() {
+            return Err(StoreError::Corrupt(
+                "a large transaction cannot delete a whole table".into(),
+            ));
+        }
         let mut end = prefix.to_vec();
         while let Some(last) = end.pop() {
             if last < 0xff {
@@ -366,7 +448,7 @@ impl Store {
     /// Writes a row (key and value moved in: the hot path copies nothing).
     pub fn put_row(&self, txn: &mut Txn, key: Vec<u8>, row: Vec<u8>) -> Result<()> {
         txn.set(Family::Rows, key, Some(row));
-        Ok(())
+        Self::spill_if_full(txn)
     }
 
     pub fn delete_row(&self, txn: &mut Txn, key: &[u8]) -> Result<()> {
@@ -375,8 +457,15 @@ impl Store {
 
     /// A value as `txn` sees it (its own writes first).
     pub fn get(&self, txn: Option<&Txn>, fam: Family, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        if let Some(v) = txn.and_then(|t| t.lookup(fam, key)) {
-            return Ok(v.cloned());
+        if let Some(t) = txn {
+            if let Some(v) = t.lookup(fam, key) {
+                return Ok(v.cloned());
+            }
+            if let Some(spill) = &t.spill
+                && let Some(v) = spill.get(fam, key)?
+            {
+                return Ok(v);
+            }
         }
         self.db
             .get_cf(self.cf(fam.name())?, key)
@@ -386,6 +475,11 @@ impl Store {
     /// Whether a key holds a value, as `txn` sees it (nothing copied).
     pub fn exists(&self, txn: &Txn, fam: Family, key: &[u8]) -> Result<bool> {
         if let Some(v) = txn.lookup(fam, key) {
+            return Ok(v.is_some());
+        }
+        if let Some(spill) = &txn.spill
+            && let Some(v) = spill.get(fam, key)?
+        {
             return Ok(v.is_some());
         }
         self.db
@@ -431,39 +525,54 @@ impl Store {
             }
             Ok(None)
         };
-        let mut stored = next_stored()?;
-        loop {
-            let take_stored = match (&stored, mine.peek()) {
-                (None, None) => return Ok(()),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (Some((sk, _)), Some((mk, _))) => sk.as_ref() < mk.as_slice(),
+        // A large transaction's writes that left memory: a third source,
+        // between the memory's (which win) and the store's.
+        let mut spilled: Box<dyn Iterator<Item = Result<crate::spill::Written>> + '_> =
+            match txn.and_then(|t| t.spill.as_ref()) {
+                Some(sp) => Box::new(sp.range(fam, prefix)),
+                None => Box::new(std::iter::empty()),
             };
-            let flow = if take_stored {
-                let Some((sk, sv)) = stored.take() else {
-                    return Ok(());
-                };
-                let flow = f(&sk, &sv)?;
-                stored = next_stored()?;
-                flow
-            } else {
-                let Some((mk, mv)) = mine.next() else {
-                    return Ok(());
-                };
-                if stored
-                    .as_ref()
-                    .is_some_and(|(sk, _)| sk.as_ref() == mk.as_slice())
-                {
-                    // The Txn's write replaces the stored value.
-                    stored = next_stored()?;
-                }
+        let mut spill_head = spilled.next().transpose()?;
+        let mut stored = next_stored()?;
+        let mut key = Vec::new();
+        loop {
+            // The smallest key among the three heads, and who holds it.
+            let heads = [
+                mine.peek().map(|(k, _)| k.as_slice()),
+                spill_head.as_ref().map(|(k, _)| k.as_slice()),
+                stored.as_ref().map(|(k, _)| k.as_ref()),
+            ];
+            let Some(min) = heads.iter().flatten().min() else {
+                return Ok(());
+            };
+            key.clear();
+            key.extend_from_slice(min);
+            let [at_mine, at_spill, at_stored] = heads.map(|h| h == Some(key.as_slice()));
+            let flow = if at_mine {
+                let mv = mine.next().and_then(|(_, v)| v.as_deref());
                 match mv {
-                    Some(v) => f(mk, v)?,
+                    Some(v) => f(&key, v)?,
+                    None => ControlFlow::Continue(()),
+                }
+            } else if at_spill {
+                match spill_head.as_ref().and_then(|(_, v)| v.as_deref()) {
+                    Some(v) => f(&key, v)?,
+                    None => ControlFlow::Continue(()),
+                }
+            } else {
+                match stored.as_ref() {
+                    Some((_, v)) => f(&key, v)?,
                     None => ControlFlow::Continue(()),
                 }
             };
             if flow.is_break() {
                 return Ok(());
+            }
+            if at_spill {
+                spill_head = spilled.next().transpose()?;
+            }
+            if at_stored {
+                stored = next_stored()?;
             }
         }
     }
@@ -475,39 +584,19 @@ impl Store {
         fam: Family,
         prefix: &[u8],
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        let mut out: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        for item in self.db.iterator_cf(
-            self.cf(fam.name())?,
-            IteratorMode::From(prefix, Direction::Forward),
-        ) {
-            let (k, v) = item.map_err(|e| StoreError::rocks(&self.path, "scanning", e))?;
-            if !k.starts_with(prefix) {
-                break;
-            }
-            if txn.is_some_and(|t| t.in_deleted_range(fam, &k)) {
-                continue;
-            }
-            out.insert(k.to_vec(), v.to_vec());
-        }
-        if let Some(t) = txn {
-            for (k, v) in t.pending[fam as usize]
-                .range::<[u8], _>((
-                    std::ops::Bound::Included(prefix),
-                    std::ops::Bound::Unbounded,
-                ))
-                .take_while(|(k, _)| k.starts_with(prefix))
-            {
-                match v {
-                    Some(v) => out.insert(k.clone(), v.clone()),
-                    None => out.remove(k),
-                };
-            }
-        }
-        Ok(out.into_iter().collect())
+        let mut out = Vec::new();
+        self.for_each(txn, fam, prefix, |k, v| {
+            out.push((k.to_vec(), v.to_vec()));
+            Ok(std::ops::ControlFlow::Continue(()))
+        })?;
+        Ok(out)
     }
 
     /// Commits the transaction's rows and its position atomically.
-    pub fn commit(&self, txn: Txn, position: &Position) -> Result<()> {
+    pub fn commit(&self, mut txn: Txn, position: &Position) -> Result<()> {
+        if let Some(spill) = txn.spill.take() {
+            return self.commit_large(spill, txn, position);
+        }
         let mut batch = WriteBatch::default();
         for (fam, from, to) in &txn.ranges {
             batch.delete_range_cf(self.cf(fam.name())?, from, to);
@@ -522,12 +611,56 @@ impl Store {
                 }
             }
         }
-        batch.put_cf(meta, POSITION_KEY, position.encode());
+        batch.put_cf(rows, POSITION_KEY, position.encode());
         let mut w = WriteOptions::default();
         w.set_sync(self.durability == Durability::Sync);
         self.db
             .write_opt(batch, &w)
             .map_err(|e| StoreError::rocks(&self.path, "committing a transaction", e))
+    }
+
+    /// A large transaction: everything into the scratch store, then in key
+    /// order into table files with the position, ingested at once.
+    fn commit_large(&self, mut spill: Spill, mut txn: Txn, position: &Position) -> Result<()> {
+        spill.absorb(&mut txn.pending)?;
+        if spill.touches_meta()? {
+            let _ = spill.discard();
+            return Err(StoreError::Corrupt(
+                "a transaction too large for memory that also changes the catalog (CREATE TABLE … SELECT) is not supported"
+                    .into(),
+            ));
+        }
+        let dir = self.large_dir().with_extension("tables");
+        crate::spill::remove(&dir)?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| StoreError::Corrupt(format!("{}: {e}", dir.display())))?;
+        let mut opts = Options::default();
+        tune(&mut opts);
+        let files = spill.write_tables(
+            &opts,
+            &dir,
+            vec![(POSITION_KEY.to_vec(), position.encode())],
+        )?;
+        let bytes: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        self.last_large
+            .store(bytes.max(1), std::sync::atomic::Ordering::Relaxed);
+        let mut ingest = rocksdb::IngestExternalFileOptions::default();
+        ingest.set_move_files(true);
+        self.db
+            .ingest_external_file_cf_opts(self.cf(CF_ROWS)?, &ingest, files)
+            .map_err(|e| StoreError::rocks(&self.path, "ingesting a large transaction", e))?;
+        spill.discard()?;
+        crate::spill::remove(&dir)
+    }
+
+    /// The bytes of table files the last large transaction was committed
+    /// with (0: none yet).
+    pub fn last_large_bytes(&self) -> u64 {
+        self.last_large.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Makes every commit so far durable (the `relaxed` setting's tick).

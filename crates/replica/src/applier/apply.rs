@@ -2,7 +2,6 @@
 //! events by primary key (or, without one, by full before-image match as
 //! MySQL's replica does) and DDL into the catalog.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,7 +10,7 @@ use understudy_binlog::event::{self, Event, RowsKind, TableMapEvent};
 use understudy_binlog::format_description_event::FormatDescription;
 use understudy_binlog::gtid::{MariaGtid, Tag, Uuid};
 use understudy_binlog::reader::{EventReader, frame_at};
-use understudy_binlog::value::{ColumnValue, Value};
+use understudy_binlog::value::{ColumnMeta, ColumnValue, Value};
 use understudy_store::keys::{KeyPart, encode_part, table_prefix};
 use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell, encode_row};
 
@@ -20,7 +19,6 @@ use super::ddl;
 use super::hash_scan;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
-use super::reader::Unit;
 use super::table_cache::TableCache;
 
 /// An applier error with MySQL's number (`Last_SQL_Errno`) and text.
@@ -69,7 +67,7 @@ pub struct Outcome {
     pub timestamp: u32,
 }
 
-/// Where a transaction ends in the source's binlog, for error texts.
+/// Where an event ends in the source's binlog, for error texts.
 #[derive(Debug, Clone, Copy)]
 pub struct Where<'a> {
     pub file: &'a str,
@@ -86,23 +84,19 @@ impl std::fmt::Display for Where<'_> {
     }
 }
 
-/// What a transaction is applied with besides its events.
+/// What an event is applied with besides itself.
 pub struct TxnContext<'a> {
-    /// Source log name and end position, for error texts.
+    /// Source log name and the event's end position, for error texts.
     pub at: Where<'a>,
     /// Whether a GTID was executed already.
     pub executed: &'a dyn Fn(&TxnGtid) -> bool,
     pub policy: &'a ApplyPolicy,
-    /// `sql_replica_skip_counter` takes this transaction: its GTID is
-    /// recorded, nothing else.
-    pub skip: bool,
 }
 
 impl std::fmt::Debug for TxnContext<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TxnContext")
             .field("at", &self.at)
-            .field("skip", &self.skip)
             .finish_non_exhaustive()
     }
 }
@@ -113,11 +107,14 @@ struct Ctx<'s> {
     tables: RefCell<&'s mut TableCache>,
 }
 
-/// A table map as the transaction's row events need it.
-struct MapEntry<'e> {
-    tm: TableMapEvent<'e>,
+/// A table map as the transaction's row events need it (owned: the
+/// event it came from is gone by the time its rows come).
+#[derive(Debug)]
+struct MapEntry {
+    columns: Vec<ColumnMeta>,
     /// The database rows go to (after `replicate-rewrite-db`).
-    db: Cow<'e, str>,
+    db: String,
+    name: String,
     /// The catalog's table; `None`: it does not exist (1146 at the first
     /// row event).
     table: Option<Arc<TableEntry>>,
@@ -125,67 +122,92 @@ struct MapEntry<'e> {
     filtered: bool,
 }
 
-/// Applies a transaction's events (as read from the relay log) to `txn`;
-/// a transaction whose GTID `executed` says was applied before is skipped
-/// whole (its GTID event comes first, so nothing was applied).
-pub fn apply_events(
-    store: &Store,
-    txn: &mut Txn,
-    events: &Unit,
-    t: &TxnContext<'_>,
-    tables: &mut TableCache,
-) -> Result<Outcome> {
-    let ctx = Ctx {
-        store,
-        t,
-        tables: RefCell::new(tables),
-    };
-    let mut out = Outcome::default();
-    let mut maps: HashMap<u64, MapEntry<'_>> = HashMap::new();
-    for (bytes, e) in events.iter() {
-        let raw = match frame_at(bytes, 0, e.offset, &e.fde, false) {
+/// A source transaction applied event by event, as the relay log is read
+/// (a large transaction is never held whole). A transaction whose GTID
+/// was executed before is skipped whole (its GTID event comes first, so
+/// nothing was applied).
+#[derive(Debug, Default)]
+pub struct TxnApply {
+    maps: HashMap<u64, MapEntry>,
+    pub out: Outcome,
+    /// `sql_replica_skip_counter` takes this transaction: its GTID is
+    /// recorded, nothing else.
+    skip: bool,
+}
+
+impl TxnApply {
+    pub fn new(skip: bool) -> TxnApply {
+        TxnApply {
+            skip,
+            ..TxnApply::default()
+        }
+    }
+
+    /// Whether the skip counter took this transaction.
+    pub fn skip_taken(&self) -> bool {
+        self.skip
+    }
+
+    /// Applies one event (`bytes`: the whole event at file `offset`,
+    /// read under `fde`) to `txn`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn event(
+        &mut self,
+        store: &Store,
+        txn: &mut Txn,
+        bytes: &[u8],
+        offset: u64,
+        fde: &FormatDescription,
+        t: &TxnContext<'_>,
+        tables: &mut TableCache,
+    ) -> Result<()> {
+        if self.out.skipped {
+            return Ok(());
+        }
+        let raw = match frame_at(bytes, 0, offset, fde, false) {
             Ok((raw, _)) => raw,
             Err(err) => {
                 return Err(SqlError::new(
                     1594,
-                    format!("Relay log read failure: event at {}: {err}", e.offset),
+                    format!("Relay log read failure: event at {offset}: {err}"),
                 ));
             }
         };
-        out.timestamp = raw.header.timestamp;
-        let decoded = event::decode(&raw, &e.fde).map_err(|err| {
+        self.out.timestamp = raw.header.timestamp;
+        let decoded = event::decode(&raw, fde).map_err(|err| {
             SqlError::new(
                 1594,
-                format!("Relay log read failure: event at {}: {err}", e.offset),
+                format!("Relay log read failure: event at {offset}: {err}"),
             )
         })?;
-        if t.skip && !matches!(decoded, Event::Gtid(_) | Event::MariaGtid(_)) {
-            continue;
+        if self.skip && !matches!(decoded, Event::Gtid(_) | Event::MariaGtid(_)) {
+            return Ok(());
         }
+        let ctx = Ctx {
+            store,
+            t,
+            tables: RefCell::new(tables),
+        };
         apply_event(
             &ctx,
             txn,
             raw.header.server_id,
             decoded,
-            &e.fde,
-            &mut maps,
-            &mut out,
-        )?;
-        if out.skipped {
-            break;
-        }
+            fde,
+            &mut self.maps,
+            &mut self.out,
+        )
     }
-    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn apply_event<'e>(
+fn apply_event(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
     server_id: u32,
-    ev: Event<'e>,
+    ev: Event<'_>,
     fde: &FormatDescription,
-    maps: &mut HashMap<u64, MapEntry<'e>>,
+    maps: &mut HashMap<u64, MapEntry>,
     out: &mut Outcome,
 ) -> Result<()> {
     let where_ = ctx.t.at;
@@ -259,10 +281,10 @@ fn apply_event<'e>(
         Event::TableMap(tm) => {
             let source_db = String::from_utf8_lossy(tm.database);
             let db = match policy.filters.rewrite_to(&source_db) {
-                Some(to) => Cow::Owned(to.to_owned()),
-                None => source_db,
+                Some(to) => to.to_owned(),
+                None => source_db.into_owned(),
             };
-            let name = String::from_utf8_lossy(tm.table);
+            let name = String::from_utf8_lossy(tm.table).into_owned();
             let filtered = !policy.filters.row_ok(&db, &name);
             let table = if filtered {
                 None
@@ -273,11 +295,13 @@ fn apply_event<'e>(
                 }
                 entry
             };
+            let table_id = tm.table_id;
             maps.insert(
-                tm.table_id,
+                table_id,
                 MapEntry {
-                    tm: *tm,
+                    columns: tm.columns,
                     db,
+                    name,
                     table,
                     filtered,
                 },
@@ -370,7 +394,7 @@ fn apply_rows(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
     rows: &event::RowsEvent<'_>,
-    maps: &HashMap<u64, MapEntry<'_>>,
+    maps: &HashMap<u64, MapEntry>,
     out: &mut Outcome,
 ) -> Result<()> {
     let where_ = ctx.t.at;
@@ -388,7 +412,7 @@ fn apply_rows(
         return Ok(());
     }
     let db = &m.db;
-    let name = String::from_utf8_lossy(m.tm.table);
+    let name = &m.name;
     let Some(entry) = &m.table else {
         let e = SqlError::new(
             1146,
@@ -433,12 +457,12 @@ fn apply_rows(
     };
     if entry.schema.primary_key.is_empty() && rows.kind != RowsKind::Write {
         // No key to find rows by: one scan of the table for the event.
-        out.rows += hash_scan::apply(ctx.store, txn, entry, rows, &m.tm, &mut handle)?;
+        out.rows += hash_scan::apply(ctx.store, txn, entry, rows, &m.columns, &mut handle)?;
         return Ok(());
     }
     // Rows decoded into buffers reused from row to row.
     let mut dec = rows
-        .decoder(&m.tm.columns)
+        .decoder(&m.columns)
         .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
     while let Some(row) = dec.next_row() {
         let row =

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
 
-use understudy_binlog::event::{RowsEvent, RowsKind, TableMapEvent};
+use understudy_binlog::event::{RowsEvent, RowsKind};
+use understudy_binlog::value::ColumnMeta;
 use understudy_store::keys::table_prefix;
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
 
@@ -53,13 +54,13 @@ pub(super) fn apply(
     txn: &mut Txn,
     e: &TableEntry,
     rows: &RowsEvent<'_>,
-    tm: &TableMapEvent<'_>,
+    columns: &[ColumnMeta],
     handle: &mut dyn FnMut(SqlError) -> Result<bool>,
 ) -> Result<u64> {
     let decode_err = |err: &dyn std::fmt::Display| {
         SqlError::new(1594, format!("rows event on {}.{}: {err}", e.db, e.name))
     };
-    let mut dec = rows.decoder(&tm.columns).map_err(|err| decode_err(&err))?;
+    let mut dec = rows.decoder(columns).map_err(|err| decode_err(&err))?;
     let mut wanted: Vec<Wanted> = Vec::new();
     while let Some(row) = dec.next_row() {
         let row = row.map_err(|err| decode_err(&err))?;

@@ -25,11 +25,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use understudy_binlog::relay::{self, RelayTailScanner};
-use understudy_store::{Durability, Position, Store, Txn};
+use understudy_store::{Durability, Position, Savepoint, Store, Txn};
 
 use crate::error::{ReplicaError, Result};
 use crate::relay_watch::RelayWatch;
-use apply::{SqlError, TxnContext, Where, apply_events};
+use apply::{SqlError, TxnApply, TxnContext, Where};
 use executed::Executed;
 use policy::ApplyPolicy;
 use reader::{FileFollower, Unit};
@@ -53,7 +53,14 @@ pub struct ApplierConfig {
     /// `START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS`: stop once these
     /// are executed (a MySQL GTID set, or MariaDB positions).
     pub until_gtids: Option<String>,
+    /// A transaction whose changes pass this many bytes is applied as a
+    /// large one: through a scratch store, in bounded memory, and
+    /// committed by ingesting table files.
+    pub large_transaction_bytes: usize,
 }
+
+/// The default of [`ApplierConfig::large_transaction_bytes`].
+pub const LARGE_TRANSACTION_BYTES: usize = 64 << 20;
 
 /// At most this many source transactions share a batch.
 const GROUP_MAX_TXNS: usize = 2000;
@@ -85,6 +92,9 @@ struct Applier {
     skip_counter: u64,
     until: Option<Executed>,
     tables: table_cache::TableCache,
+    /// The relay offset where a transaction starts that is to be applied
+    /// as a large one (it outgrew memory and is being read again).
+    large_at: Option<(String, u64)>,
 }
 
 /// Runs the applier until `stop` is set (Ok) or an error stops it (the
@@ -131,6 +141,7 @@ pub fn run(
         skip_counter: 0,
         until: None,
         tables: table_cache::TableCache::default(),
+        large_at: None,
     };
     a.skip_counter = a.cfg.skip_counter;
     if let Some(u) = &a.cfg.until_gtids {
@@ -292,7 +303,9 @@ impl Applier {
     }
 
     /// Applies one relay file to its end; returns the next file's name and
-    /// the source position at the end (None when stopped).
+    /// the source position at the end (None when stopped). Events are
+    /// applied as they are read; a transaction is committed (with the
+    /// others of its batch) only once its last event is in.
     #[allow(clippy::type_complexity)]
     fn follow_file(
         &mut self,
@@ -303,9 +316,12 @@ impl Applier {
         let dir = self.cfg.data_dir.clone();
         let mut f = FileFollower::open(&dir, name)?;
         let mut scanner = RelayTailScanner::new().with_source(carried.0.clone(), carried.1);
+        // The event being applied (its buffers reused).
         let mut unit = Unit::default();
-        // The boundary the unit starts at, to go back to after a cut.
-        let mut unit_start = (f.offset(), f.fde().clone());
+        // The transaction under way, and where it began (to go back to
+        // after a cut).
+        let mut current: Option<(TxnApply, Savepoint, u64)> = None;
+        let mut txn_start = (f.offset(), f.fde().clone());
         let mut seen = self.watch.counters();
         let mut last_ts = 0u32;
         loop {
@@ -318,31 +334,35 @@ impl Applier {
                 // Bytes past the last boundary were cut off (and may be
                 // written anew): read them again.
                 seen = now;
-                f.rewind(unit_start.0, unit_start.1.clone())?;
-                scanner = self.rescan(name, unit_start.0, &carried)?;
+                if let Some((_, sp, _)) = current.take() {
+                    self.group.rollback_to_savepoint(sp);
+                    self.tables.clear();
+                }
+                f.rewind(txn_start.0, txn_start.1.clone())?;
+                scanner = self.rescan(name, txn_start.0, &carried)?;
                 unit.clear();
                 continue;
             }
             if !got {
-                self.commit_group()?;
-                self.relaxed_sync(false)?;
-                if unit.is_empty()
-                    && let Some(next) = scanner.state().next_relay_file.clone()
-                {
-                    let (file, pos) = scanner.source();
-                    return Ok(Some((next, (file.map(str::to_owned), pos))));
+                if current.is_none() {
+                    self.commit_group()?;
+                    self.relaxed_sync(false)?;
+                    if let Some(next) = scanner.state().next_relay_file.clone() {
+                        let (file, pos) = scanner.source();
+                        return Ok(Some((next, (file.map(str::to_owned), pos))));
+                    }
+                    self.status.update(|s| {
+                        s.state = sql_state::WAITING_FOR_MORE.into();
+                        s.seconds_behind = Some(0);
+                    });
                 }
-                self.status.update(|s| {
-                    s.state = sql_state::WAITING_FOR_MORE.into();
-                    s.seconds_behind = Some(0);
-                });
                 seen = self.watch.wait_change(now, Duration::from_millis(500));
                 // A cut seen while waiting is handled above on the next
                 // turn: keep the old count until then.
                 seen.cuts = now.cuts;
                 continue;
             }
-            let boundary = {
+            let (boundary, first_type) = {
                 let Some((raw, e)) = unit.last_framed() else {
                     return Err(ReplicaError::Corrupt {
                         path: f.path().to_owned(),
@@ -350,7 +370,7 @@ impl Applier {
                     });
                 };
                 last_ts = raw.header.timestamp.max(last_ts);
-                scanner.event(&raw, &e.fde)
+                (scanner.event(&raw, &e.fde), raw.type_code)
             };
             if let Some(e) = scanner.state().decode_error.clone() {
                 return Err(ReplicaError::Corrupt {
@@ -358,13 +378,14 @@ impl Applier {
                     detail: e.to_string(),
                 });
             }
-            if !boundary {
-                continue;
-            }
             let end = f.offset();
-            unit_start = (end, f.fde().clone());
             if end <= skip_until {
+                // Before the stored position: read for the file's state
+                // only.
                 unit.clear();
+                if boundary {
+                    txn_start = (end, f.fde().clone());
+                }
                 continue;
             }
             let (sfile, spos) = scanner.source();
@@ -372,36 +393,88 @@ impl Applier {
                 file: sfile.unwrap_or_default(),
                 pos: spos.unwrap_or(0),
             };
-            let skip = self.skip_counter > 0 && !is_framing(&unit);
+            if current.is_none() {
+                // A transaction's first event. Framing (format
+                // descriptions, rotates…) stands alone and is not counted
+                // by the skip counter.
+                let skip = self.skip_counter > 0 && !is_framing_type(first_type);
+                if self.group_txns == 0 {
+                    self.group_opened = Instant::now();
+                }
+                if self.large_at.as_ref() == Some(&(f.name.clone(), txn_start.0)) {
+                    tracing::info!(
+                        "a transaction of more than {} bytes: applied as a large transaction from relay log {}:{}",
+                        self.cfg.large_transaction_bytes,
+                        f.name,
+                        txn_start.0
+                    );
+                    self.store
+                        .begin_large(&mut self.group, self.cfg.large_transaction_bytes / 2)
+                        .map_err(|e| ReplicaError::Config(e.to_string()))?;
+                }
+                // A transaction that fails leaves nothing in the batch.
+                current = Some((TxnApply::new(skip), self.group.savepoint(), 0));
+            }
+            let Some((t, _, events)) = current.as_mut() else {
+                continue;
+            };
+            *events += 1;
             let executed = &self.executed;
             let ctx = TxnContext {
                 at,
                 executed: &|g| executed.contains(g),
                 policy: &self.cfg.policy,
-                skip,
             };
-            if self.group_txns == 0 {
-                self.group_opened = Instant::now();
+            let r = match unit.iter().next() {
+                Some((bytes, e)) => t.event(
+                    &self.store,
+                    &mut self.group,
+                    bytes,
+                    e.offset,
+                    &e.fde,
+                    &ctx,
+                    &mut self.tables,
+                ),
+                None => Ok(()),
+            };
+            unit.clear();
+            if let Err(e) = r {
+                if let Some((_, sp, _)) = current.take() {
+                    self.group.rollback_to_savepoint(sp);
+                }
+                self.tables.clear();
+                return Err(self.sql_error(e, f.name.as_str(), end));
             }
-            // A transaction that fails leaves nothing in the batch.
-            let sp = self.group.savepoint();
-            let outcome =
-                match apply_events(&self.store, &mut self.group, &unit, &ctx, &mut self.tables) {
-                    Ok(o) => {
-                        self.group.release_savepoint(sp);
-                        o
-                    }
-                    Err(e) => {
-                        self.group.rollback_to_savepoint(sp);
-                        self.tables.clear();
-                        return Err(self.sql_error(e, f.name.as_str(), end));
-                    }
-                };
-            if skip {
-                self.skip_counter = self.skip_counter.saturating_sub(unit.len() as u64);
+            if !self.group.is_large() && self.group.bytes() > self.cfg.large_transaction_bytes {
+                // Too large for memory: the complete transactions of the
+                // batch are committed without it, and it is read again
+                // from its start, to be applied as a large transaction.
+                if let Some((_, sp, _)) = current.take() {
+                    self.group.rollback_to_savepoint(sp);
+                }
+                self.tables.clear();
+                self.commit_group()?;
+                self.large_at = Some((f.name.clone(), txn_start.0));
+                f.rewind(txn_start.0, txn_start.1.clone())?;
+                scanner = self.rescan(name, txn_start.0, &carried)?;
+                continue;
+            }
+            if !boundary {
+                continue;
+            }
+            // The transaction is complete.
+            let Some((t, sp, events)) = current.take() else {
+                continue;
+            };
+            self.group.release_savepoint(sp);
+            txn_start = (end, f.fde().clone());
+            let skip_taken = t.skip_taken();
+            let outcome = t.out;
+            if skip_taken {
+                self.skip_counter = self.skip_counter.saturating_sub(events);
                 let left = self.skip_counter;
                 tracing::info!(
-                    events = unit.len(),
+                    events,
                     left,
                     "sql_replica_skip_counter: skipped the transaction ending at {at}"
                 );
@@ -413,7 +486,6 @@ impl Applier {
                     outcome.gtid
                 );
             }
-            unit.clear();
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
             }
@@ -440,6 +512,7 @@ impl Applier {
                 s.seconds_behind = Some(behind);
             });
             if until_reached
+                || self.group.is_large()
                 || !f.has_buffered_event()
                 || self.group_txns >= GROUP_MAX_TXNS
                 || self.group.len() >= GROUP_MAX_CHANGES
@@ -488,12 +561,22 @@ impl Applier {
         if self.group_txns == 0 {
             return Ok(());
         }
+        let large = self.group.is_large();
+        self.large_at = None;
         self.pos.gtid_executed = self.executed.text();
         let txn = std::mem::take(&mut self.group);
         self.group_txns = 0;
         self.store
             .commit(txn, &self.pos)
             .map_err(|e| ReplicaError::Config(e.to_string()))?;
+        if large {
+            tracing::info!(
+                "large transaction committed: {} bytes of table files ingested, at relay log {}:{}",
+                self.store.last_large_bytes(),
+                self.pos.relay_file,
+                self.pos.relay_pos
+            );
+        }
         self.unsynced = self.cfg.durability == Durability::Relaxed;
         self.relaxed_sync(false)?;
         write_relay_log_info(&self.cfg.data_dir, &self.pos)?;
@@ -509,27 +592,23 @@ impl Applier {
     }
 }
 
-/// Whether a unit of the relay log is only framing (format description,
-/// rotate, previous GTIDs, heartbeat, stop): events the skip counter does
-/// not count.
-fn is_framing(unit: &Unit) -> bool {
+/// Whether an event is framing (format description, rotate, previous
+/// GTIDs, heartbeat, stop): it stands alone, and the skip counter does not
+/// count it.
+fn is_framing_type(t: u8) -> bool {
     use understudy_binlog::event_type as et;
-    unit.type_codes().all(|t| {
-        matches!(
-            Some(t),
-            Some(
-                et::FORMAT_DESCRIPTION_EVENT
-                    | et::ROTATE_EVENT
-                    | et::PREVIOUS_GTIDS_LOG_EVENT
-                    | et::HEARTBEAT_LOG_EVENT
-                    | et::HEARTBEAT_LOG_EVENT_V2
-                    | et::STOP_EVENT
-                    | et::GTID_LIST_EVENT
-                    | et::BINLOG_CHECKPOINT_EVENT
-                    | et::START_EVENT_V3
-            )
-        )
-    })
+    matches!(
+        t,
+        et::FORMAT_DESCRIPTION_EVENT
+            | et::ROTATE_EVENT
+            | et::PREVIOUS_GTIDS_LOG_EVENT
+            | et::HEARTBEAT_LOG_EVENT
+            | et::HEARTBEAT_LOG_EVENT_V2
+            | et::STOP_EVENT
+            | et::GTID_LIST_EVENT
+            | et::BINLOG_CHECKPOINT_EVENT
+            | et::START_EVENT_V3
+    )
 }
 
 fn now_secs() -> u64 {
