@@ -195,3 +195,71 @@ fn skip_errors_and_idempotent_leave_what_mysql_leaves() {
         ],
     );
 }
+
+/// Columns changed on the primary behind the replica's back: a column
+/// made unsigned, one moved to another character set, one renamed. The
+/// table maps carry the primary's definitions (`binlog_row_metadata =
+/// FULL`), and understudy stops on each with 1677 naming the column,
+/// rather than store values under the wrong sign, charset or name; the
+/// skip counter takes it past each, and the last insert, on an unchanged
+/// table, arrives.
+#[test]
+fn changed_column_definitions_stop_with_1677() {
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql(
+            "SET GLOBAL binlog_row_metadata = FULL;
+             CREATE DATABASE m;
+             USE m;
+             CREATE TABLE s (id INT PRIMARY KEY, a INT);
+             CREATE TABLE c (id INT PRIMARY KEY, v VARCHAR(10) CHARACTER SET latin1);
+             CREATE TABLE n (id INT PRIMARY KEY, a INT, b INT);
+             CREATE TABLE ok (id INT PRIMARY KEY, a INT UNSIGNED, v VARCHAR(10));
+             SET sql_log_bin = 0;
+             ALTER TABLE s MODIFY a INT UNSIGNED;
+             ALTER TABLE c MODIFY v VARCHAR(10) CHARACTER SET utf8mb4;
+             ALTER TABLE n RENAME COLUMN a TO x;
+             SET sql_log_bin = 1;",
+        )
+        .unwrap();
+    // A new session, so that the global metadata setting is in force.
+    server
+        .sql(
+            "USE m;
+             INSERT INTO s VALUES (1, 4000000000);
+             INSERT INTO c VALUES (1, 'é');
+             INSERT INTO n VALUES (1, 1, 1);
+             INSERT INTO ok VALUES (1, 4000000000, 'é');",
+        )
+        .unwrap();
+    let gtids = gtid_executed(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let expected = [
+        "Table 'm.s': column 1 (a) is unsigned on the source but signed on the replica",
+        "Table 'm.c': column 1 (v) is in character set utf8mb4 on the source but latin1 on the replica",
+        "Table 'm.n': column 1 is 'x' on the source but 'a' on the replica",
+    ];
+    for (round, want) in expected.iter().enumerate() {
+        let skip = if round == 0 { "0" } else { "1" };
+        let replica = Replica::start(tmp.path(), &server, &["--sql-replica-skip-counter", skip]);
+        let ended = understudy_wait(&replica, &gtids);
+        let dir = replica.dir.clone();
+        assert!(
+            matches!(ended, Ended::Error(1677)),
+            "round {round}: {}",
+            replica.stderr()
+        );
+        let error = status_field(&dir, "Last_SQL_Error");
+        assert!(error.contains(want), "round {round}: {error}");
+        replica.stop_expecting(true);
+    }
+    let replica = Replica::start(tmp.path(), &server, &["--sql-replica-skip-counter", "1"]);
+    assert!(matches!(understudy_wait(&replica, &gtids), Ended::CaughtUp));
+    let dir = replica.dir.clone();
+    replica.stop();
+    assert_eq!(
+        replica_harness::real::understudy_rows(&dir, "m.ok"),
+        ["1\t4000000000\té"]
+    );
+    assert!(replica_harness::real::understudy_rows(&dir, "m.s").is_empty());
+}

@@ -124,7 +124,9 @@ class Server:
     def sql(self, q, timeout=None):
         out = subprocess.run([self.client, "--no-defaults", "-uroot", "-h127.0.0.1",
                               f"-P{self.port}", "-N", "-B", "-e", q], capture_output=True,
-                             text=True, check=True, timeout=timeout)
+                             text=True, timeout=timeout)
+        if out.returncode != 0:
+            raise subprocess.CalledProcessError(out.returncode, q, out.stdout, out.stderr)
         return out.stdout
 
     def sql_file(self, path):
@@ -139,6 +141,11 @@ class Server:
                              text=True, check=True).stdout
         fields = (l.split(": ", 1) for l in out.splitlines() if ": " in l)
         return {k.strip(): v.strip() for k, v in fields}
+
+    def binlog_position(self):
+        q = "SHOW MASTER STATUS" if self.mariadb else "SHOW BINARY LOG STATUS"
+        f, pos = self.sql(q).split("\t")[:2]
+        return [f, int(pos)]
 
     def gtids(self):
         q = "SELECT @@GLOBAL.gtid_binlog_pos" if self.mariadb else "SELECT @@GLOBAL.gtid_executed"
@@ -173,6 +180,8 @@ def primary(flavor):
             t = time.perf_counter()
             p.sql(call)
             ends[phase] = p.gtids()
+            # MariaDB's SQL thread alone stops only at a binlog position.
+            ends[phase + "@pos"] = p.binlog_position()
             log(f"   {phase}: {time.perf_counter() - t:.0f} s, ends at {ends[phase]}")
         ends["start"] = None
         with open(meta, "w") as f:
@@ -204,10 +213,12 @@ def real_replica(flavor, name, p, extra):
     return r
 
 
-def time_real(flavor, r, until):
-    """Seconds the replica's SQL thread takes to reach `until` and stop."""
+def time_real(flavor, r, until, until_pos=None):
+    """Seconds the replica's SQL thread takes to reach `until` (MariaDB:
+    the binlog position `until_pos`) and stop."""
     if flavor == "mariadb":
-        q = f"START SLAVE SQL_THREAD UNTIL master_gtid_pos = '{until}'"
+        f, pos = until_pos
+        q = f"START SLAVE SQL_THREAD UNTIL MASTER_LOG_FILE = '{f}', MASTER_LOG_POS = {pos}"
         running = "Slave_SQL_Running"
     else:
         q = f"START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS = '{until}'"
@@ -279,13 +290,54 @@ def verify(data, p):
     return out.stdout.strip().splitlines()[-1]
 
 
+LARGE_ROWS = int(os.environ.get("BENCH_APPLY_LARGE_ROWS", "1100000"))
+
+
+def large_transaction():
+    """One transaction of about 2 GiB of row events (LARGE_ROWS rows of
+    about 1.9 KB in one INSERT … SELECT) on a cached MySQL 9.7 primary;
+    understudy applies it from a fetched relay log: seconds and peak RSS."""
+    datadir = os.path.join(CACHE, "bench", f"apply-large-{LARGE_ROWS}")
+    meta = datadir + ".done"
+    if not os.path.exists(meta):
+        shutil.rmtree(datadir, ignore_errors=True)
+    p = Server("mysql", datadir, os.path.join(WORK, "primary-large"), 1,
+               ["--innodb-buffer-pool-size=512M", "--sync-binlog=0",
+                "--innodb-flush-log-at-trx-commit=0", "--log-bin=binlog"]).start()
+    if not os.path.exists(meta):
+        log(f"== generating one transaction of {LARGE_ROWS:,} rows on MySQL 9.7 (once)")
+        p.sql("CREATE DATABASE big; CREATE TABLE big.t (id BIGINT PRIMARY KEY, pad VARCHAR(2000));"
+              "SET SESSION cte_max_recursion_depth = 100000000;"
+              "INSERT INTO big.t WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+              f"FROM seq WHERE i < {LARGE_ROWS}) SELECT i, REPEAT(CHAR(65 + i % 26), 1900) FROM seq",
+              timeout=3600)
+        open(meta, "w").close()
+    template = fetch_relay("mysql", p)
+    relay = sum(os.path.getsize(os.path.join(template, f)) for f in os.listdir(template)
+                if "-relay-bin.0" in f)
+    data = os.path.join(WORK, "understudy-large")
+    shutil.copytree(template, data)
+    shutil.rmtree(template)
+    t = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", UNDERSTUDY, "run", "--data-dir", data,
+                          "--threads", "sql", "--until-sql-after-gtids", p.gtids()],
+                         capture_output=True, text=True, check=True)
+    t = time.perf_counter() - t
+    rss_kb = int(out.stderr.strip().splitlines()[-1])
+    check = verify(data, p)
+    shutil.rmtree(data)
+    p.stop()
+    return relay, t, rss_kb, check
+
+
 def fmt(t, n):
     return f"{t:8.2f} s ({n / t:9,.0f}/s)"
 
 
 def main():
     results = {}
-    for flavor in ["mysql", "mariadb"]:
+    flavors = os.environ.get("BENCH_APPLY_FLAVORS", "mysql,mariadb").split(",")
+    for flavor in flavors:
         p, ends = primary(flavor)
         counts = {"inserts": ROWS, "bulk": BULK_TXNS, "updates": CHANGES, "deletes": CHANGES}
         template = fetch_relay(flavor, p)
@@ -311,7 +363,7 @@ def main():
                              ["--innodb-buffer-pool-size=2G", "--skip-slave-start"
                               if flavor == "mariadb" else "--skip-replica-start"] + extra)
             for phase in PHASES:
-                t = time_real(flavor, r, ends[phase])
+                t = time_real(flavor, r, ends[phase], ends.get(phase + "@pos"))
                 res[(label, phase)] = t
                 log(f"{label} {phase}: {fmt(t, counts[phase])}")
             r.stop()
@@ -331,6 +383,11 @@ def main():
             shutil.rmtree(r.work)
         p.stop()
     report(results)
+    if os.environ.get("BENCH_APPLY_LARGE", "1") == "1":
+        relay, t, rss_kb, check = large_transaction()
+        print(f"== one transaction of {LARGE_ROWS:,} rows ({relay / 2**30:.2f} GiB of relay log)")
+        print(f"understudy sync: {t:.1f} s, peak RSS {rss_kb / 1024:.0f} MiB (goal < 256 MiB); "
+              f"verify: {check}")
 
 
 def report(results):

@@ -17,7 +17,9 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::error::SqlError;
-use crate::lexical::{clip, leading_words, normalize, starts_with_words, strip_comments};
+use crate::lexical::{
+    clip, leading_words, normalize, starts_with_words, strip_comments, unsupported_feature,
+};
 use crate::schema::{Column, DefaultValue, TableSchema};
 use crate::types::parse_type;
 
@@ -212,6 +214,12 @@ pub fn parse_ddl(sql: &str, default_db: &str) -> Result<Vec<Ddl>, SqlError> {
         {
             return Ok(vec![Ddl::NoData(format!("CREATE {o}"))]);
         }
+    }
+    if let Some(feature) = unsupported_feature(&cleaned) {
+        return Err(SqlError::Unsupported(format!(
+            "{feature} are not supported: {}",
+            clip(sql)
+        )));
     }
     let text = normalize(&cleaned);
     let stmts = Parser::parse_sql(&MySqlDialect {}, &text)

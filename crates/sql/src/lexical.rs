@@ -182,7 +182,7 @@ fn drop_alter_table_options(sql: &str) -> String {
         return sql.to_owned();
     };
     let (head, clauses) = sql.split_at(head_end);
-    let kept: Vec<&str> = split_top_level(clauses)
+    let kept: Vec<String> = split_top_level(clauses)
         .into_iter()
         .filter(|cl| {
             let u = cl.trim().to_ascii_uppercase();
@@ -191,6 +191,7 @@ fn drop_alter_table_options(sql: &str) -> String {
                     .is_some_and(|r| r.is_empty() || r.starts_with([' ', '=', '\t', '\n']))
             })
         })
+        .map(drop_key_as_drop_index)
         .collect();
     if kept.is_empty() {
         // Only options: an ALTER the catalog does not see. The parser
@@ -198,6 +199,106 @@ fn drop_alter_table_options(sql: &str) -> String {
         return format!("{head} ALGORITHM=DEFAULT");
     }
     format!("{head} {}", kept.join(","))
+}
+
+/// `DROP KEY name` is MySQL's synonym of `DROP INDEX name`, which the
+/// parser takes.
+fn drop_key_as_drop_index(clause: &str) -> String {
+    let t = clause.trim_start();
+    let mut words = t.splitn(3, |c: char| c.is_ascii_whitespace());
+    match (words.next(), words.next(), words.next()) {
+        (Some(d), Some(k), Some(rest))
+            if d.eq_ignore_ascii_case("DROP") && k.eq_ignore_ascii_case("KEY") =>
+        {
+            format!(" DROP INDEX {rest}")
+        }
+        _ => clause.to_owned(),
+    }
+}
+
+/// Tokens of `sql` outside quotes, in order: upper-case words, and
+/// punctuation as one-character strings (quoted text is left out).
+fn tokens_outside_quotes(sql: &str) -> Vec<String> {
+    let b = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if is_quote(c) {
+            i = skip_quoted(b, i);
+            out.push("'".to_owned());
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            let s = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.push(sql[s..i].to_ascii_uppercase());
+        } else {
+            if !c.is_ascii_whitespace() {
+                out.push((c as char).to_string());
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// What may follow MariaDB's COMPRESSED column attribute; a column that
+/// is named `compressed` is followed by its type instead.
+const AFTER_COLUMN_ATTRIBUTE: &[&str] = &[
+    ",",
+    ")",
+    "=",
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "CHARACTER",
+    "CHARSET",
+    "COLLATE",
+    "COMMENT",
+    "AFTER",
+    "FIRST",
+    "INVISIBLE",
+    "UNIQUE",
+    "PRIMARY",
+    "KEY",
+    "CHECK",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+];
+
+/// A MariaDB table feature understudy does not replicate, named if
+/// `sql` (a CREATE or ALTER TABLE without comments) uses one: such a
+/// statement stops the applier rather than being applied wrongly.
+pub(crate) fn unsupported_feature(sql: &str) -> Option<&'static str> {
+    let t = tokens_outside_quotes(sql);
+    let table_ddl = matches!(
+        (t.first().map(String::as_str), t.get(1).map(String::as_str)),
+        (
+            Some("CREATE" | "ALTER"),
+            Some("TABLE" | "TEMPORARY" | "ONLINE" | "IGNORE" | "OR")
+        )
+    );
+    if !table_ddl {
+        return None;
+    }
+    if t.windows(2)
+        .any(|p| p[0] == "SYSTEM" && p[1] == "VERSIONING")
+    {
+        return Some("MariaDB system-versioned tables (SYSTEM VERSIONING)");
+    }
+    let compressed_column = t.iter().enumerate().any(|(i, w)| {
+        w == "COMPRESSED"
+            && i > 0
+            && t[i - 1] != "="
+            && t.get(i + 1)
+                .is_none_or(|n| AFTER_COLUMN_ATTRIBUTE.contains(&n.as_str()))
+    });
+    if compressed_column {
+        return Some("MariaDB compressed columns (COMPRESSED)");
+    }
+    None
 }
 
 /// End of `ALTER [ONLINE|IGNORE] TABLE name` in `sql`.
@@ -258,6 +359,30 @@ mod tests {
         assert_eq!(
             normalize("ALTER TABLE `a b` ENGINE=InnoDB, ADD c INT, COMMENT 'x, y'"),
             "ALTER TABLE `a b`  ADD c INT"
+        );
+        assert_eq!(
+            normalize("ALTER TABLE t DROP KEY `k`, drop key k2"),
+            "ALTER TABLE t  DROP INDEX `k`, DROP INDEX k2"
+        );
+        assert_eq!(
+            unsupported_feature("CREATE TABLE h (id INT) WITH SYSTEM VERSIONING"),
+            Some("MariaDB system-versioned tables (SYSTEM VERSIONING)")
+        );
+        assert_eq!(
+            unsupported_feature("CREATE TABLE c (v VARCHAR(9) COMMENT 'COMPRESSED uuid')"),
+            None
+        );
+        assert_eq!(
+            unsupported_feature("CREATE TABLE c (b BLOB COMPRESSED, v INT)"),
+            Some("MariaDB compressed columns (COMPRESSED)")
+        );
+        assert_eq!(
+            unsupported_feature("CREATE TABLE c (compressed INT) ROW_FORMAT=COMPRESSED"),
+            None
+        );
+        assert_eq!(
+            unsupported_feature("ALTER TABLE c ADD compressed BLOB COMPRESSED"),
+            Some("MariaDB compressed columns (COMPRESSED)")
         );
         assert_eq!(skip_quoted(b"'it\\'s' x", 0), 7);
         assert_eq!(skip_quoted(b"'open", 0), 5);

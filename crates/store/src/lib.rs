@@ -11,6 +11,7 @@ pub mod row;
 mod spill;
 pub mod store;
 pub mod text;
+pub mod txn;
 
 pub use catalog::TableEntry;
 pub use error::{Result, StoreError};

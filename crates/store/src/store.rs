@@ -12,9 +12,11 @@ use rocksdb::{ColumnFamily, DB, Direction, IteratorMode, Options, WriteBatch, Wr
 use crate::error::{Result, StoreError};
 use crate::keys::table_prefix;
 use crate::spill::Spill;
+use crate::txn::prefix_end;
+pub use crate::txn::{Family, KeyValue, Savepoint, Txn};
 
-const CF_META: &str = "meta";
-const CF_ROWS: &str = "rows";
+pub(crate) const CF_META: &str = "meta";
+pub(crate) const CF_ROWS: &str = "rows";
 /// Key of the default channel's position: in `rows`, under table id 0
 /// (never given to a table), so that a transaction's rows and its
 /// position live in one column family and can be written by one
@@ -77,178 +79,6 @@ impl Position {
             source_pos: u64::from_be_bytes(rest[8..].try_into().ok()?),
             gtid_executed,
         })
-    }
-}
-
-/// The changes of one or more consecutive source transactions;
-/// [`Store::commit`] adds the position after them. Reads through a `Txn`
-/// see its own writes.
-#[derive(Default)]
-pub struct Txn {
-    /// (family, key) → value, or `None` for a delete: what the write batch
-    /// will hold, and what reads through the `Txn` see first.
-    /// One map per family (indexed by `Family as usize`).
-    pending: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; 2],
-    /// Key ranges deleted whole (retired table ids), written before
-    /// `pending`.
-    ranges: Vec<(Family, Vec<u8>, Vec<u8>)>,
-    /// While savepoints are open (`depth` > 0): what each key changed
-    /// since held in `pending` before, in order.
-    undo: Vec<Prior>,
-    depth: u32,
-    /// A large transaction's writes that left memory
-    /// ([`Store::begin_large`]).
-    spill: Option<Spill>,
-    /// The approximate size of `pending` (keys, values, map overhead).
-    bytes: usize,
-    /// In a large transaction: `pending` moves to `spill` past this size.
-    spill_at: usize,
-}
-
-/// What a map entry costs beyond its key and value (BTreeMap node share,
-/// Vec headers), for the memory estimate.
-const ENTRY_OVERHEAD: usize = 64;
-
-/// Where a [`Txn`] stood when [`Txn::savepoint`] was taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[must_use]
-pub struct Savepoint {
-    undo: usize,
-    ranges: usize,
-}
-
-/// A stored key and value.
-pub type KeyValue = (Box<[u8]>, Box<[u8]>);
-
-/// A key's entry in `pending` before a change: absent (`None`), or there.
-type Prior = (Family, Vec<u8>, Option<Option<Vec<u8>>>);
-
-/// The two column families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Family {
-    Meta = 0,
-    Rows = 1,
-}
-
-impl Family {
-    fn name(self) -> &'static str {
-        match self {
-            Family::Meta => CF_META,
-            Family::Rows => CF_ROWS,
-        }
-    }
-}
-
-impl Txn {
-    /// Whether nothing was written.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0 && self.ranges.is_empty()
-    }
-
-    /// Changes held.
-    pub fn len(&self) -> usize {
-        self.pending.iter().map(BTreeMap::len).sum()
-    }
-
-    /// Records a change of `key` (its value becomes `value`; `None`: a
-    /// delete).
-    fn set(&mut self, fam: Family, key: Vec<u8>, value: Option<Vec<u8>>) {
-        let map = &mut self.pending[fam as usize];
-        // A large transaction keeps no undo log: rolling it back drops it
-        // whole.
-        if self.depth > 0 && self.spill.is_none() {
-            self.undo.push((fam, key.clone(), map.get(&key).cloned()));
-        }
-        self.bytes += key.len() + value.as_ref().map_or(0, Vec::len) + ENTRY_OVERHEAD;
-        map.insert(key, value);
-    }
-
-    /// The approximate memory its writes take.
-    pub fn bytes(&self) -> usize {
-        self.bytes
-    }
-
-    /// Whether it is a large transaction ([`Store::begin_large`]).
-    pub fn is_large(&self) -> bool {
-        self.spill.is_some()
-    }
-
-    /// Opens a savepoint (they nest): [`Txn::rollback_to_savepoint`]
-    /// undoes what was written after it — a transaction that fails
-    /// part-way in a batch shared with complete ones, or a statement that
-    /// `replica_skip_errors` skips.
-    pub fn savepoint(&mut self) -> Savepoint {
-        self.depth += 1;
-        Savepoint {
-            undo: self.undo.len(),
-            ranges: self.ranges.len(),
-        }
-    }
-
-    fn close(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
-        if self.depth == 0 {
-            self.undo.clear();
-        }
-    }
-
-    /// Keeps what was written since the savepoint and closes it.
-    pub fn release_savepoint(&mut self, _sp: Savepoint) {
-        self.close();
-    }
-
-    /// Undoes what was written since the savepoint and closes it. A large
-    /// transaction is dropped whole (it is begun only on an empty `Txn`).
-    pub fn rollback_to_savepoint(&mut self, sp: Savepoint) {
-        if let Some(spill) = self.spill.take() {
-            if let Err(e) = spill.discard() {
-                tracing_free_warn(&e);
-            }
-            *self = Txn::default();
-            return;
-        }
-        self.ranges.truncate(sp.ranges);
-        while self.undo.len() > sp.undo {
-            let Some((fam, key, before)) = self.undo.pop() else {
-                break;
-            };
-            let map = &mut self.pending[fam as usize];
-            match before {
-                Some(v) => map.insert(key, v),
-                None => map.remove(&key),
-            };
-        }
-        self.close();
-    }
-
-    /// What the `Txn` says of a key: `Some(None)` deleted (itself or by a
-    /// range), `Some(Some(v))` written, `None` untouched.
-    fn lookup(&self, fam: Family, key: &[u8]) -> Option<Option<&Vec<u8>>> {
-        if let Some(v) = self.pending[fam as usize].get(key) {
-            return Some(v.as_ref());
-        }
-        self.in_deleted_range(fam, key).then_some(None)
-    }
-
-    fn in_deleted_range(&self, fam: Family, key: &[u8]) -> bool {
-        self.ranges
-            .iter()
-            .any(|(f, from, to)| *f == fam && key >= from.as_slice() && key < to.as_slice())
-    }
-}
-
-/// A scratch store that could not be removed is removed at the next
-/// large transaction; nothing to do but say so.
-fn tracing_free_warn(e: &StoreError) {
-    eprintln!("understudy store: {e}");
-}
-
-impl std::fmt::Debug for Txn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Txn")
-            .field("writes", &self.len())
-            .field("ranges", &self.ranges.len())
-            .finish()
     }
 }
 
@@ -415,18 +245,7 @@ impl Store {
                 "a large transaction cannot delete a whole table".into(),
             ));
         }
-        let mut end = prefix.to_vec();
-        while let Some(last) = end.pop() {
-            if last < 0xff {
-                end.push(last + 1);
-                break;
-            }
-        }
-        if end.is_empty() {
-            return Err(StoreError::Corrupt(
-                "delete of an unbounded key range".into(),
-            ));
-        }
+        let end = prefix_end(prefix)?;
         txn.ranges.push((fam, prefix.to_vec(), end.clone()));
         // Its own writes in the range go too (the range is written first).
         let inside: Vec<Vec<u8>> = txn.pending[fam as usize]
@@ -577,6 +396,45 @@ impl Store {
         }
     }
 
+    /// An upper bound of the keys under `prefix` as `txn` sees them (the
+    /// last key the store and the Txn hold there, deleted or not); `None`
+    /// when there is none. A large transaction's scratch store is not
+    /// consulted: callers do not use bounds then.
+    pub fn last_key(
+        &self,
+        txn: Option<&Txn>,
+        fam: Family,
+        prefix: &[u8],
+    ) -> Result<Option<Vec<u8>>> {
+        let end = prefix_end(prefix)?;
+        let mut last = None;
+        if let Some(item) = self
+            .db
+            .iterator_cf(
+                self.cf(fam.name())?,
+                IteratorMode::From(&end, Direction::Reverse),
+            )
+            .next()
+        {
+            let (k, _) = item.map_err(|e| StoreError::rocks(&self.path, "scanning", e))?;
+            if k.starts_with(prefix) {
+                last = Some(k.to_vec());
+            }
+        }
+        if let Some(t) = txn
+            && let Some((k, _)) = t.pending[fam as usize]
+                .range::<[u8], _>((
+                    std::ops::Bound::Included(prefix),
+                    std::ops::Bound::Excluded(end.as_slice()),
+                ))
+                .next_back()
+            && last.as_ref().is_none_or(|l| k > l)
+        {
+            last = Some(k.clone());
+        }
+        Ok(last)
+    }
+
     /// Every key/value under `prefix` in key order, as `txn` sees them.
     pub fn scan(
         &self,
@@ -705,140 +563,5 @@ impl Store {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_through_a_txn_see_its_writes_and_range_deletes() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(dir.path(), Durability::None).unwrap();
-        let mut t = s.txn();
-        s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"old".to_vec())
-            .unwrap();
-        s.put_row(&mut t, b"\0\0\0\x02a".to_vec(), b"two".to_vec())
-            .unwrap();
-        s.commit(t, &Position::default()).unwrap();
-        let mut t = s.txn();
-        s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
-            .unwrap();
-        assert_eq!(
-            s.scan(Some(&t), Family::Rows, b"\0\0\0\x01").unwrap().len(),
-            2
-        );
-        assert_eq!(
-            s.get_row(b"\0\0\0\x01b").unwrap(),
-            None,
-            "not before commit"
-        );
-        s.delete_prefix(&mut t, Family::Rows, b"\0\0\0\x01")
-            .unwrap();
-        assert_eq!(s.get(Some(&t), Family::Rows, b"\0\0\0\x01a").unwrap(), None);
-        assert!(
-            s.scan(Some(&t), Family::Rows, b"\0\0\0\x01")
-                .unwrap()
-                .is_empty()
-        );
-        s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
-        assert_eq!(s.get(Some(&t), Family::Rows, b"\0\0\0\x02a").unwrap(), None);
-        assert_eq!(s.get_row(b"\0\0\0\x02a").unwrap(), Some(b"two".to_vec()));
-        s.commit(t, &Position::default()).unwrap();
-        assert!(s.scan_table(1).unwrap().is_empty());
-        assert!(s.scan_table(2).unwrap().is_empty());
-    }
-
-    #[test]
-    fn rollback_to_savepoint_undoes_writes_deletes_and_ranges() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(dir.path(), Durability::None).unwrap();
-        let mut t = s.txn();
-        s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"1".to_vec())
-            .unwrap();
-        s.put_row(&mut t, b"\0\0\0\x02a".to_vec(), b"2".to_vec())
-            .unwrap();
-        let outer = t.savepoint();
-        s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"changed".to_vec())
-            .unwrap();
-        s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
-            .unwrap();
-        s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
-        s.delete_prefix(&mut t, Family::Rows, b"\0\0\0\x01")
-            .unwrap();
-        let inner = t.savepoint();
-        s.put(&mut t, Family::Meta, b"m", b"x").unwrap();
-        t.rollback_to_savepoint(inner);
-        assert_eq!(s.get(Some(&t), Family::Meta, b"m").unwrap(), None);
-        assert!(
-            s.scan(Some(&t), Family::Rows, b"\0\0\0\x01")
-                .unwrap()
-                .is_empty()
-        );
-        t.rollback_to_savepoint(outer);
-        let rows = |t: &Txn, p: &[u8]| s.scan(Some(t), Family::Rows, p).unwrap();
-        assert_eq!(
-            rows(&t, b"\0\0\0\x01"),
-            vec![(b"\0\0\0\x01a".to_vec(), b"1".to_vec())]
-        );
-        assert_eq!(rows(&t, b"\0\0\0\x02").len(), 1);
-        assert_eq!(s.get(Some(&t), Family::Meta, b"m").unwrap(), None);
-        // Released: the writes stay.
-        let sp = t.savepoint();
-        s.delete_row(&mut t, b"\0\0\0\x02a").unwrap();
-        t.release_savepoint(sp);
-        assert!(rows(&t, b"\0\0\0\x02").is_empty());
-        assert_eq!(t.len(), 2);
-    }
-
-    #[test]
-    fn for_each_merges_the_txn_with_the_store() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(dir.path(), Durability::None).unwrap();
-        let mut t = s.txn();
-        for k in [
-            b"\0\0\0\x01a",
-            b"\0\0\0\x01c",
-            b"\0\0\0\x01e",
-            b"\0\0\0\x02a",
-        ] {
-            s.put_row(&mut t, k.to_vec(), b"old".to_vec()).unwrap();
-        }
-        s.commit(t, &Position::default()).unwrap();
-        let mut t = s.txn();
-        s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"new".to_vec())
-            .unwrap();
-        s.put_row(&mut t, b"\0\0\0\x01c".to_vec(), b"changed".to_vec())
-            .unwrap();
-        s.delete_row(&mut t, b"\0\0\0\x01e").unwrap();
-        let mut seen = Vec::new();
-        s.for_each(Some(&t), Family::Rows, b"\0\0\0\x01", |k, v| {
-            seen.push((k.to_vec(), v.to_vec()));
-            Ok(std::ops::ControlFlow::Continue(()))
-        })
-        .unwrap();
-        assert_eq!(seen, s.scan(Some(&t), Family::Rows, b"\0\0\0\x01").unwrap());
-        assert_eq!(seen.len(), 3);
-        assert_eq!(seen[2].1, b"changed");
-        let mut n = 0;
-        s.for_each(None, Family::Rows, b"\0\0\0", |_, _| {
-            n += 1;
-            Ok(std::ops::ControlFlow::Break(()))
-        })
-        .unwrap();
-        assert_eq!(n, 1);
-    }
-
-    #[test]
-    fn position_round_trip_and_rejects_garbage() {
-        let p = Position {
-            relay_file: "understudy-relay-bin.000002".into(),
-            relay_pos: 1234,
-            source_file: "binlog.000007".into(),
-            source_pos: 987_654_321_000,
-            gtid_executed: "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77".into(),
-        };
-        assert_eq!(Position::decode(&p.encode()), Some(p.clone()));
-        let b = p.encode();
-        assert_eq!(Position::decode(&b[..b.len() - 1]), None);
-        assert_eq!(Position::decode(&[0xff; 3]), None);
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

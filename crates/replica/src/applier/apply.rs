@@ -3,10 +3,9 @@
 //! MySQL's replica does) and DDL into the catalog.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use understudy_binlog::event::{self, Event, RowsKind, TableMapEvent};
+use understudy_binlog::event::{self, Event, RowsKind};
 use understudy_binlog::format_description_event::FormatDescription;
 use understudy_binlog::gtid::{MariaGtid, Tag, Uuid};
 use understudy_binlog::reader::{EventReader, frame_at};
@@ -14,12 +13,13 @@ use understudy_binlog::value::{ColumnMeta, ColumnValue, Value};
 use understudy_store::keys::{KeyPart, encode_part, table_prefix};
 use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell, encode_row};
 
-use super::convert::{self, binlog_type_name, compatible, type_name};
+use super::convert;
 use super::ddl;
 use super::hash_scan;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
 use super::table_cache::TableCache;
+use super::table_check::check_map;
 
 /// An applier error with MySQL's number (`Last_SQL_Errno`) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,10 +111,11 @@ struct Ctx<'s> {
 /// event it came from is gone by the time its rows come).
 #[derive(Debug)]
 struct MapEntry {
+    table_id: u64,
     columns: Vec<ColumnMeta>,
-    /// The database rows go to (after `replicate-rewrite-db`).
-    db: String,
-    name: String,
+    /// The database rows go to (after `replicate-rewrite-db`) and the
+    /// table, when the catalog has no entry to name them.
+    names: Option<Box<(String, String)>>,
     /// The catalog's table; `None`: it does not exist (1146 at the first
     /// row event).
     table: Option<Arc<TableEntry>>,
@@ -128,7 +129,8 @@ struct MapEntry {
 /// nothing was applied).
 #[derive(Debug, Default)]
 pub struct TxnApply {
-    maps: HashMap<u64, MapEntry>,
+    /// Table maps by table id (a transaction has few).
+    maps: Vec<MapEntry>,
     pub out: Outcome,
     /// `sql_replica_skip_counter` takes this transaction: its GTID is
     /// recorded, nothing else.
@@ -141,6 +143,13 @@ impl TxnApply {
             skip,
             ..TxnApply::default()
         }
+    }
+
+    /// Ready for the next transaction (its buffers kept).
+    pub fn reset(&mut self, skip: bool) {
+        self.maps.clear();
+        self.out = Outcome::default();
+        self.skip = skip;
     }
 
     /// Whether the skip counter took this transaction.
@@ -207,7 +216,7 @@ fn apply_event(
     server_id: u32,
     ev: Event<'_>,
     fde: &FormatDescription,
-    maps: &mut HashMap<u64, MapEntry>,
+    maps: &mut Vec<MapEntry>,
     out: &mut Outcome,
 ) -> Result<()> {
     let where_ = ctx.t.at;
@@ -280,32 +289,32 @@ fn apply_event(
         }
         Event::TableMap(tm) => {
             let source_db = String::from_utf8_lossy(tm.database);
-            let db = match policy.filters.rewrite_to(&source_db) {
-                Some(to) => to.to_owned(),
-                None => source_db.into_owned(),
-            };
-            let name = String::from_utf8_lossy(tm.table).into_owned();
-            let filtered = !policy.filters.row_ok(&db, &name);
+            let db = policy.filters.rewrite_to(&source_db).unwrap_or(&source_db);
+            let name = String::from_utf8_lossy(tm.table);
+            let filtered = !policy.filters.row_ok(db, &name);
             let table = if filtered {
                 None
             } else {
-                let entry = ctx.tables.borrow_mut().get(ctx.store, txn, &db, &name)?;
+                let entry = ctx.tables.borrow_mut().get(ctx.store, txn, db, &name)?;
                 if let Some(e) = &entry {
-                    check_map(&tm, e)?;
+                    check_map(&tm, e, fde)?;
                 }
                 entry
             };
-            let table_id = tm.table_id;
-            maps.insert(
-                table_id,
-                MapEntry {
-                    columns: tm.columns,
-                    db,
-                    name,
-                    table,
-                    filtered,
-                },
-            );
+            let names = table
+                .is_none()
+                .then(|| Box::new((db.to_owned(), name.into_owned())));
+            let entry = MapEntry {
+                table_id: tm.table_id,
+                columns: tm.columns,
+                names,
+                table,
+                filtered,
+            };
+            match maps.iter_mut().find(|m| m.table_id == entry.table_id) {
+                Some(m) => *m = entry,
+                None => maps.push(entry),
+            }
         }
         Event::Rows(rows) => apply_rows(ctx, txn, &rows, maps, out)?,
         Event::TransactionPayload(p) => {
@@ -313,7 +322,7 @@ fn apply_event(
                 SqlError::new(1594, format!("transaction payload: {e}; {where_}"))
             };
             let inner = p.uncompressed().map_err(|e| bad(&e))?;
-            let mut inner_maps = HashMap::new();
+            let mut inner_maps = Vec::new();
             // The events inside a payload carry no checksums.
             let mut inner_fde = fde.clone();
             inner_fde.checksum_alg = Some(0);
@@ -394,12 +403,12 @@ fn apply_rows(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
     rows: &event::RowsEvent<'_>,
-    maps: &HashMap<u64, MapEntry>,
+    maps: &[MapEntry],
     out: &mut Outcome,
 ) -> Result<()> {
     let where_ = ctx.t.at;
     let policy = ctx.t.policy;
-    let Some(m) = maps.get(&rows.table_id) else {
+    let Some(m) = maps.iter().find(|m| m.table_id == rows.table_id) else {
         return Err(SqlError::new(
             ER_FATAL,
             format!(
@@ -411,8 +420,11 @@ fn apply_rows(
     if m.filtered {
         return Ok(());
     }
-    let db = &m.db;
-    let name = &m.name;
+    let (db, name) = match (&m.table, &m.names) {
+        (Some(e), _) => (e.db.as_str(), e.name.as_str()),
+        (None, Some(n)) => (n.0.as_str(), n.1.as_str()),
+        (None, None) => ("", ""),
+    };
     let Some(entry) = &m.table else {
         let e = SqlError::new(
             1146,
@@ -464,11 +476,19 @@ fn apply_rows(
     let mut dec = rows
         .decoder(&m.columns)
         .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
+    let mut tables = ctx.tables.borrow_mut();
     while let Some(row) = dec.next_row() {
         let row =
             row.map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
         match apply_row(
-            ctx.store, txn, entry, rows.kind, row.before, row.after, idempotent,
+            ctx.store,
+            txn,
+            &mut tables,
+            entry,
+            rows.kind,
+            row.before,
+            row.after,
+            idempotent,
         ) {
             Ok(()) => out.rows += 1,
             Err(e) => {
@@ -476,30 +496,6 @@ fn apply_rows(
                     break;
                 }
             }
-        }
-    }
-    Ok(())
-}
-
-/// The table map against the catalog's schema: the columns both have
-/// must be of compatible types (ER_REPLICA_CONVERSION_FAILED, 1677,
-/// otherwise). As MySQL allows ("replication with differing table
-/// definitions"), either side may have more columns at the end: the
-/// source's extra values are dropped, the replica's extra columns take
-/// their defaults.
-fn check_map(tm: &TableMapEvent<'_>, e: &TableEntry) -> Result<()> {
-    for (i, (m, c)) in tm.columns.iter().zip(&e.schema.columns).enumerate() {
-        if !compatible(m, &c.ty) {
-            return Err(SqlError::new(
-                1677,
-                format!(
-                    "Column {i} of table '{}.{}' cannot be converted from type '{}' to type '{}'",
-                    e.db,
-                    e.name,
-                    binlog_type_name(m),
-                    type_name(&c.ty)
-                ),
-            ));
         }
     }
     Ok(())
@@ -560,9 +556,11 @@ pub(super) fn not_found(e: &TableEntry) -> SqlError {
     SqlError::new(1032, format!("Can't find record in '{}'", e.name))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_row(
     store: &Store,
     txn: &mut Txn,
+    tables: &mut TableCache,
     e: &TableEntry,
     kind: RowsKind,
     before: Option<&[ColumnValue<'_>]>,
@@ -606,12 +604,14 @@ fn apply_row(
             let key = row_key(e, &cells, row_id);
             if row_id.is_none()
                 && !overwrite
+                && tables.may_exist(store, txn, e.id, &key)?
                 && store
                     .exists(txn, understudy_store::Family::Rows, &key)
                     .map_err(store_err)?
             {
                 return Err(dup_entry(e, &cells));
             }
+            tables.wrote(e.id, &key);
             store
                 .put_row(txn, key, encode_row(e.version, &cells))
                 .map_err(store_err)
@@ -630,13 +630,14 @@ fn apply_row(
                 row_key(e, &cells, None)
             };
             if new_key != old_key {
-                if store
-                    .get(Some(txn), understudy_store::Family::Rows, &new_key)
-                    .map_err(store_err)?
-                    .is_some()
+                if tables.may_exist(store, txn, e.id, &new_key)?
+                    && store
+                        .exists(txn, understudy_store::Family::Rows, &new_key)
+                        .map_err(store_err)?
                 {
                     return Err(dup_entry(e, &cells));
                 }
+                tables.wrote(e.id, &new_key);
                 store.delete_row(txn, &old_key).map_err(store_err)?;
             }
             store

@@ -18,6 +18,7 @@ pub mod policy;
 pub mod reader;
 pub mod status;
 mod table_cache;
+mod table_check;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -63,7 +64,7 @@ pub struct ApplierConfig {
 pub const LARGE_TRANSACTION_BYTES: usize = 64 << 20;
 
 /// At most this many source transactions share a batch.
-const GROUP_MAX_TXNS: usize = 2000;
+const GROUP_MAX_TXNS: usize = 20_000;
 /// A batch is committed once it holds this many changes.
 const GROUP_MAX_CHANGES: usize = 200_000;
 /// A batch is committed once it has been open this long: what a crash can
@@ -320,7 +321,10 @@ impl Applier {
         let mut unit = Unit::default();
         // The transaction under way, and where it began (to go back to
         // after a cut).
-        let mut current: Option<(TxnApply, Savepoint, u64)> = None;
+        let mut current: Option<(Savepoint, u64)> = None;
+        // The transaction's state (its buffers reused from one to the
+        // next).
+        let mut t = TxnApply::new(false);
         let mut txn_start = (f.offset(), f.fde().clone());
         let mut seen = self.watch.counters();
         let mut last_ts = 0u32;
@@ -334,7 +338,7 @@ impl Applier {
                 // Bytes past the last boundary were cut off (and may be
                 // written anew): read them again.
                 seen = now;
-                if let Some((_, sp, _)) = current.take() {
+                if let Some((sp, _)) = current.take() {
                     self.group.rollback_to_savepoint(sp);
                     self.tables.clear();
                 }
@@ -413,9 +417,10 @@ impl Applier {
                         .map_err(|e| ReplicaError::Config(e.to_string()))?;
                 }
                 // A transaction that fails leaves nothing in the batch.
-                current = Some((TxnApply::new(skip), self.group.savepoint(), 0));
+                t.reset(skip);
+                current = Some((self.group.savepoint(), 0));
             }
-            let Some((t, _, events)) = current.as_mut() else {
+            let Some((_, events)) = current.as_mut() else {
                 continue;
             };
             *events += 1;
@@ -439,7 +444,7 @@ impl Applier {
             };
             unit.clear();
             if let Err(e) = r {
-                if let Some((_, sp, _)) = current.take() {
+                if let Some((sp, _)) = current.take() {
                     self.group.rollback_to_savepoint(sp);
                 }
                 self.tables.clear();
@@ -449,7 +454,7 @@ impl Applier {
                 // Too large for memory: the complete transactions of the
                 // batch are committed without it, and it is read again
                 // from its start, to be applied as a large transaction.
-                if let Some((_, sp, _)) = current.take() {
+                if let Some((sp, _)) = current.take() {
                     self.group.rollback_to_savepoint(sp);
                 }
                 self.tables.clear();
@@ -463,13 +468,13 @@ impl Applier {
                 continue;
             }
             // The transaction is complete.
-            let Some((t, sp, events)) = current.take() else {
+            let Some((sp, events)) = current.take() else {
                 continue;
             };
             self.group.release_savepoint(sp);
             txn_start = (end, f.fde().clone());
             let skip_taken = t.skip_taken();
-            let outcome = t.out;
+            let outcome = std::mem::take(&mut t.out);
             if skip_taken {
                 self.skip_counter = self.skip_counter.saturating_sub(events);
                 let left = self.skip_counter;

@@ -17,6 +17,12 @@ pub struct TableCache {
     /// exist.
     map: HashMap<Vec<u8>, Option<Arc<TableEntry>>>,
     key: Vec<u8>,
+    /// Per table id, a key no row key of it is above (rows are only
+    /// added by writes that raise it): an insert past it needs no look
+    /// for a duplicate — rows inserted in key order (AUTO_INCREMENT) skip
+    /// the store read. Survives [`TableCache::clear`]: a table id's rows
+    /// change only through the applier.
+    bounds: HashMap<u32, Vec<u8>>,
 }
 
 impl TableCache {
@@ -43,7 +49,39 @@ impl TableCache {
         Ok(e)
     }
 
+    /// Forgets the entries and the key bounds: after DDL (which may
+    /// rewrite a table's keys), a rollback, or a large transaction.
     pub fn clear(&mut self) {
         self.map.clear();
+        self.bounds.clear();
+    }
+
+    /// Whether a row `key` of table `id` may exist (false: it is past
+    /// every key the table has).
+    pub fn may_exist(&mut self, store: &Store, txn: &Txn, id: u32, key: &[u8]) -> Result<bool> {
+        if txn.is_large() {
+            return Ok(true);
+        }
+        if let std::collections::hash_map::Entry::Vacant(v) = self.bounds.entry(id) {
+            let last = store
+                .last_key(
+                    Some(txn),
+                    understudy_store::Family::Rows,
+                    &understudy_store::keys::table_prefix(id),
+                )
+                .map_err(store_err)?;
+            v.insert(last.unwrap_or_default());
+        }
+        Ok(self.bounds.get(&id).is_none_or(|b| key <= b.as_slice()))
+    }
+
+    /// A row `key` of table `id` is written: the bound follows.
+    pub fn wrote(&mut self, id: u32, key: &[u8]) {
+        if let Some(b) = self.bounds.get_mut(&id)
+            && key > b.as_slice()
+        {
+            b.clear();
+            b.extend_from_slice(key);
+        }
     }
 }
