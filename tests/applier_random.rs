@@ -2,9 +2,11 @@
 //! updates (by key, by value on a table without a key, JSON_SET /
 //! JSON_REMOVE), deletes, multi-statement transactions, rollbacks, and
 //! ALTER / RENAME / TRUNCATE / DROP in the middle of the stream. Variants:
-//! MySQL 9.7 with full images, with `binlog_row_image=MINIMAL`, with
-//! transaction compression, with NOBLOB images and partial JSON updates;
-//! MariaDB 10.11 (where `rnd.comp` takes the server's default latin1).
+//! MySQL 9.7 with full images and full table-map metadata, with
+//! `binlog_row_image=MINIMAL`, with transaction compression, with NOBLOB
+//! images and partial JSON updates; MariaDB 10.11 with full metadata
+//! (where `rnd.comp` takes the server's default latin1, and `rnd.maria`
+//! holds INET6, INET4 and UUID columns).
 //! After catch-up `verify` finds every table equal and
 //! `export` prints what the primary's `mysql --batch` prints for each.
 //! The seeds are fixed (reproducible in CI); `UNDERSTUDY_RANDOM_SEED`
@@ -167,6 +169,45 @@ fn value(r: &mut Rng, col: &str) -> String {
         ),
         "bl" | "vb" => format!("UNHEX('{:016X}{:02X}')", r.next(), r.below(256)),
         "bn" => format!("UNHEX('{:04X}')", r.below(65536)),
+        "ip6" => format!(
+            "'{}'",
+            r.pick(&[
+                "2001:db8::ff00:42:8329",
+                "::",
+                "::1",
+                "2001:db8::",
+                "::ffff:192.0.2.128",
+                "::192.0.2.128",
+                "1:0:0:1:0:0:0:1",
+                "fe80::1:0:0:0",
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            ])
+        ),
+        "ip4" => format!(
+            "'{}.{}.{}.{}'",
+            r.below(256),
+            r.below(256),
+            r.below(256),
+            r.below(3)
+        ),
+        "u" => format!(
+            "'{}'",
+            r.pick(&[
+                "123e4567-e89b-12d3-a456-426614174000",
+                "00000000-0000-0000-0000-000000000000",
+                "ffffffff-ffff-4fff-bfff-ffffffffffff",
+                "6ccd780c-baba-1026-9564-5b8c656024db",
+                "01890a5d-ac96-774b-bcce-b302099a8057",
+            ])
+        ),
+        // Past column_compression_threshold (100) the value is
+        // compressed, below it stored as it is.
+        "cz" | "tz" => match r.below(3) {
+            0 => format!("'{}'", r.pick(STRINGS)),
+            1 => format!("REPEAT('caf\u{e9} compress me ', {})", 1 + r.below(15)),
+            _ => format!("REPEAT('{}', 40)", r.pick(STRINGS)),
+        },
+        "bz" => format!("REPEAT(UNHEX('{:016X}'), {})", r.next(), 1 + r.below(40)),
         "e" => format!("'{}'", r.pick(&["x", "y", "z"])),
         "st" => format!("'{}'", r.pick(&["", "p", "q,r", "p,q,r"])),
         "j" => r
@@ -254,14 +295,25 @@ fn delete(r: &mut Rng, t: &mut Table) -> String {
 }
 
 /// The workload, as statements run one client session after another.
-fn workload(seed: u64, partial_json: bool) -> Vec<String> {
+/// MariaDB's own column types, in a table of their own (`rnd.maria`).
+const MARIA_COLS: &[&str] = &["ip6", "ip4", "u", "cz", "bz", "tz"];
+
+fn workload(seed: u64, partial_json: bool, mariadb: bool) -> Vec<String> {
     let mut r = Rng(seed | 1);
     let mut out = vec![format!(
         "CREATE DATABASE rnd; CREATE TABLE rnd.wide (id INT PRIMARY KEY, {WIDE}) DEFAULT CHARSET=utf8mb4;
          CREATE TABLE rnd.nokey (id INT, {WIDE}) DEFAULT CHARSET=utf8mb4;
          CREATE TABLE rnd.comp (id INT, k2 CHAR(10) NOT NULL DEFAULT '', i INT, j JSON, de DECIMAL(20,6), PRIMARY KEY (id, k2));"
     )];
-    let mut tables = [
+    if mariadb {
+        out.push(
+            "CREATE TABLE rnd.maria (id INT PRIMARY KEY, ip6 INET6, ip4 INET4, u UUID, \
+             cz VARCHAR(300) COMPRESSED, bz BLOB COMPRESSED, tz TEXT COMPRESSED=zlib) \
+             DEFAULT CHARSET=utf8mb4;"
+                .into(),
+        );
+    }
+    let mut tables = vec![
         Table {
             name: "wide".into(),
             cols: WIDE_COLS.to_vec(),
@@ -281,6 +333,14 @@ fn workload(seed: u64, partial_json: bool) -> Vec<String> {
             keyed: false,
         },
     ];
+    if mariadb {
+        tables.push(Table {
+            name: "maria".into(),
+            cols: MARIA_COLS.to_vec(),
+            ids: BTreeSet::new(),
+            keyed: true,
+        });
+    }
     let mut next_id = 0i64;
     for step in 0..400 {
         let ti = r.below(tables.len() as u64) as usize;
@@ -311,6 +371,8 @@ fn workload(seed: u64, partial_json: bool) -> Vec<String> {
             200 => out.push("CREATE TABLE rnd.copy LIKE rnd.comp; INSERT INTO rnd.copy SELECT * FROM rnd.comp; RENAME TABLE rnd.copy TO rnd.copy2;".into()),
             250 => out.push("TRUNCATE TABLE rnd.copy2; INSERT INTO rnd.copy2 (id, k2, i) VALUES (1, 'a', 1);".into()),
             300 => out.push("CREATE TABLE rnd.gone (id INT PRIMARY KEY); INSERT INTO rnd.gone VALUES (1); DROP TABLE rnd.gone;".into()),
+            // From here on, compressed columns carry zlib's header.
+            220 if mariadb => out.push("SET SESSION column_compression_zlib_wrap = ON;".into()),
             _ => {}
         }
         if step == 150 {
@@ -336,7 +398,7 @@ fn run_variant(kind: ServerKind, opts: ServerOptions, partial_json: bool, what: 
         // commits), and the first failure stops the script loudly.
         let script = format!(
             "SET NAMES utf8mb4;\n{}",
-            workload(seed, partial_json).join("\n")
+            workload(seed, partial_json, kind.is_mariadb()).join("\n")
         );
         server
             .sql(&script)
@@ -368,7 +430,11 @@ fn run_variant(kind: ServerKind, opts: ServerOptions, partial_json: bool, what: 
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        for t in ["rnd.wide", "rnd.nokey", "rnd.comp", "rnd.copy2"] {
+        let mut tables = vec!["rnd.wide", "rnd.nokey", "rnd.comp", "rnd.copy2"];
+        if kind.is_mariadb() {
+            tables.push("rnd.maria");
+        }
+        for t in &tables {
             assert_rows_equal(
                 &format!("{what}: {t}"),
                 &understudy_rows(&dir, t),
@@ -376,7 +442,10 @@ fn run_variant(kind: ServerKind, opts: ServerOptions, partial_json: bool, what: 
             );
         }
         assert!(out.status.success(), "{what} at {file}:{pos}: {text}");
-        assert!(text.contains(": 4 equal, 0 different"), "{what}: {text}");
+        assert!(
+            text.contains(&format!(": {} equal, 0 different", tables.len())),
+            "{what}: {text}"
+        );
         replica.stop();
         server.sql("DROP DATABASE rnd").unwrap();
     }
@@ -386,7 +455,9 @@ fn run_variant(kind: ServerKind, opts: ServerOptions, partial_json: bool, what: 
 fn mysql_97_full_images() {
     run_variant(
         ServerKind::Mysql97,
-        ServerOptions::new().mysql_gtid_mode(),
+        ServerOptions::new()
+            .mysql_gtid_mode()
+            .arg("--binlog-row-metadata=FULL"),
         false,
         "mysql full",
     );
@@ -433,7 +504,9 @@ fn mysql_97_noblob_images_and_partial_json() {
 fn mariadb_1011_row() {
     run_variant(
         ServerKind::Mariadb1011,
-        ServerOptions::new().binlog_format("ROW"),
+        ServerOptions::new()
+            .binlog_format("ROW")
+            .arg("--binlog-row-metadata=FULL"),
         false,
         "mariadb",
     );

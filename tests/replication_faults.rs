@@ -137,6 +137,9 @@ fn kills_and_restarts(kind: ServerKind, extra: &[&str], compression: &str) {
         // full socket meanwhile, so kills land inside transactions too.
         "--sync-relay-log",
         "1",
+        // The I/O side alone: every relay file stays to be compared.
+        "--threads",
+        "io",
     ];
     args.extend_from_slice(extra);
     let proxy = Proxy::start(server.port());

@@ -18,7 +18,8 @@ use sqlparser::parser::Parser;
 
 use crate::error::SqlError;
 use crate::lexical::{
-    clip, leading_words, normalize, starts_with_words, strip_comments, unsupported_feature,
+    COMPRESSED_MARK, clip, leading_words, mark_compressed, normalize, starts_with_words,
+    strip_comments, unsupported_feature,
 };
 use crate::schema::{Column, DefaultValue, TableSchema};
 use crate::types::parse_type;
@@ -221,7 +222,7 @@ pub fn parse_ddl(sql: &str, default_db: &str) -> Result<Vec<Ddl>, SqlError> {
             clip(sql)
         )));
     }
-    let text = normalize(&cleaned);
+    let text = normalize(&mark_compressed(&cleaned));
     let stmts = Parser::parse_sql(&MySqlDialect {}, &text)
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?;
     let mut out = Vec::new();
@@ -495,6 +496,7 @@ fn column_from(
             }
             ColumnOption::Generated { .. } => col.generated = true,
             ColumnOption::Invisible => col.invisible = true,
+            ColumnOption::Comment(c) if c == COMPRESSED_MARK => col.compressed = true,
             ColumnOption::DialectSpecific(tokens) => {
                 let t = tokens
                     .iter()

@@ -191,6 +191,14 @@ fn no_data_statements_and_errors() {
     );
     assert!(parse_ddl("ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4", "db").is_err());
     assert!(parse_ddl("FROBNICATE t", "db").is_err());
+    // MariaDB's own types, and columns named like them.
+    let Ddl::CreateTable { schema, .. } =
+        one("CREATE TABLE t (id INT, a INET4, b INET6, c UUID, uuid CHAR(36), inet6 INT)")
+    else {
+        panic!("not a CREATE TABLE");
+    };
+    let types: Vec<String> = schema.columns.iter().map(|c| c.ty.sql()).collect();
+    assert_eq!(types, ["int", "inet4", "inet6", "uuid", "char(36)", "int"]);
 }
 
 #[test]

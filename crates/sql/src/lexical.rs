@@ -216,28 +216,29 @@ fn drop_key_as_drop_index(clause: &str) -> String {
     }
 }
 
-/// Tokens of `sql` outside quotes, in order: upper-case words, and
-/// punctuation as one-character strings (quoted text is left out).
-fn tokens_outside_quotes(sql: &str) -> Vec<String> {
+/// Tokens of `sql` outside quotes, in order, with their byte ranges:
+/// upper-case words, and punctuation as one-character strings (a quoted
+/// string is one `'` token).
+fn tokens_outside_quotes(sql: &str) -> Vec<(usize, usize, String)> {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        let s = i;
         if is_quote(c) {
             i = skip_quoted(b, i);
-            out.push("'".to_owned());
+            out.push((s, i, "'".to_owned()));
         } else if c.is_ascii_alphanumeric() || c == b'_' {
-            let s = i;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
-            out.push(sql[s..i].to_ascii_uppercase());
+            out.push((s, i, sql[s..i].to_ascii_uppercase()));
         } else {
-            if !c.is_ascii_whitespace() {
-                out.push((c as char).to_string());
-            }
             i += 1;
+            if !c.is_ascii_whitespace() {
+                out.push((s, i, (c as char).to_string()));
+            }
         }
     }
     out
@@ -268,35 +269,72 @@ const AFTER_COLUMN_ATTRIBUTE: &[&str] = &[
     "AS",
 ];
 
+/// The comment that stands for MariaDB's COMPRESSED column attribute in
+/// what the parser is given ([`mark_compressed`]).
+pub(crate) const COMPRESSED_MARK: &str = "understudy:compressed";
+
+fn is_table_ddl(t: &[(usize, usize, String)]) -> bool {
+    matches!(
+        (
+            t.first().map(|x| x.2.as_str()),
+            t.get(1).map(|x| x.2.as_str())
+        ),
+        (
+            Some("CREATE" | "ALTER"),
+            Some("TABLE" | "TEMPORARY" | "ONLINE" | "IGNORE" | "OR")
+        )
+    )
+}
+
+/// MariaDB's `COMPRESSED[=method]` column attribute, which the parser
+/// does not take, becomes `COMMENT 'understudy:compressed'` (a column
+/// may have two comments; the parser keeps both).
+pub(crate) fn mark_compressed(sql: &str) -> String {
+    let t = tokens_outside_quotes(sql);
+    if !is_table_ddl(&t) {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < t.len() {
+        let attribute = t[i].2 == "COMPRESSED"
+            && i > 0
+            && t[i - 1].2 != "="
+            && t.get(i + 1)
+                .is_none_or(|n| AFTER_COLUMN_ATTRIBUTE.contains(&n.2.as_str()));
+        if !attribute {
+            i += 1;
+            continue;
+        }
+        let start = t[i].0;
+        let mut end = t[i].1;
+        if t.get(i + 1).is_some_and(|n| n.2 == "=") && t.get(i + 2).is_some() {
+            // COMPRESSED=zlib
+            end = t[i + 2].1;
+            i += 2;
+        }
+        out.push_str(&sql[last..start]);
+        out.push_str(&format!(" COMMENT '{COMPRESSED_MARK}' "));
+        last = end;
+        i += 1;
+    }
+    out.push_str(&sql[last..]);
+    out
+}
+
 /// A MariaDB table feature understudy does not replicate, named if
 /// `sql` (a CREATE or ALTER TABLE without comments) uses one: such a
 /// statement stops the applier rather than being applied wrongly.
 pub(crate) fn unsupported_feature(sql: &str) -> Option<&'static str> {
     let t = tokens_outside_quotes(sql);
-    let table_ddl = matches!(
-        (t.first().map(String::as_str), t.get(1).map(String::as_str)),
-        (
-            Some("CREATE" | "ALTER"),
-            Some("TABLE" | "TEMPORARY" | "ONLINE" | "IGNORE" | "OR")
-        )
-    );
-    if !table_ddl {
+    if !is_table_ddl(&t) {
         return None;
     }
     if t.windows(2)
-        .any(|p| p[0] == "SYSTEM" && p[1] == "VERSIONING")
+        .any(|p| p[0].2 == "SYSTEM" && p[1].2 == "VERSIONING")
     {
         return Some("MariaDB system-versioned tables (SYSTEM VERSIONING)");
-    }
-    let compressed_column = t.iter().enumerate().any(|(i, w)| {
-        w == "COMPRESSED"
-            && i > 0
-            && t[i - 1] != "="
-            && t.get(i + 1)
-                .is_none_or(|n| AFTER_COLUMN_ATTRIBUTE.contains(&n.as_str()))
-    });
-    if compressed_column {
-        return Some("MariaDB compressed columns (COMPRESSED)");
     }
     None
 }
@@ -369,20 +407,16 @@ mod tests {
             Some("MariaDB system-versioned tables (SYSTEM VERSIONING)")
         );
         assert_eq!(
-            unsupported_feature("CREATE TABLE c (v VARCHAR(9) COMMENT 'COMPRESSED uuid')"),
-            None
+            mark_compressed("CREATE TABLE c (b BLOB COMPRESSED, v VARCHAR(9) COMPRESSED=zlib)"),
+            "CREATE TABLE c (b BLOB  COMMENT 'understudy:compressed' , \
+             v VARCHAR(9)  COMMENT 'understudy:compressed' )"
         );
+        let untouched = "CREATE TABLE c (compressed INT, s CHAR(3) DEFAULT 'COMPRESSED') \
+                         ROW_FORMAT=COMPRESSED";
+        assert_eq!(mark_compressed(untouched), untouched);
         assert_eq!(
-            unsupported_feature("CREATE TABLE c (b BLOB COMPRESSED, v INT)"),
-            Some("MariaDB compressed columns (COMPRESSED)")
-        );
-        assert_eq!(
-            unsupported_feature("CREATE TABLE c (compressed INT) ROW_FORMAT=COMPRESSED"),
-            None
-        );
-        assert_eq!(
-            unsupported_feature("ALTER TABLE c ADD compressed BLOB COMPRESSED"),
-            Some("MariaDB compressed columns (COMPRESSED)")
+            mark_compressed("ALTER TABLE c ADD compressed BLOB COMPRESSED NOT NULL"),
+            "ALTER TABLE c ADD compressed BLOB  COMMENT 'understudy:compressed'  NOT NULL"
         );
         assert_eq!(skip_quoted(b"'it\\'s' x", 0), 7);
         assert_eq!(skip_quoted(b"'open", 0), 5);

@@ -27,6 +27,10 @@ pub struct Column {
     /// GENERATED ALWAYS AS (…): the source computes it and logs its value.
     pub generated: bool,
     pub invisible: bool,
+    /// MariaDB's COMPRESSED attribute: row images carry the value
+    /// compressed (`MYSQL_TYPE_*_COMPRESSED`).
+    #[serde(default)]
+    pub compressed: bool,
 }
 
 impl Column {
@@ -39,6 +43,7 @@ impl Column {
             auto_increment: false,
             generated: false,
             invisible: false,
+            compressed: false,
         }
     }
 }

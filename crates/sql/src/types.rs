@@ -52,6 +52,12 @@ pub enum ColumnType {
     Geometry,
     /// VECTOR(n) of f32.
     Vector(u32),
+    /// MariaDB's INET4: 4 bytes, shown dotted.
+    Inet4,
+    /// MariaDB's INET6: 16 bytes, shown as RFC 5952 text.
+    Inet6,
+    /// MariaDB's UUID: 16 bytes, shown in 8-4-4-4-12 hex.
+    Uuid,
 }
 
 impl ColumnType {
@@ -65,6 +71,16 @@ impl ColumnType {
 
     /// Whether values are character strings (trailing-space rules and
     /// charsets apply).
+    /// The fixed size of MariaDB's INET4, INET6 and UUID values (binary
+    /// strings in row images, shown as text).
+    pub fn fixed_binary_text(&self) -> Option<usize> {
+        match self {
+            ColumnType::Inet4 => Some(4),
+            ColumnType::Inet6 | ColumnType::Uuid => Some(16),
+            _ => None,
+        }
+    }
+
     pub fn is_text(&self) -> bool {
         matches!(
             self,
@@ -134,6 +150,9 @@ impl ColumnType {
             ColumnType::Json => "json".into(),
             ColumnType::Geometry => "geometry".into(),
             ColumnType::Vector(n) => format!("vector({n})"),
+            ColumnType::Inet4 => "inet4".into(),
+            ColumnType::Inet6 => "inet6".into(),
+            ColumnType::Uuid => "uuid".into(),
         }
     }
 }
@@ -258,6 +277,9 @@ pub fn parse_type(text: &str, charset: Option<&str>) -> Result<ColumnType, SqlEr
         "GEOMETRY" | "POINT" | "LINESTRING" | "POLYGON" | "MULTIPOINT" | "MULTILINESTRING"
         | "MULTIPOLYGON" | "GEOMETRYCOLLECTION" | "GEOMCOLLECTION" => Ok(ColumnType::Geometry),
         "VECTOR" => Ok(ColumnType::Vector(len1(2048)?)),
+        "INET4" => Ok(ColumnType::Inet4),
+        "INET6" => Ok(ColumnType::Inet6),
+        "UUID" => Ok(ColumnType::Uuid),
         _ => Err(err()),
     }
 }

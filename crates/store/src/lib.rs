@@ -7,6 +7,7 @@ pub mod charset;
 pub mod error;
 pub mod export;
 pub mod keys;
+pub mod mariadb_types;
 pub mod row;
 mod spill;
 pub mod store;

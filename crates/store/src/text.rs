@@ -47,6 +47,9 @@ fn text_of(c: &Cell, ty: &ColumnType, utf8: bool) -> Option<Vec<u8>> {
                 v.resize((*n as usize).max(v.len()), 0);
                 v
             }
+            ColumnType::Inet4 | ColumnType::Inet6 | ColumnType::Uuid => {
+                crate::mariadb_types::text(ty, b).into_bytes()
+            }
             _ => b.clone(),
         },
         Cell::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}").into_bytes(),

@@ -527,7 +527,7 @@ pub(super) fn image_cells(e: &TableEntry, image: &[ColumnValue<'_>]) -> Result<V
         .filter_map(|cv| {
             let col = e.schema.columns.get(cv.index)?;
             Some(
-                convert::cell(&cv.value, &col.ty)
+                convert::cell(&cv.value, col)
                     .map(|c| (cv.index, c))
                     .map_err(conv_err),
             )
@@ -578,7 +578,7 @@ fn apply_row(
                 image
                     .iter()
                     .zip(cols)
-                    .map(|(cv, col)| convert::cell(&cv.value, &col.ty).map_err(conv_err))
+                    .map(|(cv, col)| convert::cell(&cv.value, col).map_err(conv_err))
                     .collect::<Result<Vec<Cell>>>()?
             } else {
                 // Columns the image leaves out (MINIMAL) take their
@@ -667,7 +667,7 @@ pub(super) fn after_value(e: &TableEntry, cv: &ColumnValue<'_>) -> Result<Option
     };
     Ok(Some(match &cv.value {
         Value::JsonDiff(d) => After::JsonDiff(d.to_vec()),
-        v => After::Cell(convert::cell(v, &col.ty).map_err(conv_err)?),
+        v => After::Cell(convert::cell(v, col).map_err(conv_err)?),
     }))
 }
 

@@ -12,8 +12,16 @@ use understudy_store::Cell;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConvertError(pub String);
 
-/// The stored cell for a row-image value of a column of type `ty`.
-pub fn cell(v: &Value<'_>, ty: &ColumnType) -> Result<Cell, ConvertError> {
+/// The stored cell for a row-image value of column `col`.
+pub fn cell(v: &Value<'_>, col: &Column) -> Result<Cell, ConvertError> {
+    if col.compressed
+        && let Value::String(b) | Value::Blob(b) = *v
+    {
+        return Ok(Cell::Bytes(
+            super::column_compression::decompress(b).map_err(ConvertError)?,
+        ));
+    }
+    let ty = &col.ty;
     Ok(match *v {
         Value::Null => Cell::Null,
         Value::Int { value, .. } => {
@@ -115,6 +123,8 @@ pub fn binlog_type_name(m: &ColumnMeta) -> &'static str {
         }
         MYSQL_TYPE_GEOMETRY => "geometry",
         MYSQL_TYPE_VECTOR => "vector",
+        MYSQL_TYPE_VARCHAR_COMPRESSED => "varchar compressed",
+        MYSQL_TYPE_BLOB_COMPRESSED => "blob compressed",
         _ => "unknown",
     }
 }
@@ -156,6 +166,9 @@ pub fn type_name(ty: &ColumnType) -> String {
         ColumnType::Json => "json".into(),
         ColumnType::Geometry => "geometry".into(),
         ColumnType::Vector(_) => "vector".into(),
+        ColumnType::Inet4 => "inet4".into(),
+        ColumnType::Inet6 => "inet6".into(),
+        ColumnType::Uuid => "uuid".into(),
     }
 }
 
@@ -187,16 +200,26 @@ pub fn compatible(m: &ColumnMeta, ty: &ColumnType) -> bool {
         ColumnType::DateTime(_) => matches!(t, MYSQL_TYPE_DATETIME | MYSQL_TYPE_DATETIME2),
         ColumnType::Timestamp(_) => matches!(t, MYSQL_TYPE_TIMESTAMP | MYSQL_TYPE_TIMESTAMP2),
         ColumnType::Char { .. } | ColumnType::Binary(_) => t == MYSQL_TYPE_STRING,
-        ColumnType::VarChar { .. } | ColumnType::VarBinary(_) => {
-            matches!(t, MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING)
+        ColumnType::VarChar { .. } | ColumnType::VarBinary(_) => matches!(
+            t,
+            MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING | MYSQL_TYPE_VARCHAR_COMPRESSED
+        ),
+        ColumnType::Text { .. } | ColumnType::Blob { .. } => {
+            is_blob(t) || t == MYSQL_TYPE_BLOB_COMPRESSED
         }
-        ColumnType::Text { .. } | ColumnType::Blob { .. } => is_blob(t),
         ColumnType::Enum(_) => t == MYSQL_TYPE_ENUM,
         ColumnType::Set(_) => t == MYSQL_TYPE_SET,
         // MariaDB's JSON is LONGTEXT.
         ColumnType::Json => t == MYSQL_TYPE_JSON || is_blob(t),
         ColumnType::Geometry => t == MYSQL_TYPE_GEOMETRY,
         ColumnType::Vector(_) => t == MYSQL_TYPE_VECTOR,
+        // MariaDB writes them as BINARY(4) and BINARY(16).
+        ColumnType::Inet4 | ColumnType::Inet6 | ColumnType::Uuid => {
+            t == MYSQL_TYPE_STRING
+                && ty
+                    .fixed_binary_text()
+                    .is_some_and(|n| m.length as usize == n)
+        }
     }
 }
 
@@ -268,6 +291,9 @@ fn implicit_default(ty: &ColumnType) -> Cell {
             micros: 0,
         },
         ColumnType::Binary(n) => Cell::Bytes(vec![0; *n as usize]),
+        ColumnType::Inet4 | ColumnType::Inet6 | ColumnType::Uuid => {
+            Cell::Bytes(vec![0; ty.fixed_binary_text().unwrap_or(0)])
+        }
         ColumnType::Enum(_) => Cell::Enum(1),
         ColumnType::Set(_) => Cell::Set(0),
         ColumnType::Json => Cell::Null,

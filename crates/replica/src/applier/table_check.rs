@@ -52,6 +52,8 @@ fn character(m: &ColumnMeta) -> bool {
             | MYSQL_TYPE_TINY_BLOB
             | MYSQL_TYPE_MEDIUM_BLOB
             | MYSQL_TYPE_LONG_BLOB
+            | MYSQL_TYPE_VARCHAR_COMPRESSED
+            | MYSQL_TYPE_BLOB_COMPRESSED
     )
 }
 
@@ -104,6 +106,22 @@ pub(super) fn check_map(
                     "column {i} cannot be converted from type '{}' to type '{}'",
                     binlog_type_name(m),
                     type_name(&c.ty)
+                ),
+            ));
+        }
+        let compressed = matches!(
+            m.real_type,
+            MYSQL_TYPE_VARCHAR_COMPRESSED | MYSQL_TYPE_BLOB_COMPRESSED
+        );
+        if compressed != c.compressed {
+            let word = |x: bool| if x { "compressed" } else { "not compressed" };
+            return Err(mismatch(
+                e,
+                format!(
+                    "column {i} ({}) is {} on the source but {} on the replica",
+                    c.name,
+                    word(compressed),
+                    word(c.compressed)
                 ),
             ));
         }
