@@ -154,7 +154,7 @@ pub struct RunArgs {
     until_sql_after_gtids: Option<String>,
     /// A source transaction whose changes pass this many bytes is applied
     /// through a scratch store beside the data (memory stays bounded) and
-    /// committed in one step (default 64 MiB).
+    /// committed in one step (default 32 MiB).
     #[arg(long)]
     large_transaction_bytes: Option<usize>,
 }

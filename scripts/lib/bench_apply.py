@@ -232,6 +232,7 @@ def time_real(flavor, r, until, until_pos=None):
         at = (st.get("Relay_Master_Log_File", ""), int(st.get("Exec_Master_Log_Pos") or 0))
         return at >= (f, pos)
 
+    os.sync()
     t = time.perf_counter()
     r.sql(q)
     while True:
@@ -281,6 +282,8 @@ def time_understudy(template, name, durability, until):
     data = os.path.join(WORK, name)
     if not os.path.exists(data):
         shutil.copytree(template, data)
+    # The copy's dirty pages reach the disk before the clock starts.
+    os.sync()
     t = time.perf_counter()
     subprocess.run([UNDERSTUDY, "run", "--data-dir", data, "--threads", "sql",
                     "--durability", durability, "--until-sql-after-gtids", until],
@@ -331,6 +334,7 @@ def large_transaction():
     data = os.path.join(WORK, "understudy-large")
     shutil.copytree(template, data)
     shutil.rmtree(template)
+    os.sync()
     t = time.perf_counter()
     # A fresh interpreter waits for understudy alone, so that its
     # children's peak RSS is understudy's (in KiB on Linux).

@@ -62,7 +62,7 @@ pub struct ApplierConfig {
 }
 
 /// The default of [`ApplierConfig::large_transaction_bytes`].
-pub const LARGE_TRANSACTION_BYTES: usize = 64 << 20;
+pub const LARGE_TRANSACTION_BYTES: usize = 32 << 20;
 
 /// At most this many source transactions share a batch.
 const GROUP_MAX_TXNS: usize = 20_000;
@@ -454,13 +454,17 @@ impl Applier {
             if !self.group.is_large() && self.group.bytes() > self.cfg.large_transaction_bytes {
                 // Too large for memory: the complete transactions of the
                 // batch are committed without it, and it is read again
-                // from its start, to be applied as a large transaction.
+                // from its start — alone in a batch, or, when it was
+                // alone already, as a large transaction.
                 if let Some((sp, _)) = current.take() {
                     self.group.rollback_to_savepoint(sp);
                 }
                 self.tables.clear();
+                let alone = self.group_txns == 0;
                 self.commit_group()?;
-                self.large_at = Some((f.name.clone(), txn_start.0));
+                if alone {
+                    self.large_at = Some((f.name.clone(), txn_start.0));
+                }
                 f.rewind(txn_start.0, txn_start.1.clone())?;
                 scanner = self.rescan(name, txn_start.0, &carried)?;
                 continue;
@@ -522,6 +526,7 @@ impl Applier {
                 || !f.has_buffered_event()
                 || self.group_txns >= GROUP_MAX_TXNS
                 || self.group.len() >= GROUP_MAX_CHANGES
+                || self.group.bytes() >= self.cfg.large_transaction_bytes / 2
                 || self.group_opened.elapsed() >= GROUP_MAX_AGE
             {
                 self.commit_group()?;
