@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The applier allocates and frees a few small buffers per row; mimalloc
+/// does that in about half the time of glibc's allocator (measured on the
+/// apply bench).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod binlog_cmd;
 mod binlog_remote;
 mod export_cmd;

@@ -151,7 +151,7 @@ async fn verify(args: &VerifyArgs) -> Result<bool, String> {
                     .find(|e| e.db == rt.db && e.name == rt.name)
                     .ok_or("catalog changed while reading")?;
                 let mine = verify::replica_checksum(&store, entry).map_err(|e| e.to_string())?;
-                let theirs = verify::source_checksum(&mut conn, st)
+                let theirs = verify::source_checksum(&mut conn, st, &entry.schema)
                     .await
                     .map_err(|e| format!("{st}: {e}"))?;
                 if mine == theirs {

@@ -5,8 +5,10 @@
 //! MySQL 9.7 with full images and full table-map metadata, with
 //! `binlog_row_image=MINIMAL`, with transaction compression, with NOBLOB
 //! images and partial JSON updates; MariaDB 10.11 with full metadata
-//! (where `rnd.comp` takes the server's default latin1, and `rnd.maria`
-//! holds INET6, INET4 and UUID columns).
+//! (where `rnd.comp` takes the server's default latin1, `rnd.maria`
+//! holds INET6, INET4, UUID and compressed columns, and `rnd.hist` is
+//! system-versioned: its history rows replicated, and left out of
+//! `SELECT *` on both sides).
 //! After catch-up `verify` finds every table equal and
 //! `export` prints what the primary's `mysql --batch` prints for each.
 //! The seeds are fixed (reproducible in CI); `UNDERSTUDY_RANDOM_SEED`
@@ -208,6 +210,8 @@ fn value(r: &mut Rng, col: &str) -> String {
             _ => format!("REPEAT('{}', 40)", r.pick(STRINGS)),
         },
         "bz" => format!("REPEAT(UNHEX('{:016X}'), {})", r.next(), 1 + r.below(40)),
+        "hv" | "hw" => r.range(-1000, 1000).to_string(),
+        "hs" => format!("'{}'", r.pick(STRINGS)),
         "e" => format!("'{}'", r.pick(&["x", "y", "z"])),
         "st" => format!("'{}'", r.pick(&["", "p", "q,r", "p,q,r"])),
         "j" => r
@@ -309,7 +313,9 @@ fn workload(seed: u64, partial_json: bool, mariadb: bool) -> Vec<String> {
         out.push(
             "CREATE TABLE rnd.maria (id INT PRIMARY KEY, ip6 INET6, ip4 INET4, u UUID, \
              cz VARCHAR(300) COMPRESSED, bz BLOB COMPRESSED, tz TEXT COMPRESSED=zlib) \
-             DEFAULT CHARSET=utf8mb4;"
+             DEFAULT CHARSET=utf8mb4;
+             CREATE TABLE rnd.hist (id INT PRIMARY KEY, hv INT, hs VARCHAR(40)) \
+             DEFAULT CHARSET=utf8mb4 WITH SYSTEM VERSIONING;"
                 .into(),
         );
     }
@@ -337,6 +343,12 @@ fn workload(seed: u64, partial_json: bool, mariadb: bool) -> Vec<String> {
         tables.push(Table {
             name: "maria".into(),
             cols: MARIA_COLS.to_vec(),
+            ids: BTreeSet::new(),
+            keyed: true,
+        });
+        tables.push(Table {
+            name: "hist".into(),
+            cols: vec!["hv", "hs"],
             ids: BTreeSet::new(),
             keyed: true,
         });
@@ -371,12 +383,22 @@ fn workload(seed: u64, partial_json: bool, mariadb: bool) -> Vec<String> {
             200 => out.push("CREATE TABLE rnd.copy LIKE rnd.comp; INSERT INTO rnd.copy SELECT * FROM rnd.comp; RENAME TABLE rnd.copy TO rnd.copy2;".into()),
             250 => out.push("TRUNCATE TABLE rnd.copy2; INSERT INTO rnd.copy2 (id, k2, i) VALUES (1, 'a', 1);".into()),
             300 => out.push("CREATE TABLE rnd.gone (id INT PRIMARY KEY); INSERT INTO rnd.gone VALUES (1); DROP TABLE rnd.gone;".into()),
+            // A column added to a system-versioned table (its history
+            // rows take the default too).
+            180 if mariadb => out.push(
+                "SET SESSION system_versioning_alter_history = KEEP; \
+                 ALTER TABLE rnd.hist ADD COLUMN hw INT DEFAULT 3;"
+                    .into(),
+            ),
             // From here on, compressed columns carry zlib's header.
             220 if mariadb => out.push("SET SESSION column_compression_zlib_wrap = ON;".into()),
             _ => {}
         }
         if step == 150 {
             tables[0].cols.retain(|c| *c != "ti");
+        }
+        if step == 180 && mariadb {
+            tables[4].cols.push("hw");
         }
     }
     out
@@ -432,7 +454,7 @@ fn run_variant(kind: ServerKind, opts: ServerOptions, partial_json: bool, what: 
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut tables = vec!["rnd.wide", "rnd.nokey", "rnd.comp", "rnd.copy2"];
         if kind.is_mariadb() {
-            tables.push("rnd.maria");
+            tables.extend(["rnd.maria", "rnd.hist"]);
         }
         for t in &tables {
             assert_rows_equal(
@@ -442,6 +464,17 @@ fn run_variant(kind: ServerKind, opts: ServerOptions, partial_json: bool, what: 
             );
         }
         assert!(out.status.success(), "{what} at {file}:{pos}: {text}");
+        if kind.is_mariadb() {
+            // verify compares the versioned table's history rows too.
+            let current = understudy_rows(&dir, "rnd.hist").len();
+            let compared: usize = text
+                .lines()
+                .find_map(|l| l.strip_prefix("rnd.hist: equal rows="))
+                .and_then(|r| r.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{what}: {text}"));
+            assert!(compared > current, "{what}: {compared} <= {current}");
+        }
         assert!(
             text.contains(&format!(": {} equal, 0 different", tables.len())),
             "{what}: {text}"

@@ -4,7 +4,8 @@
 //! must be understood (a catalog change, or a statement that changes no
 //! stored data), transaction control is passed over, and statement-based
 //! DML is recognised as such (it is the next issue's). MariaDB's
-//! system-versioned tables are refused by name.
+//! explicit system-versioning periods would be refused by name (none are
+//! in the corpus).
 //! Anything else is a failure naming the file, the offset and the
 //! statement.
 

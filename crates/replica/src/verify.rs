@@ -96,11 +96,23 @@ fn store_err(e: understudy_store::StoreError) -> ReplicaError {
     ReplicaError::Config(e.to_string())
 }
 
+/// The columns a checksum covers: the visible ones, then a
+/// system-versioned table's period columns (its history rows are compared
+/// too, with their row start and end).
+fn checksum_columns(schema: &understudy_sql::TableSchema) -> Vec<usize> {
+    let mut cols: Vec<usize> = (0..schema.columns.len())
+        .filter(|&i| !schema.columns[i].invisible)
+        .collect();
+    if let Some((start, end)) = &schema.system_time {
+        cols.extend(schema.column_index(start));
+        cols.extend(schema.column_index(end));
+    }
+    cols
+}
+
 /// The replica's checksum of a table.
 pub fn replica_checksum(store: &Store, e: &TableEntry) -> Result<Checksum> {
-    let visible: Vec<usize> = (0..e.schema.columns.len())
-        .filter(|&i| !e.schema.columns[i].invisible)
-        .collect();
+    let visible = checksum_columns(&e.schema);
     let mut c = Checksum::default();
     let mut texts: Vec<Option<Vec<u8>>> = Vec::with_capacity(visible.len());
     for item in store.table_rows(e.id).map_err(store_err)? {
@@ -120,18 +132,26 @@ fn quote_ident(s: &str) -> String {
     format!("`{}`", s.replace('`', "``"))
 }
 
-/// The source's checksum of a table (rows streamed, not held).
-pub async fn source_checksum(conn: &mut Conn, t: &TableName) -> Result<Checksum> {
-    let mut c = Checksum::default();
-    conn.query_each(
-        &format!(
-            "SELECT * FROM {}.{}",
-            quote_ident(&t.db),
-            quote_ident(&t.name)
+/// The source's checksum of a table (rows streamed, not held); `replica`
+/// is the replica's schema of it, whose period columns (a MariaDB
+/// system-versioned table) bring in the history rows.
+pub async fn source_checksum(
+    conn: &mut Conn,
+    t: &TableName,
+    replica: &understudy_sql::TableSchema,
+) -> Result<Checksum> {
+    let name = format!("{}.{}", quote_ident(&t.db), quote_ident(&t.name));
+    let sql = match &replica.system_time {
+        Some((start, end)) => format!(
+            "SELECT *, {}, {} FROM {name} FOR SYSTEM_TIME ALL",
+            quote_ident(start),
+            quote_ident(end)
         ),
-        |row| c.add(row.iter().copied()),
-    )
-    .await?;
+        None => format!("SELECT * FROM {name}"),
+    };
+    let mut c = Checksum::default();
+    conn.query_each(&sql, |row| c.add(row.iter().copied()))
+        .await?;
     Ok(c)
 }
 
@@ -147,7 +167,7 @@ pub async fn source_tables(conn: &mut Conn) -> Result<Vec<TableName>> {
     let r = conn
         .query(
             "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES \
-             WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN \
+             WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN \
              ('mysql', 'information_schema', 'performance_schema', 'sys')",
         )
         .await?;

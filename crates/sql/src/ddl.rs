@@ -19,7 +19,7 @@ use sqlparser::parser::Parser;
 use crate::error::SqlError;
 use crate::lexical::{
     COMPRESSED_MARK, clip, leading_words, mark_compressed, normalize, starts_with_words,
-    strip_comments, unsupported_feature,
+    strip_comments, strip_system_versioning, unsupported_feature,
 };
 use crate::schema::{Column, DefaultValue, TableSchema};
 use crate::types::parse_type;
@@ -216,6 +216,7 @@ pub fn parse_ddl(sql: &str, default_db: &str) -> Result<Vec<Ddl>, SqlError> {
             return Ok(vec![Ddl::NoData(format!("CREATE {o}"))]);
         }
     }
+    let (cleaned, versioned) = strip_system_versioning(&cleaned);
     if let Some(feature) = unsupported_feature(&cleaned) {
         return Err(SqlError::Unsupported(format!(
             "{feature} are not supported: {}",
@@ -227,9 +228,31 @@ pub fn parse_ddl(sql: &str, default_db: &str) -> Result<Vec<Ddl>, SqlError> {
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?;
     let mut out = Vec::new();
     for st in stmts {
-        out.push(statement(st, default_db, sql)?);
+        let mut ddl = statement(st, default_db, sql)?;
+        if versioned && let Ddl::CreateTable { schema, .. } = &mut ddl {
+            add_system_versioning(schema);
+        }
+        out.push(ddl);
     }
     Ok(out)
+}
+
+/// A table made system-versioned by `WITH SYSTEM VERSIONING`: MariaDB
+/// adds the invisible `row_start` and `row_end` (TIMESTAMP(6), set by the
+/// source and carried by its row events) after the columns, and `row_end`
+/// to the primary key, so that a row's history rows live beside it.
+fn add_system_versioning(schema: &mut TableSchema) {
+    for name in ["row_start", "row_end"] {
+        let mut c = Column::new(name, crate::ColumnType::Timestamp(6));
+        c.nullable = false;
+        c.generated = true;
+        c.invisible = true;
+        schema.columns.push(c);
+    }
+    if !schema.primary_key.is_empty() {
+        schema.primary_key.push(schema.columns.len() - 1);
+    }
+    schema.system_time = Some(("row_start".into(), "row_end".into()));
 }
 
 fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
@@ -285,6 +308,7 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
                 columns,
                 primary_key,
                 charset,
+                system_time: None,
             };
             for c in &ct.constraints {
                 if let TableConstraint::PrimaryKey(pk) = c {

@@ -323,18 +323,61 @@ pub(crate) fn mark_compressed(sql: &str) -> String {
     out
 }
 
+/// MariaDB's `WITH SYSTEM VERSIONING` removed from a CREATE or ALTER
+/// TABLE: after CREATE TABLE's column list it makes the table
+/// system-versioned (the second value: true); on a column (`WITH` or
+/// `WITHOUT SYSTEM VERSIONING`) it only chooses what the source records
+/// in its history, which its row events carry.
+pub(crate) fn strip_system_versioning(sql: &str) -> (String, bool) {
+    let t = tokens_outside_quotes(sql);
+    if !is_table_ddl(&t) {
+        return (sql.to_owned(), false);
+    }
+    let create = t[0].2 == "CREATE";
+    let mut out = String::with_capacity(sql.len());
+    let (mut last, mut depth, mut versioned) = (0, 0i32, false);
+    for (i, tok) in t.iter().enumerate() {
+        match tok.2.as_str() {
+            "(" => depth += 1,
+            ")" => depth -= 1,
+            "WITH" | "WITHOUT"
+                if t.get(i + 1).is_some_and(|n| n.2 == "SYSTEM")
+                    && t.get(i + 2).is_some_and(|n| n.2 == "VERSIONING") =>
+            {
+                if create && depth == 0 && tok.2 == "WITH" {
+                    versioned = true;
+                }
+                out.push_str(&sql[last..tok.0]);
+                last = t[i + 2].1;
+            }
+            _ => {}
+        }
+    }
+    out.push_str(&sql[last..]);
+    (out, versioned)
+}
+
 /// A MariaDB table feature understudy does not replicate, named if
-/// `sql` (a CREATE or ALTER TABLE without comments) uses one: such a
-/// statement stops the applier rather than being applied wrongly.
+/// `sql` (a CREATE or ALTER TABLE without comments, after
+/// [`strip_system_versioning`]) uses one: such a statement stops the
+/// applier rather than being applied wrongly.
 pub(crate) fn unsupported_feature(sql: &str) -> Option<&'static str> {
     let t = tokens_outside_quotes(sql);
     if !is_table_ddl(&t) {
         return None;
     }
-    if t.windows(2)
-        .any(|p| p[0].2 == "SYSTEM" && p[1].2 == "VERSIONING")
-    {
-        return Some("MariaDB system-versioned tables (SYSTEM VERSIONING)");
+    let words: Vec<&str> = t.iter().map(|x| x.2.as_str()).collect();
+    let versioning = words.windows(2).any(|p| {
+        matches!(
+            p,
+            ["SYSTEM", "VERSIONING"] | ["ROW", "START" | "END"] | ["FOR", "SYSTEM_TIME"]
+        )
+    });
+    if versioning {
+        return Some(
+            "MariaDB system versioning other than CREATE TABLE … WITH SYSTEM VERSIONING \
+             (explicit ROW START/END columns and periods, ALTER TABLE … SYSTEM VERSIONING)",
+        );
     }
     None
 }
@@ -403,8 +446,26 @@ mod tests {
             "ALTER TABLE t  DROP INDEX `k`, DROP INDEX k2"
         );
         assert_eq!(
-            unsupported_feature("CREATE TABLE h (id INT) WITH SYSTEM VERSIONING"),
-            Some("MariaDB system-versioned tables (SYSTEM VERSIONING)")
+            strip_system_versioning(
+                "CREATE TABLE h (id INT, n INT WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING"
+            ),
+            ("CREATE TABLE h (id INT, n INT ) ".to_owned(), true)
+        );
+        assert_eq!(
+            strip_system_versioning("ALTER TABLE h ADD c INT WITH SYSTEM VERSIONING"),
+            ("ALTER TABLE h ADD c INT ".to_owned(), false)
+        );
+        assert!(unsupported_feature("ALTER TABLE h ADD SYSTEM VERSIONING").is_some());
+        assert!(
+            unsupported_feature(
+                "CREATE TABLE h (s TIMESTAMP(6) GENERATED ALWAYS AS ROW START, \
+                 e TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(s, e))"
+            )
+            .is_some()
+        );
+        assert_eq!(
+            unsupported_feature("CREATE TABLE h (row_start INT, `end` INT)"),
+            None
         );
         assert_eq!(
             mark_compressed("CREATE TABLE c (b BLOB COMPRESSED, v VARCHAR(9) COMPRESSED=zlib)"),

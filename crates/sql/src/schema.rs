@@ -57,6 +57,11 @@ pub struct TableSchema {
     pub primary_key: Vec<usize>,
     /// The table's default character set, when declared.
     pub charset: Option<String>,
+    /// MariaDB's system-versioned tables: the columns of the period
+    /// (row start, row end). Rows whose end is not the greatest timestamp
+    /// are history, which `SELECT *` leaves out.
+    #[serde(default)]
+    pub system_time: Option<(String, String)>,
 }
 
 impl TableSchema {

@@ -164,6 +164,26 @@ fn column_sql(c: &Column, auto_increment: bool) -> String {
     s
 }
 
+/// Whether a stored row is current: not a history row of a MariaDB
+/// system-versioned table, whose row end is then below its greatest
+/// value (TIMESTAMP'2038-01-19 03:14:07.999999', or from MariaDB 11.5
+/// 2106-02-07 06:28:15.999999).
+pub fn current_row(schema: &TableSchema, cells: &[Cell]) -> bool {
+    let Some((_, end)) = &schema.system_time else {
+        return true;
+    };
+    let Some(i) = schema.column_index(end) else {
+        return true;
+    };
+    matches!(
+        cells.get(i),
+        Some(Cell::Timestamp {
+            seconds: 0x7fff_ffff | 0xffff_ffff,
+            micros: 999_999
+        })
+    )
+}
+
 /// `CREATE TABLE name (…)` for a schema, as the sql format writes it.
 pub fn create_table_sql(name: &str, schema: &TableSchema) -> String {
     let mut parts: Vec<String> = schema
@@ -265,8 +285,12 @@ impl<'a, W: Write> Exporter<'a, W> {
         })
     }
 
-    /// Writes one stored row (cells in schema order).
+    /// Writes one stored row (cells in schema order); history rows of a
+    /// system-versioned table are left out, as `SELECT *` leaves them.
     pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
+        if !current_row(self.schema, cells) {
+            return Ok(());
+        }
         let cols = &self.schema.columns;
         match self.format {
             Format::Tsv | Format::Csv => {
@@ -388,6 +412,7 @@ mod tests {
         let mut hidden = Column::new("h", ColumnType::Bit(3));
         hidden.invisible = true;
         TableSchema {
+            system_time: None,
             columns: vec![id, name, raw, hidden],
             primary_key: vec![0],
             charset: Some("utf8mb4".into()),

@@ -430,7 +430,16 @@ fn pos_name(p: &ColumnPosition) -> String {
 
 fn place(schema: &TableSchema, p: &ColumnPosition) -> Option<usize> {
     match p {
-        ColumnPosition::Last => Some(schema.columns.len()),
+        // MariaDB keeps a system-versioned table's hidden period columns
+        // last.
+        ColumnPosition::Last => Some(
+            schema
+                .system_time
+                .as_ref()
+                .and_then(|(start, _)| schema.column_index(start))
+                .filter(|&i| schema.columns[i].invisible)
+                .unwrap_or(schema.columns.len()),
+        ),
         ColumnPosition::First => Some(0),
         ColumnPosition::After(c) => schema.column_index(c).map(|i| i + 1),
     }
