@@ -574,7 +574,7 @@ fn key_indices(schema: &TableSchema, names: &[String], sql: &str) -> Result<Vec<
         .collect()
 }
 
-fn table_name(n: &ObjectName, db: &str) -> TableName {
+pub(crate) fn table_name(n: &ObjectName, db: &str) -> TableName {
     let parts: Vec<String> = n.0.iter().map(|p| unquote(&p.to_string())).collect();
     match parts.as_slice() {
         [d, t] => TableName {
@@ -588,7 +588,7 @@ fn table_name(n: &ObjectName, db: &str) -> TableName {
     }
 }
 
-fn last_part(n: &ObjectName) -> String {
+pub(crate) fn last_part(n: &ObjectName) -> String {
     n.0.last()
         .map(|p| unquote(&p.to_string()))
         .unwrap_or_default()

@@ -2,6 +2,7 @@
 //! DDL statements of query events turned into changes to them. No I/O.
 
 pub mod ddl;
+pub mod dml;
 pub mod error;
 pub mod lexical;
 pub mod schema;

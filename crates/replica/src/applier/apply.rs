@@ -18,6 +18,7 @@ use super::ddl;
 use super::hash_scan;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
+use super::statement;
 use super::table_cache::TableCache;
 use super::table_check::check_map;
 
@@ -123,14 +124,25 @@ struct MapEntry {
     filtered: bool,
 }
 
+/// What a transaction's events leave for the events after them.
+#[derive(Debug, Default)]
+struct EventState {
+    /// Table maps by table id (a transaction has few).
+    maps: Vec<MapEntry>,
+    /// INTVAR INSERT_ID, for the next statement.
+    insert_id: Option<u64>,
+}
+
+/// INTVAR's kind for INSERT_ID (1 is LAST_INSERT_ID).
+const INSERT_ID_EVENT: u8 = 2;
+
 /// A source transaction applied event by event, as the relay log is read
 /// (a large transaction is never held whole). A transaction whose GTID
 /// was executed before is skipped whole (its GTID event comes first, so
 /// nothing was applied).
 #[derive(Debug, Default)]
 pub struct TxnApply {
-    /// Table maps by table id (a transaction has few).
-    maps: Vec<MapEntry>,
+    state: EventState,
     pub out: Outcome,
     /// `sql_replica_skip_counter` takes this transaction: its GTID is
     /// recorded, nothing else.
@@ -147,7 +159,8 @@ impl TxnApply {
 
     /// Ready for the next transaction (its buffers kept).
     pub fn reset(&mut self, skip: bool) {
-        self.maps.clear();
+        self.state.maps.clear();
+        self.state.insert_id = None;
         self.out = Outcome::default();
         self.skip = skip;
     }
@@ -203,7 +216,7 @@ impl TxnApply {
             raw.header.server_id,
             decoded,
             fde,
-            &mut self.maps,
+            &mut self.state,
             &mut self.out,
         )
     }
@@ -216,7 +229,7 @@ fn apply_event(
     server_id: u32,
     ev: Event<'_>,
     fde: &FormatDescription,
-    maps: &mut Vec<MapEntry>,
+    state: &mut EventState,
     out: &mut Outcome,
 ) -> Result<()> {
     let where_ = ctx.t.at;
@@ -262,11 +275,27 @@ fn apply_event(
                     format!("XA transactions are not applied yet: {t}; {where_}"),
                 ));
             }
-            let charsets = session_charsets(&q.status_vars, fde);
-            // The catalog may change: cached entries go.
-            ctx.tables.borrow_mut().clear();
             let sp = txn.savepoint();
-            let r = ddl::apply(ctx.store, txn, t, &db, &policy.filters, &charsets);
+            let r = if understudy_sql::dml::is_dml(t) {
+                let session = statement::Session {
+                    sql_mode: q.status_vars.sql_mode.unwrap_or(0),
+                    client_charset: q
+                        .status_vars
+                        .charset
+                        .and_then(|(client, _, _)| charset_name(client, fde)),
+                    insert_id: state.insert_id.take(),
+                    increment: q
+                        .status_vars
+                        .auto_increment
+                        .map_or(1, |(inc, _)| u64::from(inc)),
+                };
+                apply_statement(ctx, txn, t, &db, q.error_code, &session)
+            } else {
+                let charsets = session_charsets(&q.status_vars, fde);
+                // The catalog may change: cached entries go.
+                ctx.tables.borrow_mut().clear();
+                ddl::apply(ctx.store, txn, t, &db, &policy.filters, &charsets)
+            };
             match r {
                 Ok(()) => txn.release_savepoint(sp),
                 Err(e) if policy.skip_errors.skips(e.errno) => {
@@ -311,18 +340,18 @@ fn apply_event(
                 table,
                 filtered,
             };
-            match maps.iter_mut().find(|m| m.table_id == entry.table_id) {
+            match state.maps.iter_mut().find(|m| m.table_id == entry.table_id) {
                 Some(m) => *m = entry,
-                None => maps.push(entry),
+                None => state.maps.push(entry),
             }
         }
-        Event::Rows(rows) => apply_rows(ctx, txn, &rows, maps, out)?,
+        Event::Rows(rows) => apply_rows(ctx, txn, &rows, &state.maps, out)?,
         Event::TransactionPayload(p) => {
             let bad = |e: &dyn std::fmt::Display| {
                 SqlError::new(1594, format!("transaction payload: {e}; {where_}"))
             };
             let inner = p.uncompressed().map_err(|e| bad(&e))?;
-            let mut inner_maps = Vec::new();
+            let mut inner_state = EventState::default();
             // The events inside a payload carry no checksums.
             let mut inner_fde = fde.clone();
             inner_fde.checksum_alg = Some(0);
@@ -330,7 +359,7 @@ fn apply_event(
             while let Some(next) = r.next_event() {
                 let raw = next.map_err(|e| bad(&e))?;
                 let ev = event::decode(&raw, &inner_fde).map_err(|e| bad(&e))?;
-                apply_event(ctx, txn, server_id, ev, &inner_fde, &mut inner_maps, out)?;
+                apply_event(ctx, txn, server_id, ev, &inner_fde, &mut inner_state, out)?;
             }
         }
         Event::XaPrepare(_) => {
@@ -358,6 +387,8 @@ fn apply_event(
                 format!("LOAD DATA (statement-based) is not applied yet; {where_}"),
             ));
         }
+        // INSERT_ID: the next statement's first AUTO_INCREMENT value.
+        Event::Intvar(iv) if iv.kind == INSERT_ID_EVENT => state.insert_id = Some(iv.value),
         Event::Unknown { type_code, .. } => {
             return Err(SqlError::new(
                 ER_FATAL,
@@ -372,27 +403,62 @@ fn apply_event(
     Ok(())
 }
 
-/// The character sets a query event's session had (collation ids of its
-/// status variables, in the source flavor's numbering).
-fn session_charsets(
-    v: &understudy_binlog::event::StatusVars<'_>,
-    fde: &FormatDescription,
-) -> ddl::SessionCharsets {
+/// The character set of a collation id, in the source flavor's
+/// numbering.
+fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
     let table = if fde.server_version.contains("MariaDB") {
         understudy_dumper::collations::mariadb()
     } else {
         understudy_dumper::collations::mysql()
     };
-    let charset = |id: u16| {
-        table
-            .binary_search_by_key(&id, |&(i, _, _)| i)
-            .ok()
-            .map(|i| table[i].1.to_owned())
-    };
+    table
+        .binary_search_by_key(&id, |&(i, _, _)| i)
+        .ok()
+        .map(|i| table[i].1.to_owned())
+}
+
+/// The character sets a query event's session had (collation ids of its
+/// status variables).
+fn session_charsets(
+    v: &understudy_binlog::event::StatusVars<'_>,
+    fde: &FormatDescription,
+) -> ddl::SessionCharsets {
     ddl::SessionCharsets {
-        server: v.charset.and_then(|(_, _, server)| charset(server)),
-        database: v.charset_database.and_then(charset),
+        server: v
+            .charset
+            .and_then(|(_, _, server)| charset_name(server, fde)),
+        database: v.charset_database.and_then(|id| charset_name(id, fde)),
     }
+}
+
+/// A statement-based INSERT, UPDATE or DELETE: read, filtered by the
+/// tables it changes (its default database passed already), executed.
+fn apply_statement(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    sql: &str,
+    db: &str,
+    error_code: u16,
+    session: &statement::Session,
+) -> Result<()> {
+    if error_code != 0 {
+        return Err(SqlError::new(
+            ER_FATAL,
+            format!(
+                "the statement failed on the source (error {error_code}); statements that \
+                 failed part-way are not applied yet"
+            ),
+        ));
+    }
+    let dml = understudy_sql::dml::parse_dml(sql, db).map_err(|e| match e {
+        understudy_sql::SqlError::Parse(m) => SqlError::new(1064, m),
+        other => SqlError::new(ER_FATAL, other.to_string()),
+    })?;
+    let filters = &ctx.t.policy.filters;
+    if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(dml.table())) {
+        return Ok(());
+    }
+    statement::execute(ctx.store, txn, &mut ctx.tables.borrow_mut(), &dml, session)
 }
 
 /// A row event: each row applied; with `replica_exec_mode=IDEMPOTENT` a

@@ -17,6 +17,7 @@ mod hash_scan;
 pub mod json_diff;
 pub mod policy;
 pub mod reader;
+pub mod statement;
 pub mod status;
 mod table_cache;
 mod table_check;

@@ -1,0 +1,340 @@
+//! Stored cells as expression values, and values stored into columns as
+//! MySQL stores them: integers range-checked, decimals rounded to the
+//! column's scale, strings length-checked in the column's characters.
+//! A conversion understudy does not do exactly yet is an error.
+
+use understudy_sql::dml::decimal::Decimal;
+use understudy_sql::dml::eval::EvalError;
+use understudy_sql::dml::value::{Text, Value};
+use understudy_sql::{Column, ColumnType};
+use understudy_store::Cell;
+
+fn unsupported(what: String) -> EvalError {
+    EvalError::Unsupported(what)
+}
+
+/// A stored cell of `col` as an expression value.
+pub fn cell_value(cell: &Cell, col: &Column) -> Result<Value, EvalError> {
+    Ok(match (cell, &col.ty) {
+        (Cell::Null, _) => Value::Null,
+        (Cell::Int(i), _) => Value::Int(*i),
+        (Cell::UInt(u), _) => Value::UInt(*u),
+        (Cell::Decimal(s), _) => Value::Decimal(
+            Decimal::parse(s)
+                .ok_or_else(|| unsupported(format!("the DECIMAL value {s} of {}", col.name)))?,
+        ),
+        (Cell::Float(f), _) => Value::Double(f64::from(*f)),
+        (Cell::Double(f), _) => Value::Double(*f),
+        (Cell::Bytes(b), ColumnType::Binary(n)) => {
+            let mut b = b.clone();
+            b.resize((*n as usize).max(b.len()), 0);
+            Value::Str(b, Text::Binary)
+        }
+        (Cell::Bytes(b), ColumnType::VarBinary(_) | ColumnType::Blob { .. }) => {
+            Value::Str(b.clone(), Text::Binary)
+        }
+        (Cell::Bytes(b), ColumnType::Char { .. } | ColumnType::VarChar { .. })
+        | (Cell::Bytes(b), ColumnType::Text { .. }) => Value::Str(b.clone(), Text::Collated),
+        _ => {
+            return Err(unsupported(format!(
+                "reading column {} ({}) in an expression",
+                col.name,
+                col.ty.sql()
+            )));
+        }
+    })
+}
+
+/// A MySQL error for a value that does not fit a column.
+fn sql_error(errno: u32, message: String) -> EvalError {
+    EvalError::Sql { errno, message }
+}
+
+fn out_of_range(col: &Column, row: usize) -> EvalError {
+    sql_error(
+        1264,
+        format!("Out of range value for column '{}' at row {row}", col.name),
+    )
+}
+
+/// The character set a string column stores in (`table`: the table's
+/// default).
+fn column_charset<'a>(col: &'a Column, table: Option<&'a str>) -> Option<&'a str> {
+    match &col.ty {
+        ColumnType::Char { charset, .. }
+        | ColumnType::VarChar { charset, .. }
+        | ColumnType::Text { charset, .. } => charset.as_deref().or(table),
+        _ => None,
+    }
+}
+
+fn is_utf8(cs: &str) -> bool {
+    matches!(cs, "utf8mb4" | "utf8mb3" | "utf8")
+}
+
+/// How many characters `b` is in `charset` (`None`: understudy cannot
+/// count them: a multi-byte text in a charset it does not decode).
+fn char_count(b: &[u8], charset: Option<&str>) -> Option<usize> {
+    if b.is_ascii() {
+        return Some(b.len());
+    }
+    match charset {
+        Some(cs) if is_utf8(cs) => std::str::from_utf8(b).ok().map(|s| s.chars().count()),
+        Some("latin1" | "ascii" | "binary") => Some(b.len()),
+        _ => None,
+    }
+}
+
+/// How a statement's values reach the columns.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreRules<'a> {
+    /// The client character set the statement's strings are in.
+    pub client_charset: Option<&'a str>,
+    /// The table's default character set.
+    pub table_charset: Option<&'a str>,
+    /// The row of the statement, for error messages (1-based).
+    pub row: usize,
+}
+
+/// `v` as a cell of `col`.
+pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell, EvalError> {
+    if v.is_null() {
+        if !col.nullable {
+            return Err(sql_error(
+                1048,
+                format!("Column '{}' cannot be null", col.name),
+            ));
+        }
+        return Ok(Cell::Null);
+    }
+    let cannot = || {
+        unsupported(format!(
+            "storing {} into column {} ({})",
+            show(v),
+            col.name,
+            col.ty.sql()
+        ))
+    };
+    match &col.ty {
+        ColumnType::Int { bytes, unsigned } => {
+            let n = exact_integer(v).ok_or_else(cannot)?;
+            let bits = u32::from(*bytes) * 8;
+            let (min, max) = if *unsigned {
+                (0i128, (1i128 << bits) - 1)
+            } else {
+                (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+            };
+            if n < min || n > max {
+                return Err(out_of_range(col, rules.row));
+            }
+            Ok(if *unsigned {
+                Cell::UInt(n as u64)
+            } else {
+                Cell::Int(n as i64)
+            })
+        }
+        ColumnType::Decimal { precision, scale } => {
+            let d = exact_decimal(v).ok_or_else(cannot)?;
+            let d = d.round(*scale).ok_or_else(cannot)?;
+            if d.int_digits() > u32::from(precision.saturating_sub(*scale)) {
+                return Err(out_of_range(col, rules.row));
+            }
+            Ok(Cell::Decimal(d.to_string()))
+        }
+        ColumnType::Double | ColumnType::Float => {
+            let f = match v {
+                Value::Str(b, Text::Collated) => {
+                    let s = std::str::from_utf8(b).map_err(|_| cannot())?;
+                    s.trim().parse::<f64>().map_err(|_| cannot())?
+                }
+                other => other.to_f64()?.ok_or_else(cannot)?,
+            };
+            if matches!(col.ty, ColumnType::Float) {
+                let g = f as f32;
+                if !g.is_finite() {
+                    return Err(out_of_range(col, rules.row));
+                }
+                Ok(Cell::Float(g))
+            } else {
+                Ok(Cell::Double(f))
+            }
+        }
+        ColumnType::Char { len, .. } | ColumnType::VarChar { len, .. } => {
+            let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
+            let cs = column_charset(col, rules.table_charset);
+            let n = char_count(&b, cs).ok_or_else(cannot)?;
+            if n > *len as usize {
+                return Err(too_long(col, rules.row));
+            }
+            if matches!(col.ty, ColumnType::Char { .. }) {
+                let end = b.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
+                return Ok(Cell::Bytes(b[..end].to_vec()));
+            }
+            Ok(Cell::Bytes(b))
+        }
+        ColumnType::Text { pack, .. } | ColumnType::Blob { pack } => {
+            let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
+            if u32::from(*pack) < 4 && b.len() >= 1usize << (8 * u32::from(*pack)) {
+                return Err(too_long(col, rules.row));
+            }
+            Ok(Cell::Bytes(b))
+        }
+        ColumnType::VarBinary(len) | ColumnType::Binary(len) => {
+            let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
+            if b.len() > *len as usize {
+                return Err(too_long(col, rules.row));
+            }
+            Ok(Cell::Bytes(b))
+        }
+        _ => Err(cannot()),
+    }
+}
+
+fn too_long(col: &Column, row: usize) -> EvalError {
+    sql_error(
+        1406,
+        format!("Data too long for column '{}' at row {row}", col.name),
+    )
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Decimal(d) => d.to_string(),
+        Value::Double(f) => format!("{f:e}"),
+        Value::Str(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
+    }
+}
+
+/// An integer column's value: exact numbers rounded half away from zero,
+/// a string only when it is an integer or decimal literal as a whole;
+/// doubles only when no rounding tie can arise.
+fn exact_integer(v: &Value) -> Option<i128> {
+    match v {
+        Value::Int(i) => Some(i128::from(*i)),
+        Value::UInt(u) => Some(i128::from(*u)),
+        Value::Decimal(d) => d.to_i128_rounded(),
+        Value::Double(f) => {
+            let r = f.round();
+            (f.is_finite() && (f - f.trunc()).abs() != 0.5 && r.abs() < 1e38).then_some(r as i128)
+        }
+        Value::Str(b, Text::Collated) => {
+            let s = std::str::from_utf8(b).ok()?.trim();
+            Decimal::parse(s)?.to_i128_rounded()
+        }
+        Value::Str(..) | Value::Null => None,
+    }
+}
+
+fn exact_decimal(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Int(i) => Some(Decimal::from_i128(i128::from(*i))),
+        Value::UInt(u) => Some(Decimal::from_i128(i128::from(*u))),
+        Value::Decimal(d) => Some(*d),
+        // The shortest text that reads back as the double: its decimal
+        // digits, as MySQL converts a double to DECIMAL.
+        Value::Double(f) if f.is_finite() => Decimal::parse(&format!("{f}")),
+        Value::Str(b, Text::Collated) => Decimal::parse(std::str::from_utf8(b).ok()?.trim()),
+        _ => None,
+    }
+}
+
+/// A string column's bytes for `v`: strings as they are when the
+/// client's character set is the column's (or the text is ASCII),
+/// integers and decimals by their text.
+fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>> {
+    match v {
+        Value::Str(b, _) => {
+            let binary_col = matches!(
+                col.ty,
+                ColumnType::Binary(_) | ColumnType::VarBinary(_) | ColumnType::Blob { .. }
+            );
+            if b.is_ascii() || binary_col {
+                return Some(b.clone());
+            }
+            let column = column_charset(col, rules.table_charset)?;
+            let client = rules.client_charset?;
+            (is_utf8(column) && is_utf8(client) || column == client).then(|| b.clone())
+        }
+        Value::Int(i) => Some(i.to_string().into_bytes()),
+        Value::UInt(u) => Some(u.to_string().into_bytes()),
+        Value::Decimal(d) => Some(d.to_string().into_bytes()),
+        Value::Double(_) | Value::Null => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(ty: ColumnType) -> Column {
+        Column::new("c", ty)
+    }
+
+    fn rules() -> StoreRules<'static> {
+        StoreRules {
+            client_charset: Some("utf8mb4"),
+            table_charset: Some("utf8mb4"),
+            row: 1,
+        }
+    }
+
+    #[test]
+    fn values_are_stored_as_mysql_stores_them() {
+        let int = col(ColumnType::Int {
+            bytes: 1,
+            unsigned: false,
+        });
+        assert_eq!(
+            value_cell(&Value::Int(127), &int, rules()).unwrap(),
+            Cell::Int(127)
+        );
+        let dec = |s: &str| Value::Decimal(Decimal::parse(s).unwrap());
+        assert_eq!(
+            value_cell(&dec("-2.5"), &int, rules()).unwrap(),
+            Cell::Int(-3)
+        );
+        let e = value_cell(&Value::Int(128), &int, rules()).unwrap_err();
+        assert!(matches!(e, EvalError::Sql { errno: 1264, .. }), "{e}");
+        let d = col(ColumnType::Decimal {
+            precision: 5,
+            scale: 2,
+        });
+        assert_eq!(
+            value_cell(&dec("1.005"), &d, rules()).unwrap(),
+            Cell::Decimal("1.01".into())
+        );
+        assert_eq!(
+            value_cell(&Value::Int(-7), &d, rules()).unwrap(),
+            Cell::Decimal("-7.00".into())
+        );
+        assert!(value_cell(&Value::Int(1000), &d, rules()).is_err());
+        let v = col(ColumnType::VarChar {
+            len: 3,
+            charset: None,
+        });
+        let s = |x: &str| Value::Str(x.as_bytes().to_vec(), Text::Collated);
+        assert_eq!(
+            value_cell(&s("héé"), &v, rules()).unwrap(),
+            Cell::Bytes("héé".into())
+        );
+        let e = value_cell(&s("abcd"), &v, rules()).unwrap_err();
+        assert!(matches!(e, EvalError::Sql { errno: 1406, .. }), "{e}");
+        let c = col(ColumnType::Char {
+            len: 5,
+            charset: None,
+        });
+        assert_eq!(
+            value_cell(&s("ab  "), &c, rules()).unwrap(),
+            Cell::Bytes("ab".into())
+        );
+        let mut nn = col(ColumnType::Double);
+        nn.nullable = false;
+        let e = value_cell(&Value::Null, &nn, rules()).unwrap_err();
+        assert!(matches!(e, EvalError::Sql { errno: 1048, .. }), "{e}");
+        // A double tie is not rounded by guess.
+        assert!(value_cell(&Value::Double(2.5), &int, rules()).is_err());
+    }
+}

@@ -1,0 +1,442 @@
+//! Statement-based DML applied to the store: the INSERT, REPLACE, UPDATE
+//! and DELETE of a query event executed as the primary executed them,
+//! with the session context its event and the INTVAR before it carry.
+//! What understudy does not execute exactly stops the applier, naming
+//! the statement.
+
+pub mod cast;
+
+use std::cmp::Ordering;
+
+use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
+use understudy_sql::dml::value::{Value, compare};
+use understudy_sql::dml::{DeleteStmt, Dml, Expr, InsertMode, InsertStmt, SortKey, UpdateStmt};
+use understudy_sql::{ColumnType, TableName};
+use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
+
+use self::cast::{StoreRules, cell_value, value_cell};
+use super::apply::{ER_FATAL, Result, SqlError, row_key, store_err};
+use super::convert;
+use super::table_cache::TableCache;
+
+/// `sql_mode` bits that change how statements are read or evaluated in
+/// ways understudy does not follow yet.
+const MODE_PIPES_AS_CONCAT: u64 = 1 << 1;
+const MODE_ANSI_QUOTES: u64 = 1 << 2;
+const MODE_NO_UNSIGNED_SUBTRACTION: u64 = 1 << 6;
+const MODE_NO_AUTO_VALUE_ON_ZERO: u64 = 1 << 19;
+const MODE_NO_BACKSLASH_ESCAPES: u64 = 1 << 20;
+const MODE_HIGH_NOT_PRECEDENCE: u64 = 1 << 29;
+
+/// What the statement's event and the events before it say about its
+/// session.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub sql_mode: u64,
+    /// The client character set (the statement's strings are in it).
+    pub client_charset: Option<String>,
+    /// INTVAR INSERT_ID: the first AUTO_INCREMENT value the statement
+    /// generates.
+    pub insert_id: Option<u64>,
+    /// `auto_increment_increment`.
+    pub increment: u64,
+}
+
+fn eval_err(e: EvalError) -> SqlError {
+    match e {
+        EvalError::Sql { errno, message } => SqlError::new(errno, message),
+        other => SqlError::new(ER_FATAL, other.to_string()),
+    }
+}
+
+/// Executes `dml` on `txn`.
+pub fn execute(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    dml: &Dml,
+    session: &Session,
+) -> Result<()> {
+    for (bit, name) in [
+        (MODE_PIPES_AS_CONCAT, "PIPES_AS_CONCAT"),
+        (MODE_ANSI_QUOTES, "ANSI_QUOTES"),
+        (MODE_NO_UNSIGNED_SUBTRACTION, "NO_UNSIGNED_SUBTRACTION"),
+        (MODE_NO_BACKSLASH_ESCAPES, "NO_BACKSLASH_ESCAPES"),
+        (MODE_HIGH_NOT_PRECEDENCE, "HIGH_NOT_PRECEDENCE"),
+    ] {
+        if session.sql_mode & bit != 0 {
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!("statements under sql_mode {name} are not applied yet"),
+            ));
+        }
+    }
+    let t = dml.table();
+    let e = tables
+        .get(store, txn, &t.db, &t.name)?
+        .ok_or_else(|| SqlError::new(1146, format!("Table '{}.{}' doesn't exist", t.db, t.name)))?;
+    if let Some(c) = e.schema.columns.iter().find(|c| c.generated) {
+        return Err(SqlError::new(
+            ER_FATAL,
+            format!(
+                "statements on tables with generated columns are not applied yet (column {})",
+                c.name
+            ),
+        ));
+    }
+    match dml {
+        Dml::Insert(i) => insert(store, txn, tables, &e, i, session),
+        Dml::Update(u) => update(store, txn, tables, &e, u, session),
+        Dml::Delete(d) => delete(store, txn, &e, d),
+    }
+}
+
+/// A stored row as the statement's expressions see it.
+struct StoredRow<'a> {
+    e: &'a TableEntry,
+    /// The names the statement may qualify columns with.
+    table: &'a TableName,
+    alias: Option<&'a str>,
+    cells: &'a [Cell],
+}
+
+impl Row for StoredRow<'_> {
+    fn column(&self, table: Option<&str>, name: &str) -> std::result::Result<Value, EvalError> {
+        let unknown = || EvalError::Sql {
+            errno: 1054,
+            message: format!("Unknown column '{name}' in 'where clause'"),
+        };
+        if let Some(t) = table
+            && t != self.table.name
+            && Some(t) != self.alias
+        {
+            return Err(unknown());
+        }
+        let i = self.e.schema.column_index(name).ok_or_else(unknown)?;
+        cell_value(&self.cells[i], &self.e.schema.columns[i])
+    }
+}
+
+fn rules<'a>(e: &'a TableEntry, session: &'a Session, row: usize) -> StoreRules<'a> {
+    StoreRules {
+        client_charset: session.client_charset.as_deref(),
+        table_charset: e.schema.charset.as_deref(),
+        row,
+    }
+}
+
+/// Whether a key column holds text a collation compares (two keys that
+/// differ in bytes may still be duplicates on the primary).
+fn collated_key(e: &TableEntry) -> bool {
+    e.schema.primary_key.iter().any(|&i| {
+        matches!(
+            e.schema.columns[i].ty,
+            ColumnType::Char { .. } | ColumnType::VarChar { .. } | ColumnType::Text { .. }
+        )
+    })
+}
+
+fn insert(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    e: &TableEntry,
+    st: &InsertStmt,
+    session: &Session,
+) -> Result<()> {
+    let cols = &e.schema.columns;
+    let targets: Vec<usize> = match &st.columns {
+        None => (0..cols.len()).filter(|&i| !cols[i].invisible).collect(),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                e.schema.column_index(n).ok_or_else(|| {
+                    SqlError::new(1054, format!("Unknown column '{n}' in 'field list'"))
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    if st.mode != InsertMode::Insert {
+        // Which rows they drop or replace depends on every unique key
+        // and its collation; the catalog keeps the primary key only.
+        return Err(SqlError::new(
+            ER_FATAL,
+            "INSERT IGNORE and REPLACE are not applied yet",
+        ));
+    }
+    if !st.on_duplicate.is_empty() {
+        return Err(SqlError::new(
+            ER_FATAL,
+            "INSERT … ON DUPLICATE KEY UPDATE is not applied yet",
+        ));
+    }
+    let auto = cols.iter().position(|c| c.auto_increment);
+    let mut next_auto = session.insert_id;
+    for (n, exprs) in st.rows.iter().enumerate() {
+        let row_no = n + 1;
+        if exprs.len() != targets.len() {
+            return Err(SqlError::new(
+                1136,
+                format!("Column count doesn't match value count at row {row_no}"),
+            ));
+        }
+        let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
+        for (&i, ex) in targets.iter().zip(exprs) {
+            let Some(ex) = ex else {
+                continue;
+            };
+            let v = eval(ex, &NoRow).map_err(eval_err)?;
+            let generate = Some(i) == auto
+                && (v.is_null()
+                    || session.sql_mode & MODE_NO_AUTO_VALUE_ON_ZERO == 0
+                        && matches!(v, Value::Int(0) | Value::UInt(0)));
+            if generate {
+                continue;
+            }
+            cells[i] = Some(value_cell(&v, &cols[i], rules(e, session, row_no)).map_err(eval_err)?);
+        }
+        let mut full = Vec::with_capacity(cols.len());
+        for (i, c) in cells.into_iter().enumerate() {
+            let cell = match c {
+                Some(c) => c,
+                None if Some(i) == auto => {
+                    let id = next_auto.ok_or_else(|| {
+                        SqlError::new(
+                            ER_FATAL,
+                            "an AUTO_INCREMENT value without the INSERT_ID the source logs \
+                             with it",
+                        )
+                    })?;
+                    next_auto = Some(id + session.increment.max(1));
+                    value_cell(&Value::UInt(id), &cols[i], rules(e, session, row_no))
+                        .map_err(eval_err)?
+                }
+                None => {
+                    convert::default_cell(&cols[i]).map_err(|m| SqlError::new(ER_FATAL, m.0))?
+                }
+            };
+            full.push(cell);
+        }
+        let row_id = if e.schema.primary_key.is_empty() {
+            Some(store.next_row_id(txn, e.id).map_err(store_err)?)
+        } else {
+            None
+        };
+        let key = row_key(e, &full, row_id);
+        if row_id.is_none()
+            && tables.may_exist(store, txn, e.id, &key)?
+            && store.exists(txn, Family::Rows, &key).map_err(store_err)?
+        {
+            return Err(duplicate(e, &full));
+        }
+        tables.wrote(e.id, &key);
+        store
+            .put_row(txn, key, encode_row(e.version, &full))
+            .map_err(store_err)?;
+    }
+    Ok(())
+}
+
+fn duplicate(e: &TableEntry, cells: &[Cell]) -> SqlError {
+    let vals: Vec<String> = e
+        .schema
+        .primary_key
+        .iter()
+        .map(|&i| understudy_store::text::cell_plain(&cells[i]))
+        .collect();
+    SqlError::new(
+        1062,
+        format!(
+            "Duplicate entry '{}' for key '{}.PRIMARY'",
+            vals.join("-"),
+            e.name
+        ),
+    )
+}
+
+/// The table an UPDATE or DELETE works on, as its expressions name it.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    e: &'a TableEntry,
+    table: &'a TableName,
+    alias: Option<&'a str>,
+}
+
+impl Scope<'_> {
+    fn row<'b>(&'b self, cells: &'b [Cell]) -> StoredRow<'b> {
+        StoredRow {
+            e: self.e,
+            table: self.table,
+            alias: self.alias,
+            cells,
+        }
+    }
+}
+
+/// The rows a WHERE selects, in the order an ORDER BY and LIMIT give
+/// (key order first, as the primary's scan of its clustered index).
+fn selected(
+    store: &Store,
+    txn: &Txn,
+    scope: Scope<'_>,
+    selection: Option<&Expr>,
+    order_by: &[SortKey],
+    limit: Option<u64>,
+) -> Result<Vec<(Vec<u8>, Vec<Cell>)>> {
+    let e = scope.e;
+    let prefix = understudy_store::keys::table_prefix(e.id);
+    let mut rows = Vec::new();
+    for (key, v) in store
+        .scan(Some(txn), Family::Rows, &prefix)
+        .map_err(store_err)?
+    {
+        let (_, cells) = decode_row(&v).map_err(store_err)?;
+        let keep = match selection {
+            None => true,
+            Some(w) => {
+                eval(w, &scope.row(&cells))
+                    .map_err(eval_err)?
+                    .truth()
+                    .map_err(eval_err)?
+                    == Some(true)
+            }
+        };
+        if keep {
+            rows.push((key, cells));
+        }
+    }
+    if !order_by.is_empty() {
+        let mut keyed = Vec::with_capacity(rows.len());
+        for (k, cells) in rows {
+            let row = scope.row(&cells);
+            let sort: Vec<Value> = order_by
+                .iter()
+                .map(|(x, _)| eval(x, &row))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(eval_err)?;
+            keyed.push((sort, k, cells));
+        }
+        let mut failure = None;
+        keyed.sort_by(|a, b| {
+            for (((x, y), (_, desc)), _) in a.0.iter().zip(&b.0).zip(order_by).zip(0..) {
+                // NULL sorts first, as in MySQL.
+                let o = match (x.is_null(), y.is_null()) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Less,
+                    (false, true) => Ordering::Greater,
+                    _ => match compare(x, y) {
+                        Ok(o) => o,
+                        Err(err) => {
+                            failure.get_or_insert(err);
+                            Ordering::Equal
+                        }
+                    },
+                };
+                let o = if *desc { o.reverse() } else { o };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        });
+        if let Some(err) = failure {
+            return Err(eval_err(err));
+        }
+        rows = keyed.into_iter().map(|(_, k, c)| (k, c)).collect();
+    }
+    if let Some(n) = limit {
+        rows.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(rows)
+}
+
+fn update(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    e: &TableEntry,
+    st: &UpdateStmt,
+    session: &Session,
+) -> Result<()> {
+    let targets: Vec<usize> = st
+        .assignments
+        .iter()
+        .map(|(n, _)| {
+            e.schema
+                .column_index(n)
+                .ok_or_else(|| SqlError::new(1054, format!("Unknown column '{n}' in 'field list'")))
+        })
+        .collect::<Result<_>>()?;
+    let scope = Scope {
+        e,
+        table: &st.table,
+        alias: st.alias.as_deref(),
+    };
+    let rows = selected(
+        store,
+        txn,
+        scope,
+        st.selection.as_ref(),
+        &st.order_by,
+        st.limit,
+    )?;
+    for (n, (old_key, old)) in rows.into_iter().enumerate() {
+        // Assignments left to right, each seeing the ones before it.
+        let mut cells = old.clone();
+        for (&i, (_, ex)) in targets.iter().zip(&st.assignments) {
+            let v = eval(ex, &scope.row(&cells)).map_err(eval_err)?;
+            cells[i] =
+                value_cell(&v, &e.schema.columns[i], rules(e, session, n + 1)).map_err(eval_err)?;
+        }
+        if cells == old {
+            continue;
+        }
+        let new_key = if e.schema.primary_key.is_empty() {
+            old_key.clone()
+        } else {
+            row_key(e, &cells, None)
+        };
+        if new_key != old_key {
+            if collated_key(e) {
+                return Err(SqlError::new(
+                    ER_FATAL,
+                    "an UPDATE of a key made of text is not applied yet (duplicates follow \
+                     the key's collation)",
+                ));
+            }
+            if tables.may_exist(store, txn, e.id, &new_key)?
+                && store
+                    .exists(txn, Family::Rows, &new_key)
+                    .map_err(store_err)?
+            {
+                return Err(duplicate(e, &cells));
+            }
+            tables.wrote(e.id, &new_key);
+            store.delete_row(txn, &old_key).map_err(store_err)?;
+        }
+        store
+            .put_row(txn, new_key, encode_row(e.version, &cells))
+            .map_err(store_err)?;
+    }
+    Ok(())
+}
+
+fn delete(store: &Store, txn: &mut Txn, e: &TableEntry, st: &DeleteStmt) -> Result<()> {
+    let scope = Scope {
+        e,
+        table: &st.table,
+        alias: st.alias.as_deref(),
+    };
+    let rows = selected(
+        store,
+        txn,
+        scope,
+        st.selection.as_ref(),
+        &st.order_by,
+        st.limit,
+    )?;
+    for (key, _) in rows {
+        store.delete_row(txn, &key).map_err(store_err)?;
+    }
+    Ok(())
+}
