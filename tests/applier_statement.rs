@@ -95,9 +95,12 @@ fn workload(seed: u64) -> Vec<String> {
                 format!("INSERT INTO sb.t ({cols}) VALUES {};", rows.join(", "))
             }
             3 => format!(
-                "INSERT INTO t (id, n, name) VALUES (NULL, DEFAULT, '{}'), (0, {}, NULL);",
+                "INSERT INTO t (id, n, name) VALUES (NULL, DEFAULT, '{}'), (0, {}, NULL), \
+                 ({}, 1, 'explicit'), (NULL, 2, NULL);",
                 r.pick(WORDS),
-                r.range(0, 9)
+                r.range(0, 9),
+                // Past every id so far: the next generated ones follow it.
+                100_000 * (step + 1)
             ),
             4 => format!(
                 "UPDATE sb.t SET n = n + {}, amount = amount * 2 - 1.5, ratio = ratio / 3 \

@@ -276,7 +276,13 @@ fn apply_event(
                 ));
             }
             let sp = txn.savepoint();
-            let r = if understudy_sql::dml::is_dml(t) {
+            let r = if understudy_sql::dml::is_dml(t) && std::str::from_utf8(&q.query).is_err() {
+                // Its strings would be read wrong: not a guess.
+                Err(SqlError::new(
+                    ER_FATAL,
+                    "a statement that is not valid UTF-8 is not applied yet",
+                ))
+            } else if understudy_sql::dml::is_dml(t) {
                 let session = statement::Session {
                     sql_mode: q.status_vars.sql_mode.unwrap_or(0),
                     client_charset: q
@@ -288,6 +294,10 @@ fn apply_event(
                         .status_vars
                         .auto_increment
                         .map_or(1, |(inc, _)| u64::from(inc)),
+                    offset: q
+                        .status_vars
+                        .auto_increment
+                        .map_or(1, |(_, off)| u64::from(off)),
                 };
                 apply_statement(ctx, txn, t, &db, q.error_code, &session)
             } else {

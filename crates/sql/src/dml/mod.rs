@@ -8,7 +8,7 @@ pub mod decimal;
 pub mod eval;
 pub mod value;
 
-pub use sqlparser::ast::Expr;
+pub use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value as Literal};
 
 use sqlparser::ast::{
     Assignment, AssignmentTarget, Delete, FromTable, Insert, OnInsert, OrderByExpr, OrderBySort,

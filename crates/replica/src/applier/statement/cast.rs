@@ -256,7 +256,16 @@ fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>>
             }
             let column = column_charset(col, rules.table_charset)?;
             let client = rules.client_charset?;
-            (is_utf8(column) && is_utf8(client) || column == client).then(|| b.clone())
+            // Bytes the column's character set could not hold were
+            // refused or cut on the source: not stored as they are.
+            let valid = match column {
+                "utf8mb4" => std::str::from_utf8(b).is_ok(),
+                "utf8mb3" | "utf8" => {
+                    std::str::from_utf8(b).is_ok_and(|s| s.chars().all(|c| u32::from(c) <= 0xffff))
+                }
+                _ => true,
+            };
+            (valid && (is_utf8(column) && is_utf8(client) || column == client)).then(|| b.clone())
         }
         Value::Int(i) => Some(i.to_string().into_bytes()),
         Value::UInt(u) => Some(u.to_string().into_bytes()),

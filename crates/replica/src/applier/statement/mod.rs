@@ -5,6 +5,7 @@
 //! the statement.
 
 pub mod cast;
+mod lookup;
 
 use std::cmp::Ordering;
 
@@ -38,8 +39,57 @@ pub struct Session {
     /// INTVAR INSERT_ID: the first AUTO_INCREMENT value the statement
     /// generates.
     pub insert_id: Option<u64>,
-    /// `auto_increment_increment`.
+    /// `auto_increment_increment` and `auto_increment_offset`.
     pub increment: u64,
+    pub offset: u64,
+}
+
+impl Session {
+    /// The next generated AUTO_INCREMENT value once a row gave the
+    /// column `explicit` (`next`: the one before): the first value of
+    /// the series `offset + k × increment` past it, if that is later.
+    fn after_explicit(&self, next: u64, explicit: &Cell) -> u64 {
+        let v = match explicit {
+            Cell::Int(i) if *i >= 0 => *i as u64,
+            Cell::UInt(u) => *u,
+            _ => return next,
+        };
+        if v < next {
+            return next;
+        }
+        let inc = self.increment.max(1);
+        // MySQL ignores an offset above the increment.
+        let offset = if self.offset == 0 || self.offset > inc {
+            1
+        } else {
+            self.offset
+        };
+        if v < offset {
+            return offset.max(next);
+        }
+        let k = (v - offset) / inc + 1;
+        offset.saturating_add(k.saturating_mul(inc))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_values_move_the_auto_increment_series() {
+        let s = |increment, offset| Session {
+            increment,
+            offset,
+            ..Session::default()
+        };
+        // VALUES (NULL), (100), (NULL) with INSERT_ID 5: 5, 100, 101.
+        assert_eq!(s(1, 1).after_explicit(6, &Cell::Int(100)), 101);
+        assert_eq!(s(1, 1).after_explicit(6, &Cell::Int(3)), 6);
+        assert_eq!(s(10, 3).after_explicit(13, &Cell::UInt(100)), 103);
+        assert_eq!(s(10, 3).after_explicit(13, &Cell::UInt(103)), 113);
+        assert_eq!(s(5, 7).after_explicit(6, &Cell::Int(20)), 21);
+    }
 }
 
 fn eval_err(e: EvalError) -> SqlError {
@@ -193,7 +243,13 @@ fn insert(
             if generate {
                 continue;
             }
-            cells[i] = Some(value_cell(&v, &cols[i], rules(e, session, row_no)).map_err(eval_err)?);
+            let cell = value_cell(&v, &cols[i], rules(e, session, row_no)).map_err(eval_err)?;
+            if Some(i) == auto {
+                // An explicit value at or past the counter moves it on:
+                // the next generated value follows it in the series.
+                next_auto = next_auto.map(|next| session.after_explicit(next, &cell));
+            }
+            cells[i] = Some(cell);
         }
         let mut full = Vec::with_capacity(cols.len());
         for (i, c) in cells.into_iter().enumerate() {
@@ -284,12 +340,31 @@ fn selected(
     limit: Option<u64>,
 ) -> Result<Vec<(Vec<u8>, Vec<Cell>)>> {
     let e = scope.e;
-    let prefix = understudy_store::keys::table_prefix(e.id);
+    let candidates = match selection.and_then(|w| lookup::pinned_key(&scope, w)) {
+        Some(key_cells) => {
+            // WHERE pk = n: the one row with that key, if any.
+            let mut cells = vec![Cell::Null; e.schema.columns.len()];
+            for (i, c) in key_cells {
+                cells[i] = c;
+            }
+            let key = row_key(e, &cells, None);
+            store
+                .get(Some(txn), Family::Rows, &key)
+                .map_err(store_err)?
+                .map(|v| (key, v))
+                .into_iter()
+                .collect()
+        }
+        None => store
+            .scan(
+                Some(txn),
+                Family::Rows,
+                &understudy_store::keys::table_prefix(e.id),
+            )
+            .map_err(store_err)?,
+    };
     let mut rows = Vec::new();
-    for (key, v) in store
-        .scan(Some(txn), Family::Rows, &prefix)
-        .map_err(store_err)?
-    {
+    for (key, v) in candidates {
         let (_, cells) = decode_row(&v).map_err(store_err)?;
         let keep = match selection {
             None => true,
