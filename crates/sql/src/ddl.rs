@@ -520,6 +520,7 @@ fn column_from(
             }
             ColumnOption::Generated { .. } => col.generated = true,
             ColumnOption::Invisible => col.invisible = true,
+            ColumnOption::OnUpdate(_) => col.on_update = true,
             ColumnOption::Comment(c) if c == COMPRESSED_MARK => col.compressed = true,
             ColumnOption::DialectSpecific(tokens) => {
                 let t = tokens

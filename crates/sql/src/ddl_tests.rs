@@ -208,3 +208,15 @@ fn comments_are_stripped_outside_quotes() {
         "a   b \nc \n'/* kept */'   d  "
     );
 }
+
+#[test]
+fn on_update_current_timestamp_is_kept() {
+    let Ddl::CreateTable { schema, .. } = one(
+        "CREATE TABLE u (a INT, t TIMESTAMP(3) NULL DEFAULT CURRENT_TIMESTAMP(3) \
+         ON UPDATE CURRENT_TIMESTAMP(3), d DATETIME)",
+    ) else {
+        panic!()
+    };
+    let flags: Vec<bool> = schema.columns.iter().map(|c| c.on_update).collect();
+    assert_eq!(flags, vec![false, true, false]);
+}

@@ -31,6 +31,10 @@ pub struct Column {
     /// compressed (`MYSQL_TYPE_*_COMPRESSED`).
     #[serde(default)]
     pub compressed: bool,
+    /// ON UPDATE CURRENT_TIMESTAMP: the source sets it when a row
+    /// changes (row events carry the value; a statement does not).
+    #[serde(default)]
+    pub on_update: bool,
 }
 
 impl Column {
@@ -44,6 +48,7 @@ impl Column {
             generated: false,
             invisible: false,
             compressed: false,
+            on_update: false,
         }
     }
 }

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
 use understudy_sql::dml::value::{Value, compare};
 use understudy_sql::dml::{DeleteStmt, Dml, Expr, InsertMode, InsertStmt, SortKey, UpdateStmt};
-use understudy_sql::{ColumnType, TableName};
+use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
 
 use self::cast::{StoreRules, cell_value, value_cell};
@@ -267,6 +267,21 @@ fn insert(
                     value_cell(&Value::UInt(id), &cols[i], rules(e, session, row_no))
                         .map_err(eval_err)?
                 }
+                None if matches!(cols[i].ty, ColumnType::Timestamp(_))
+                    && !cols[i].nullable
+                    && cols[i].default == DefaultValue::None =>
+                {
+                    // With explicit_defaults_for_timestamp=OFF on the
+                    // source, such a column defaults to CURRENT_TIMESTAMP.
+                    return Err(SqlError::new(
+                        ER_FATAL,
+                        format!(
+                            "an INSERT leaving out TIMESTAMP column {} without a declared \
+                             DEFAULT is not applied yet",
+                            cols[i].name
+                        ),
+                    ));
+                }
                 None => {
                     convert::default_cell(&cols[i]).map_err(|m| SqlError::new(ER_FATAL, m.0))?
                 }
@@ -380,49 +395,72 @@ fn selected(
             rows.push((key, cells));
         }
     }
-    if !order_by.is_empty() {
-        let mut keyed = Vec::with_capacity(rows.len());
-        for (k, cells) in rows {
-            let row = scope.row(&cells);
-            let sort: Vec<Value> = order_by
-                .iter()
-                .map(|(x, _)| eval(x, &row))
-                .collect::<std::result::Result<_, _>>()
-                .map_err(eval_err)?;
-            keyed.push((sort, k, cells));
+    let n = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    if order_by.is_empty() {
+        if rows.len() > n {
+            // Which rows come first is the source's access path (an
+            // index it chose), which the statement does not say.
+            return Err(SqlError::new(
+                ER_FATAL,
+                "a LIMIT without an ORDER BY that decides which rows it takes is not \
+                 applied (the source's choice depends on its indexes)",
+            ));
         }
-        let mut failure = None;
-        keyed.sort_by(|a, b| {
-            for (((x, y), (_, desc)), _) in a.0.iter().zip(&b.0).zip(order_by).zip(0..) {
-                // NULL sorts first, as in MySQL.
-                let o = match (x.is_null(), y.is_null()) {
-                    (true, true) => Ordering::Equal,
-                    (true, false) => Ordering::Less,
-                    (false, true) => Ordering::Greater,
-                    _ => match compare(x, y) {
-                        Ok(o) => o,
-                        Err(err) => {
-                            failure.get_or_insert(err);
-                            Ordering::Equal
-                        }
-                    },
-                };
-                let o = if *desc { o.reverse() } else { o };
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
+        return Ok(rows);
+    }
+    let mut keyed = Vec::with_capacity(rows.len());
+    for (k, cells) in rows {
+        let row = scope.row(&cells);
+        let sort: Vec<Value> = order_by
+            .iter()
+            .map(|(x, _)| eval(x, &row))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(eval_err)?;
+        keyed.push((sort, k, cells));
+    }
+    let mut failure = None;
+    keyed.sort_by(|a, b| {
+        sort_order(&a.0, &b.0, order_by).unwrap_or_else(|err| {
+            failure.get_or_insert(err);
             Ordering::Equal
-        });
-        if let Some(err) = failure {
-            return Err(eval_err(err));
+        })
+    });
+    if let Some(err) = failure {
+        return Err(eval_err(err));
+    }
+    if n > 0
+        && n < keyed.len()
+        && sort_order(&keyed[n - 1].0, &keyed[n].0, order_by).map_err(eval_err)? == Ordering::Equal
+    {
+        return Err(SqlError::new(
+            ER_FATAL,
+            "an ORDER BY … LIMIT with ties at the limit is not applied (which of them \
+             the source took depends on its indexes)",
+        ));
+    }
+    keyed.truncate(n);
+    Ok(keyed.into_iter().map(|(_, k, c)| (k, c)).collect())
+}
+
+/// Two rows' ORDER BY values compared (NULL first, as in MySQL).
+fn sort_order(
+    a: &[Value],
+    b: &[Value],
+    order_by: &[SortKey],
+) -> std::result::Result<Ordering, EvalError> {
+    for ((x, y), (_, desc)) in a.iter().zip(b).zip(order_by) {
+        let o = match (x.is_null(), y.is_null()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            _ => compare(x, y)?,
+        };
+        let o = if *desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return Ok(o);
         }
-        rows = keyed.into_iter().map(|(_, k, c)| (k, c)).collect();
     }
-    if let Some(n) = limit {
-        rows.truncate(usize::try_from(n).unwrap_or(usize::MAX));
-    }
-    Ok(rows)
+    Ok(Ordering::Equal)
 }
 
 fn update(
@@ -442,6 +480,23 @@ fn update(
                 .ok_or_else(|| SqlError::new(1054, format!("Unknown column '{n}' in 'field list'")))
         })
         .collect::<Result<_>>()?;
+    // A column the source sets itself when a row changes: ON UPDATE
+    // CURRENT_TIMESTAMP, which a TIMESTAMP column may also have without
+    // saying so (explicit_defaults_for_timestamp=OFF when the table was
+    // created).
+    if let Some(c) = e.schema.columns.iter().enumerate().find_map(|(i, c)| {
+        (!targets.contains(&i) && (c.on_update || matches!(c.ty, ColumnType::Timestamp(_))))
+            .then_some(c)
+    }) {
+        return Err(SqlError::new(
+            ER_FATAL,
+            format!(
+                "an UPDATE leaving out column {}, which the source may set ON UPDATE \
+                 CURRENT_TIMESTAMP, is not applied yet",
+                c.name
+            ),
+        ));
+    }
     let scope = Scope {
         e,
         table: &st.table,
