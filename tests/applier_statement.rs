@@ -46,7 +46,8 @@ CREATE DATABASE sb;
 CREATE TABLE sb.t (
   id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   n INT NOT NULL DEFAULT 5, amount DECIMAL(10,2), ratio DOUBLE,
-  name VARCHAR(30), code CHAR(4), note TEXT, raw VARBINARY(8), big BIGINT UNSIGNED
+  name VARCHAR(30), code CHAR(4), note TEXT, raw VARBINARY(8), big BIGINT UNSIGNED,
+  d DATE, dt DATETIME(3), y YEAR
 ) DEFAULT CHARSET=utf8mb4;
 CREATE TABLE sb.nokey (a INT, b VARCHAR(10)) DEFAULT CHARSET=utf8mb4;
 CREATE TABLE sb.comp (k1 INT NOT NULL, k2 VARCHAR(8) NOT NULL, v BIGINT UNSIGNED,
@@ -65,7 +66,8 @@ const WORDS: &[&str] = &[
 
 fn t_values(r: &mut Rng) -> String {
     format!(
-        "({}, {}.{:02}, {}e-2, '{}', '{}', {}, X'{:04x}', {})",
+        "({}, {}.{:02}, {}e-2, '{}', '{}', {}, X'{:04x}', {}, '2024-{}-{}', \
+         '2024-02-{:02} {}:{:02}:{:02}.{}', {})",
         r.range(-50, 50),
         r.range(-9999, 9999),
         r.below(100),
@@ -79,6 +81,14 @@ fn t_values(r: &mut Rng) -> String {
         },
         r.below(65536),
         r.below(1 << 40),
+        r.range(1, 12),
+        r.range(1, 28),
+        r.range(1, 29),
+        r.below(24),
+        r.below(60),
+        r.below(60),
+        r.below(100_000),
+        r.range(0, 99),
     )
 }
 
@@ -88,7 +98,7 @@ fn workload(seed: u64) -> Vec<String> {
     let mut comp_keys = BTreeSet::new();
     let mut altered = false;
     for step in 0..300 {
-        let cols = "n, amount, ratio, name, code, note, raw, big";
+        let cols = "n, amount, ratio, name, code, note, raw, big, d, dt, y";
         let stmt = match r.below(14) {
             0..=2 => {
                 let rows: Vec<String> = (0..r.range(1, 4)).map(|_| t_values(&mut r)).collect();
@@ -125,7 +135,22 @@ fn workload(seed: u64) -> Vec<String> {
                 "UPDATE sb.t SET amount = NULL, n = n % 7 ORDER BY n DESC, id LIMIT {};",
                 r.range(1, 3)
             ),
-            8 => format!("DELETE FROM sb.t WHERE id % 11 = {};", r.below(11)),
+            8 => match r.below(3) {
+                0 => format!("DELETE FROM sb.t WHERE id % 11 = {};", r.below(11)),
+                1 => format!(
+                    "UPDATE sb.t SET d = '2025-01-{:02}', dt = '2025-06-30 23:59:59.9994' \
+                     WHERE d < '2024-{}-01' AND dt >= '2024-02-10 12:00';",
+                    r.range(1, 31),
+                    r.range(2, 12)
+                ),
+                _ => format!(
+                    "DELETE FROM sb.t WHERE dt BETWEEN '2024-02-{:02}' AND '2024-02-{:02} 06:00:00' \
+                     OR y = {};",
+                    r.range(1, 28),
+                    r.range(1, 28),
+                    r.range(2000, 2099)
+                ),
+            },
             9 => format!(
                 "DELETE FROM sb.t WHERE name = '{}' ORDER BY id DESC LIMIT 1;",
                 r.pick(WORDS)

@@ -298,6 +298,7 @@ fn apply_event(
                         .status_vars
                         .auto_increment
                         .map_or(1, |(_, off)| u64::from(off)),
+                    mariadb: fde.server_version.contains("MariaDB"),
                 };
                 apply_statement(ctx, txn, t, &db, q.error_code, &session)
             } else {

@@ -367,7 +367,9 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 Value::Decimal(d) => d.mantissa < 0,
                 Value::Double(f) => *f < 0.0,
                 Value::Null | Value::UInt(_) => false,
-                Value::Str(..) => return Ok(Value::Double(v.to_f64()?.unwrap_or(0.0).abs())),
+                Value::Str(..) | Value::Temporal(_) => {
+                    return Ok(Value::Double(v.to_f64()?.unwrap_or(0.0).abs()));
+                }
             };
             if negative { negate(&v) } else { Ok(v) }
         }
@@ -417,6 +419,7 @@ mod tests {
             Value::Decimal(d) => d.to_string(),
             Value::Double(f) => f.to_string(),
             Value::Str(b, _) => String::from_utf8_lossy(&b).into_owned(),
+            Value::Temporal(t) => t.to_string(),
         }
     }
 

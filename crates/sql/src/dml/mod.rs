@@ -6,6 +6,7 @@
 
 pub mod decimal;
 pub mod eval;
+pub mod temporal;
 pub mod value;
 
 pub use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value as Literal};

@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 use super::decimal::Decimal;
 use super::eval::EvalError;
+use super::temporal::Temporal;
 
 /// What kind of string a value is, for comparisons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub enum Value {
     Decimal(Decimal),
     Double(f64),
     Str(Vec<u8>, Text),
+    /// A DATE or DATETIME (from a column).
+    Temporal(Temporal),
 }
 
 impl Value {
@@ -77,6 +80,9 @@ impl Value {
                 return Err(EvalError::unsupported(
                     "a hexadecimal literal used as a number",
                 ));
+            }
+            Value::Temporal(_) => {
+                return Err(EvalError::unsupported("a date or time used as a number"));
             }
             Value::Str(b, _) => str_prefix_f64(b),
         }))
@@ -174,6 +180,11 @@ pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
     if let (Value::Str(x, tx), Value::Str(y, ty)) = (a, b) {
         return compare_text(x, *tx, y, *ty);
     }
+    // A date with a date, or with a string read as one (MySQL compares
+    // a temporal column with a constant as temporal values).
+    if let Some((x, y)) = temporal_pair(a, b)? {
+        return Ok(x.key().cmp(&y.key()));
+    }
     let (x, y) = (a.to_f64()?, b.to_f64()?);
     match (x, y) {
         (Some(x), Some(y)) => x
@@ -181,6 +192,32 @@ pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
             .ok_or_else(|| EvalError::unsupported("a comparison with NaN")),
         _ => Err(EvalError::unsupported("a comparison with NULL")),
     }
+}
+
+/// Both sides as temporal values when either is one: `None` when
+/// neither is; an error when the other side is not a date string.
+fn temporal_pair(a: &Value, b: &Value) -> Result<Option<(Temporal, Temporal)>, EvalError> {
+    let as_temporal = |v: &Value| -> Result<Temporal, EvalError> {
+        match v {
+            Value::Temporal(t) => Ok(*t),
+            Value::Str(s, Text::Collated | Text::Binary) => std::str::from_utf8(s)
+                .ok()
+                .and_then(Temporal::parse)
+                .ok_or_else(|| {
+                    EvalError::unsupported(format!(
+                        "comparing a date with '{}'",
+                        String::from_utf8_lossy(s)
+                    ))
+                }),
+            other => Err(EvalError::unsupported(format!(
+                "comparing a date with {other:?}"
+            ))),
+        }
+    };
+    if !matches!(a, Value::Temporal(_)) && !matches!(b, Value::Temporal(_)) {
+        return Ok(None);
+    }
+    Ok(Some((as_temporal(a)?, as_temporal(b)?)))
 }
 
 fn trim_spaces(b: &[u8]) -> &[u8] {
@@ -300,6 +337,7 @@ fn out_of_range(unsigned: bool, a: &Value, op: Arith, b: &Value) -> EvalError {
         Value::Decimal(d) => d.to_string(),
         Value::Double(f) => f.to_string(),
         Value::Str(s, _) => format!("'{}'", String::from_utf8_lossy(s)),
+        Value::Temporal(t) => format!("'{t}'"),
         Value::Null => "NULL".into(),
     };
     EvalError::Sql {
@@ -491,6 +529,19 @@ mod tests {
         assert!(compare(&s("a_"), &s("a1")).is_err());
         let bin = |x: &str| Value::Str(x.as_bytes().to_vec(), Text::Binary);
         assert_eq!(compare(&bin("abc"), &s("ABC")).unwrap(), Ordering::Greater);
+    }
+
+    #[test]
+    fn dates_compare_with_date_strings() {
+        let d = Value::Temporal(Temporal::parse("2024-01-05").unwrap());
+        assert_eq!(
+            compare(&d, &s("2024-01-05 00:00:00")).unwrap(),
+            Ordering::Equal
+        );
+        assert_eq!(compare(&s("2024-1-6"), &d).unwrap(), Ordering::Greater);
+        assert!(compare(&d, &s("yesterday")).is_err());
+        assert!(compare(&d, &Value::Int(20240105)).is_err());
+        assert!(arith(&d, Arith::Add, &Value::Int(1)).is_err());
     }
 
     #[test]

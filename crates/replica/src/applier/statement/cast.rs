@@ -5,6 +5,7 @@
 
 use understudy_sql::dml::decimal::Decimal;
 use understudy_sql::dml::eval::EvalError;
+use understudy_sql::dml::temporal::Temporal;
 use understudy_sql::dml::value::{Text, Value};
 use understudy_sql::{Column, ColumnType};
 use understudy_store::Cell;
@@ -35,6 +36,38 @@ pub fn cell_value(cell: &Cell, col: &Column) -> Result<Value, EvalError> {
         }
         (Cell::Bytes(b), ColumnType::Char { .. } | ColumnType::VarChar { .. })
         | (Cell::Bytes(b), ColumnType::Text { .. }) => Value::Str(b.clone(), Text::Collated),
+        (Cell::Date { year, month, day }, _) => Value::Temporal(Temporal {
+            year: *year,
+            month: *month,
+            day: *day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            micros: 0,
+            date: true,
+        }),
+        (
+            Cell::DateTime {
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+                micros,
+            },
+            _,
+        ) => Value::Temporal(Temporal {
+            year: *year,
+            month: *month,
+            day: *day,
+            hour: *hour,
+            minute: *minute,
+            second: *second,
+            micros: *micros,
+            date: false,
+        }),
+        (Cell::Year(y), _) => Value::Int(i64::from(*y)),
         _ => {
             return Err(unsupported(format!(
                 "reading column {} ({}) in an expression",
@@ -85,9 +118,22 @@ fn char_count(b: &[u8], charset: Option<&str>) -> Option<usize> {
     }
 }
 
+/// What the source does with fraction digits a temporal column has no
+/// room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fraction {
+    /// MySQL's default.
+    Round,
+    /// MariaDB's default, and MySQL's `TIME_TRUNCATE_FRACTIONAL`.
+    Truncate,
+    /// An `sql_mode` understudy does not know may say either.
+    Unknown,
+}
+
 /// How a statement's values reach the columns.
 #[derive(Debug, Clone, Copy)]
 pub struct StoreRules<'a> {
+    pub fraction: Fraction,
     /// The client character set the statement's strings are in.
     pub client_charset: Option<&'a str>,
     /// The table's default character set.
@@ -179,6 +225,62 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             }
             Ok(Cell::Bytes(b))
         }
+        ColumnType::Date | ColumnType::DateTime(_) => {
+            let t = match v {
+                Value::Temporal(t) => *t,
+                Value::Str(b, Text::Collated) => std::str::from_utf8(b)
+                    .ok()
+                    .and_then(Temporal::parse)
+                    .ok_or_else(cannot)?,
+                _ => return Err(cannot()),
+            };
+            Ok(match col.ty {
+                // A DATETIME into a DATE keeps the date (MySQL's note,
+                // not an error, in any mode).
+                ColumnType::Date => Cell::Date {
+                    year: t.year,
+                    month: t.month,
+                    day: t.day,
+                },
+                ColumnType::DateTime(fsp) => {
+                    let truncate = match rules.fraction {
+                        Fraction::Round => false,
+                        Fraction::Truncate => true,
+                        Fraction::Unknown if t.with_fsp(fsp, true) == t.with_fsp(fsp, false) => {
+                            false
+                        }
+                        Fraction::Unknown => return Err(cannot()),
+                    };
+                    let t = t.with_fsp(fsp, truncate).ok_or_else(cannot)?;
+                    Cell::DateTime {
+                        year: t.year,
+                        month: t.month,
+                        day: t.day,
+                        hour: t.hour,
+                        minute: t.minute,
+                        second: t.second,
+                        micros: t.micros,
+                    }
+                }
+                _ => return Err(cannot()),
+            })
+        }
+        ColumnType::Year => {
+            // Numbers: 1901–2155 as they are, 1–69 and 70–99 as
+            // 2001–2069 and 1970–1999, 0 as the zero year.
+            let n = match v {
+                Value::Int(_) | Value::UInt(_) => exact_integer(v).ok_or_else(cannot)?,
+                _ => return Err(cannot()),
+            };
+            let y = match n {
+                0 => 0,
+                1..=69 => n + 2000,
+                70..=99 => n + 1900,
+                1901..=2155 => n,
+                _ => return Err(out_of_range(col, rules.row)),
+            };
+            Ok(Cell::Year(y as u16))
+        }
         ColumnType::VarBinary(len) | ColumnType::Binary(len) => {
             let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
             if b.len() > *len as usize {
@@ -205,6 +307,7 @@ fn show(v: &Value) -> String {
         Value::Decimal(d) => d.to_string(),
         Value::Double(f) => format!("{f:e}"),
         Value::Str(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
+        Value::Temporal(t) => format!("'{t}'"),
     }
 }
 
@@ -224,7 +327,7 @@ fn exact_integer(v: &Value) -> Option<i128> {
             let s = std::str::from_utf8(b).ok()?.trim();
             Decimal::parse(s)?.to_i128_rounded()
         }
-        Value::Str(..) | Value::Null => None,
+        Value::Str(..) | Value::Null | Value::Temporal(_) => None,
     }
 }
 
@@ -270,7 +373,7 @@ fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>>
         Value::Int(i) => Some(i.to_string().into_bytes()),
         Value::UInt(u) => Some(u.to_string().into_bytes()),
         Value::Decimal(d) => Some(d.to_string().into_bytes()),
-        Value::Double(_) | Value::Null => None,
+        Value::Double(_) | Value::Null | Value::Temporal(_) => None,
     }
 }
 
@@ -284,6 +387,7 @@ mod tests {
 
     fn rules() -> StoreRules<'static> {
         StoreRules {
+            fraction: Fraction::Round,
             client_charset: Some("utf8mb4"),
             table_charset: Some("utf8mb4"),
             row: 1,
@@ -345,5 +449,34 @@ mod tests {
         assert!(matches!(e, EvalError::Sql { errno: 1048, .. }), "{e}");
         // A double tie is not rounded by guess.
         assert!(value_cell(&Value::Double(2.5), &int, rules()).is_err());
+        let dt = col(ColumnType::DateTime(2));
+        assert_eq!(
+            value_cell(&s("2024-02-29 10:11:12.125"), &dt, rules()).unwrap(),
+            Cell::DateTime {
+                year: 2024,
+                month: 2,
+                day: 29,
+                hour: 10,
+                minute: 11,
+                second: 12,
+                micros: 130_000
+            }
+        );
+        assert!(value_cell(&s("2023-02-29"), &dt, rules()).is_err());
+        let date = col(ColumnType::Date);
+        assert_eq!(
+            value_cell(&s("2024-03-01 23:59:59"), &date, rules()).unwrap(),
+            Cell::Date {
+                year: 2024,
+                month: 3,
+                day: 1
+            }
+        );
+        let year = col(ColumnType::Year);
+        assert_eq!(
+            value_cell(&Value::Int(69), &year, rules()).unwrap(),
+            Cell::Year(2069)
+        );
+        assert!(value_cell(&Value::Int(1900), &year, rules()).is_err());
     }
 }

@@ -15,7 +15,7 @@ use understudy_sql::dml::{DeleteStmt, Dml, Expr, InsertMode, InsertStmt, SortKey
 use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
 
-use self::cast::{StoreRules, cell_value, value_cell};
+use self::cast::{Fraction, StoreRules, cell_value, value_cell};
 use super::apply::{ER_FATAL, Result, SqlError, row_key, store_err};
 use super::convert;
 use super::table_cache::TableCache;
@@ -42,9 +42,27 @@ pub struct Session {
     /// `auto_increment_increment` and `auto_increment_offset`.
     pub increment: u64,
     pub offset: u64,
+    /// The source is MariaDB.
+    pub mariadb: bool,
 }
 
+/// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
+const MODE_TIME_TRUNCATE_FRACTIONAL: u64 = 1 << 32;
+
 impl Session {
+    /// How the source fits fraction digits into a temporal column:
+    /// MySQL rounds unless `TIME_TRUNCATE_FRACTIONAL`; MariaDB truncates
+    /// unless its own `TIME_ROUND_FRACTIONAL`, whose bit is not known
+    /// here (any mode past MySQL's makes it unknown).
+    fn fraction(&self) -> Fraction {
+        match (self.mariadb, self.sql_mode) {
+            (false, m) if m & MODE_TIME_TRUNCATE_FRACTIONAL != 0 => Fraction::Truncate,
+            (false, _) => Fraction::Round,
+            (true, m) if m >> 32 == 0 => Fraction::Truncate,
+            (true, _) => Fraction::Unknown,
+        }
+    }
+
     /// The next generated AUTO_INCREMENT value once a row gave the
     /// column `explicit` (`next`: the one before): the first value of
     /// the series `offset + k × increment` past it, if that is later.
@@ -169,6 +187,7 @@ impl Row for StoredRow<'_> {
 
 fn rules<'a>(e: &'a TableEntry, session: &'a Session, row: usize) -> StoreRules<'a> {
     StoreRules {
+        fraction: session.fraction(),
         client_charset: session.client_charset.as_deref(),
         table_charset: e.schema.charset.as_deref(),
         row,
