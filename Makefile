@@ -22,10 +22,12 @@ testbed: builddeps
 test: testbed
 	$(CARGO) test --workspace --locked
 
-# Re-records testdata/ from the real servers (binlogs + reference output).
+# Re-records testdata/ from the real servers (binlogs + reference output,
+# and MySQL 9.7's answers to the evaluator's expressions).
 testdata: testbed
-	$(CARGO) build --locked -p understudy-testbed --bin record-testdata
+	$(CARGO) build --locked -p understudy-testbed --bin record-testdata --bin record-expressions
 	./target/debug/record-testdata .
+	./target/debug/record-expressions .
 
 demo: testbed
 	bash scripts/demo.sh

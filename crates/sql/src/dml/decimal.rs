@@ -138,6 +138,14 @@ impl Decimal {
         .round(scale)
     }
 
+    /// The quotient truncated toward zero (`None`: a zero divisor, or
+    /// past 38 digits).
+    pub fn div_trunc(self, other: Decimal) -> Option<i128> {
+        let num = self.mantissa.checked_mul(pow10(other.scale)?)?;
+        let den = other.mantissa.checked_mul(pow10(self.scale)?)?;
+        num.checked_div(den)
+    }
+
     /// The remainder with the sign of the dividend, as MySQL's `%`.
     pub fn checked_rem(self, other: Decimal) -> Option<Decimal> {
         let (a, b, scale) = self.aligned(other)?;

@@ -128,6 +128,11 @@ impl Value {
 /// The numeric prefix of a string as a double (`'12abc'` → 12, `'x'` →
 /// 0), as MySQL reads a string in a number's place.
 pub fn str_prefix_f64(b: &[u8]) -> f64 {
+    numeric_prefix(b).map_or(0.0, |p| p.parse().unwrap_or(0.0))
+}
+
+/// The number a string starts with, as text (`None`: none).
+fn numeric_prefix(b: &[u8]) -> Option<String> {
     let s = String::from_utf8_lossy(b);
     let t = s.trim_start_matches([' ', '\t', '\n', '\r']);
     let bytes = t.as_bytes();
@@ -159,10 +164,33 @@ pub fn str_prefix_f64(b: &[u8]) -> f64 {
             end = e;
         }
     }
-    if !seen_digit {
-        return 0.0;
+    seen_digit.then(|| t[..end].to_owned())
+}
+
+/// A value as an exact decimal, as MySQL reads the operands of `DIV`:
+/// doubles by their shortest text, strings by their numeric prefix.
+fn as_decimal(v: &Value) -> Result<Option<Decimal>, EvalError> {
+    let too_long = || EvalError::unsupported(format!("{v:?} as a DECIMAL"));
+    let via_text = |t: &str| -> Result<Option<Decimal>, EvalError> {
+        let text = if t.contains(['e', 'E']) {
+            format!("{}", t.parse::<f64>().map_err(|_| too_long())?)
+        } else {
+            t.to_owned()
+        };
+        Decimal::parse(&text).map(Some).ok_or_else(too_long)
+    };
+    match v {
+        Value::Null => Ok(None),
+        Value::Double(f) if f.is_finite() => via_text(&format!("{f}")),
+        Value::Str(b, Text::Collated | Text::Binary) => match numeric_prefix(b) {
+            Some(p) => via_text(&p),
+            None => Ok(Some(Decimal::from_i128(0))),
+        },
+        other => match other.exact() {
+            Some(d) => Ok(Some(d)),
+            None => Err(too_long()),
+        },
     }
-    t[..end].parse().unwrap_or(0.0)
 }
 
 /// How two non-NULL values compare, by MySQL's rules: exact numbers
@@ -400,14 +428,12 @@ pub fn arith(a: &Value, op: Arith, b: &Value) -> Result<Value, EvalError> {
             Arith::Div | Arith::IntDiv | Arith::Rem if y.is_zero() => return Ok(Value::Null),
             Arith::Div => x.checked_div(y),
             Arith::Rem => x.checked_rem(y),
-            Arith::IntDiv => {
-                // The quotient truncated toward zero.
-                let q = x.checked_div(y).ok_or_else(too_long)?;
-                let whole = q.mantissa / 10i128.pow(u32::from(q.scale));
-                return Ok(Value::from_i128(whole));
-            }
+            Arith::IntDiv => return int_div(a, b),
         };
         return r.map(Value::Decimal).ok_or_else(too_long);
+    }
+    if op == Arith::IntDiv {
+        return int_div(a, b);
     }
     let (Some(x), Some(y)) = (a.to_f64()?, b.to_f64()?) else {
         return Ok(Value::Null);
@@ -419,12 +445,8 @@ pub fn arith(a: &Value, op: Arith, b: &Value) -> Result<Value, EvalError> {
         Arith::Div | Arith::IntDiv | Arith::Rem if y == 0.0 => return Ok(Value::Null),
         Arith::Div => x / y,
         Arith::Rem => x % y,
-        Arith::IntDiv => {
-            let q = (x / y).trunc();
-            return i64::try_from(q as i128)
-                .map(Value::Int)
-                .map_err(|_| out_of_range(false, a, op, b));
-        }
+        // (Taken above, in decimals.)
+        Arith::IntDiv => return int_div(a, b),
     };
     if r.is_finite() {
         Ok(Value::Double(r))
@@ -436,6 +458,31 @@ pub fn arith(a: &Value, op: Arith, b: &Value) -> Result<Value, EvalError> {
                 op.symbol()
             ),
         })
+    }
+}
+
+/// `a DIV b` of operands that are not both integers: in exact decimals
+/// (strings and doubles too), the quotient truncated, a BIGINT —
+/// UNSIGNED when either side is — or error 1690.
+fn int_div(a: &Value, b: &Value) -> Result<Value, EvalError> {
+    let (Some(x), Some(y)) = (as_decimal(a)?, as_decimal(b)?) else {
+        return Ok(Value::Null);
+    };
+    if y.is_zero() {
+        return Ok(Value::Null);
+    }
+    let q = x
+        .div_trunc(y)
+        .ok_or_else(|| EvalError::unsupported("DIV past 38 digits"))?;
+    let unsigned = matches!(a, Value::UInt(_)) || matches!(b, Value::UInt(_));
+    if unsigned {
+        u64::try_from(q)
+            .map(Value::UInt)
+            .map_err(|_| out_of_range(true, a, Arith::IntDiv, b))
+    } else {
+        i64::try_from(q)
+            .map(Value::Int)
+            .map_err(|_| out_of_range(false, a, Arith::IntDiv, b))
     }
 }
 

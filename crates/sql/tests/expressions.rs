@@ -1,0 +1,74 @@
+//! The expression evaluator against a real MySQL 9.7: every expression
+//! in `testdata/expressions/mysql-9.7.tsv` (recorded by
+//! `record-expressions` from `SELECT expr` on the server) is evaluated,
+//! and must give the server's answer — the same text for integers,
+//! decimals and strings, the same double, NULL, or the same error number
+//! — or say it does not evaluate it (counted, never a wrong answer).
+
+#![allow(clippy::unwrap_used)]
+
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+use understudy_sql::dml::eval::{EvalError, NoRow, eval};
+use understudy_sql::dml::value::Value;
+
+/// Whether our value is what MySQL printed.
+fn same(ours: &Value, theirs: &str) -> bool {
+    match ours {
+        Value::Null => theirs == "NULL",
+        Value::Int(i) => i.to_string() == theirs,
+        Value::UInt(u) => u.to_string() == theirs,
+        Value::Decimal(d) => d.to_string() == theirs,
+        Value::Double(f) => theirs.parse::<f64>().is_ok_and(|t| t == *f),
+        Value::Str(b, _) => b.as_slice() == theirs.as_bytes(),
+        Value::Temporal(t) => t.to_string() == theirs,
+    }
+}
+
+#[test]
+fn evaluator_agrees_with_mysql_97() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/expressions/mysql-9.7.tsv"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let (mut agreed, mut unsupported) = (0, Vec::new());
+    let mut wrong = Vec::new();
+    for line in text.lines() {
+        let (expr, theirs) = line.split_once('\t').unwrap();
+        let parsed = Parser::new(&MySqlDialect {})
+            .try_with_sql(expr)
+            .and_then(|mut p| p.parse_expr());
+        let Ok(parsed) = parsed else {
+            unsupported.push(format!("{expr} (not parsed)"));
+            continue;
+        };
+        let ours = eval(&parsed, &NoRow);
+        let ok = match (&ours, theirs.strip_prefix("ERROR ")) {
+            (Err(EvalError::Unsupported(_) | EvalError::Order(_)), _) => {
+                unsupported.push(expr.to_owned());
+                continue;
+            }
+            (Err(EvalError::Sql { errno, .. }), Some(code)) => errno.to_string() == code,
+            (Ok(v), None) => same(v, theirs),
+            _ => false,
+        };
+        if ok {
+            agreed += 1;
+        } else {
+            wrong.push(format!("{expr}: MySQL {theirs}, understudy {ours:?}"));
+        }
+    }
+    eprintln!(
+        "{} expressions: {agreed} agree with MySQL 9.7, {} not evaluated by understudy",
+        text.lines().count(),
+        unsupported.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(agreed >= 1200, "only {agreed} evaluated: {unsupported:?}");
+}

@@ -1,0 +1,169 @@
+//! Records what a real MySQL 9.7 answers to `SELECT expr` for the
+//! expressions statement-based DML uses (arithmetic, comparisons, logic,
+//! IN, BETWEEN, the functions the executor knows), into
+//! `testdata/expressions/mysql-9.7.tsv`: one line per expression, the
+//! expression, a tab, and the `mysql --batch` text of the result or
+//! `ERROR <code>`. `crates/sql/tests/expressions.rs` checks the
+//! evaluator against it.
+//!
+//! Usage: `record-expressions [ROOT]` (ROOT: the repository, default `.`).
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::PathBuf;
+
+use understudy_testbed::{Server, ServerKind, ServerOptions};
+
+type Error = Box<dyn std::error::Error>;
+
+/// The expressions, in a fixed order.
+fn expressions() -> Vec<String> {
+    let numbers = [
+        "0",
+        "1",
+        "-7",
+        "3",
+        "2.50",
+        "-0.125",
+        "1.5e0",
+        "'10'",
+        "'3abc'",
+        "NULL",
+        "9223372036854775807",
+        "18446744073709551615",
+        "-9223372036854775807",
+    ];
+    let mut out = Vec::new();
+    for op in ["+", "-", "*", "/", "DIV", "%"] {
+        for a in numbers {
+            for b in [
+                "0",
+                "2",
+                "-3",
+                "0.5",
+                "'4'",
+                "NULL",
+                "2.5e0",
+                "9223372036854775807",
+            ] {
+                out.push(format!("{a} {op} {b}"));
+            }
+        }
+    }
+    let operands = [
+        "1",
+        "'1'",
+        "1.0",
+        "'a'",
+        "'b'",
+        "'ab'",
+        "NULL",
+        "2.5",
+        "'2.50'",
+        "'10'",
+        "9",
+        "-1",
+        "18446744073709551615",
+        "'x y'",
+        "1e1",
+    ];
+    for op in ["=", "<>", "<", "<=", ">", ">=", "<=>"] {
+        for a in operands {
+            for b in ["1", "'1'", "'a'", "NULL", "'10'", "2.5", "10", "'abc'"] {
+                out.push(format!("{a} {op} {b}"));
+            }
+        }
+    }
+    let truths = ["0", "1", "NULL", "2", "0.0", "'a'", "'1x'"];
+    for a in truths {
+        out.push(format!("NOT {a}"));
+        for b in truths {
+            for op in ["AND", "OR", "XOR"] {
+                out.push(format!("{a} {op} {b}"));
+            }
+        }
+        out.push(format!("{a} IS NULL"));
+        out.push(format!("{a} IS NOT NULL"));
+        out.push(format!("{a} IS TRUE"));
+    }
+    for v in ["1", "2", "NULL", "'2'", "2.0", "'b'", "5"] {
+        out.push(format!("{v} IN (1, 2, 3)"));
+        out.push(format!("{v} IN (1, NULL)"));
+        out.push(format!("{v} NOT IN (3, 4)"));
+        out.push(format!("{v} IN ('a', 'b')"));
+        out.push(format!("{v} BETWEEN 1 AND 2"));
+        out.push(format!("{v} NOT BETWEEN 2 AND 4"));
+        out.push(format!("{v} BETWEEN NULL AND 3"));
+        out.push(format!("IFNULL({v}, 'z')"));
+        out.push(format!("COALESCE(NULL, {v}, 7)"));
+        out.push(format!("IF({v}, 'yes', 'no')"));
+        out.push(format!("CONCAT('<', {v}, '>')"));
+        out.push(format!("REPEAT('ab', {v})"));
+        out.push(format!("LENGTH({v})"));
+        out.push(format!("ABS(-{v})"));
+    }
+    for e in [
+        "1 + 2 * 3 - 4 / 5",
+        "(1 + 2) * 3",
+        "-(-3)",
+        "- 9223372036854775807 - 1",
+        "10 DIV 3 * 3 + 10 % 3",
+        "1.10 * 1.10",
+        "100 / 3 / 3",
+        "1 / 3 * 3",
+        "0.1 + 0.2",
+        "0.1e0 + 0.2e0",
+        "18446744073709551615 + 0",
+        "18446744073709551615 + 1",
+        "-1 * 18446744073709551615",
+        "5 % -3",
+        "-5.5 % 2",
+        "7.5 DIV 2",
+        "CONCAT('a', 1.50, -2)",
+        "LENGTH('café')",
+        "REPEAT('x', 0)",
+        "REPEAT(NULL, 2)",
+        "X'41' = 'A'",
+        "_binary'abc' = 'ABC'",
+        "'abc' = 'abd'",
+        "'abc' < 'abd'",
+        "TRUE + TRUE",
+        "NULL IS NULL",
+    ] {
+        out.push(e.to_owned());
+    }
+    out
+}
+
+fn main() -> Result<(), Error> {
+    let root = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let server = Server::start(ServerKind::Mysql97, ServerOptions::new())?;
+    let mut text = String::new();
+    for e in expressions() {
+        let answer = match server.sql(&format!("SELECT {e};")) {
+            Ok(out) => out.trim_end_matches('\n').to_owned(),
+            Err(err) => {
+                let msg = err.to_string();
+                let code = msg
+                    .split("ERROR ")
+                    .nth(1)
+                    .and_then(|r| r.split(' ').next())
+                    .ok_or_else(|| format!("{e}: {msg}"))?
+                    .to_owned();
+                format!("ERROR {code}")
+            }
+        };
+        if answer.contains(['\t', '\n']) {
+            return Err(format!("{e}: answer {answer:?} is not one field").into());
+        }
+        writeln!(text, "{e}\t{answer}")?;
+    }
+    let dir = root.join("testdata/expressions");
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join("mysql-9.7.tsv"), text)?;
+    eprintln!("recorded {} expressions", expressions().len());
+    Ok(())
+}
