@@ -14,11 +14,10 @@ use understudy_store::keys::{KeyPart, encode_part, table_prefix};
 use understudy_store::{Cell, Store, TableEntry, Txn, decode_row, encode_key_cell, encode_row};
 
 use super::convert;
-use super::ddl;
 use super::hash_scan;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
-use super::statement;
+use super::query;
 use super::table_cache::TableCache;
 use super::table_check::check_map;
 
@@ -102,10 +101,10 @@ impl std::fmt::Debug for TxnContext<'_> {
     }
 }
 
-struct Ctx<'s> {
-    store: &'s Store,
-    t: &'s TxnContext<'s>,
-    tables: RefCell<&'s mut TableCache>,
+pub(super) struct Ctx<'s> {
+    pub(super) store: &'s Store,
+    pub(super) t: &'s TxnContext<'s>,
+    pub(super) tables: RefCell<&'s mut TableCache>,
 }
 
 /// A table map as the transaction's row events need it (owned: the
@@ -276,37 +275,7 @@ fn apply_event(
                 ));
             }
             let sp = txn.savepoint();
-            let r = if understudy_sql::dml::is_dml(t) && std::str::from_utf8(&q.query).is_err() {
-                // Its strings would be read wrong: not a guess.
-                Err(SqlError::new(
-                    ER_FATAL,
-                    "a statement that is not valid UTF-8 is not applied yet",
-                ))
-            } else if understudy_sql::dml::is_dml(t) {
-                let session = statement::Session {
-                    sql_mode: q.status_vars.sql_mode.unwrap_or(0),
-                    client_charset: q
-                        .status_vars
-                        .charset
-                        .and_then(|(client, _, _)| charset_name(client, fde)),
-                    insert_id: state.insert_id.take(),
-                    increment: q
-                        .status_vars
-                        .auto_increment
-                        .map_or(1, |(inc, _)| u64::from(inc)),
-                    offset: q
-                        .status_vars
-                        .auto_increment
-                        .map_or(1, |(_, off)| u64::from(off)),
-                    mariadb: fde.server_version.contains("MariaDB"),
-                };
-                apply_statement(ctx, txn, t, &db, q.error_code, &session)
-            } else {
-                let charsets = session_charsets(&q.status_vars, fde);
-                // The catalog may change: cached entries go.
-                ctx.tables.borrow_mut().clear();
-                ddl::apply(ctx.store, txn, t, &db, &policy.filters, &charsets)
-            };
+            let r = query::run(ctx, txn, &q, t, &db, fde, state.insert_id.take());
             match r {
                 Ok(()) => txn.release_savepoint(sp),
                 Err(e) if policy.skip_errors.skips(e.errno) => {
@@ -412,64 +381,6 @@ fn apply_event(
         _ => {}
     }
     Ok(())
-}
-
-/// The character set of a collation id, in the source flavor's
-/// numbering.
-fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
-    let table = if fde.server_version.contains("MariaDB") {
-        understudy_dumper::collations::mariadb()
-    } else {
-        understudy_dumper::collations::mysql()
-    };
-    table
-        .binary_search_by_key(&id, |&(i, _, _)| i)
-        .ok()
-        .map(|i| table[i].1.to_owned())
-}
-
-/// The character sets a query event's session had (collation ids of its
-/// status variables).
-fn session_charsets(
-    v: &understudy_binlog::event::StatusVars<'_>,
-    fde: &FormatDescription,
-) -> ddl::SessionCharsets {
-    ddl::SessionCharsets {
-        server: v
-            .charset
-            .and_then(|(_, _, server)| charset_name(server, fde)),
-        database: v.charset_database.and_then(|id| charset_name(id, fde)),
-    }
-}
-
-/// A statement-based INSERT, UPDATE or DELETE: read, filtered by the
-/// tables it changes (its default database passed already), executed.
-fn apply_statement(
-    ctx: &Ctx<'_>,
-    txn: &mut Txn,
-    sql: &str,
-    db: &str,
-    error_code: u16,
-    session: &statement::Session,
-) -> Result<()> {
-    if error_code != 0 {
-        return Err(SqlError::new(
-            ER_FATAL,
-            format!(
-                "the statement failed on the source (error {error_code}); statements that \
-                 failed part-way are not applied yet"
-            ),
-        ));
-    }
-    let dml = understudy_sql::dml::parse_dml(sql, db).map_err(|e| match e {
-        understudy_sql::SqlError::Parse(m) => SqlError::new(1064, m),
-        other => SqlError::new(ER_FATAL, other.to_string()),
-    })?;
-    let filters = &ctx.t.policy.filters;
-    if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(dml.table())) {
-        return Ok(());
-    }
-    statement::execute(ctx.store, txn, &mut ctx.tables.borrow_mut(), &dml, session)
 }
 
 /// A row event: each row applied; with `replica_exec_mode=IDEMPOTENT` a

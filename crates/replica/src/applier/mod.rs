@@ -16,6 +16,7 @@ mod executed;
 mod hash_scan;
 pub mod json_diff;
 pub mod policy;
+mod query;
 pub mod reader;
 pub mod statement;
 pub mod status;

@@ -1,0 +1,104 @@
+//! A query event's statement applied: DDL to the catalog, or
+//! statement-based DML through the statement executor, with the session
+//! the event carries.
+
+use understudy_binlog::event::{QueryEvent, StatusVars};
+use understudy_binlog::format_description_event::FormatDescription;
+use understudy_store::Txn;
+
+use super::apply::{Ctx, ER_FATAL, Result, SqlError};
+use super::{ddl, statement};
+
+/// Applies `t` (the event's statement, trimmed) with default database
+/// `db` (after `replicate-rewrite-db`); `insert_id` is the INTVAR
+/// before it.
+pub(super) fn run(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    q: &QueryEvent<'_>,
+    t: &str,
+    db: &str,
+    fde: &FormatDescription,
+    insert_id: Option<u64>,
+) -> Result<()> {
+    if !understudy_sql::dml::is_dml(t) {
+        let charsets = session_charsets(&q.status_vars, fde);
+        // The catalog may change: cached entries go.
+        ctx.tables.borrow_mut().clear();
+        return ddl::apply(ctx.store, txn, t, db, &ctx.t.policy.filters, &charsets);
+    }
+    if std::str::from_utf8(&q.query).is_err() {
+        // Its strings would be read wrong: not a guess.
+        return Err(SqlError::new(
+            ER_FATAL,
+            "a statement that is not valid UTF-8 is not applied yet",
+        ));
+    }
+    let v = &q.status_vars;
+    let session = statement::Session {
+        sql_mode: v.sql_mode.unwrap_or(0),
+        client_charset: v
+            .charset
+            .and_then(|(client, _, _)| charset_name(client, fde)),
+        insert_id,
+        increment: v.auto_increment.map_or(1, |(inc, _)| u64::from(inc)),
+        offset: v.auto_increment.map_or(1, |(_, off)| u64::from(off)),
+        mariadb: fde.server_version.contains("MariaDB"),
+    };
+    apply_statement(ctx, txn, t, db, q.error_code, &session)
+}
+
+/// The character set of a collation id, in the source flavor's
+/// numbering.
+fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
+    let table = if fde.server_version.contains("MariaDB") {
+        understudy_dumper::collations::mariadb()
+    } else {
+        understudy_dumper::collations::mysql()
+    };
+    table
+        .binary_search_by_key(&id, |&(i, _, _)| i)
+        .ok()
+        .map(|i| table[i].1.to_owned())
+}
+
+/// The character sets a query event's session had (collation ids of its
+/// status variables).
+fn session_charsets(v: &StatusVars<'_>, fde: &FormatDescription) -> ddl::SessionCharsets {
+    ddl::SessionCharsets {
+        server: v
+            .charset
+            .and_then(|(_, _, server)| charset_name(server, fde)),
+        database: v.charset_database.and_then(|id| charset_name(id, fde)),
+    }
+}
+
+/// A statement-based INSERT, UPDATE or DELETE: read, filtered by the
+/// tables it changes (its default database passed already), executed.
+fn apply_statement(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    sql: &str,
+    db: &str,
+    error_code: u16,
+    session: &statement::Session,
+) -> Result<()> {
+    if error_code != 0 {
+        return Err(SqlError::new(
+            ER_FATAL,
+            format!(
+                "the statement failed on the source (error {error_code}); statements that \
+                 failed part-way are not applied yet"
+            ),
+        ));
+    }
+    let dml = understudy_sql::dml::parse_dml(sql, db).map_err(|e| match e {
+        understudy_sql::SqlError::Parse(m) => SqlError::new(1064, m),
+        other => SqlError::new(ER_FATAL, other.to_string()),
+    })?;
+    let filters = &ctx.t.policy.filters;
+    if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(dml.table())) {
+        return Ok(());
+    }
+    statement::execute(ctx.store, txn, &mut ctx.tables.borrow_mut(), &dml, session)
+}
