@@ -90,26 +90,6 @@ impl Session {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn explicit_values_move_the_auto_increment_series() {
-        let s = |increment, offset| Session {
-            increment,
-            offset,
-            ..Session::default()
-        };
-        // VALUES (NULL), (100), (NULL) with INSERT_ID 5: 5, 100, 101.
-        assert_eq!(s(1, 1).after_explicit(6, &Cell::Int(100)), 101);
-        assert_eq!(s(1, 1).after_explicit(6, &Cell::Int(3)), 6);
-        assert_eq!(s(10, 3).after_explicit(13, &Cell::UInt(100)), 103);
-        assert_eq!(s(10, 3).after_explicit(13, &Cell::UInt(103)), 113);
-        assert_eq!(s(5, 7).after_explicit(6, &Cell::Int(20)), 21);
-    }
-}
-
 fn eval_err(e: EvalError) -> SqlError {
     match e {
         EvalError::Sql { errno, message } => SqlError::new(errno, message),
@@ -588,4 +568,24 @@ fn delete(store: &Store, txn: &mut Txn, e: &TableEntry, st: &DeleteStmt) -> Resu
         store.delete_row(txn, &key).map_err(store_err)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_values_move_the_auto_increment_series() {
+        let s = |increment, offset| Session {
+            increment,
+            offset,
+            ..Session::default()
+        };
+        // VALUES (NULL), (100), (NULL) with INSERT_ID 5: 5, 100, 101.
+        assert_eq!(s(1, 1).after_explicit(6, &Cell::Int(100)), 101);
+        assert_eq!(s(1, 1).after_explicit(6, &Cell::Int(3)), 6);
+        assert_eq!(s(10, 3).after_explicit(13, &Cell::UInt(100)), 103);
+        assert_eq!(s(10, 3).after_explicit(13, &Cell::UInt(103)), 113);
+        assert_eq!(s(5, 7).after_explicit(6, &Cell::Int(20)), 21);
+    }
 }
