@@ -8,11 +8,10 @@
 
 mod replica_harness;
 
+use replica_harness::real::wait_applied;
+use replica_harness::{Replica, primary};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-use replica_harness::{Replica, primary, primary_position};
 use understudy_testbed::{Server, ServerKind};
 
 const SETUP: &str = "
@@ -79,30 +78,6 @@ fn workload(server: &Server) {
          INSERT INTO app.nokey2 VALUES (100, 'renamed');",
     );
     server.sql(&sql).unwrap();
-}
-
-fn wait_applied(replica: &Replica, server: &Server) -> String {
-    let (file, pos) = primary_position(server);
-    let t = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
-        if text.contains(&format!("Relay_Source_Log_File: {file}\n"))
-            && text.contains(&format!("Exec_Source_Log_Pos: {pos}\n"))
-        {
-            return text;
-        }
-        assert!(
-            !text.contains("Last_SQL_Errno: ") || text.contains("Last_SQL_Errno: 0\n"),
-            "applier stopped:\n{text}\n{}",
-            replica.stderr()
-        );
-        assert!(
-            t.elapsed() < Duration::from_secs(90),
-            "applier did not reach {file}:{pos}:\n{text}\n{}",
-            replica.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 fn export(dir: &Path, table: &str) -> Vec<u8> {

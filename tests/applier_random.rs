@@ -24,31 +24,8 @@ use std::process::Command;
 use replica_harness::real::{
     Ended, assert_rows_equal, gtid_executed, server_rows, understudy_rows,
 };
-use replica_harness::{Replica, create_repl_user, primary_position};
+use replica_harness::{Replica, Rng, create_repl_user, primary_position};
 use understudy_testbed::{Server, ServerKind, ServerOptions};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len() as u64) as usize]
-    }
-}
 
 const STRINGS: &[&str] = &[
     "",

@@ -13,33 +13,13 @@
 mod replica_harness;
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use replica_harness::real::{assert_rows_equal, server_rows, understudy_rows};
-use replica_harness::{Replica, create_repl_user, primary_position};
+use replica_harness::real::{
+    assert_rows_equal, server_rows, understudy_rows, understudy_verify, wait_applied,
+};
+use replica_harness::{Replica, Rng, create_repl_user};
 use understudy_testbed::{Server, ServerKind, ServerOptions};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len() as u64) as usize]
-    }
-}
 
 const SETUP: &str = "
 CREATE DATABASE sb;
@@ -218,46 +198,6 @@ fn workload(seed: u64) -> Vec<String> {
     out
 }
 
-fn wait_applied(replica: &Replica, server: &Server) -> String {
-    let (file, pos) = primary_position(server);
-    let t = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
-        if text.contains(&format!("Relay_Source_Log_File: {file}\n"))
-            && text.contains(&format!("Exec_Source_Log_Pos: {pos}\n"))
-        {
-            return text;
-        }
-        assert!(
-            !text.contains("Last_SQL_Errno: ") || text.contains("Last_SQL_Errno: 0\n"),
-            "applier stopped:\n{text}\n{}",
-            replica.stderr()
-        );
-        assert!(
-            t.elapsed() < Duration::from_secs(90),
-            "applier did not reach {file}:{pos}:\n{text}\n{}",
-            replica.stderr()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn verify(dir: &Path, server: &Server) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
-        .args(["verify", "--data-dir"])
-        .arg(dir)
-        .args([
-            "--source",
-            &format!("mysql://root@127.0.0.1:{}", server.port()),
-        ])
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 fn run(kind: ServerKind, format: &str, what: &str) {
     let server = Server::start(kind, ServerOptions::new().binlog_format(format)).unwrap();
     create_repl_user(&server);
@@ -284,7 +224,7 @@ fn run(kind: ServerKind, format: &str, what: &str) {
         assert!(!ours.is_empty(), "{what}: {t} is empty");
         assert_rows_equal(&format!("{what}: {t}"), &ours, &server_rows(&server, t));
     }
-    let (ok, text) = verify(&dir, &server);
+    let (ok, text) = understudy_verify(&dir, &server);
     assert!(
         ok && text.contains(": 3 equal, 0 different"),
         "{what}: {text}"

@@ -313,3 +313,47 @@ pub fn understudy_wait(replica: &super::Replica, gtids: &str) -> Ended {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Waits until the applier has executed up to the primary's current
+/// position (file and offset) and returns its status; fails on an
+/// applier error or after 90 s.
+pub fn wait_applied(replica: &super::Replica, server: &Server) -> String {
+    let (file, pos) = super::primary_position(server);
+    let t = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
+        if text.contains(&format!("Relay_Source_Log_File: {file}\n"))
+            && text.contains(&format!("Exec_Source_Log_Pos: {pos}\n"))
+        {
+            return text;
+        }
+        assert!(
+            !text.contains("Last_SQL_Errno: ") || text.contains("Last_SQL_Errno: 0\n"),
+            "applier stopped:\n{text}\n{}",
+            replica.stderr()
+        );
+        assert!(
+            t.elapsed() < Duration::from_secs(90),
+            "applier did not reach {file}:{pos}:\n{text}\n{}",
+            replica.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `understudy verify` of `dir` against `server`: success and stdout.
+pub fn understudy_verify(dir: &Path, server: &Server) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
+        .args(["verify", "--data-dir"])
+        .arg(dir)
+        .args([
+            "--source",
+            &format!("mysql://root@127.0.0.1:{}", server.port()),
+        ])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}

@@ -523,7 +523,7 @@ pub(super) fn image_cells(e: &TableEntry, image: &[ColumnValue<'_>]) -> Result<V
         .collect()
 }
 
-fn dup_entry(e: &TableEntry, cells: &[Cell]) -> SqlError {
+pub(super) fn dup_entry(e: &TableEntry, cells: &[Cell]) -> SqlError {
     let vals: Vec<String> = e
         .schema
         .primary_key

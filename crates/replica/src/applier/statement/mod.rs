@@ -16,7 +16,7 @@ use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
 
 use self::cast::{Fraction, StoreRules, cell_value, value_cell};
-use super::apply::{ER_FATAL, Result, SqlError, row_key, store_err};
+use super::apply::{ER_FATAL, Result, SqlError, dup_entry, row_key, store_err};
 use super::convert;
 use super::table_cache::TableCache;
 
@@ -297,7 +297,7 @@ fn insert(
             && tables.may_exist(store, txn, e.id, &key)?
             && store.exists(txn, Family::Rows, &key).map_err(store_err)?
         {
-            return Err(duplicate(e, &full));
+            return Err(dup_entry(e, &full));
         }
         tables.wrote(e.id, &key);
         store
@@ -305,23 +305,6 @@ fn insert(
             .map_err(store_err)?;
     }
     Ok(())
-}
-
-fn duplicate(e: &TableEntry, cells: &[Cell]) -> SqlError {
-    let vals: Vec<String> = e
-        .schema
-        .primary_key
-        .iter()
-        .map(|&i| understudy_store::text::cell_plain(&cells[i]))
-        .collect();
-    SqlError::new(
-        1062,
-        format!(
-            "Duplicate entry '{}' for key '{}.PRIMARY'",
-            vals.join("-"),
-            e.name
-        ),
-    )
 }
 
 /// The table an UPDATE or DELETE works on, as its expressions name it.
@@ -538,7 +521,7 @@ fn update(
                     .exists(txn, Family::Rows, &new_key)
                     .map_err(store_err)?
             {
-                return Err(duplicate(e, &cells));
+                return Err(dup_entry(e, &cells));
             }
             tables.wrote(e.id, &new_key);
             store.delete_row(txn, &old_key).map_err(store_err)?;
