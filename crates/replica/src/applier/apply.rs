@@ -612,25 +612,8 @@ fn apply_row(
                     set_after(e, &mut cells, cv.index, a)?;
                 }
             }
-            let new_key = if e.schema.primary_key.is_empty() {
-                old_key.clone()
-            } else {
-                row_key(e, &cells, None)
-            };
-            if new_key != old_key {
-                if tables.may_exist(store, txn, e.id, &new_key)?
-                    && store
-                        .exists(txn, understudy_store::Family::Rows, &new_key)
-                        .map_err(store_err)?
-                {
-                    return Err(dup_entry(e, &cells));
-                }
-                tables.wrote(e.id, &new_key);
-                store.delete_row(txn, &old_key).map_err(store_err)?;
-            }
-            store
-                .put_row(txn, new_key, encode_row(e.version, &cells))
-                .map_err(store_err)
+            let new_key = updated_key(e, &cells, &old_key);
+            replace_row(store, txn, tables, e, &old_key, new_key, &cells)
         }
         RowsKind::Delete => {
             let before = image_cells(e, before.unwrap_or_default())?;
@@ -638,6 +621,43 @@ fn apply_row(
             store.delete_row(txn, &key).map_err(store_err)
         }
     }
+}
+
+/// The key of an updated row (a table without a primary key keeps its
+/// row id).
+pub(super) fn updated_key(e: &TableEntry, cells: &[Cell], old_key: &[u8]) -> Vec<u8> {
+    if e.schema.primary_key.is_empty() {
+        old_key.to_vec()
+    } else {
+        row_key(e, cells, None)
+    }
+}
+
+/// Writes an updated row: under its new key when the key changed (1062
+/// if that key is taken), the old one deleted.
+pub(super) fn replace_row(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    e: &TableEntry,
+    old_key: &[u8],
+    new_key: Vec<u8>,
+    cells: &[Cell],
+) -> Result<()> {
+    if new_key != old_key {
+        if tables.may_exist(store, txn, e.id, &new_key)?
+            && store
+                .exists(txn, understudy_store::Family::Rows, &new_key)
+                .map_err(store_err)?
+        {
+            return Err(dup_entry(e, cells));
+        }
+        tables.wrote(e.id, &new_key);
+        store.delete_row(txn, old_key).map_err(store_err)?;
+    }
+    store
+        .put_row(txn, new_key, encode_row(e.version, cells))
+        .map_err(store_err)
 }
 
 /// An after-image value: a cell, or a partial JSON update's diffs.

@@ -16,7 +16,9 @@ use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
 
 use self::cast::{Fraction, StoreRules, cell_value, value_cell};
-use super::apply::{ER_FATAL, Result, SqlError, dup_entry, row_key, store_err};
+use super::apply::{
+    ER_FATAL, Result, SqlError, dup_entry, replace_row, row_key, store_err, updated_key,
+};
 use super::convert;
 use super::table_cache::TableCache;
 
@@ -503,32 +505,15 @@ fn update(
         if cells == old {
             continue;
         }
-        let new_key = if e.schema.primary_key.is_empty() {
-            old_key.clone()
-        } else {
-            row_key(e, &cells, None)
-        };
-        if new_key != old_key {
-            if collated_key(e) {
-                return Err(SqlError::new(
-                    ER_FATAL,
-                    "an UPDATE of a key made of text is not applied yet (duplicates follow \
-                     the key's collation)",
-                ));
-            }
-            if tables.may_exist(store, txn, e.id, &new_key)?
-                && store
-                    .exists(txn, Family::Rows, &new_key)
-                    .map_err(store_err)?
-            {
-                return Err(dup_entry(e, &cells));
-            }
-            tables.wrote(e.id, &new_key);
-            store.delete_row(txn, &old_key).map_err(store_err)?;
+        let new_key = updated_key(e, &cells, &old_key);
+        if new_key != old_key && collated_key(e) {
+            return Err(SqlError::new(
+                ER_FATAL,
+                "an UPDATE of a key made of text is not applied yet (duplicates follow \
+                 the key's collation)",
+            ));
         }
-        store
-            .put_row(txn, new_key, encode_row(e.version, &cells))
-            .map_err(store_err)?;
+        replace_row(store, txn, tables, e, &old_key, new_key, &cells)?;
     }
     Ok(())
 }
