@@ -67,13 +67,25 @@ fn run(server: &Server, flags: &[&str]) -> (u64, Vec<String>) {
             }
         })
     };
-    assert_eq!(understudy_wait(&replica, &gtids), Ended::CaughtUp);
+    assert_eq!(
+        understudy_wait(&replica, &gtids),
+        Ended::CaughtUp,
+        "{}\n{}",
+        Replica::status_text(&dir),
+        replica.stderr()
+    );
     done.store(true, Ordering::SeqCst);
     sampler.join().unwrap();
     // The I/O task purges at its next event or heartbeat: one more write.
     server.sql("FLUSH BINARY LOGS").unwrap();
     let gtids = gtid_executed(server);
-    assert_eq!(understudy_wait(&replica, &gtids), Ended::CaughtUp);
+    assert_eq!(
+        understudy_wait(&replica, &gtids),
+        Ended::CaughtUp,
+        "{}\n{}",
+        Replica::status_text(&dir),
+        replica.stderr()
+    );
     std::thread::sleep(std::time::Duration::from_millis(300));
     replica.stop();
     assert_eq!(understudy_rows(&dir, "s.t"), server_rows(server, "s.t"));

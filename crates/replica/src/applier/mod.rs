@@ -285,6 +285,28 @@ impl Applier {
         }
     }
 
+    /// Opens relay file `name`. The rotate event that ends the file
+    /// before names it before the I/O task has created it (its header
+    /// synced, then the index written): until the index holds it, a
+    /// missing or empty file is waited for. `None`: stopped meanwhile.
+    fn open_file(&self, name: &str) -> Result<Option<FileFollower>> {
+        loop {
+            let seen = self.watch.counters();
+            match FileFollower::open(&self.cfg.data_dir, name) {
+                Ok(f) => return Ok(Some(f)),
+                // In the index, the file is whole: open it again (it may
+                // have come in just now); a failure now is real.
+                Err(_) if self.relay_files()?.iter().any(|f| f == name) => {
+                    return FileFollower::open(&self.cfg.data_dir, name).map(Some);
+                }
+                Err(_) if self.stopped() => return Ok(None),
+                Err(_) => {
+                    self.watch.wait_change(seen, Duration::from_millis(100));
+                }
+            }
+        }
+    }
+
     /// The scanner's state at `offset` of a file: the file read again up
     /// to there (after a cut, which is rare: a connection lost in the
     /// middle of a transaction).
@@ -317,8 +339,9 @@ impl Applier {
         skip_until: u64,
         carried: (Option<String>, Option<u64>),
     ) -> Result<Option<(String, (Option<String>, Option<u64>))>> {
-        let dir = self.cfg.data_dir.clone();
-        let mut f = FileFollower::open(&dir, name)?;
+        let Some(mut f) = self.open_file(name)? else {
+            return Ok(None);
+        };
         let mut scanner = RelayTailScanner::new().with_source(carried.0.clone(), carried.1);
         // The event being applied (its buffers reused).
         let mut unit = Unit::default();
