@@ -11,11 +11,11 @@
 
 mod replica_harness;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use replica_harness::real::{
-    Ended, assert_rows_equal, gtid_executed, server_rows, understudy_rows, understudy_wait,
+    Ended, assert_rows_equal, gtid_executed, server_rows, understudy_rows, understudy_verify,
+    understudy_wait,
 };
 use replica_harness::{Replica, primary};
 use understudy_testbed::{Server, ServerKind};
@@ -59,17 +59,8 @@ fn compare(dir: &std::path::Path, server: &Server) {
     for t in ["l.big", "l.nokey"] {
         assert_rows_equal(t, &understudy_rows(dir, t), &server_rows(server, t));
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_understudy"))
-        .args(["verify", "--data-dir"])
-        .arg(dir)
-        .args([
-            "--source",
-            &format!("mysql://root@127.0.0.1:{}", server.port()),
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let (ok, text) = understudy_verify(dir, server);
+    assert!(ok, "{text}");
     assert!(text.contains(": 2 equal, 0 different"), "{text}");
 }
 

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use replica_harness::real::{Ended, gtid_executed, server_rows, understudy_rows, understudy_wait};
+use replica_harness::real::{assert_caught_up, gtid_executed, server_rows, understudy_rows};
 use replica_harness::{Replica, primary};
 use understudy_testbed::{Server, ServerKind};
 
@@ -67,25 +67,13 @@ fn run(server: &Server, flags: &[&str]) -> (u64, Vec<String>) {
             }
         })
     };
-    assert_eq!(
-        understudy_wait(&replica, &gtids),
-        Ended::CaughtUp,
-        "{}\n{}",
-        Replica::status_text(&dir),
-        replica.stderr()
-    );
+    assert_caught_up(&replica, &gtids);
     done.store(true, Ordering::SeqCst);
     sampler.join().unwrap();
     // The I/O task purges at its next event or heartbeat: one more write.
     server.sql("FLUSH BINARY LOGS").unwrap();
     let gtids = gtid_executed(server);
-    assert_eq!(
-        understudy_wait(&replica, &gtids),
-        Ended::CaughtUp,
-        "{}\n{}",
-        Replica::status_text(&dir),
-        replica.stderr()
-    );
+    assert_caught_up(&replica, &gtids);
     std::thread::sleep(std::time::Duration::from_millis(300));
     replica.stop();
     assert_eq!(understudy_rows(&dir, "s.t"), server_rows(server, "s.t"));

@@ -357,3 +357,15 @@ pub fn understudy_verify(dir: &Path, server: &Server) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
 }
+
+/// Waits for understudy to execute `gtids`; on an applier error, fails
+/// showing its status and stderr.
+pub fn assert_caught_up(replica: &super::Replica, gtids: &str) {
+    assert_eq!(
+        understudy_wait(replica, gtids),
+        Ended::CaughtUp,
+        "{}\n{}",
+        super::Replica::status_text(&replica.dir),
+        replica.stderr()
+    );
+}
