@@ -365,6 +365,19 @@ fn selected(
     let mut rows = Vec::new();
     for (key, v) in candidates {
         let (_, cells) = decode_row(&v).map_err(store_err)?;
+        if cells.len() != e.schema.columns.len() {
+            // Rows are rewritten by every ALTER that changes columns.
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!(
+                    "a stored row of {}.{} has {} values for {} columns",
+                    e.db,
+                    e.name,
+                    cells.len(),
+                    e.schema.columns.len()
+                ),
+            ));
+        }
         let keep = match selection {
             None => true,
             Some(w) => {
