@@ -16,13 +16,16 @@ phase (UNTIL SQL_AFTER_GTIDS the phase's last transaction):
 
 The same workload on a MariaDB 10.11 primary is applied by a MariaDB
 replica with relaxed durability (innodb_flush_log_at_trx_commit=0,
-sync_binlog=0, 4 parallel threads) and by understudy. The real replicas get
+sync_binlog=0, 4 parallel threads) and by understudy. So are the 1,500,000
+INSERTs alone sent as literal statements to a MariaDB 10.11 primary with
+binlog_format=STATEMENT (the replicas execute the SQL). The real replicas get
 innodb_buffer_pool_size=2G. Every understudy run ends with its tables
 checked against the primary's (row count and checksum).
 """
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -67,7 +70,7 @@ class Server:
         self.port = free_port()
         self.proc = None
         os.makedirs(work, exist_ok=True)
-        self.mariadb = flavor == "mariadb"
+        self.mariadb = flavor.startswith("mariadb")
         env = os.environ
         if self.mariadb:
             self.mysqld = env["UNDERSTUDY_MARIADB1011_MARIADBD"]
@@ -104,7 +107,8 @@ class Server:
             f"--socket={self.work}/sock", f"--pid-file={self.work}/pid",
             f"--tmpdir={self.work}", f"--server-id={self.server_id}"]
         if self.mariadb:
-            args += ["--binlog-format=ROW"]
+            fmt = "STATEMENT" if self.flavor == STATEMENT else "ROW"
+            args += [f"--binlog-format={fmt}"]
         else:
             args += ["--mysqlx=OFF", "--secure-file-priv=", "--performance-schema=OFF",
                      "--gtid-mode=ON", "--enforce-gtid-consistency=ON"]
@@ -158,6 +162,40 @@ class Server:
         self.proc = None
 
 
+STATEMENT = "mariadb-statement"
+
+
+def p_maria(flavor):
+    return flavor.startswith("mariadb")
+
+
+def statement_inserts(p):
+    """ROWS single-row INSERTs into sbtest1 as an application sends them
+    (literal values, autocommit), on a primary logging statements: each
+    is a Query event after an INTVAR INSERT_ID."""
+    p.sql("CREATE DATABASE sbtest; CREATE TABLE sbtest.sbtest1 (id BIGINT NOT NULL "
+          "AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL DEFAULT 0, c CHAR(120) NOT NULL "
+          "DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k))")
+    rng = random.Random(5)
+
+    def groups(n):
+        return "-".join(f"{rng.randrange(10**11):011d}" for _ in range(n))
+
+    client = subprocess.Popen([p.client, "--no-defaults", "-uroot", "-h127.0.0.1",
+                               f"-P{p.port}"], stdin=subprocess.PIPE, text=True)
+    batch = []
+    for _ in range(ROWS):
+        batch.append(f"INSERT INTO sbtest.sbtest1 (k, c, pad) VALUES "
+                     f"({rng.randrange(ROWS)}, '{groups(10)}', '{groups(5)}');\n")
+        if len(batch) == 10000:
+            client.stdin.write("".join(batch))
+            batch = []
+    client.stdin.write("".join(batch))
+    client.stdin.close()
+    if client.wait() != 0:
+        sys.exit("generating the STATEMENT-format inserts failed")
+
+
 def primary(flavor):
     """The cached primary with every phase, and the GTID that ends each."""
     datadir = os.path.join(CACHE, "bench", f"apply-{flavor}-{ROWS}-{BULK_TXNS}-{CHANGES}")
@@ -167,8 +205,16 @@ def primary(flavor):
     work = os.path.join(WORK, f"primary-{flavor}")
     extra = ["--innodb-buffer-pool-size=512M", "--sync-binlog=0",
              "--innodb-flush-log-at-trx-commit=0", "--max-binlog-size=1073741824"]
-    extra += ["--log-bin=mariadb-bin"] if flavor == "mariadb" else ["--log-bin=binlog"]
+    extra += ["--log-bin=mariadb-bin"] if p_maria(flavor) else ["--log-bin=binlog"]
     p = Server(flavor, datadir, work, 1, extra).start()
+    if not os.path.exists(meta) and flavor == STATEMENT:
+        log("== generating the STATEMENT-format INSERTs on the MariaDB primary (once)")
+        t = time.perf_counter()
+        statement_inserts(p)
+        ends = {"inserts": p.gtids(), "inserts@pos": p.binlog_position(), "start": None}
+        log(f"   inserts: {time.perf_counter() - t:.0f} s, ends at {ends['inserts']}")
+        with open(meta, "w") as f:
+            json.dump(ends, f)
     if not os.path.exists(meta):
         log(f"== generating the workload on the {flavor} primary (once)")
         p.sql_file(SQL)
@@ -195,7 +241,7 @@ def primary(flavor):
 def real_replica(flavor, name, p, extra):
     work = os.path.join(WORK, name)
     r = Server(flavor, os.path.join(work, "data"), work, 2, extra).start()
-    if flavor == "mariadb":
+    if p_maria(flavor):
         r.sql(f"CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT={p.port}, "
               f"MASTER_USER='root', MASTER_USE_GTID=slave_pos; START SLAVE IO_THREAD")
     else:
@@ -204,7 +250,7 @@ def real_replica(flavor, name, p, extra):
     want = p.gtids()
     while True:
         st = r.status()
-        got = st.get("Gtid_IO_Pos" if flavor == "mariadb" else "Retrieved_Gtid_Set", "")
+        got = st.get("Gtid_IO_Pos" if p_maria(flavor) else "Retrieved_Gtid_Set", "")
         if got.replace(" ", "") == want:
             break
         if st.get("Last_IO_Errno", "0") != "0":
@@ -216,7 +262,7 @@ def real_replica(flavor, name, p, extra):
 def time_real(flavor, r, until, until_pos=None):
     """Seconds the replica's SQL thread takes to reach `until` (MariaDB:
     the binlog position `until_pos`) and stop."""
-    if flavor == "mariadb":
+    if p_maria(flavor):
         f, pos = until_pos
         q = f"START SLAVE SQL_THREAD UNTIL MASTER_LOG_FILE = '{f}', MASTER_LOG_POS = {pos}"
         running = "Slave_SQL_Running"
@@ -227,7 +273,7 @@ def time_real(flavor, r, until, until_pos=None):
     def reached(st):
         # MariaDB's UNTIL stops at the first event past the position, so
         # at the end of the binlog it waits: the position executed counts.
-        if flavor != "mariadb":
+        if not p_maria(flavor):
             return False
         at = (st.get("Relay_Master_Log_File", ""), int(st.get("Exec_Master_Log_Pos") or 0))
         return at >= (f, pos)
@@ -352,20 +398,29 @@ def large_transaction():
     return relay, t, rss_kb, check
 
 
+BINLOG_TEXT = {"mysql": "MySQL 9.7 binlog", "mariadb": "MariaDB 10.11 binlog",
+               STATEMENT: "MariaDB 10.11 binlog, binlog_format=STATEMENT"}
+
+
+def phases_of(flavor):
+    return ["inserts"] if flavor == STATEMENT else PHASES
+
+
 def fmt(t, n):
     return f"{t:8.2f} s ({n / t:9,.0f}/s)"
 
 
 def main():
     results = {}
-    flavors = os.environ.get("BENCH_APPLY_FLAVORS", "mysql,mariadb").split(",")
+    flavors = os.environ.get("BENCH_APPLY_FLAVORS",
+                             f"mysql,mariadb,{STATEMENT}").split(",")
     for flavor in flavors:
         p, ends = primary(flavor)
         counts = {"inserts": ROWS, "bulk": BULK_TXNS, "updates": CHANGES, "deletes": CHANGES}
         template = fetch_relay(flavor, p)
         res = results.setdefault(flavor, {})
         for durability in ["sync", "none"]:
-            for phase in PHASES:
+            for phase in phases_of(flavor):
                 t, data = time_understudy(template, f"understudy-{flavor}-{durability}",
                                           durability, ends[phase])
                 res[(f"understudy {durability}", phase)] = t
@@ -383,8 +438,8 @@ def main():
         for label, extra in reals:
             r = real_replica(flavor, "real-" + flavor, p,
                              ["--innodb-buffer-pool-size=2G", "--skip-slave-start"
-                              if flavor == "mariadb" else "--skip-replica-start"] + extra)
-            for phase in PHASES:
+                              if p_maria(flavor) else "--skip-replica-start"] + extra)
+            for phase in phases_of(flavor):
                 t = time_real(flavor, r, ends[phase], ends.get(phase + "@pos"))
                 res[(label, phase)] = t
                 log(f"{label} {phase}: {fmt(t, counts[phase])}")
@@ -416,8 +471,8 @@ def report(results):
     counts = {"inserts": ROWS, "bulk": BULK_TXNS, "updates": CHANGES, "deletes": CHANGES}
     print()
     for flavor, res in results.items():
-        print(f"== {'MySQL 9.7' if flavor == 'mysql' else 'MariaDB 10.11'} binlog")
-        for phase in PHASES:
+        print(f"== {BINLOG_TEXT[flavor]}")
+        for phase in phases_of(flavor):
             print(f"{PHASE_TEXT[phase]}:")
             for (who, ph), t in res.items():
                 if ph == phase:
@@ -448,6 +503,13 @@ def report(results):
     if ms and m:
         print(f"understudy sync vs relaxed MariaDB replica:     {m / ms:6.1f}x (goal 7x), "
               f"on the MariaDB binlog")
+    st = results.get(STATEMENT, {})
+    m = st.get(("MariaDB 10.11, flush_log_at_trx_commit=0, sync_binlog=0, 4 threads",
+                "inserts"))
+    ms = st.get(("understudy sync", "inserts"))
+    if ms and m:
+        print(f"understudy sync vs relaxed MariaDB replica:     {m / ms:6.1f}x (goal 5x), "
+              f"on the MariaDB binlog in STATEMENT format")
 
 
 WORK = sys.argv[1]

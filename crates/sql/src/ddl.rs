@@ -17,11 +17,12 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::error::SqlError;
+use crate::keys;
 use crate::lexical::{
     COMPRESSED_MARK, clip, leading_words, mark_compressed, normalize, starts_with_words,
     strip_comments, strip_system_versioning, unsupported_feature,
 };
-use crate::schema::{Column, DefaultValue, TableSchema};
+use crate::schema::{Column, DefaultValue, IndexDef, TableSchema};
 use crate::types::parse_type;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,6 +67,10 @@ pub enum AlterOp {
     },
     AddPrimaryKey(Vec<String>),
     DropPrimaryKey,
+    AddIndex(IndexDef),
+    DropIndex(String),
+    /// DROP CONSTRAINT: a unique key of that name, if there is one.
+    DropConstraint(String),
     RenameTo(TableName),
 }
 
@@ -143,11 +148,6 @@ const NO_DATA_PREFIXES: &[&str] = &[
     "CREATE EVENT",
     "DROP EVENT",
     "ALTER EVENT",
-    "CREATE INDEX",
-    "CREATE UNIQUE INDEX",
-    "CREATE FULLTEXT INDEX",
-    "CREATE SPATIAL INDEX",
-    "DROP INDEX",
     "CREATE SERVER",
     "DROP SERVER",
     "INSTALL",
@@ -223,6 +223,7 @@ pub fn parse_ddl(sql: &str, default_db: &str) -> Result<Vec<Ddl>, SqlError> {
             clip(sql)
         )));
     }
+    let cleaned = plain_index(&words, cleaned);
     let text = normalize(&mark_compressed(&cleaned));
     let stmts = Parser::parse_sql(&MySqlDialect {}, &text)
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?;
@@ -253,6 +254,21 @@ fn add_system_versioning(schema: &mut TableSchema) {
         schema.primary_key.push(schema.columns.len() - 1);
     }
     schema.system_time = Some(("row_start".into(), "row_end".into()));
+}
+
+/// `CREATE FULLTEXT|SPATIAL INDEX …` read as `CREATE INDEX …` (which
+/// the parser knows): a replica keeps only its name.
+fn plain_index(words: &[String], cleaned: String) -> String {
+    let [create, kind, index, ..] = words else {
+        return cleaned;
+    };
+    if create != "CREATE" || index != "INDEX" || !matches!(kind.as_str(), "FULLTEXT" | "SPATIAL") {
+        return cleaned;
+    }
+    match cleaned.to_ascii_uppercase().find(kind.as_str()) {
+        Some(at) => format!("{}{}", &cleaned[..at], &cleaned[at + kind.len()..]),
+        None => cleaned,
+    }
 }
 
 fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
@@ -309,8 +325,19 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
                 primary_key,
                 charset,
                 system_time: None,
+                indexes: Some(Vec::new()),
             };
+            for c in &ct.columns {
+                let options: Vec<ColumnOption> =
+                    c.options.iter().map(|o| o.option.clone()).collect();
+                if let Some(def) = keys::column_index(&c.name.value, &options) {
+                    schema.add_index(def);
+                }
+            }
             for c in &ct.constraints {
+                if let Some(def) = keys::constraint_index(c) {
+                    schema.add_index(def);
+                }
                 if let TableConstraint::PrimaryKey(pk) = c {
                     let names = pk
                         .columns
@@ -334,6 +361,7 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
             if_exists,
             names,
             temporary,
+            table,
             ..
         } => match object_type {
             ObjectType::Table if temporary => Ddl::Temporary,
@@ -345,7 +373,14 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
                 name: names.first().map(last_part).unwrap_or_default(),
                 if_exists,
             },
-            ObjectType::View | ObjectType::Index | ObjectType::Role | ObjectType::User => {
+            ObjectType::Index => match (names.as_slice(), table) {
+                ([one], Some(t)) => Ddl::AlterTable {
+                    table: table_name(&t, db),
+                    ops: vec![AlterOp::DropIndex(last_part(one))],
+                },
+                _ => return Err(unsupported()),
+            },
+            ObjectType::View | ObjectType::Role | ObjectType::User => {
                 Ddl::NoData(format!("DROP {object_type}"))
             }
             _ => return Err(unsupported()),
@@ -364,12 +399,14 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
             let table = table_name(&at.name, db);
             let mut ops = Vec::new();
             for op in at.operations {
-                if let Some(op) = alter_op(op, db, sql)? {
-                    ops.push(op);
-                }
+                alter_op(op, db, sql, &mut ops)?;
             }
             Ddl::AlterTable { table, ops }
         }
+        Statement::CreateIndex(ci) => Ddl::AlterTable {
+            table: table_name(&ci.table_name, db),
+            ops: vec![AlterOp::AddIndex(keys::create_index(&ci))],
+        },
         Statement::StartTransaction { .. } | Statement::Commit { .. } => {
             Ddl::NoData("transaction control".into())
         }
@@ -377,9 +414,19 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
     })
 }
 
-fn alter_op(op: AlterTableOperation, db: &str, sql: &str) -> Result<Option<AlterOp>, SqlError> {
+/// One operation of an ALTER TABLE, as the catalog changes it (onto
+/// `ops`; a column defined with UNIQUE adds its index after it).
+fn alter_op(
+    op: AlterTableOperation,
+    db: &str,
+    sql: &str,
+    ops: &mut Vec<AlterOp>,
+) -> Result<(), SqlError> {
     let unsupported = || SqlError::Unsupported(clip(sql));
-    Ok(Some(match op {
+    let unique_in = |name: &str, options: &[ColumnOption]| {
+        keys::column_index(name, options).map(AlterOp::AddIndex)
+    };
+    let (op, then) = match op {
         AlterTableOperation::AddColumn {
             column_def,
             column_position,
@@ -389,13 +436,22 @@ fn alter_op(op: AlterTableOperation, db: &str, sql: &str) -> Result<Option<Alter
             if pk {
                 return Err(unsupported());
             }
-            AlterOp::AddColumn {
-                column,
-                position: position(column_position),
-            }
+            let options: Vec<ColumnOption> = column_def
+                .options
+                .iter()
+                .map(|o| o.option.clone())
+                .collect();
+            let then = unique_in(&column.name, &options);
+            (
+                AlterOp::AddColumn {
+                    column,
+                    position: position(column_position),
+                },
+                then,
+            )
         }
         AlterTableOperation::DropColumn { column_names, .. } => match column_names.as_slice() {
-            [one] => AlterOp::DropColumn(one.value.clone()),
+            [one] => (AlterOp::DropColumn(one.value.clone()), None),
             _ => return Err(unsupported()),
         },
         AlterTableOperation::ChangeColumn {
@@ -404,64 +460,90 @@ fn alter_op(op: AlterTableOperation, db: &str, sql: &str) -> Result<Option<Alter
             data_type,
             options,
             column_position,
-        } => AlterOp::ChangeColumn {
-            old: old_name.value.clone(),
-            column: column_from(&new_name.value, &data_type.to_string(), &options, None)?.0,
-            position: position(column_position),
-        },
+        } => (
+            AlterOp::ChangeColumn {
+                old: old_name.value.clone(),
+                column: column_from(&new_name.value, &data_type.to_string(), &options, None)?.0,
+                position: position(column_position),
+            },
+            unique_in(&new_name.value, &options),
+        ),
         AlterTableOperation::ModifyColumn {
             col_name,
             data_type,
             options,
             column_position,
-        } => AlterOp::ChangeColumn {
-            old: col_name.value.clone(),
-            column: column_from(&col_name.value, &data_type.to_string(), &options, None)?.0,
-            position: position(column_position),
-        },
+        } => (
+            AlterOp::ChangeColumn {
+                old: col_name.value.clone(),
+                column: column_from(&col_name.value, &data_type.to_string(), &options, None)?.0,
+                position: position(column_position),
+            },
+            unique_in(&col_name.value, &options),
+        ),
         AlterTableOperation::RenameColumn {
             old_column_name,
             new_column_name,
-        } => AlterOp::RenameColumn {
-            old: old_column_name.value,
-            new: new_column_name.value,
-        },
+        } => (
+            AlterOp::RenameColumn {
+                old: old_column_name.value,
+                new: new_column_name.value,
+            },
+            None,
+        ),
         AlterTableOperation::AlterColumn { column_name, op } => match op {
-            AlterColumnOperation::SetDefault { value } => AlterOp::SetDefault {
-                column: column_name.value,
-                default: default_of(&value),
-            },
-            AlterColumnOperation::DropDefault => AlterOp::SetDefault {
-                column: column_name.value,
-                default: DefaultValue::None,
-            },
+            AlterColumnOperation::SetDefault { value } => (
+                AlterOp::SetDefault {
+                    column: column_name.value,
+                    default: default_of(&value),
+                },
+                None,
+            ),
+            AlterColumnOperation::DropDefault => (
+                AlterOp::SetDefault {
+                    column: column_name.value,
+                    default: DefaultValue::None,
+                },
+                None,
+            ),
             _ => return Err(unsupported()),
         },
         AlterTableOperation::AddConstraint { constraint, .. } => match constraint {
-            TableConstraint::PrimaryKey(pk) => AlterOp::AddPrimaryKey(
-                pk.columns
-                    .iter()
-                    .map(|ic| unquote(&ic.column.expr.to_string()))
-                    .collect(),
+            TableConstraint::PrimaryKey(pk) => (
+                AlterOp::AddPrimaryKey(
+                    pk.columns
+                        .iter()
+                        .map(|ic| unquote(&ic.column.expr.to_string()))
+                        .collect(),
+                ),
+                None,
             ),
-            // Secondary indexes, unique keys, foreign keys, checks: the
-            // source enforces them; a replica stores rows by primary key.
-            _ => return Ok(None),
+            other => match keys::constraint_index(&other) {
+                Some(def) => (AlterOp::AddIndex(def), None),
+                // Foreign keys and checks: the source enforces them.
+                None => return Ok(()),
+            },
         },
-        AlterTableOperation::DropPrimaryKey { .. } => AlterOp::DropPrimaryKey,
+        AlterTableOperation::DropPrimaryKey { .. } => (AlterOp::DropPrimaryKey, None),
         AlterTableOperation::RenameTable { table_name: t } => match t {
             RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => {
-                AlterOp::RenameTo(table_name(&n, db))
+                (AlterOp::RenameTo(table_name(&n, db)), None)
             }
         },
-        AlterTableOperation::DropIndex { .. }
-        | AlterTableOperation::DropConstraint { .. }
-        | AlterTableOperation::DropForeignKey { .. }
+        AlterTableOperation::DropIndex { name } => (AlterOp::DropIndex(name.value), None),
+        // MySQL's DROP CONSTRAINT drops a unique key of that name too.
+        AlterTableOperation::DropConstraint { name, .. } => {
+            (AlterOp::DropConstraint(name.value), None)
+        }
+        AlterTableOperation::DropForeignKey { .. }
         | AlterTableOperation::Algorithm { .. }
         | AlterTableOperation::Lock { .. }
-        | AlterTableOperation::AutoIncrement { .. } => return Ok(None),
+        | AlterTableOperation::AutoIncrement { .. } => return Ok(()),
         _ => return Err(unsupported()),
-    }))
+    };
+    ops.push(op);
+    ops.extend(then);
+    Ok(())
 }
 
 fn position(p: Option<MySQLColumnPosition>) -> ColumnPosition {

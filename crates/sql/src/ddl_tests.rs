@@ -84,7 +84,7 @@ fn alter_table_operations() {
         panic!("{d:?}")
     };
     assert_eq!(table, tn("d2", "t"));
-    assert_eq!(ops.len(), 8, "{ops:?}");
+    assert_eq!(ops.len(), 9, "{ops:?}");
     assert!(matches!(&ops[0], AlterOp::AddColumn { column, position }
         if column.name == "x" && *position == ColumnPosition::After("a".into())));
     assert_eq!(ops[1], AlterOp::DropColumn("b".into()));
@@ -99,9 +99,18 @@ fn alter_table_operations() {
             new: "g".into()
         }
     );
-    assert_eq!(ops[5], AlterOp::DropPrimaryKey);
-    assert_eq!(ops[6], AlterOp::AddPrimaryKey(vec!["a".into()]));
-    assert_eq!(ops[7], AlterOp::RenameTo(tn("db", "t2")));
+    assert_eq!(
+        ops[5],
+        AlterOp::AddIndex(IndexDef {
+            name: Some("i".into()),
+            columns: vec!["a".into()],
+            unique: false,
+            whole: true
+        })
+    );
+    assert_eq!(ops[6], AlterOp::DropPrimaryKey);
+    assert_eq!(ops[7], AlterOp::AddPrimaryKey(vec!["a".into()]));
+    assert_eq!(ops[8], AlterOp::RenameTo(tn("db", "t2")));
     assert_eq!(
         one("ALTER TABLE t ENGINE=InnoDB, ROW_FORMAT=DYNAMIC"),
         Ddl::AlterTable {
@@ -179,7 +188,6 @@ fn no_data_statements_and_errors() {
         "FLUSH PRIVILEGES",
         "ALTER DATABASE d CHARACTER SET latin1",
         "DROP VIEW v",
-        "CREATE INDEX i ON t (a)",
         "/* comment */ ANALYZE TABLE t",
     ] {
         assert!(matches!(one(s), Ddl::NoData(_)), "{s}");
@@ -219,4 +227,91 @@ fn on_update_current_timestamp_is_kept() {
     };
     let flags: Vec<bool> = schema.columns.iter().map(|c| c.on_update).collect();
     assert_eq!(flags, vec![false, true, false]);
+}
+
+/// The indexes of a CREATE TABLE and of the statements after it, named
+/// as MySQL names them.
+#[test]
+fn indexes_are_kept_with_mysql_names() {
+    let Ddl::CreateTable { mut schema, .. } = one(
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT UNIQUE, b INT, c VARCHAR(20), \
+         KEY (a), UNIQUE KEY (b, a), UNIQUE uc (c(5)), FULLTEXT KEY (c), \
+         CONSTRAINT fk FOREIGN KEY (b) REFERENCES u (id))",
+    ) else {
+        panic!("not a CREATE TABLE");
+    };
+    let listed = |s: &TableSchema| -> Vec<(String, Vec<String>, bool, bool)> {
+        s.indexes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|i| (i.name.clone(), i.columns.clone(), i.unique, i.whole))
+            .collect()
+    };
+    let v = |n: &str, cols: &[&str], unique, whole| {
+        (
+            n.to_owned(),
+            cols.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            unique,
+            whole,
+        )
+    };
+    assert_eq!(
+        listed(&schema),
+        [
+            v("a", &["a"], true, true),
+            v("a_2", &["a"], false, true),
+            v("b", &["b", "a"], true, true),
+            v("uc", &["c"], true, false),
+            v("c", &["c"], false, true),
+        ]
+    );
+    let alter = |schema: &mut TableSchema, sql: &str| {
+        let Ddl::AlterTable { ops, .. } = one(sql) else {
+            panic!("{sql}");
+        };
+        for op in ops {
+            match op {
+                AlterOp::AddIndex(d) => schema.add_index(d),
+                AlterOp::DropIndex(n) => schema.drop_index(&n),
+                AlterOp::DropColumn(c) => schema.index_column_changed(&c, None),
+                AlterOp::RenameColumn { old, new } => schema.index_column_changed(&old, Some(&new)),
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    alter(&mut schema, "DROP INDEX a ON t");
+    alter(
+        &mut schema,
+        "CREATE UNIQUE INDEX ix USING BTREE ON t (b) ALGORITHM=INPLACE",
+    );
+    alter(
+        &mut schema,
+        "ALTER TABLE t DROP KEY uc, RENAME COLUMN b TO bb, ADD UNIQUE (a)",
+    );
+    alter(&mut schema, "CREATE FULLTEXT INDEX ft ON t (c)");
+    assert_eq!(
+        listed(&schema),
+        [
+            v("a_2", &["a"], false, true),
+            v("b", &["bb", "a"], true, true),
+            v("c", &["c"], false, true),
+            v("ix", &["bb"], true, true),
+            v("a", &["a"], true, true),
+            v("ft", &["c"], false, true),
+        ]
+    );
+    alter(&mut schema, "ALTER TABLE t DROP COLUMN a");
+    assert_eq!(
+        listed(&schema),
+        [
+            v("b", &["bb"], true, true),
+            v("c", &["c"], false, true),
+            v("ix", &["bb"], true, true),
+            v("ft", &["c"], false, true),
+        ]
+    );
+    // A name the catalog does not know: the indexes are no longer known.
+    alter(&mut schema, "ALTER TABLE t DROP INDEX nope");
+    assert_eq!(schema.indexes, None);
 }

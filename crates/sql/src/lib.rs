@@ -4,11 +4,12 @@
 pub mod ddl;
 pub mod dml;
 pub mod error;
+mod keys;
 pub mod lexical;
 pub mod schema;
 pub mod types;
 
 pub use ddl::{AlterOp, ColumnPosition, Ddl, TableName, parse_ddl};
 pub use error::SqlError;
-pub use schema::{Column, DefaultValue, TableSchema};
+pub use schema::{Column, DefaultValue, Index, IndexDef, TableSchema};
 pub use types::ColumnType;

@@ -53,6 +53,26 @@ impl Column {
     }
 }
 
+/// An index other than the primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    /// Its parts' columns, by name.
+    pub columns: Vec<String>,
+    pub unique: bool,
+    /// Every part is a whole column: no prefix (`c(10)`), no expression.
+    pub whole: bool,
+}
+
+/// An index as a statement defines it (its name may be left to MySQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub whole: bool,
+}
+
 /// Columns in definition order (the order of the source's table map and
 /// row images), and the primary key as column indices (empty: none, rows
 /// get a hidden row id).
@@ -67,6 +87,11 @@ pub struct TableSchema {
     /// are history, which `SELECT *` leaves out.
     #[serde(default)]
     pub system_time: Option<(String, String)>,
+    /// The indexes besides the primary key, in the order they were made
+    /// (`None`: not known, as for catalog entries written before they
+    /// were kept).
+    #[serde(default)]
+    pub indexes: Option<Vec<Index>>,
 }
 
 impl TableSchema {
@@ -76,6 +101,70 @@ impl TableSchema {
         self.columns
             .iter()
             .position(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Adds `def`, named as MySQL names it when the statement does not:
+    /// after its first column, with `_2`, `_3`… when that name is taken.
+    pub fn add_index(&mut self, def: IndexDef) {
+        let Some(list) = self.indexes.as_mut() else {
+            return;
+        };
+        let taken = |n: &str| {
+            n.eq_ignore_ascii_case("PRIMARY") || list.iter().any(|i| i.name.eq_ignore_ascii_case(n))
+        };
+        let name = match def.name {
+            Some(n) => n,
+            None => {
+                let base = def.columns.first().cloned().unwrap_or_default();
+                if taken(&base) {
+                    (2..)
+                        .map(|k| format!("{base}_{k}"))
+                        .find(|n| !taken(n))
+                        .unwrap_or(base)
+                } else {
+                    base
+                }
+            }
+        };
+        list.push(Index {
+            name,
+            columns: def.columns,
+            unique: def.unique,
+            whole: def.whole,
+        });
+    }
+
+    /// Drops index `name`; one the catalog does not know makes the
+    /// indexes unknown (a name given by rules understudy did not follow).
+    pub fn drop_index(&mut self, name: &str) {
+        if let Some(list) = self.indexes.as_mut() {
+            match list.iter().position(|i| i.name.eq_ignore_ascii_case(name)) {
+                Some(at) => {
+                    list.remove(at);
+                }
+                None => self.indexes = None,
+            }
+        }
+    }
+
+    /// A column renamed (`new`) or dropped (`None`) in every index; an
+    /// index left without columns goes.
+    pub fn index_column_changed(&mut self, old: &str, new: Option<&str>) {
+        if let Some(list) = self.indexes.as_mut() {
+            for i in list.iter_mut() {
+                match new {
+                    Some(n) => {
+                        for c in i.columns.iter_mut().filter(|c| c.eq_ignore_ascii_case(old)) {
+                            *c = n.to_owned();
+                        }
+                    }
+                    None => i.columns.retain(|c| !c.eq_ignore_ascii_case(old)),
+                }
+            }
+            if new.is_none() {
+                list.retain(|i| !i.columns.is_empty());
+            }
+        }
     }
 
     pub fn primary_key_names(&self) -> Vec<&str> {

@@ -416,6 +416,7 @@ mod tests {
             columns: vec![id, name, raw, hidden],
             primary_key: vec![0],
             charset: Some("utf8mb4".into()),
+            indexes: Some(Vec::new()),
         }
     }
 

@@ -212,7 +212,7 @@ impl TxnApply {
         apply_event(
             &ctx,
             txn,
-            raw.header.server_id,
+            (raw.header.server_id, raw.header.timestamp),
             decoded,
             fde,
             &mut self.state,
@@ -225,7 +225,7 @@ impl TxnApply {
 fn apply_event(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
-    server_id: u32,
+    (server_id, timestamp): (u32, u32),
     ev: Event<'_>,
     fde: &FormatDescription,
     state: &mut EventState,
@@ -275,7 +275,11 @@ fn apply_event(
                 ));
             }
             let sp = txn.savepoint();
-            let r = query::run(ctx, txn, &q, t, &db, fde, state.insert_id.take());
+            let logged = query::Logged {
+                insert_id: state.insert_id.take(),
+                timestamp,
+            };
+            let r = query::run(ctx, txn, &q, t, &db, fde, logged);
             match r {
                 Ok(()) => txn.release_savepoint(sp),
                 Err(e) if policy.skip_errors.skips(e.errno) => {
@@ -339,7 +343,8 @@ fn apply_event(
             while let Some(next) = r.next_event() {
                 let raw = next.map_err(|e| bad(&e))?;
                 let ev = event::decode(&raw, &inner_fde).map_err(|e| bad(&e))?;
-                apply_event(ctx, txn, server_id, ev, &inner_fde, &mut inner_state, out)?;
+                let origin = (server_id, raw.header.timestamp);
+                apply_event(ctx, txn, origin, ev, &inner_fde, &mut inner_state, out)?;
             }
         }
         Event::XaPrepare(_) => {

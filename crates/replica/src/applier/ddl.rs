@@ -302,6 +302,7 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
                 schema.columns.remove(i);
                 sources.remove(i);
                 pk.retain(|p| !p.eq_ignore_ascii_case(&c));
+                schema.index_column_changed(&c, None);
                 rebuild = true;
             }
             AlterOp::ChangeColumn {
@@ -318,6 +319,7 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
                         *p = column.name.clone();
                     }
                 }
+                schema.index_column_changed(&old, Some(&column.name));
                 if old_col.ty != column.ty || position != ColumnPosition::Last {
                     rebuild = true;
                 }
@@ -336,6 +338,7 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
                         *p = new.clone();
                     }
                 }
+                schema.index_column_changed(&old, Some(&new));
             }
             AlterOp::SetDefault { column, default } => {
                 let i = schema
@@ -352,6 +355,29 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
                 rebuild = true;
             }
             AlterOp::RenameTo(to) => rename_to = Some(to),
+            AlterOp::AddIndex(def) => {
+                if let Some(c) = def
+                    .columns
+                    .iter()
+                    .find(|c| schema.column_index(c).is_none())
+                {
+                    return Err(SqlError::new(
+                        1072,
+                        format!("Key column '{c}' doesn't exist in table"),
+                    ));
+                }
+                schema.add_index(def);
+            }
+            AlterOp::DropIndex(n) => schema.drop_index(&n),
+            AlterOp::DropConstraint(n) => {
+                let unique = schema.indexes.as_ref().is_some_and(|l| {
+                    l.iter()
+                        .any(|i| i.unique && i.name.eq_ignore_ascii_case(&n))
+                });
+                if unique {
+                    schema.drop_index(&n);
+                }
+            }
         }
     }
     schema.primary_key = pk

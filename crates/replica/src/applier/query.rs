@@ -9,9 +9,16 @@ use understudy_store::Txn;
 use super::apply::{Ctx, ER_FATAL, Result, SqlError};
 use super::{ddl, statement};
 
+/// What the events around a statement say about it.
+pub(super) struct Logged {
+    /// The INTVAR INSERT_ID before it.
+    pub insert_id: Option<u64>,
+    /// Its event's timestamp.
+    pub timestamp: u32,
+}
+
 /// Applies `t` (the event's statement, trimmed) with default database
-/// `db` (after `replicate-rewrite-db`); `insert_id` is the INTVAR
-/// before it.
+/// `db` (after `replicate-rewrite-db`).
 pub(super) fn run(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
@@ -19,7 +26,7 @@ pub(super) fn run(
     t: &str,
     db: &str,
     fde: &FormatDescription,
-    insert_id: Option<u64>,
+    logged: Logged,
 ) -> Result<()> {
     if !understudy_sql::dml::is_dml(t) {
         let charsets = session_charsets(&q.status_vars, fde);
@@ -40,10 +47,12 @@ pub(super) fn run(
         client_charset: v
             .charset
             .and_then(|(client, _, _)| charset_name(client, fde)),
-        insert_id,
+        insert_id: logged.insert_id,
         increment: v.auto_increment.map_or(1, |(inc, _)| u64::from(inc)),
         offset: v.auto_increment.map_or(1, |(_, off)| u64::from(off)),
         mariadb: fde.server_version.contains("MariaDB"),
+        zone: statement::clock::Zone::new(v.time_zone),
+        time: Some((logged.timestamp, v.microseconds.or(v.hrnow).unwrap_or(0))),
     };
     apply_statement(ctx, txn, t, db, q.error_code, &session)
 }

@@ -7,7 +7,9 @@ use sqlparser::ast::{
     Value as Literal,
 };
 
+use super::temporal::{Clock, Temporal};
 use super::value::{Arith, Text, Value, arith, compare, equal, negate};
+use super::{math, strings};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalError {
@@ -44,6 +46,21 @@ pub trait Row {
     /// The value of column `name` (`table` when the statement qualifies
     /// it), or an error when there is no such column (MySQL's 1054).
     fn column(&self, table: Option<&str>, name: &str) -> Result<Value, EvalError>;
+
+    /// `VALUES(name)`: in ON DUPLICATE KEY UPDATE, the value the row
+    /// would have had if it had been inserted.
+    fn inserted(&self, name: &str) -> Result<Value, EvalError> {
+        Err(EvalError::unsupported(format!(
+            "VALUES({name}) outside ON DUPLICATE KEY UPDATE"
+        )))
+    }
+
+    /// The statement's time (NOW() and its kin).
+    fn clock(&self) -> Result<Clock, EvalError> {
+        Err(EvalError::unsupported(
+            "NOW() without the time of its statement",
+        ))
+    }
 }
 
 /// A row with no columns (INSERT … VALUES without column references).
@@ -161,6 +178,61 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
             Ok(Value::from_bool(inside.map(|r| r != *negated)))
         }
         Expr::Function(f) => function(expr, f, row),
+        Expr::Like {
+            negated,
+            any: false,
+            expr: e,
+            pattern,
+            escape_char,
+        } => {
+            let escape = match escape_char {
+                None => '\\',
+                Some(x) => match eval(x, row)? {
+                    Value::Str(b, _) if b.len() == 1 => char::from(b[0]),
+                    _ => return Err(EvalError::unsupported(format!("the ESCAPE of {expr}"))),
+                },
+            };
+            let v = strings::like(&eval(e, row)?, &eval(pattern, row)?, escape)?;
+            Ok(if *negated {
+                Value::from_bool(v.truth()?.map(|b| !b))
+            } else {
+                v
+            })
+        }
+        Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => case(operand.as_deref(), conditions, else_result.as_deref(), row),
+        Expr::Substring {
+            expr: e,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            let mut a = vec![eval(e, row)?];
+            for x in [substring_from, substring_for].into_iter().flatten() {
+                a.push(eval(x, row)?);
+            }
+            strings::substring("SUBSTRING", &a)
+        }
+        Expr::Trim {
+            trim_where: None,
+            trim_what: None,
+            expr: e,
+            trim_characters: None,
+        } => strings::trim_both("TRIM", &[eval(e, row)?]),
+        Expr::Floor { expr: e, field } | Expr::Ceil { expr: e, field }
+            if matches!(
+                field,
+                sqlparser::ast::CeilFloorKind::DateTimeField(
+                    sqlparser::ast::DateTimeField::NoDateTime
+                )
+            ) =>
+        {
+            math::floor_ceil(&eval(e, row)?, matches!(expr, Expr::Ceil { .. }))
+        }
         other => Err(EvalError::unsupported(format!("the expression {other}"))),
     }
 }
@@ -287,6 +359,64 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
         }
     };
     match name.as_str() {
+        "NOW" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP" | "UTC_TIMESTAMP" => {
+            let c = row.clock()?;
+            let t = if name == "UTC_TIMESTAMP" {
+                c.utc
+            } else {
+                c.local
+            };
+            let fsp = match a.as_slice() {
+                [] => 0,
+                [x] => match eval(x, row)? {
+                    Value::Int(n @ 0..=6) => n as u8,
+                    Value::UInt(n @ 0..=6) => n as u8,
+                    _ => {
+                        return Err(EvalError::Sql {
+                            errno: 1426,
+                            message: format!(
+                                "Too-big precision specified for '{name}'. Maximum is 6."
+                            ),
+                        });
+                    }
+                },
+                // More than one argument: the count error.
+                _ => return arity(1).map(|()| Value::Null),
+            };
+            // The fraction past `fsp` digits is cut, not rounded.
+            let cut = 10u32.pow(6 - u32::from(fsp));
+            Ok(Value::Temporal(Temporal {
+                micros: t.micros / cut * cut,
+                fsp,
+                ..t
+            }))
+        }
+        "CURDATE" | "CURRENT_DATE" | "UTC_DATE" => {
+            arity(0)?;
+            let c = row.clock()?;
+            let t = if name == "UTC_DATE" { c.utc } else { c.local };
+            Ok(Value::Temporal(Temporal {
+                hour: 0,
+                minute: 0,
+                second: 0,
+                micros: 0,
+                date: true,
+                fsp: 0,
+                ..t
+            }))
+        }
+        "UNIX_TIMESTAMP" => {
+            arity(0)?;
+            Ok(Value::Int(row.clock()?.unix))
+        }
+        "VALUES" => {
+            arity(1)?;
+            match &a[0] {
+                Expr::Identifier(i) => row.inserted(&i.value),
+                Expr::CompoundIdentifier(p) if p.len() > 1 => row.inserted(&p[p.len() - 1].value),
+                other => Err(EvalError::unsupported(format!("VALUES({other})"))),
+            }
+        }
         "IFNULL" => {
             arity(2)?;
             let v = eval(&a[0], row)?;
@@ -373,8 +503,55 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             };
             if negative { negate(&v) } else { Ok(v) }
         }
-        _ => Err(EvalError::unsupported(format!("the function {name}"))),
+        "FLOOR" | "CEIL" | "CEILING" => {
+            arity(1)?;
+            math::floor_ceil(&eval(&a[0], row)?, name != "FLOOR")
+        }
+        other => {
+            let values = a
+                .iter()
+                .map(|x| eval(x, row))
+                .collect::<Result<Vec<_>, _>>()?;
+            strings::call(other, &values)
+                .or_else(|| math::call(other, &values))
+                .unwrap_or_else(|| Err(EvalError::unsupported(format!("the function {name}"))))
+        }
     }
+}
+
+/// CASE [operand] WHEN … THEN … [ELSE …] END: the first matching
+/// branch's value, as the type of all the branches.
+fn case(
+    operand: Option<&Expr>,
+    conditions: &[sqlparser::ast::CaseWhen],
+    else_result: Option<&Expr>,
+    row: &dyn Row,
+) -> Result<Value, EvalError> {
+    let op = operand.map(|o| eval(o, row)).transpose()?;
+    let mut chosen = None;
+    for w in conditions {
+        let hit = match &op {
+            Some(v) => equal(v, &eval(&w.condition, row)?)? == Some(true),
+            None => eval(&w.condition, row)?.truth()? == Some(true),
+        };
+        if hit {
+            chosen = Some(&w.result);
+            break;
+        }
+    }
+    let value = match chosen.or(else_result) {
+        Some(x) => eval(x, row)?,
+        None => Value::Null,
+    };
+    // The result's type comes from every branch; one that cannot be
+    // evaluated leaves it unknown.
+    let mut all = Vec::with_capacity(conditions.len() + 1);
+    for x in conditions.iter().map(|w| &w.result).chain(else_result) {
+        all.push(eval(x, row).map_err(|_| {
+            EvalError::unsupported("a CASE with a branch understudy does not evaluate")
+        })?);
+    }
+    math::as_common(value, &all, false)
 }
 
 /// REPEAT past the source's `max_allowed_packet` is NULL there; that
@@ -479,6 +656,80 @@ mod tests {
         assert!(matches!(
             ev("x + 1"),
             Err(EvalError::Sql { errno: 1054, .. })
+        ));
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+    use sqlparser::dialect::MySqlDialect;
+    use sqlparser::parser::Parser;
+
+    /// 2024-02-29 23:59:58.123456 UTC, in a session at +02:00.
+    struct At;
+
+    impl Row for At {
+        fn column(&self, _: Option<&str>, name: &str) -> Result<Value, EvalError> {
+            NoRow.column(None, name)
+        }
+
+        fn clock(&self) -> Result<Clock, EvalError> {
+            let t = |day, hour| Temporal {
+                year: 2024,
+                month: if day == 1 { 3 } else { 2 },
+                day,
+                hour,
+                minute: 59,
+                second: 58,
+                micros: 123_456,
+                date: false,
+                fsp: 6,
+            };
+            Ok(Clock {
+                local: t(1, 1),
+                utc: t(29, 23),
+                unix: 1_709_251_198,
+            })
+        }
+    }
+
+    fn ev(sql: &str, row: &dyn Row) -> Result<String, EvalError> {
+        let e = Parser::new(&MySqlDialect {})
+            .try_with_sql(sql)
+            .unwrap()
+            .parse_expr()
+            .unwrap();
+        eval(&e, row).map(|v| match v {
+            Value::Temporal(t) => t.to_string(),
+            Value::Int(i) => i.to_string(),
+            other => format!("{other:?}"),
+        })
+    }
+
+    #[test]
+    fn now_and_its_kin_read_the_statement_clock() {
+        for (sql, want) in [
+            ("NOW()", "2024-03-01 01:59:58"),
+            ("CURRENT_TIMESTAMP", "2024-03-01 01:59:58"),
+            ("CURRENT_TIMESTAMP(3)", "2024-03-01 01:59:58.123"),
+            ("LOCALTIMESTAMP(6)", "2024-03-01 01:59:58.123456"),
+            ("UTC_TIMESTAMP(2)", "2024-02-29 23:59:58.12"),
+            ("CURDATE()", "2024-03-01"),
+            ("CURRENT_DATE", "2024-03-01"),
+            ("UTC_DATE()", "2024-02-29"),
+            ("UNIX_TIMESTAMP()", "1709251198"),
+        ] {
+            assert_eq!(ev(sql, &At).unwrap(), want, "{sql}");
+        }
+        assert!(matches!(
+            ev("NOW(7)", &At),
+            Err(EvalError::Sql { errno: 1426, .. })
+        ));
+        // Without the event's time there is no NOW().
+        assert!(matches!(
+            ev("NOW()", &NoRow),
+            Err(EvalError::Unsupported(_))
         ));
     }
 }

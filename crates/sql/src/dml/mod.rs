@@ -6,6 +6,8 @@
 
 pub mod decimal;
 pub mod eval;
+mod math;
+mod strings;
 pub mod temporal;
 pub mod value;
 
@@ -90,6 +92,14 @@ pub fn is_dml(sql: &str) -> bool {
         words.first().map(String::as_str),
         Some("INSERT" | "REPLACE" | "UPDATE" | "DELETE")
     )
+}
+
+/// One expression (a column's DEFAULT), as MySQL reads it.
+pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
+    Parser::new(&MySqlDialect {})
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(text))))
 }
 
 /// Reads one DML statement (`default_db`: the query event's database).

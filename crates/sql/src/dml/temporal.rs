@@ -15,6 +15,21 @@ pub struct Temporal {
     pub second: u8,
     pub micros: u32,
     pub date: bool,
+    /// Fraction digits it shows (a DATETIME(fsp) column's, NOW(fsp)'s,
+    /// the literal's).
+    pub fsp: u8,
+}
+
+/// The time a statement ran, as its session saw it: what NOW() and the
+/// CURRENT_TIMESTAMP defaults give (the query event's timestamp and
+/// microseconds, in its session's time zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// In the session's time zone.
+    pub local: Temporal,
+    pub utc: Temporal,
+    /// Seconds since the epoch.
+    pub unix: i64,
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -79,6 +94,7 @@ impl Temporal {
             second: 0,
             micros: 0,
             date: time.is_none(),
+            fsp: 0,
         };
         if let Some(time) = time {
             let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
@@ -99,6 +115,7 @@ impl Temporal {
                 // the source in ways not worth guessing.
                 let digits: u32 = number(frac, 6)?;
                 t.micros = digits * 10u32.pow(6 - frac.len() as u32);
+                t.fsp = frac.len() as u8;
             }
         }
         Some(t)
@@ -111,12 +128,18 @@ impl Temporal {
         let unit = 10u32.pow(6 - u32::from(fsp.min(6)));
         let half = if truncate { 0 } else { unit / 2 };
         let micros = (self.micros + half) / unit * unit;
+        let fsp = fsp.min(6);
         if micros < 1_000_000 {
-            return Some(Temporal { micros, ..self });
+            return Some(Temporal {
+                micros,
+                fsp,
+                ..self
+            });
         }
         let mut t = Temporal {
             micros: 0,
             date: false,
+            fsp,
             ..self
         };
         t.second += 1;
@@ -149,8 +172,10 @@ impl std::fmt::Display for Temporal {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
         if !self.date {
             write!(f, " {:02}:{:02}:{:02}", self.hour, self.minute, self.second)?;
-            if self.micros != 0 {
-                write!(f, ".{:06}", self.micros)?;
+            if self.fsp > 0 {
+                let digits = u32::from(self.fsp.min(6));
+                let shown = self.micros / 10u32.pow(6 - digits);
+                write!(f, ".{shown:0width$}", width = digits as usize)?;
             }
         }
         Ok(())
@@ -164,7 +189,8 @@ mod tests {
     #[test]
     fn reads_mysql_date_and_datetime_text() {
         let t = Temporal::parse("2024-02-29 7:08:09.5").unwrap();
-        assert_eq!(t.to_string(), "2024-02-29 07:08:09.500000");
+        // The fraction digits as written.
+        assert_eq!(t.to_string(), "2024-02-29 07:08:09.5");
         assert_eq!(
             Temporal::parse("2024-2-9").unwrap().to_string(),
             "2024-02-09"
@@ -191,15 +217,15 @@ mod tests {
         };
         assert_eq!(
             fsp("2024-01-01 10:00:00.1235", 3, false).unwrap(),
-            "2024-01-01 10:00:00.124000"
+            "2024-01-01 10:00:00.124"
         );
         assert_eq!(
             fsp("2024-01-01 10:00:00.1235", 3, true).unwrap(),
-            "2024-01-01 10:00:00.123000"
+            "2024-01-01 10:00:00.123"
         );
         assert_eq!(
             fsp("2024-12-31 23:59:59.9999", 2, false).unwrap(),
-            "2025-01-01 00:00:00"
+            "2025-01-01 00:00:00.00"
         );
         assert_eq!(
             fsp("2024-02-28 23:59:59.6", 0, false).unwrap(),

@@ -132,7 +132,134 @@ fn expressions() -> Vec<String> {
     ] {
         out.push(e.to_owned());
     }
+    strings_and_choices(&mut out);
     out
+}
+
+/// LIKE, CASE, string and numeric functions.
+fn strings_and_choices(out: &mut Vec<String>) {
+    let subjects = [
+        "'abc'",
+        "'ABC'",
+        "'a_c'",
+        "'a%c'",
+        "''",
+        "NULL",
+        "123",
+        "'café'",
+        "X'616263'",
+    ];
+    let patterns = [
+        "'abc'",
+        "'a%'",
+        "'%C'",
+        "'_b_'",
+        "'a\\_c'",
+        "'%'",
+        "'a'",
+        "NULL",
+        "'1%3'",
+        "'caf_'",
+        "'A%'",
+        "_binary'a%'",
+    ];
+    for s in subjects {
+        for p in patterns {
+            out.push(format!("{s} LIKE {p}"));
+        }
+        out.push(format!("{s} NOT LIKE 'a%'"));
+        out.push(format!("{s} LIKE 'a|_c' ESCAPE '|'"));
+        for f in [
+            "CHAR_LENGTH",
+            "UPPER",
+            "LOWER",
+            "TRIM",
+            "LTRIM",
+            "RTRIM",
+            "REVERSE",
+            "UCASE",
+        ] {
+            out.push(format!("{f}({s})"));
+        }
+        for (a, b) in [
+            ("1", "2"),
+            ("2", "1"),
+            ("-2", "2"),
+            ("0", "1"),
+            ("5", "1"),
+            ("-1", "9"),
+        ] {
+            out.push(format!("SUBSTRING({s}, {a}, {b})"));
+        }
+        out.push(format!("SUBSTRING({s}, 2)"));
+        out.push(format!("SUBSTR({s} FROM 2 FOR 1)"));
+        out.push(format!("LEFT({s}, 2)"));
+        out.push(format!("RIGHT({s}, 2)"));
+        out.push(format!("REPLACE({s}, 'b', 'xy')"));
+        out.push(format!("CONCAT_WS('-', {s}, NULL, 'z')"));
+    }
+    for e in [
+        "TRIM('  a b  ')",
+        "LTRIM('  a ')",
+        "RTRIM(' a  ')",
+        "LEFT('héllo', 2)",
+        "RIGHT(NULL, 1)",
+        "LEFT('abc', -1)",
+        "CONCAT_WS(NULL, 'a')",
+        "CONCAT_WS(',', 1, 2.50)",
+        "REPLACE('aaa', 'a', '')",
+        "REPLACE('aAa', 'a', 'b')",
+        "REPLACE('abc', '', 'x')",
+        "MID('abcdef', 3, 2)",
+        "CHAR_LENGTH('日本')",
+        "LENGTH('日本')",
+    ] {
+        out.push(e.to_owned());
+    }
+    let numbers = [
+        "0", "7", "-7", "2.5", "-2.5", "2.567", "-1.005", "1234", "0.05", "NULL", "'3.7'", "1.5e0",
+    ];
+    for x in numbers {
+        for d in ["", ", 0", ", 1", ", 2", ", 5", ", -1", ", -2", ", NULL"] {
+            out.push(format!("ROUND({x}{d})"));
+        }
+        for d in ["0", "1", "-1", "4"] {
+            out.push(format!("TRUNCATE({x}, {d})"));
+        }
+        out.push(format!("FLOOR({x})"));
+        out.push(format!("CEIL({x})"));
+        out.push(format!("CEILING({x})"));
+        out.push(format!("SIGN({x})"));
+        out.push(format!("MOD({x}, 3)"));
+        out.push(format!("GREATEST({x}, 1)"));
+        out.push(format!("LEAST({x}, 1, 2.25)"));
+        out.push(format!(
+            "CASE WHEN {x} > 1 THEN 'big' WHEN {x} < 0 THEN 'neg' ELSE 'small' END"
+        ));
+        out.push(format!(
+            "CASE {x} WHEN 7 THEN 1 WHEN 2.5 THEN 2.50 ELSE 0 END"
+        ));
+        out.push(format!("CASE WHEN {x} IS NULL THEN NULL ELSE {x} END"));
+        out.push(format!("CASE WHEN {x} > 0 THEN 1 END"));
+        out.push(format!("CASE WHEN {x} > 0 THEN 1 ELSE 2.5e0 END"));
+    }
+    for e in [
+        "GREATEST('a', 'B')",
+        "GREATEST('a', 'b', 'c')",
+        "LEAST('b', 'a')",
+        "GREATEST(1, NULL)",
+        "GREATEST(18446744073709551615, -1)",
+        "CASE 'a' WHEN 'A' THEN 1 ELSE 0 END",
+        "CASE 'a' WHEN 'b' THEN 1 WHEN 'a' THEN 2 END",
+        "CASE WHEN 1 THEN 'x' ELSE 2 END",
+        "ROUND(9223372036854775807, -1)",
+        "ROUND(-0.5)",
+        "TRUNCATE(-1.999, 1)",
+        "FLOOR(-2.000)",
+        "CEIL(-0.5)",
+    ] {
+        out.push(e.to_owned());
+    }
 }
 
 fn main() -> Result<(), Error> {

@@ -10,12 +10,14 @@ use understudy_sql::dml::value::{Text, Value};
 use understudy_sql::{Column, ColumnType};
 use understudy_store::Cell;
 
+use super::clock::{self, Zone};
+
 fn unsupported(what: String) -> EvalError {
     EvalError::Unsupported(what)
 }
 
 /// A stored cell of `col` as an expression value.
-pub fn cell_value(cell: &Cell, col: &Column) -> Result<Value, EvalError> {
+pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalError> {
     Ok(match (cell, &col.ty) {
         (Cell::Null, _) => Value::Null,
         (Cell::Int(i), _) => Value::Int(*i),
@@ -45,6 +47,7 @@ pub fn cell_value(cell: &Cell, col: &Column) -> Result<Value, EvalError> {
             second: 0,
             micros: 0,
             date: true,
+            fsp: 0,
         }),
         (
             Cell::DateTime {
@@ -66,8 +69,15 @@ pub fn cell_value(cell: &Cell, col: &Column) -> Result<Value, EvalError> {
             second: *second,
             micros: *micros,
             date: false,
+            fsp: match col.ty {
+                ColumnType::DateTime(fsp) | ColumnType::Timestamp(fsp) => fsp,
+                _ => 6,
+            },
         }),
         (Cell::Year(y), _) => Value::Int(i64::from(*y)),
+        (Cell::Timestamp { seconds, micros }, ColumnType::Timestamp(fsp)) => {
+            Value::Temporal(clock::local(zone.get()?, *seconds, *micros, *fsp)?)
+        }
         _ => {
             return Err(unsupported(format!(
                 "reading column {} ({}) in an expression",
@@ -140,6 +150,8 @@ pub struct StoreRules<'a> {
     pub table_charset: Option<&'a str>,
     /// The row of the statement, for error messages (1-based).
     pub row: usize,
+    /// The session's time zone (TIMESTAMP columns).
+    pub zone: &'a Zone,
 }
 
 /// `v` as a cell of `col`.
@@ -225,7 +237,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             }
             Ok(Cell::Bytes(b))
         }
-        ColumnType::Date | ColumnType::DateTime(_) => {
+        ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_) => {
             let t = match v {
                 Value::Temporal(t) => *t,
                 Value::Str(b, Text::Collated) => std::str::from_utf8(b)
@@ -242,7 +254,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
                     month: t.month,
                     day: t.day,
                 },
-                ColumnType::DateTime(fsp) => {
+                ColumnType::DateTime(fsp) | ColumnType::Timestamp(fsp) => {
                     let truncate = match rules.fraction {
                         Fraction::Round => false,
                         Fraction::Truncate => true,
@@ -252,6 +264,20 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
                         Fraction::Unknown => return Err(cannot()),
                     };
                     let t = t.with_fsp(fsp, truncate).ok_or_else(cannot)?;
+                    if matches!(col.ty, ColumnType::Timestamp(_)) {
+                        // The session's local time, stored as UTC.
+                        let (seconds, micros) =
+                            clock::epoch(rules.zone.get()?, &t)?.ok_or_else(|| {
+                                sql_error(
+                                    1292,
+                                    format!(
+                                        "Incorrect datetime value: '{t}' for column '{}' at row {}",
+                                        col.name, rules.row
+                                    ),
+                                )
+                            })?;
+                        return Ok(Cell::Timestamp { seconds, micros });
+                    }
                     Cell::DateTime {
                         year: t.year,
                         month: t.month,
@@ -391,6 +417,7 @@ mod tests {
             client_charset: Some("utf8mb4"),
             table_charset: Some("utf8mb4"),
             row: 1,
+            zone: Box::leak(Box::default()),
         }
     }
 

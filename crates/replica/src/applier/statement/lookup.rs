@@ -128,8 +128,10 @@ mod tests {
         let Ok(Dml::Delete(del)) = parse_dml(sql, "d") else {
             panic!("{sql}")
         };
+        let session = super::super::Session::default();
         let scope = Scope {
             e: &e,
+            session: &session,
             table: &table,
             alias: del.alias.as_deref(),
         };
@@ -148,6 +150,7 @@ mod tests {
             primary_key: vec![0, 1],
             charset: None,
             system_time: None,
+            indexes: Some(Vec::new()),
         };
         assert_eq!(
             pinned(

@@ -5,21 +5,23 @@
 //! the statement.
 
 pub mod cast;
+pub mod clock;
+mod dup;
+mod insert;
 mod lookup;
 
 use std::cmp::Ordering;
 
 use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
+use understudy_sql::dml::temporal::Clock;
 use understudy_sql::dml::value::{Value, compare};
-use understudy_sql::dml::{DeleteStmt, Dml, Expr, InsertMode, InsertStmt, SortKey, UpdateStmt};
+use understudy_sql::dml::{DeleteStmt, Dml, Expr, SortKey, UpdateStmt};
 use understudy_sql::{ColumnType, DefaultValue, TableName};
-use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row, encode_row};
+use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row};
 
 use self::cast::{Fraction, StoreRules, cell_value, value_cell};
-use super::apply::{
-    ER_FATAL, Result, SqlError, dup_entry, replace_row, row_key, store_err, updated_key,
-};
-use super::convert;
+use self::clock::Zone;
+use super::apply::{ER_FATAL, Result, SqlError, replace_row, row_key, store_err, updated_key};
 use super::table_cache::TableCache;
 
 /// `sql_mode` bits that change how statements are read or evaluated in
@@ -46,6 +48,11 @@ pub struct Session {
     pub offset: u64,
     /// The source is MariaDB.
     pub mariadb: bool,
+    /// The session's `time_zone`.
+    pub zone: Zone,
+    /// When the statement ran: its event's timestamp, and microseconds
+    /// when the source logged them.
+    pub time: Option<(u32, u32)>,
 }
 
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
@@ -56,6 +63,13 @@ impl Session {
     /// MySQL rounds unless `TIME_TRUNCATE_FRACTIONAL`; MariaDB truncates
     /// unless its own `TIME_ROUND_FRACTIONAL`, whose bit is not known
     /// here (any mode past MySQL's makes it unknown).
+    fn clock(&self) -> std::result::Result<Clock, EvalError> {
+        let (secs, micros) = self
+            .time
+            .ok_or_else(|| EvalError::unsupported("NOW() without the time of its statement"))?;
+        clock::clock(self.zone.get()?, secs, micros)
+    }
+
     fn fraction(&self) -> Fraction {
         match (self.mariadb, self.sql_mode) {
             (false, m) if m & MODE_TIME_TRUNCATE_FRACTIONAL != 0 => Fraction::Truncate,
@@ -135,15 +149,16 @@ pub fn execute(
         ));
     }
     match dml {
-        Dml::Insert(i) => insert(store, txn, tables, &e, i, session),
+        Dml::Insert(i) => insert::insert(store, txn, tables, &e, i, session),
         Dml::Update(u) => update(store, txn, tables, &e, u, session),
-        Dml::Delete(d) => delete(store, txn, &e, d),
+        Dml::Delete(d) => delete(store, txn, &e, d, session),
     }
 }
 
 /// A stored row as the statement's expressions see it.
 struct StoredRow<'a> {
     e: &'a TableEntry,
+    session: &'a Session,
     /// The names the statement may qualify columns with.
     table: &'a TableName,
     alias: Option<&'a str>,
@@ -163,7 +178,29 @@ impl Row for StoredRow<'_> {
             return Err(unknown());
         }
         let i = self.e.schema.column_index(name).ok_or_else(unknown)?;
-        cell_value(&self.cells[i], &self.e.schema.columns[i])
+        cell_value(
+            &self.cells[i],
+            &self.e.schema.columns[i],
+            &self.session.zone,
+        )
+    }
+
+    fn clock(&self) -> std::result::Result<Clock, EvalError> {
+        self.session.clock()
+    }
+}
+
+/// What the expressions of INSERT … VALUES see: no columns, the
+/// statement's clock.
+struct ValuesRow<'a>(&'a Session);
+
+impl Row for ValuesRow<'_> {
+    fn column(&self, table: Option<&str>, name: &str) -> std::result::Result<Value, EvalError> {
+        NoRow.column(table, name)
+    }
+
+    fn clock(&self) -> std::result::Result<Clock, EvalError> {
+        self.0.clock()
     }
 }
 
@@ -173,6 +210,7 @@ fn rules<'a>(e: &'a TableEntry, session: &'a Session, row: usize) -> StoreRules<
         client_charset: session.client_charset.as_deref(),
         table_charset: e.schema.charset.as_deref(),
         row,
+        zone: &session.zone,
     }
 }
 
@@ -187,124 +225,44 @@ fn collated_key(e: &TableEntry) -> bool {
     })
 }
 
-fn insert(
-    store: &Store,
-    txn: &mut Txn,
-    tables: &mut TableCache,
+/// Refuses an update of a row leaving out a TIMESTAMP column that may
+/// be ON UPDATE CURRENT_TIMESTAMP without saying so (one declared with
+/// neither DEFAULT nor ON UPDATE, under explicit_defaults_for_timestamp
+/// OFF when the table was created).
+fn set_on_update(e: &TableEntry, targets: &[usize]) -> Result<()> {
+    match e.schema.columns.iter().enumerate().find_map(|(i, c)| {
+        (!targets.contains(&i)
+            && !c.on_update
+            && c.default == DefaultValue::None
+            && matches!(c.ty, ColumnType::Timestamp(_)))
+        .then_some(c)
+    }) {
+        Some(c) => Err(SqlError::new(
+            ER_FATAL,
+            format!(
+                "an update leaving out TIMESTAMP column {}, which the source may set ON \
+                 UPDATE CURRENT_TIMESTAMP without saying so, is not applied yet",
+                c.name
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A changed row's ON UPDATE CURRENT_TIMESTAMP columns that the
+/// statement does not set: the statement's time.
+fn touch(
     e: &TableEntry,
-    st: &InsertStmt,
     session: &Session,
+    targets: &[usize],
+    cells: &mut [Cell],
+    row: usize,
 ) -> Result<()> {
-    let cols = &e.schema.columns;
-    let targets: Vec<usize> = match &st.columns {
-        None => (0..cols.len()).filter(|&i| !cols[i].invisible).collect(),
-        Some(names) => names
-            .iter()
-            .map(|n| {
-                e.schema.column_index(n).ok_or_else(|| {
-                    SqlError::new(1054, format!("Unknown column '{n}' in 'field list'"))
-                })
-            })
-            .collect::<Result<_>>()?,
-    };
-    if st.mode != InsertMode::Insert {
-        // Which rows they drop or replace depends on every unique key
-        // and its collation; the catalog keeps the primary key only.
-        return Err(SqlError::new(
-            ER_FATAL,
-            "INSERT IGNORE and REPLACE are not applied yet",
-        ));
-    }
-    if !st.on_duplicate.is_empty() {
-        return Err(SqlError::new(
-            ER_FATAL,
-            "INSERT … ON DUPLICATE KEY UPDATE is not applied yet",
-        ));
-    }
-    let auto = cols.iter().position(|c| c.auto_increment);
-    let mut next_auto = session.insert_id;
-    for (n, exprs) in st.rows.iter().enumerate() {
-        let row_no = n + 1;
-        if exprs.len() != targets.len() {
-            return Err(SqlError::new(
-                1136,
-                format!("Column count doesn't match value count at row {row_no}"),
-            ));
+    for (i, c) in e.schema.columns.iter().enumerate() {
+        if c.on_update && !targets.contains(&i) {
+            let now = Value::Temporal(session.clock().map_err(eval_err)?.local);
+            cells[i] = value_cell(&now, c, rules(e, session, row)).map_err(eval_err)?;
         }
-        let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
-        for (&i, ex) in targets.iter().zip(exprs) {
-            let Some(ex) = ex else {
-                continue;
-            };
-            let v = eval(ex, &NoRow).map_err(eval_err)?;
-            let generate = Some(i) == auto
-                && (v.is_null()
-                    || session.sql_mode & MODE_NO_AUTO_VALUE_ON_ZERO == 0
-                        && matches!(v, Value::Int(0) | Value::UInt(0)));
-            if generate {
-                continue;
-            }
-            let cell = value_cell(&v, &cols[i], rules(e, session, row_no)).map_err(eval_err)?;
-            if Some(i) == auto {
-                // An explicit value at or past the counter moves it on:
-                // the next generated value follows it in the series.
-                next_auto = next_auto.map(|next| session.after_explicit(next, &cell));
-            }
-            cells[i] = Some(cell);
-        }
-        let mut full = Vec::with_capacity(cols.len());
-        for (i, c) in cells.into_iter().enumerate() {
-            let cell = match c {
-                Some(c) => c,
-                None if Some(i) == auto => {
-                    let id = next_auto.ok_or_else(|| {
-                        SqlError::new(
-                            ER_FATAL,
-                            "an AUTO_INCREMENT value without the INSERT_ID the source logs \
-                             with it",
-                        )
-                    })?;
-                    next_auto = Some(id + session.increment.max(1));
-                    value_cell(&Value::UInt(id), &cols[i], rules(e, session, row_no))
-                        .map_err(eval_err)?
-                }
-                None if matches!(cols[i].ty, ColumnType::Timestamp(_))
-                    && !cols[i].nullable
-                    && cols[i].default == DefaultValue::None =>
-                {
-                    // With explicit_defaults_for_timestamp=OFF on the
-                    // source, such a column defaults to CURRENT_TIMESTAMP.
-                    return Err(SqlError::new(
-                        ER_FATAL,
-                        format!(
-                            "an INSERT leaving out TIMESTAMP column {} without a declared \
-                             DEFAULT is not applied yet",
-                            cols[i].name
-                        ),
-                    ));
-                }
-                None => {
-                    convert::default_cell(&cols[i]).map_err(|m| SqlError::new(ER_FATAL, m.0))?
-                }
-            };
-            full.push(cell);
-        }
-        let row_id = if e.schema.primary_key.is_empty() {
-            Some(store.next_row_id(txn, e.id).map_err(store_err)?)
-        } else {
-            None
-        };
-        let key = row_key(e, &full, row_id);
-        if row_id.is_none()
-            && tables.may_exist(store, txn, e.id, &key)?
-            && store.exists(txn, Family::Rows, &key).map_err(store_err)?
-        {
-            return Err(dup_entry(e, &full));
-        }
-        tables.wrote(e.id, &key);
-        store
-            .put_row(txn, key, encode_row(e.version, &full))
-            .map_err(store_err)?;
     }
     Ok(())
 }
@@ -313,6 +271,7 @@ fn insert(
 #[derive(Clone, Copy)]
 struct Scope<'a> {
     e: &'a TableEntry,
+    session: &'a Session,
     table: &'a TableName,
     alias: Option<&'a str>,
 }
@@ -321,6 +280,7 @@ impl Scope<'_> {
     fn row<'b>(&'b self, cells: &'b [Cell]) -> StoredRow<'b> {
         StoredRow {
             e: self.e,
+            session: self.session,
             table: self.table,
             alias: self.alias,
             cells,
@@ -477,25 +437,10 @@ fn update(
                 .ok_or_else(|| SqlError::new(1054, format!("Unknown column '{n}' in 'field list'")))
         })
         .collect::<Result<_>>()?;
-    // A column the source sets itself when a row changes: ON UPDATE
-    // CURRENT_TIMESTAMP, which a TIMESTAMP column may also have without
-    // saying so (explicit_defaults_for_timestamp=OFF when the table was
-    // created).
-    if let Some(c) = e.schema.columns.iter().enumerate().find_map(|(i, c)| {
-        (!targets.contains(&i) && (c.on_update || matches!(c.ty, ColumnType::Timestamp(_))))
-            .then_some(c)
-    }) {
-        return Err(SqlError::new(
-            ER_FATAL,
-            format!(
-                "an UPDATE leaving out column {}, which the source may set ON UPDATE \
-                 CURRENT_TIMESTAMP, is not applied yet",
-                c.name
-            ),
-        ));
-    }
+    set_on_update(e, &targets)?;
     let scope = Scope {
         e,
+        session,
         table: &st.table,
         alias: st.alias.as_deref(),
     };
@@ -518,6 +463,7 @@ fn update(
         if cells == old {
             continue;
         }
+        touch(e, session, &targets, &mut cells, n + 1)?;
         let new_key = updated_key(e, &cells, &old_key);
         if new_key != old_key && collated_key(e) {
             return Err(SqlError::new(
@@ -531,9 +477,16 @@ fn update(
     Ok(())
 }
 
-fn delete(store: &Store, txn: &mut Txn, e: &TableEntry, st: &DeleteStmt) -> Result<()> {
+fn delete(
+    store: &Store,
+    txn: &mut Txn,
+    e: &TableEntry,
+    st: &DeleteStmt,
+    session: &Session,
+) -> Result<()> {
     let scope = Scope {
         e,
+        session,
         table: &st.table,
         alias: st.alias.as_deref(),
     };

@@ -1,0 +1,357 @@
+//! `INSERT … VALUES`, `INSERT IGNORE`, `REPLACE` and `INSERT … ON
+//! DUPLICATE KEY UPDATE`: each row built from its expressions, defaults
+//! and the AUTO_INCREMENT series the INTVAR event starts, then written,
+//! left out, replacing or updating the rows it collides with.
+
+use understudy_sql::dml::eval::{EvalError, Row, eval};
+use understudy_sql::dml::value::Value;
+use understudy_sql::dml::{InsertMode, InsertStmt};
+use understudy_sql::{ColumnType, DefaultValue};
+use understudy_store::{Cell, Family, Store, TableEntry, Txn, encode_row};
+
+use super::super::apply::{
+    ER_FATAL, Result, SqlError, dup_entry, replace_row, row_key, store_err, updated_key,
+};
+use super::super::convert;
+use super::super::table_cache::TableCache;
+use super::cast::{cell_value, value_cell};
+use super::dup::Uniques;
+use super::{
+    MODE_NO_AUTO_VALUE_ON_ZERO, Session, StoredRow, ValuesRow, eval_err, rules, set_on_update,
+};
+
+/// One row of the statement, ready to write.
+struct Built {
+    cells: Vec<Cell>,
+    /// Its AUTO_INCREMENT value was generated, not given.
+    generated: bool,
+    /// The series before the row: where it goes back to when the row is
+    /// left out or updates another (the source gives the value back).
+    series_before: Option<u64>,
+}
+
+pub(super) fn insert(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    e: &TableEntry,
+    st: &InsertStmt,
+    session: &Session,
+) -> Result<()> {
+    let cols = &e.schema.columns;
+    let targets: Vec<usize> = match &st.columns {
+        None => (0..cols.len()).filter(|&i| !cols[i].invisible).collect(),
+        Some(names) => names.iter().map(|n| field(e, n)).collect::<Result<_>>()?,
+    };
+    let updates: Vec<usize> = st
+        .on_duplicate
+        .iter()
+        .map(|(n, _)| field(e, n))
+        .collect::<Result<_>>()?;
+    if !updates.is_empty() {
+        set_on_update(e, &updates)?;
+    }
+    let checks_duplicates = st.mode != InsertMode::Insert || !updates.is_empty();
+    let mut uniques = if checks_duplicates {
+        Some(Uniques::load(store, txn, e)?)
+    } else {
+        None
+    };
+    let mut b = Builder {
+        e,
+        session,
+        targets: &targets,
+        auto: cols.iter().position(|c| c.auto_increment),
+        next_auto: session.insert_id,
+        ignore: st.mode == InsertMode::Ignore,
+    };
+    // An ON DUPLICATE KEY UPDATE that set the AUTO_INCREMENT column:
+    // where the source's series goes next is not followed yet.
+    let sets_auto = b.auto.is_some_and(|a| updates.contains(&a));
+    let mut auto_set = false;
+    for (n, exprs) in st.rows.iter().enumerate() {
+        let row = b.build(n + 1, exprs)?;
+        if auto_set && row.generated {
+            return Err(SqlError::new(
+                ER_FATAL,
+                "a multi-row ON DUPLICATE KEY UPDATE generating AUTO_INCREMENT values after \
+                 one that updated the AUTO_INCREMENT column is not applied yet",
+            ));
+        }
+        let Some(u) = uniques.as_mut() else {
+            write_new(store, txn, tables, e, &row.cells)?;
+            continue;
+        };
+        let found = u.collisions(store, txn, e, &row.cells)?;
+        if found.is_empty() {
+            let key = write_new(store, txn, tables, e, &row.cells)?;
+            u.added(&row.cells, &key);
+            continue;
+        }
+        if st.mode != InsertMode::Replace {
+            // A row left out or updating another gives its AUTO_INCREMENT
+            // value back, and a value it gave does not move the series
+            // (MySQL 9.7 and MariaDB 10.11 alike).
+            b.next_auto = row.series_before;
+            auto_set |= sets_auto;
+        }
+        match st.mode {
+            InsertMode::Ignore if updates.is_empty() => {}
+            InsertMode::Replace => {
+                for (key, old) in &found {
+                    store.delete_row(txn, key).map_err(store_err)?;
+                    u.removed(old, key);
+                }
+                let key = write_new(store, txn, tables, e, &row.cells)?;
+                u.added(&row.cells, &key);
+            }
+            _ => {
+                let [(old_key, old)] = found.as_slice() else {
+                    return Err(SqlError::new(
+                        ER_FATAL,
+                        "an ON DUPLICATE KEY UPDATE whose row collides with more than one \
+                         row is not applied (which one the source updates depends on its \
+                         key order)",
+                    ));
+                };
+                update_duplicate(store, txn, tables, u, (old_key, old), &row.cells, st, &b, n)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn field(e: &TableEntry, n: &str) -> Result<usize> {
+    e.schema
+        .column_index(n)
+        .ok_or_else(|| SqlError::new(1054, format!("Unknown column '{n}' in 'field list'")))
+}
+
+/// A new row written under its key (1062 if the key is taken).
+fn write_new(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    e: &TableEntry,
+    cells: &[Cell],
+) -> Result<Vec<u8>> {
+    let row_id = if e.schema.primary_key.is_empty() {
+        Some(store.next_row_id(txn, e.id).map_err(store_err)?)
+    } else {
+        None
+    };
+    let key = row_key(e, cells, row_id);
+    if row_id.is_none()
+        && tables.may_exist(store, txn, e.id, &key)?
+        && store.exists(txn, Family::Rows, &key).map_err(store_err)?
+    {
+        return Err(dup_entry(e, cells));
+    }
+    tables.wrote(e.id, &key);
+    store
+        .put_row(txn, key.clone(), encode_row(e.version, cells))
+        .map_err(store_err)?;
+    Ok(key)
+}
+
+/// The row a collision found, updated by the ON DUPLICATE KEY UPDATE
+/// assignments (`VALUES(c)`: the colliding row's value of c).
+#[allow(clippy::too_many_arguments)]
+fn update_duplicate(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    u: &mut Uniques,
+    (old_key, old): (&[u8], &[Cell]),
+    inserted: &[Cell],
+    st: &InsertStmt,
+    b: &Builder<'_>,
+    n: usize,
+) -> Result<()> {
+    let e = b.e;
+    let mut cells = old.to_vec();
+    for (name, ex) in &st.on_duplicate {
+        let i = field(e, name)?;
+        let row = Duplicate {
+            row: StoredRow {
+                e,
+                session: b.session,
+                table: &st.table,
+                alias: None,
+                cells: &cells,
+            },
+            inserted,
+        };
+        let v = eval(ex, &row).map_err(eval_err)?;
+        cells[i] =
+            value_cell(&v, &e.schema.columns[i], rules(e, b.session, n + 1)).map_err(eval_err)?;
+    }
+    if cells == old {
+        return Ok(());
+    }
+    let targets = st
+        .on_duplicate
+        .iter()
+        .map(|(name, _)| field(e, name))
+        .collect::<Result<Vec<usize>>>()?;
+    super::touch(e, b.session, &targets, &mut cells, n + 1)?;
+    let new_key = updated_key(e, &cells, old_key);
+    u.removed(old, old_key);
+    replace_row(store, txn, tables, e, old_key, new_key.clone(), &cells)?;
+    u.added(&cells, &new_key);
+    Ok(())
+}
+
+/// The stored row an ON DUPLICATE KEY UPDATE changes, with the row that
+/// collided with it as `VALUES()`.
+struct Duplicate<'a> {
+    row: StoredRow<'a>,
+    inserted: &'a [Cell],
+}
+
+impl Row for Duplicate<'_> {
+    fn column(&self, table: Option<&str>, name: &str) -> std::result::Result<Value, EvalError> {
+        self.row.column(table, name)
+    }
+
+    fn inserted(&self, name: &str) -> std::result::Result<Value, EvalError> {
+        let s = &self.row.e.schema;
+        let i = s.column_index(name).ok_or_else(|| EvalError::Sql {
+            errno: 1054,
+            message: format!("Unknown column '{name}' in 'field list'"),
+        })?;
+        cell_value(&self.inserted[i], &s.columns[i], &self.row.session.zone)
+    }
+}
+
+/// Builds the statement's rows in order, carrying the AUTO_INCREMENT
+/// series from one to the next.
+struct Builder<'a> {
+    e: &'a TableEntry,
+    session: &'a Session,
+    targets: &'a [usize],
+    auto: Option<usize>,
+    next_auto: Option<u64>,
+    /// INSERT IGNORE: a value the source would adjust with a warning is
+    /// not one understudy adjusts yet.
+    ignore: bool,
+}
+
+impl Builder<'_> {
+    fn build(
+        &mut self,
+        row_no: usize,
+        exprs: &[Option<understudy_sql::dml::Expr>],
+    ) -> Result<Built> {
+        let (e, session) = (self.e, self.session);
+        let cols = &e.schema.columns;
+        if exprs.len() != self.targets.len() {
+            return Err(SqlError::new(
+                1136,
+                format!("Column count doesn't match value count at row {row_no}"),
+            ));
+        }
+        let to_cell = |v: &Value, i: usize| {
+            value_cell(v, &cols[i], rules(e, session, row_no)).map_err(|err| match err {
+                EvalError::Sql { errno, message } if self.ignore => SqlError::new(
+                    ER_FATAL,
+                    format!(
+                        "INSERT IGNORE of a value the source adjusts with a warning is not \
+                         applied yet ({errno}: {message})"
+                    ),
+                ),
+                other => eval_err(other),
+            })
+        };
+        let series_before = self.next_auto;
+        let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
+        for (&i, ex) in self.targets.iter().zip(exprs) {
+            let Some(ex) = ex else {
+                continue;
+            };
+            let v = eval(ex, &ValuesRow(session)).map_err(eval_err)?;
+            let generate = Some(i) == self.auto
+                && (v.is_null()
+                    || session.sql_mode & MODE_NO_AUTO_VALUE_ON_ZERO == 0
+                        && matches!(v, Value::Int(0) | Value::UInt(0)));
+            if generate {
+                continue;
+            }
+            let cell = to_cell(&v, i)?;
+            if Some(i) == self.auto {
+                // An explicit value at or past the counter moves it on:
+                // the next generated value follows it in the series.
+                self.next_auto = self
+                    .next_auto
+                    .map(|next| session.after_explicit(next, &cell));
+            }
+            cells[i] = Some(cell);
+        }
+        let mut generated = false;
+        let mut full = Vec::with_capacity(cols.len());
+        for (i, c) in cells.into_iter().enumerate() {
+            let cell = match c {
+                Some(c) => c,
+                None if Some(i) == self.auto => {
+                    let id = self.next_auto.ok_or_else(|| {
+                        SqlError::new(
+                            ER_FATAL,
+                            "an AUTO_INCREMENT value without the INSERT_ID the source logs \
+                             with it",
+                        )
+                    })?;
+                    self.next_auto = Some(id + session.increment.max(1));
+                    generated = true;
+                    to_cell(&Value::UInt(id), i)?
+                }
+                None if matches!(cols[i].ty, ColumnType::Timestamp(_))
+                    && !cols[i].nullable
+                    && cols[i].default == DefaultValue::None =>
+                {
+                    // With explicit_defaults_for_timestamp=OFF on the
+                    // source, such a column defaults to CURRENT_TIMESTAMP.
+                    return Err(SqlError::new(
+                        ER_FATAL,
+                        format!(
+                            "an INSERT leaving out TIMESTAMP column {} without a declared \
+                             DEFAULT is not applied yet",
+                            cols[i].name
+                        ),
+                    ));
+                }
+                None => match &cols[i].default {
+                    // CURRENT_TIMESTAMP and other expressions: evaluated
+                    // with the statement's clock.
+                    DefaultValue::Expression(x) => {
+                        let ex = understudy_sql::dml::parse_expr(x).map_err(|err| {
+                            SqlError::new(ER_FATAL, format!("DEFAULT of {}: {err}", cols[i].name))
+                        })?;
+                        let v = eval(&ex, &ValuesRow(session)).map_err(eval_err)?;
+                        to_cell(&v, i)?
+                    }
+                    DefaultValue::Literal(_) if matches!(cols[i].ty, ColumnType::Timestamp(_)) => {
+                        // The source turned it into a time in the zone
+                        // of its CREATE TABLE, which the catalog lacks.
+                        return Err(SqlError::new(
+                            ER_FATAL,
+                            format!(
+                                "an INSERT leaving out TIMESTAMP column {} with a constant \
+                                 DEFAULT is not applied yet",
+                                cols[i].name
+                            ),
+                        ));
+                    }
+                    _ => {
+                        convert::default_cell(&cols[i]).map_err(|m| SqlError::new(ER_FATAL, m.0))?
+                    }
+                },
+            };
+            full.push(cell);
+        }
+        Ok(Built {
+            cells: full,
+            generated,
+            series_before,
+        })
+    }
+}
