@@ -4,9 +4,9 @@
 //! AUTO_INCREMENT from the INTVAR event), INSERT IGNORE, REPLACE and
 //! ON DUPLICATE KEY UPDATE over unique keys, NOW() and CURRENT_TIMESTAMP
 //! defaults and ON UPDATE, TIMESTAMP columns in changing session time
-//! zones, UPDATE and DELETE with WHERE,
-//! ORDER BY and LIMIT and MySQL's arithmetic, in multi-statement
-//! transactions and rollbacks, with an ALTER TABLE mid-stream. After
+//! zones, user variables, RAND() and LAST_INSERT_ID(), UPDATE and
+//! DELETE with WHERE, ORDER BY and LIMIT and MySQL's arithmetic, in
+//! multi-statement transactions and rollbacks, with an ALTER TABLE mid-stream. After
 //! catch-up, `export` equals `mysql --batch` for every table and
 //! `verify` agrees. A statement understudy does not execute stops the
 //! applier naming it (checked last, in STATEMENT format).
@@ -44,6 +44,40 @@ CREATE TABLE sb.ev (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, what VARCHAR(20)
   changed TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
   day DATE, fixed TIMESTAMP NULL DEFAULT NULL) DEFAULT CHARSET=utf8mb4;
 ";
+
+/// What the events before a statement carry: user variables (User_var),
+/// RAND()'s seeds (Rand) and LAST_INSERT_ID() (INTVAR).
+fn session_values(r: &mut Rng) -> String {
+    match r.below(4) {
+        0 => format!(
+            "SET @v = {}, @s = '{}', @d = {}.75, @nothing = NULL; \
+             UPDATE sb.t SET n = @v, name = @s, amount = amount + @d, note = @nothing \
+             WHERE id = {};",
+            r.range(-9, 9),
+            r.pick(WORDS),
+            r.range(-3, 3),
+            r.range(1, 60)
+        ),
+        1 => format!(
+            "UPDATE sb.t SET ratio = FLOOR(RAND() * 1000) + RAND() WHERE id IN ({}, {});",
+            r.range(1, 60),
+            r.range(1, 60)
+        ),
+        2 => format!(
+            "INSERT INTO sb.ev (what) VALUES ('{}'); \
+             INSERT INTO sb.ctr VALUES ('2024-04-01', LAST_INSERT_ID() % 7, 1, 0) \
+             ON DUPLICATE KEY UPDATE hits = hits + 1;",
+            r.pick(WORDS)
+        ),
+        _ => format!(
+            "SET @big = 18446744073709551615, @neg = -{}; \
+             UPDATE sb.t SET big = @big - {}, y = 2000 + @neg WHERE id = {};",
+            r.below(99),
+            r.below(1000),
+            r.range(1, 60)
+        ),
+    }
+}
 
 /// The statement's time: NOW() and its kin, CURRENT_TIMESTAMP defaults,
 /// ON UPDATE CURRENT_TIMESTAMP, and TIMESTAMP columns written and read
@@ -195,7 +229,7 @@ fn workload(seed: u64) -> Vec<String> {
     let mut altered = false;
     for step in 0..300 {
         let cols = "n, amount, ratio, name, code, note, raw, big, d, dt, y";
-        let stmt = match r.below(19) {
+        let stmt = match r.below(21) {
             0..=2 => {
                 let rows: Vec<String> = (0..r.range(1, 4)).map(|_| t_values(&mut r)).collect();
                 format!("INSERT INTO sb.t ({cols}) VALUES {};", rows.join(", "))
@@ -286,6 +320,7 @@ fn workload(seed: u64) -> Vec<String> {
             }
             14..=16 => duplicates(&mut r),
             17 | 18 => clocked(&mut r),
+            19 | 20 => session_values(&mut r),
             _ => {
                 let a = t_values(&mut r);
                 let b = t_values(&mut r);

@@ -17,9 +17,9 @@ use super::convert;
 use super::hash_scan;
 use super::json_diff;
 use super::policy::{ApplyPolicy, ExecMode};
-use super::query;
 use super::table_cache::TableCache;
 use super::table_check::check_map;
+use super::{query, statement};
 
 /// An applier error with MySQL's number (`Last_SQL_Errno`) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,9 +130,12 @@ struct EventState {
     maps: Vec<MapEntry>,
     /// INTVAR INSERT_ID, for the next statement.
     insert_id: Option<u64>,
+    /// User_var, Rand and INTVAR LAST_INSERT_ID, for the next statement.
+    vars: statement::vars::Vars,
 }
 
-/// INTVAR's kind for INSERT_ID (1 is LAST_INSERT_ID).
+/// INTVAR's kinds.
+const LAST_INSERT_ID_EVENT: u8 = 1;
 const INSERT_ID_EVENT: u8 = 2;
 
 /// A source transaction applied event by event, as the relay log is read
@@ -160,6 +163,7 @@ impl TxnApply {
     pub fn reset(&mut self, skip: bool) {
         self.state.maps.clear();
         self.state.insert_id = None;
+        self.state.vars = Default::default();
         self.out = Outcome::default();
         self.skip = skip;
     }
@@ -278,6 +282,7 @@ fn apply_event(
             let logged = query::Logged {
                 insert_id: state.insert_id.take(),
                 timestamp,
+                vars: std::mem::take(&mut state.vars),
             };
             let r = query::run(ctx, txn, &q, t, &db, fde, logged);
             match r {
@@ -374,6 +379,18 @@ fn apply_event(
         }
         // INSERT_ID: the next statement's first AUTO_INCREMENT value.
         Event::Intvar(iv) if iv.kind == INSERT_ID_EVENT => state.insert_id = Some(iv.value),
+        Event::Intvar(iv) if iv.kind == LAST_INSERT_ID_EVENT => {
+            state.vars.last_insert_id = Some(iv.value);
+        }
+        Event::Rand(r) => state.vars.rand.set(Some((r.seed1, r.seed2))),
+        Event::UserVar(u) => {
+            let charset = |id: u32| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| query::charset_name(id, fde))
+            };
+            state.vars.user.push(statement::vars::user_var(&u, charset));
+        }
         Event::Unknown { type_code, .. } => {
             return Err(SqlError::new(
                 ER_FATAL,

@@ -15,6 +15,8 @@ pub(super) struct Logged {
     pub insert_id: Option<u64>,
     /// Its event's timestamp.
     pub timestamp: u32,
+    /// Its user variables, RAND() seeds and LAST_INSERT_ID().
+    pub vars: statement::vars::Vars,
 }
 
 /// Applies `t` (the event's statement, trimmed) with default database
@@ -53,13 +55,14 @@ pub(super) fn run(
         mariadb: fde.server_version.contains("MariaDB"),
         zone: statement::clock::Zone::new(v.time_zone),
         time: Some((logged.timestamp, v.microseconds.or(v.hrnow).unwrap_or(0))),
+        vars: logged.vars,
     };
     apply_statement(ctx, txn, t, db, q.error_code, &session)
 }
 
 /// The character set of a collation id, in the source flavor's
 /// numbering.
-fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
+pub(super) fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
     let table = if fde.server_version.contains("MariaDB") {
         understudy_dumper::collations::mariadb()
     } else {

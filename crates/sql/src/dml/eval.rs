@@ -61,6 +61,25 @@ pub trait Row {
             "NOW() without the time of its statement",
         ))
     }
+
+    /// User variable `@name` (lowercase), as the source logged it.
+    fn variable(&self, name: &str) -> Result<Value, EvalError> {
+        Err(EvalError::unsupported(format!("the user variable @{name}")))
+    }
+
+    /// RAND()'s next value, from the seeds the source logged.
+    fn rand(&self) -> Result<f64, EvalError> {
+        Err(EvalError::unsupported(
+            "RAND() without the seeds of its statement",
+        ))
+    }
+
+    /// LAST_INSERT_ID(), as the source logged it.
+    fn last_insert_id(&self) -> Result<Value, EvalError> {
+        Err(EvalError::unsupported(
+            "LAST_INSERT_ID() without its logged value",
+        ))
+    }
 }
 
 /// A row with no columns (INSERT … VALUES without column references).
@@ -115,6 +134,15 @@ fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {
 pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
     match expr {
         Expr::Value(v) => literal(&v.value),
+        Expr::Identifier(i) if i.quote_style.is_none() && i.value.starts_with('@') => {
+            match i.value[1..].strip_prefix('@') {
+                Some(_) => Err(EvalError::unsupported(format!(
+                    "the system variable {}",
+                    i.value
+                ))),
+                None => row.variable(&i.value[1..].to_ascii_lowercase()),
+            }
+        }
         Expr::Identifier(i) => row.column(None, &i.value),
         Expr::CompoundIdentifier(parts) => match parts.as_slice() {
             [t, c] => row.column(Some(&t.value), &c.value),
@@ -290,7 +318,28 @@ fn binary(
         }
         _ => {}
     }
-    let (l, r) = (eval(left, row)?, eval(right, row)?);
+    let l = eval(left, row)?;
+    if l.is_null() && !matches!(op, B::Spaceship) {
+        // MySQL does not evaluate the right side then (a user variable
+        // there is not even logged).
+        return match op {
+            B::Plus
+            | B::Minus
+            | B::Multiply
+            | B::Divide
+            | B::MyIntegerDivide
+            | B::Modulo
+            | B::Eq
+            | B::NotEq
+            | B::Lt
+            | B::LtEq
+            | B::Gt
+            | B::GtEq
+            | B::Xor => Ok(Value::Null),
+            _ => Err(EvalError::unsupported(format!("the expression {whole}"))),
+        };
+    }
+    let r = eval(right, row)?;
     let arith_op = match op {
         B::Plus => Some(Arith::Add),
         B::Minus => Some(Arith::Sub),
@@ -405,6 +454,19 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 ..t
             }))
         }
+        "RAND" => {
+            if !a.is_empty() {
+                return Err(EvalError::unsupported("RAND with a seed"));
+            }
+            Ok(Value::Double(row.rand()?))
+        }
+        "LAST_INSERT_ID" => match a.as_slice() {
+            [] => row.last_insert_id(),
+            // LAST_INSERT_ID(expr) is expr (it also sets the session's
+            // value, which the next statement's INTVAR event carries).
+            [x] => eval(x, row),
+            _ => arity(1).map(|()| Value::Null),
+        },
         "UNIX_TIMESTAMP" => {
             arity(0)?;
             Ok(Value::Int(row.clock()?.unix))

@@ -9,6 +9,7 @@ pub mod clock;
 mod dup;
 mod insert;
 mod lookup;
+pub mod vars;
 
 use std::cmp::Ordering;
 
@@ -53,6 +54,8 @@ pub struct Session {
     /// When the statement ran: its event's timestamp, and microseconds
     /// when the source logged them.
     pub time: Option<(u32, u32)>,
+    /// User variables, RAND()'s seeds and LAST_INSERT_ID().
+    pub vars: vars::Vars,
 }
 
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
@@ -68,6 +71,13 @@ impl Session {
             .time
             .ok_or_else(|| EvalError::unsupported("NOW() without the time of its statement"))?;
         clock::clock(self.zone.get()?, secs, micros)
+    }
+
+    fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
+        self.vars
+            .last_insert_id
+            .map(Value::UInt)
+            .ok_or_else(|| EvalError::unsupported("LAST_INSERT_ID() without its INTVAR event"))
     }
 
     fn fraction(&self) -> Fraction {
@@ -188,6 +198,18 @@ impl Row for StoredRow<'_> {
     fn clock(&self) -> std::result::Result<Clock, EvalError> {
         self.session.clock()
     }
+
+    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
+        self.session.vars.variable(name)
+    }
+
+    fn rand(&self) -> std::result::Result<f64, EvalError> {
+        self.session.vars.rand()
+    }
+
+    fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
+        self.session.last_insert_id()
+    }
 }
 
 /// What the expressions of INSERT … VALUES see: no columns, the
@@ -201,6 +223,18 @@ impl Row for ValuesRow<'_> {
 
     fn clock(&self) -> std::result::Result<Clock, EvalError> {
         self.0.clock()
+    }
+
+    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
+        self.0.vars.variable(name)
+    }
+
+    fn rand(&self) -> std::result::Result<f64, EvalError> {
+        self.0.vars.rand()
+    }
+
+    fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
+        self.0.last_insert_id()
     }
 }
 
