@@ -146,7 +146,19 @@ fn every_ddl_in_the_corpus_is_understood() {
                     // The statement-based executor's reader: never a
                     // panic; every form it does not read yet is named.
                     if understudy_sql::dml::is_dml(&text) {
-                        match understudy_sql::dml::parse_dml(&text, &db) {
+                        let read = understudy_sql::dml::parse_dml(&text, &db);
+                        // The literal-INSERT fast path reads what the
+                        // parser reads.
+                        if let Ok(understudy_sql::dml::Dml::Insert(fast)) = &read {
+                            let slow = understudy_sql::dml::parse_dml_slowly(&text, &db);
+                            assert!(
+                                matches!(&slow, Ok(understudy_sql::dml::Dml::Insert(s)) if s == fast),
+                                "{}@{}: {text}\nfast {fast:?}\nparser {slow:?}",
+                                f.display(),
+                                raw.offset
+                            );
+                        }
+                        match read {
                             Ok(_) => dml_read += 1,
                             Err(e) => *dml_refused.entry(refusal(&e)).or_insert(0) += 1,
                         }

@@ -6,6 +6,7 @@
 
 pub mod decimal;
 pub mod eval;
+mod fast;
 mod math;
 mod strings;
 pub mod temporal;
@@ -104,7 +105,41 @@ pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
 
 /// Reads one DML statement (`default_db`: the query event's database).
 pub fn parse_dml(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
+    if let Some(i) = fast::insert(sql, default_db) {
+        return Ok(Dml::Insert(i));
+    }
+    parse_dml_slowly(sql, default_db)
+}
+
+/// `\a` or `\f` inside a quoted string: MySQL reads them as `a` and
+/// `f`, the SQL parser as BEL and FF.
+fn misread_escape(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < b.len() {
+        match (quote, b[i]) {
+            (None, q @ (b'\'' | b'"' | b'`')) => quote = Some(q),
+            (Some(q), b'\\') if q != b'`' => {
+                if matches!(b.get(i + 1), Some(b'a' | b'f')) {
+                    return true;
+                }
+                i += 1;
+            }
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// [`parse_dml`] through the SQL parser alone.
+pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     let unsupported = |what: &str| SqlError::Unsupported(format!("{what}: {}", clip(sql)));
+    if misread_escape(sql) {
+        return Err(unsupported("a string with a \\a or \\f escape"));
+    }
     let mut stmts = Parser::parse_sql(&MySqlDialect {}, sql)
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?;
     if stmts.len() != 1 {
