@@ -292,6 +292,7 @@ pub(super) fn insert(sql: &str, default_db: &str) -> Option<InsertStmt> {
             InsertMode::Insert
         },
         on_duplicate: Vec::new(),
+        select: None,
     })
 }
 

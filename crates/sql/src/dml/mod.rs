@@ -15,8 +15,9 @@ pub mod value;
 pub use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value as Literal};
 
 use sqlparser::ast::{
-    Assignment, AssignmentTarget, Delete, FromTable, Insert, OnInsert, OrderByExpr, OrderBySort,
-    SetExpr, Statement, TableFactor, TableObject, TableWithJoins, Update,
+    Assignment, AssignmentTarget, Delete, FromTable, GroupByExpr, Insert, LimitClause, OnInsert,
+    OrderByExpr, OrderByKind, OrderBySort, Query, Select, SelectItem, SetExpr, Statement,
+    TableFactor, TableObject, TableWithJoins, Update,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
@@ -44,6 +45,23 @@ pub struct InsertStmt {
     pub mode: InsertMode,
     /// ON DUPLICATE KEY UPDATE assignments.
     pub on_duplicate: Vec<(String, Expr)>,
+    /// INSERT … SELECT: the rows come from it (`rows` is empty).
+    pub select: Option<SelectSource>,
+}
+
+/// The SELECT of an INSERT … SELECT: one table or none, no grouping,
+/// joins or subqueries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectSource {
+    /// The table read and its alias (`None`: a SELECT without FROM,
+    /// one row).
+    pub from: Option<(TableName, Option<String>)>,
+    /// The selected expressions; `None` is `*` (the table's visible
+    /// columns, in order).
+    pub items: Vec<Option<Expr>>,
+    pub selection: Option<Expr>,
+    pub order_by: Vec<SortKey>,
+    pub limit: Option<u64>,
 }
 
 /// A sort key of UPDATE/DELETE … ORDER BY (`true`: descending).
@@ -183,22 +201,51 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
     let Some(source) = i.source else {
         return Err("INSERT without VALUES".into());
     };
-    let SetExpr::Values(values) = *source.body else {
-        return Err("INSERT … SELECT".into());
-    };
-    if source.order_by.is_some() || source.limit_clause.is_some() || source.with.is_some() {
+    if source.with.is_some() || source.fetch.is_some() || !source.locks.is_empty() {
         return Err("this form of INSERT".into());
     }
-    let rows = values
-        .rows
-        .into_iter()
-        .map(|r| {
-            r.content
+    let Query {
+        body,
+        order_by: source_order,
+        limit_clause,
+        ..
+    } = *source;
+    let (rows, select) = match *body {
+        SetExpr::Values(values) => {
+            if source_order.is_some() || limit_clause.is_some() {
+                return Err("this form of INSERT".into());
+            }
+            let rows = values
+                .rows
                 .into_iter()
-                .map(|e| (!is_default(&e)).then_some(e))
-                .collect()
-        })
-        .collect();
+                .map(|r| {
+                    r.content
+                        .into_iter()
+                        .map(|e| (!is_default(&e)).then_some(e))
+                        .collect()
+                })
+                .collect();
+            (rows, None)
+        }
+        SetExpr::Select(s) => {
+            let order = match source_order.map(|o| o.kind) {
+                None => Vec::new(),
+                Some(OrderByKind::Expressions(list)) => order_by(list)?,
+                Some(OrderByKind::All(_)) => return Err("ORDER BY ALL".into()),
+            };
+            let limit = match limit_clause {
+                None => None,
+                Some(LimitClause::LimitOffset {
+                    limit: l,
+                    offset: None,
+                    limit_by,
+                }) if limit_by.is_empty() => limit(l)?,
+                Some(_) => return Err("INSERT … SELECT … LIMIT with an offset".into()),
+            };
+            (Vec::new(), Some(select_source(*s, db, order, limit)?))
+        }
+        _ => return Err("INSERT … SELECT with UNION or a subquery".into()),
+    };
     let on_duplicate = match i.on {
         None => Vec::new(),
         Some(OnInsert::DuplicateKeyUpdate(list)) => assignments(list)?,
@@ -217,7 +264,57 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
         rows,
         mode,
         on_duplicate,
+        select,
     }))
+}
+
+/// The SELECT of an INSERT … SELECT, if it is one the executor runs.
+fn select_source(
+    s: Select,
+    db: &str,
+    order_by: Vec<SortKey>,
+    limit: Option<u64>,
+) -> Result<SelectSource, String> {
+    let grouped =
+        !matches!(&s.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty());
+    if s.distinct.is_some()
+        || s.top.is_some()
+        || s.into.is_some()
+        || grouped
+        || s.having.is_some()
+        || !s.lateral_views.is_empty()
+        || s.exclude.is_some()
+        || s.prewhere.is_some()
+        || !s.connect_by.is_empty()
+        || !s.cluster_by.is_empty()
+        || !s.distribute_by.is_empty()
+        || !s.sort_by.is_empty()
+        || s.qualify.is_some()
+        || !s.named_window.is_empty()
+    {
+        return Err("INSERT … SELECT with DISTINCT, GROUP BY or another clause".into());
+    }
+    let from = match s.from.as_slice() {
+        [] => None,
+        [t] => Some(single_table(t, db)?),
+        _ => return Err("INSERT … SELECT from several tables".into()),
+    };
+    let items = s
+        .projection
+        .into_iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Ok(Some(e)),
+            SelectItem::Wildcard(o) if o == Default::default() && from.is_some() => Ok(None),
+            _ => Err("INSERT … SELECT with this select list".to_owned()),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(SelectSource {
+        from,
+        items,
+        selection: s.selection,
+        order_by,
+        limit,
+    })
 }
 
 /// The one table of an UPDATE or DELETE, and its alias.
@@ -340,7 +437,7 @@ mod tests {
     #[test]
     fn other_forms_are_named() {
         for sql in [
-            "INSERT INTO t SELECT * FROM u",
+            "INSERT INTO t SELECT * FROM u WHERE a IN (SELECT b FROM v) UNION SELECT 1",
             "UPDATE t, u SET t.a = u.a WHERE t.id = u.id",
             "DELETE t FROM t JOIN u ON t.a = u.a",
             "SELECT 1",
@@ -350,6 +447,44 @@ mod tests {
             assert!(
                 matches!(e, SqlError::Unsupported(_) | SqlError::Parse(_)),
                 "{sql}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_insert_select_from_one_table() {
+        let Dml::Insert(i) = parse_dml(
+            "INSERT INTO t (a, b) SELECT x.id + 1, * FROM o.u AS x WHERE x.id > 2 \
+             ORDER BY x.id DESC LIMIT 5 ON DUPLICATE KEY UPDATE b = VALUES(b)",
+            "d",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        let sel = i.select.unwrap();
+        assert!(i.rows.is_empty());
+        assert_eq!(
+            sel.from.as_ref().map(|(t, a)| (t.to_string(), a.clone())),
+            Some(("o.u".to_owned(), Some("x".to_owned())))
+        );
+        assert!(sel.items[0].is_some() && sel.items[1].is_none());
+        assert_eq!((sel.order_by.len(), sel.limit), (1, Some(5)));
+        assert_eq!(i.on_duplicate.len(), 1);
+        let Dml::Insert(c) = parse_dml("INSERT INTO t SELECT 1, 'a'", "d").unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.select.unwrap().from, None);
+        for sql in [
+            "INSERT INTO t SELECT a FROM u JOIN v ON u.id = v.id",
+            "INSERT INTO t SELECT a FROM u, v",
+            "INSERT INTO t SELECT a, COUNT(*) FROM u GROUP BY a",
+            "INSERT INTO t SELECT DISTINCT a FROM u",
+            "INSERT INTO t SELECT a FROM u UNION SELECT b FROM v",
+            "INSERT INTO t SELECT a FROM u LIMIT 2, 3",
+        ] {
+            assert!(
+                matches!(parse_dml(sql, "d"), Err(SqlError::Unsupported(_))),
+                "{sql}"
             );
         }
     }

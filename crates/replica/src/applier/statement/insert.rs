@@ -5,7 +5,7 @@
 
 use understudy_sql::dml::eval::{EvalError, Row, eval};
 use understudy_sql::dml::value::Value;
-use understudy_sql::dml::{InsertMode, InsertStmt};
+use understudy_sql::dml::{InsertMode, InsertStmt, SelectSource};
 use understudy_sql::{ColumnType, DefaultValue};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, encode_row};
 
@@ -17,7 +17,8 @@ use super::super::table_cache::TableCache;
 use super::cast::{cell_value, value_cell};
 use super::dup::Uniques;
 use super::{
-    MODE_NO_AUTO_VALUE_ON_ZERO, Session, StoredRow, ValuesRow, eval_err, rules, set_on_update,
+    MODE_NO_AUTO_VALUE_ON_ZERO, Scope, Session, StoredRow, ValuesRow, eval_err, rules, selected,
+    set_on_update,
 };
 
 /// One row of the statement, ready to write.
@@ -69,8 +70,43 @@ pub(super) fn insert(
     // where the source's series goes next is not followed yet.
     let sets_auto = b.auto.is_some_and(|a| updates.contains(&a));
     let mut auto_set = false;
-    for (n, exprs) in st.rows.iter().enumerate() {
-        let row = b.build(n + 1, exprs)?;
+    // The rows' order decides what is written when duplicates are
+    // resolved or AUTO_INCREMENT values generated.
+    let auto_target = b.auto.and_then(|a| targets.iter().position(|&t| t == a));
+    let generates_auto = b.auto.is_some() && auto_target.is_none();
+    let rows = match &st.select {
+        None => st
+            .rows
+            .iter()
+            .map(|exprs| {
+                exprs
+                    .iter()
+                    .map(|x| x.as_ref().map(|x| eval(x, &ValuesRow(session))).transpose())
+                    .collect::<std::result::Result<Vec<_>, _>>()
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(eval_err)?,
+        Some(sel) => {
+            let ordered = checks_duplicates || generates_auto;
+            let rows = selected_rows(store, txn, tables, sel, session, ordered)?;
+            let generated = |r: &Vec<Option<Value>>| {
+                auto_target.is_some_and(|i| {
+                    matches!(
+                        r.get(i),
+                        Some(Some(Value::Null | Value::Int(0) | Value::UInt(0)))
+                    )
+                })
+            };
+            if !ordered && rows.len() > 1 && rows.iter().any(generated) {
+                // Some rows take generated values after all.
+                selected_rows(store, txn, tables, sel, session, true)?
+            } else {
+                rows
+            }
+        }
+    };
+    for (n, values) in rows.into_iter().enumerate() {
+        let row = b.build(n + 1, values)?;
         if auto_set && row.generated {
             return Err(SqlError::new(
                 ER_FATAL,
@@ -119,6 +155,88 @@ pub(super) fn insert(
         }
     }
     Ok(())
+}
+
+/// The rows of an INSERT … SELECT, read whole before any is written (as
+/// MySQL reads a table it also inserts into). `ordered`: the order of
+/// the rows decides what is written (AUTO_INCREMENT values, which of two
+/// colliding rows wins), so it must be the statement's own.
+fn selected_rows(
+    store: &Store,
+    txn: &Txn,
+    tables: &mut TableCache,
+    sel: &SelectSource,
+    session: &Session,
+    ordered: bool,
+) -> Result<Vec<Vec<Option<Value>>>> {
+    let Some((name, alias)) = &sel.from else {
+        // SELECT without FROM: one row, or none when WHERE says no.
+        let keep = match &sel.selection {
+            None => true,
+            Some(w) => {
+                eval(w, &ValuesRow(session))
+                    .and_then(|v| v.truth())
+                    .map_err(eval_err)?
+                    == Some(true)
+            }
+        };
+        if !keep || sel.limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        let row = sel
+            .items
+            .iter()
+            .map(|x| match x {
+                Some(x) => eval(x, &ValuesRow(session)).map(Some),
+                None => Ok(None),
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(eval_err)?;
+        return Ok(vec![row]);
+    };
+    let src = tables
+        .get(store, txn, &name.db, &name.name)?
+        .ok_or_else(|| {
+            SqlError::new(
+                1146,
+                format!("Table '{}.{}' doesn't exist", name.db, name.name),
+            )
+        })?;
+    let scope = Scope {
+        e: &src,
+        session,
+        table: name,
+        alias: alias.as_deref(),
+    };
+    let found = selected(
+        store,
+        txn,
+        scope,
+        sel.selection.as_ref(),
+        &sel.order_by,
+        sel.limit,
+        ordered,
+    )?;
+    let cols = &src.schema.columns;
+    let mut out = Vec::with_capacity(found.len());
+    for (_, cells) in found {
+        let row = scope.row(&cells);
+        let mut values = Vec::with_capacity(sel.items.len());
+        for item in &sel.items {
+            match item {
+                Some(x) => values.push(Some(eval(x, &row).map_err(eval_err)?)),
+                None => {
+                    for (i, c) in cols.iter().enumerate().filter(|(_, c)| !c.invisible) {
+                        values.push(Some(
+                            cell_value(&cells[i], c, &session.zone).map_err(eval_err)?,
+                        ));
+                    }
+                }
+            }
+        }
+        out.push(values);
+    }
+    Ok(out)
 }
 
 fn field(e: &TableEntry, n: &str) -> Result<usize> {
@@ -238,14 +356,11 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn build(
-        &mut self,
-        row_no: usize,
-        exprs: &[Option<understudy_sql::dml::Expr>],
-    ) -> Result<Built> {
+    /// Row `row_no` from its values (`None`: DEFAULT).
+    fn build(&mut self, row_no: usize, values: Vec<Option<Value>>) -> Result<Built> {
         let (e, session) = (self.e, self.session);
         let cols = &e.schema.columns;
-        if exprs.len() != self.targets.len() {
+        if values.len() != self.targets.len() {
             return Err(SqlError::new(
                 1136,
                 format!("Column count doesn't match value count at row {row_no}"),
@@ -265,11 +380,10 @@ impl Builder<'_> {
         };
         let series_before = self.next_auto;
         let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
-        for (&i, ex) in self.targets.iter().zip(exprs) {
-            let Some(ex) = ex else {
+        for (&i, v) in self.targets.iter().zip(values) {
+            let Some(v) = v else {
                 continue;
             };
-            let v = eval(ex, &ValuesRow(session)).map_err(eval_err)?;
             let generate = Some(i) == self.auto
                 && (v.is_null()
                     || session.sql_mode & MODE_NO_AUTO_VALUE_ON_ZERO == 0

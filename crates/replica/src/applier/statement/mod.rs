@@ -324,6 +324,8 @@ impl Scope<'_> {
 
 /// The rows a WHERE selects, in the order an ORDER BY and LIMIT give
 /// (key order first, as the primary's scan of its clustered index).
+/// `ordered`: every row's place must be the statement's (no ties, and
+/// an ORDER BY when there are several rows), not only the limit's.
 fn selected(
     store: &Store,
     txn: &Txn,
@@ -331,6 +333,7 @@ fn selected(
     selection: Option<&Expr>,
     order_by: &[SortKey],
     limit: Option<u64>,
+    ordered: bool,
 ) -> Result<Vec<(Vec<u8>, Vec<Cell>)>> {
     let e = scope.e;
     let candidates = match selection.and_then(|w| lookup::pinned_key(&scope, w)) {
@@ -388,6 +391,14 @@ fn selected(
     }
     let n = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     if order_by.is_empty() {
+        if ordered && rows.len() > 1 && n > 1 {
+            return Err(SqlError::new(
+                ER_FATAL,
+                "an INSERT … SELECT whose row order decides what it writes \
+                 (AUTO_INCREMENT values, duplicates) without an ORDER BY that decides it is \
+                 not applied (the source's order depends on its indexes)",
+            ));
+        }
         if rows.len() > n {
             // Which rows come first is the source's access path (an
             // index it chose), which the statement does not say.
@@ -418,6 +429,19 @@ fn selected(
     });
     if let Some(err) = failure {
         return Err(eval_err(err));
+    }
+    if ordered {
+        let kept = &keyed[..n.min(keyed.len())];
+        for pair in kept.windows(2) {
+            if sort_order(&pair[0].0, &pair[1].0, order_by).map_err(eval_err)? == Ordering::Equal {
+                return Err(SqlError::new(
+                    ER_FATAL,
+                    "an INSERT … SELECT whose row order decides what it writes, with ties \
+                     in its ORDER BY, is not applied (the source's order among them \
+                     depends on its indexes)",
+                ));
+            }
+        }
     }
     if n > 0
         && n < keyed.len()
@@ -485,6 +509,7 @@ fn update(
         st.selection.as_ref(),
         &st.order_by,
         st.limit,
+        false,
     )?;
     for (n, (old_key, old)) in rows.into_iter().enumerate() {
         // Assignments left to right, each seeing the ones before it.
@@ -531,6 +556,7 @@ fn delete(
         st.selection.as_ref(),
         &st.order_by,
         st.limit,
+        false,
     )?;
     for (key, _) in rows {
         store.delete_row(txn, &key).map_err(store_err)?;
