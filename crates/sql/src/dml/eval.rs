@@ -395,18 +395,7 @@ fn args(whole: &Expr, f: &sqlparser::ast::Function) -> Result<Vec<Expr>, EvalErr
 fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result<Value, EvalError> {
     let name = f.name.to_string().to_ascii_uppercase();
     let a = args(whole, f)?;
-    let arity = |n: usize| {
-        if a.len() == n {
-            Ok(())
-        } else {
-            Err(EvalError::Sql {
-                errno: 1582,
-                message: format!(
-                    "Incorrect parameter count in the call to native function '{name}'"
-                ),
-            })
-        }
-    };
+    let arity = |n: usize| param_count(&name, a.len(), n..=n);
     match name.as_str() {
         "NOW" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP" | "UTC_TIMESTAMP" => {
             let c = row.clock()?;
@@ -444,15 +433,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             arity(0)?;
             let c = row.clock()?;
             let t = if name == "UTC_DATE" { c.utc } else { c.local };
-            Ok(Value::Temporal(Temporal {
-                hour: 0,
-                minute: 0,
-                second: 0,
-                micros: 0,
-                date: true,
-                fsp: 0,
-                ..t
-            }))
+            Ok(Value::Temporal(Temporal::date(t.year, t.month, t.day)))
         }
         "RAND" => {
             if !a.is_empty() {
@@ -578,6 +559,22 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 .or_else(|| math::call(other, &values))
                 .unwrap_or_else(|| Err(EvalError::unsupported(format!("the function {name}"))))
         }
+    }
+}
+
+/// MySQL's 1582 unless a function got `n` arguments.
+pub(super) fn param_count(
+    name: &str,
+    given: usize,
+    n: std::ops::RangeInclusive<usize>,
+) -> Result<(), EvalError> {
+    if n.contains(&given) {
+        Ok(())
+    } else {
+        Err(EvalError::Sql {
+            errno: 1582,
+            message: format!("Incorrect parameter count in the call to native function '{name}'"),
+        })
     }
 }
 

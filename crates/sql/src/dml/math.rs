@@ -92,14 +92,7 @@ pub fn as_common(chosen: Value, all: &[Value], rescale: bool) -> Result<Value, E
 }
 
 fn count(name: &str, a: &[Value], n: std::ops::RangeInclusive<usize>) -> Result<(), EvalError> {
-    if n.contains(&a.len()) {
-        Ok(())
-    } else {
-        Err(EvalError::Sql {
-            errno: 1582,
-            message: format!("Incorrect parameter count in the call to native function '{name}'"),
-        })
-    }
+    super::eval::param_count(name, a.len(), n)
 }
 
 /// A numeric function by name, on evaluated arguments; `None` when the

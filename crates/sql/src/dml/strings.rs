@@ -169,14 +169,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<Result<Value, EvalError>> {
 }
 
 fn count(name: &str, a: &[Value], n: std::ops::RangeInclusive<usize>) -> Result<(), EvalError> {
-    if n.contains(&a.len()) {
-        Ok(())
-    } else {
-        Err(EvalError::Sql {
-            errno: 1582,
-            message: format!("Incorrect parameter count in the call to native function '{name}'"),
-        })
-    }
+    super::eval::param_count(name, a.len(), n)
 }
 
 fn char_length(name: &str, a: &[Value]) -> Result<Value, EvalError> {

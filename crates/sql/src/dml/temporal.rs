@@ -50,6 +50,21 @@ fn number<T: std::str::FromStr>(s: &str, max_len: usize) -> Option<T> {
 }
 
 impl Temporal {
+    /// A DATE.
+    pub fn date(year: u16, month: u8, day: u8) -> Temporal {
+        Temporal {
+            year,
+            month,
+            day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            micros: 0,
+            date: true,
+            fsp: 0,
+        }
+    }
+
     /// The fields compared in order (a DATE is at midnight).
     pub fn key(&self) -> (u16, u8, u8, u8, u8, u8, u32) {
         (

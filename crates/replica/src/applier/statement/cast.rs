@@ -38,17 +38,9 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
         }
         (Cell::Bytes(b), ColumnType::Char { .. } | ColumnType::VarChar { .. })
         | (Cell::Bytes(b), ColumnType::Text { .. }) => Value::Str(b.clone(), Text::Collated),
-        (Cell::Date { year, month, day }, _) => Value::Temporal(Temporal {
-            year: *year,
-            month: *month,
-            day: *day,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            micros: 0,
-            date: true,
-            fsp: 0,
-        }),
+        (Cell::Date { year, month, day }, _) => {
+            Value::Temporal(Temporal::date(*year, *month, *day))
+        }
         (
             Cell::DateTime {
                 year,
