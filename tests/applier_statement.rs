@@ -502,3 +502,52 @@ fn mariadb_1011_limit_without_order_stops() {
     );
     replica.stop_expecting(true);
 }
+
+/// `sql_mode` without STRICT (and INSERT IGNORE under it): values that
+/// do not fit are stored as the source stores them (clamped numbers, cut
+/// strings, NULL in a NOT NULL column as its type's implicit default).
+fn non_strict(kind: ServerKind, what: &str) {
+    let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
+    create_repl_user(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = Replica::start(tmp.path(), &server, &[]);
+    server
+        .sql(
+            "SET NAMES utf8mb4; CREATE DATABASE ns; \
+             CREATE TABLE ns.t (id INT PRIMARY KEY, ti TINYINT UNSIGNED NOT NULL, \
+               d DECIMAL(5,2), v VARCHAR(4), tx TINYTEXT, y YEAR, f FLOAT, \
+               nn INT NOT NULL DEFAULT 7) DEFAULT CHARSET=utf8mb4; \
+             SET SESSION sql_mode = ''; \
+             INSERT INTO ns.t VALUES (1, 300, 12345.678, 'héllo wörld', REPEAT('é', 200), 3000, \
+               1e300, 5); \
+             INSERT INTO ns.t VALUES (2, -5, -99999, 'ab    ', 'x', 1999, -1e300, 1), \
+               (3, 1, 1, 'z', 'y', 2000, 1, NULL); \
+             UPDATE ns.t SET nn = NULL, v = CONCAT(v, 'extra'), ti = ti * 100 WHERE id < 3; \
+             SET SESSION sql_mode = DEFAULT; \
+             INSERT IGNORE INTO ns.t VALUES (4, 999, 0, 'too long', 'a', 1, 0, NULL), \
+               (1, 0, 0, '', '', 2001, 0, 0), (5, 2, 1000, 'x', 'b', 2001, 0, NULL); \
+             UPDATE ns.t SET v = 'abc       ' WHERE id = 3;",
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let status = wait_applied(&replica, &server);
+    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
+    let ours = understudy_rows(&replica.dir, "ns.t");
+    assert_eq!(ours.len(), 5, "{what}: {ours:?}");
+    assert_rows_equal(what, &ours, &server_rows(&server, "ns.t"));
+    let (ok, text) = understudy_verify(&replica.dir, &server);
+    assert!(
+        ok && text.contains(": 1 equal, 0 different"),
+        "{what}: {text}"
+    );
+    replica.stop();
+}
+
+#[test]
+fn mysql_97_non_strict() {
+    non_strict(ServerKind::Mysql97, "mysql non-strict");
+}
+
+#[test]
+fn mariadb_1011_non_strict() {
+    non_strict(ServerKind::Mariadb1011, "mariadb non-strict");
+}

@@ -252,7 +252,7 @@ pub fn default_cell(col: &Column) -> Result<Cell, ConvertError> {
 }
 
 /// MySQL's implicit default of a NOT NULL column without DEFAULT.
-fn implicit_default(ty: &ColumnType) -> Cell {
+pub(super) fn implicit_default(ty: &ColumnType) -> Cell {
     match ty {
         ColumnType::Int { unsigned: true, .. } => Cell::UInt(0),
         ColumnType::Int { .. } => Cell::Int(0),

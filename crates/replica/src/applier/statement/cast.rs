@@ -120,6 +120,40 @@ fn char_count(b: &[u8], charset: Option<&str>) -> Option<usize> {
     }
 }
 
+/// The byte offset after `n` characters of `b`.
+fn char_offset(b: &[u8], charset: Option<&str>, n: usize) -> Option<usize> {
+    if b.is_ascii() || matches!(charset, Some("latin1" | "ascii" | "binary")) {
+        return Some(n.min(b.len()));
+    }
+    match charset {
+        Some(cs) if is_utf8(cs) => {
+            let s = std::str::from_utf8(b).ok()?;
+            Some(s.char_indices().nth(n).map_or(s.len(), |(i, _)| i))
+        }
+        _ => None,
+    }
+}
+
+/// The longest prefix of `b` of at most `max` bytes that ends on a
+/// character boundary.
+fn byte_cut(b: &[u8], charset: Option<&str>, max: usize) -> Option<usize> {
+    if b.len() <= max || b.is_ascii() || matches!(charset, Some("latin1" | "ascii" | "binary")) {
+        return Some(max.min(b.len()));
+    }
+    match charset {
+        Some(cs) if is_utf8(cs) => {
+            let s = std::str::from_utf8(b).ok()?;
+            Some(
+                (0..=max)
+                    .rev()
+                    .find(|&i| s.is_char_boundary(i))
+                    .unwrap_or(0),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// What the source does with fraction digits a temporal column has no
 /// room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,11 +178,20 @@ pub struct StoreRules<'a> {
     pub row: usize,
     /// The session's time zone (TIMESTAMP columns).
     pub zone: &'a Zone,
+    /// Strict mode (`STRICT_TRANS_TABLES` or `STRICT_ALL_TABLES`, and no
+    /// IGNORE): a value that does not fit is an error. Otherwise MySQL
+    /// stores the nearest one it can (with a warning): numbers clamped
+    /// to the column's range, strings cut to its length, NULL in a NOT
+    /// NULL column its type's implicit default.
+    pub strict: bool,
 }
 
 /// `v` as a cell of `col`.
 pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell, EvalError> {
     if v.is_null() {
+        if !col.nullable && !rules.strict {
+            return Ok(super::super::convert::implicit_default(&col.ty));
+        }
         if !col.nullable {
             return Err(sql_error(
                 1048,
@@ -174,9 +217,10 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             } else {
                 (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
             };
-            if n < min || n > max {
+            if (n < min || n > max) && rules.strict {
                 return Err(out_of_range(col, rules.row));
             }
+            let n = n.clamp(min, max);
             Ok(if *unsigned {
                 Cell::UInt(n as u64)
             } else {
@@ -187,7 +231,19 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             let d = exact_decimal(v).ok_or_else(cannot)?;
             let d = d.round(*scale).ok_or_else(cannot)?;
             if d.int_digits() > u32::from(precision.saturating_sub(*scale)) {
-                return Err(out_of_range(col, rules.row));
+                if rules.strict {
+                    return Err(out_of_range(col, rules.row));
+                }
+                // The largest value of the column's sign: 999.99.
+                let max = 10i128
+                    .checked_pow(u32::from(*precision))
+                    .ok_or_else(cannot)?
+                    - 1;
+                let clamped = Decimal {
+                    mantissa: if d.mantissa < 0 { -max } else { max },
+                    scale: *scale,
+                };
+                return Ok(Cell::Decimal(clamped.to_string()));
             }
             Ok(Cell::Decimal(d.to_string()))
         }
@@ -202,7 +258,10 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             if matches!(col.ty, ColumnType::Float) {
                 let g = f as f32;
                 if !g.is_finite() {
-                    return Err(out_of_range(col, rules.row));
+                    if rules.strict {
+                        return Err(out_of_range(col, rules.row));
+                    }
+                    return Ok(Cell::Float(if f < 0.0 { f32::MIN } else { f32::MAX }));
                 }
                 Ok(Cell::Float(g))
             } else {
@@ -213,9 +272,16 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
             let cs = column_charset(col, rules.table_charset);
             let n = char_count(&b, cs).ok_or_else(cannot)?;
-            if n > *len as usize {
-                return Err(too_long(col, rules.row));
-            }
+            let b = if n > *len as usize {
+                // Cut at `len` characters: spaces alone go in any mode.
+                let at = char_offset(&b, cs, *len as usize).ok_or_else(cannot)?;
+                if rules.strict && b[at..].iter().any(|&c| c != b' ') {
+                    return Err(too_long(col, rules.row));
+                }
+                b[..at].to_vec()
+            } else {
+                b
+            };
             if matches!(col.ty, ColumnType::Char { .. }) {
                 let end = b.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
                 return Ok(Cell::Bytes(b[..end].to_vec()));
@@ -223,9 +289,17 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             Ok(Cell::Bytes(b))
         }
         ColumnType::Text { pack, .. } | ColumnType::Blob { pack } => {
-            let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
+            let mut b = text_bytes(v, col, rules).ok_or_else(cannot)?;
             if u32::from(*pack) < 4 && b.len() >= 1usize << (8 * u32::from(*pack)) {
-                return Err(too_long(col, rules.row));
+                if rules.strict {
+                    return Err(too_long(col, rules.row));
+                }
+                let max = (1usize << (8 * u32::from(*pack))) - 1;
+                let cs = match col.ty {
+                    ColumnType::Text { .. } => column_charset(col, rules.table_charset),
+                    _ => Some("binary"),
+                };
+                b.truncate(byte_cut(&b, cs, max).ok_or_else(cannot)?);
             }
             Ok(Cell::Bytes(b))
         }
@@ -258,16 +332,23 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
                     let t = t.with_fsp(fsp, truncate).ok_or_else(cannot)?;
                     if matches!(col.ty, ColumnType::Timestamp(_)) {
                         // The session's local time, stored as UTC.
-                        let (seconds, micros) =
-                            clock::epoch(rules.zone.get()?, &t)?.ok_or_else(|| {
-                                sql_error(
-                                    1292,
-                                    format!(
-                                        "Incorrect datetime value: '{t}' for column '{}' at row {}",
-                                        col.name, rules.row
-                                    ),
-                                )
-                            })?;
+                        let in_range = clock::epoch(rules.zone.get()?, &t)?;
+                        if in_range.is_none() && !rules.strict {
+                            // The zero timestamp, with a warning.
+                            return Ok(Cell::Timestamp {
+                                seconds: 0,
+                                micros: 0,
+                            });
+                        }
+                        let (seconds, micros) = in_range.ok_or_else(|| {
+                            sql_error(
+                                1292,
+                                format!(
+                                    "Incorrect datetime value: '{t}' for column '{}' at row {}",
+                                    col.name, rules.row
+                                ),
+                            )
+                        })?;
                         return Ok(Cell::Timestamp { seconds, micros });
                     }
                     Cell::DateTime {
@@ -295,6 +376,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
                 1..=69 => n + 2000,
                 70..=99 => n + 1900,
                 1901..=2155 => n,
+                _ if !rules.strict => 0,
                 _ => return Err(out_of_range(col, rules.row)),
             };
             Ok(Cell::Year(y as u16))
@@ -410,7 +492,77 @@ mod tests {
             table_charset: Some("utf8mb4"),
             row: 1,
             zone: Box::leak(Box::default()),
+            strict: true,
         }
+    }
+
+    /// Without strict mode (or under INSERT IGNORE) MySQL stores the
+    /// nearest value that fits; trailing spaces go in any mode.
+    #[test]
+    fn non_strict_mode_stores_what_fits() {
+        let loose = || StoreRules {
+            strict: false,
+            ..rules()
+        };
+        let tiny = col(ColumnType::Int {
+            bytes: 1,
+            unsigned: true,
+        });
+        assert_eq!(
+            value_cell(&Value::Int(300), &tiny, loose()).unwrap(),
+            Cell::UInt(255)
+        );
+        assert_eq!(
+            value_cell(&Value::Int(-5), &tiny, loose()).unwrap(),
+            Cell::UInt(0)
+        );
+        assert!(value_cell(&Value::Int(300), &tiny, rules()).is_err());
+        let dec = col(ColumnType::Decimal {
+            precision: 5,
+            scale: 2,
+        });
+        let big = Value::Decimal(Decimal::parse("-12345.678").unwrap());
+        assert_eq!(
+            value_cell(&big, &dec, loose()).unwrap(),
+            Cell::Decimal("-999.99".into())
+        );
+        let vc = col(ColumnType::VarChar {
+            len: 3,
+            charset: Some("utf8mb4".into()),
+        });
+        let text = |s: &str| Value::Str(s.as_bytes().to_vec(), Text::Collated);
+        assert_eq!(
+            value_cell(&text("héllo"), &vc, loose()).unwrap(),
+            Cell::Bytes("hél".as_bytes().to_vec())
+        );
+        assert!(value_cell(&text("héllo"), &vc, rules()).is_err());
+        assert_eq!(
+            value_cell(&text("ab    "), &vc, rules()).unwrap(),
+            Cell::Bytes(b"ab ".to_vec())
+        );
+        let mut not_null = col(ColumnType::Int {
+            bytes: 4,
+            unsigned: false,
+        });
+        not_null.nullable = false;
+        assert_eq!(
+            value_cell(&Value::Null, &not_null, loose()).unwrap(),
+            Cell::Int(0)
+        );
+        assert!(value_cell(&Value::Null, &not_null, rules()).is_err());
+        let tiny_text = col(ColumnType::Text {
+            pack: 1,
+            charset: Some("utf8mb4".into()),
+        });
+        let long = "é".repeat(200);
+        let Cell::Bytes(cut) = value_cell(&text(&long), &tiny_text, loose()).unwrap() else {
+            panic!("not bytes");
+        };
+        assert_eq!(cut.len(), 254);
+        assert_eq!(
+            value_cell(&Value::Int(3000), &col(ColumnType::Year), loose()).unwrap(),
+            Cell::Year(0)
+        );
     }
 
     #[test]

@@ -367,7 +367,10 @@ impl Builder<'_> {
             ));
         }
         let to_cell = |v: &Value, i: usize| {
-            value_cell(v, &cols[i], rules(e, session, row_no)).map_err(|err| match err {
+            let mut r = rules(e, session, row_no);
+            // IGNORE stores what does not fit as non-strict mode does.
+            r.strict &= !self.ignore;
+            value_cell(v, &cols[i], r).map_err(|err| match err {
                 EvalError::Sql { errno, message } if self.ignore => SqlError::new(
                     ER_FATAL,
                     format!(

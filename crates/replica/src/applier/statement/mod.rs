@@ -32,6 +32,8 @@ const MODE_ANSI_QUOTES: u64 = 1 << 2;
 const MODE_NO_UNSIGNED_SUBTRACTION: u64 = 1 << 6;
 const MODE_NO_AUTO_VALUE_ON_ZERO: u64 = 1 << 19;
 const MODE_NO_BACKSLASH_ESCAPES: u64 = 1 << 20;
+const MODE_STRICT_TRANS_TABLES: u64 = 1 << 21;
+const MODE_STRICT_ALL_TABLES: u64 = 1 << 22;
 const MODE_HIGH_NOT_PRECEDENCE: u64 = 1 << 29;
 
 /// What the statement's event and the events before it say about its
@@ -245,6 +247,7 @@ fn rules<'a>(e: &'a TableEntry, session: &'a Session, row: usize) -> StoreRules<
         table_charset: e.schema.charset.as_deref(),
         row,
         zone: &session.zone,
+        strict: session.sql_mode & (MODE_STRICT_TRANS_TABLES | MODE_STRICT_ALL_TABLES) != 0,
     }
 }
 
