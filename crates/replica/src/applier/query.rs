@@ -105,7 +105,12 @@ fn apply_statement(
         ));
     }
     let dml = understudy_sql::dml::parse_dml(sql, db).map_err(|e| match e {
-        understudy_sql::SqlError::Parse(m) => SqlError::new(1064, m),
+        // The source ran it: the reader is what falls short (multi-table
+        // `UPDATE t, u …`, for one).
+        understudy_sql::SqlError::Parse(m) => SqlError::new(
+            ER_FATAL,
+            format!("a statement understudy's SQL reader does not read yet ({m})"),
+        ),
         other => SqlError::new(ER_FATAL, other.to_string()),
     })?;
     let filters = &ctx.t.policy.filters;

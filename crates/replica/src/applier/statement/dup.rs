@@ -90,14 +90,15 @@ impl Uniques {
             keys,
         };
         if !u.keys.is_empty() {
+            // One pass over the table, holding its key values only.
             let prefix = understudy_store::keys::table_prefix(e.id);
-            for (key, v) in store
-                .scan(Some(txn), Family::Rows, &prefix)
-                .map_err(store_err)?
-            {
-                let (_, cells) = decode_row(&v).map_err(store_err)?;
-                u.added(&cells, &key);
-            }
+            store
+                .for_each(Some(txn), Family::Rows, &prefix, |key, v| {
+                    let (_, cells) = decode_row(v)?;
+                    u.added(&cells, key);
+                    Ok(std::ops::ControlFlow::Continue(()))
+                })
+                .map_err(store_err)?;
         }
         Ok(u)
     }

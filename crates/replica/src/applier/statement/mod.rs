@@ -339,32 +339,11 @@ fn selected(
     ordered: bool,
 ) -> Result<Vec<(Vec<u8>, Vec<Cell>)>> {
     let e = scope.e;
-    let candidates = match selection.and_then(|w| lookup::pinned_key(&scope, w)) {
-        Some(key_cells) => {
-            // WHERE pk = n: the one row with that key, if any.
-            let mut cells = vec![Cell::Null; e.schema.columns.len()];
-            for (i, c) in key_cells {
-                cells[i] = c;
-            }
-            let key = row_key(e, &cells, None);
-            store
-                .get(Some(txn), Family::Rows, &key)
-                .map_err(store_err)?
-                .map(|v| (key, v))
-                .into_iter()
-                .collect()
-        }
-        None => store
-            .scan(
-                Some(txn),
-                Family::Rows,
-                &understudy_store::keys::table_prefix(e.id),
-            )
-            .map_err(store_err)?,
-    };
+    let n = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    // The rows the WHERE keeps, read one at a time (only those are held).
     let mut rows = Vec::new();
-    for (key, v) in candidates {
-        let (_, cells) = decode_row(&v).map_err(store_err)?;
+    let mut keep = |key: &[u8], v: &[u8]| -> Result<bool> {
+        let (_, cells) = decode_row(v).map_err(store_err)?;
         if cells.len() != e.schema.columns.len() {
             // Rows are rewritten by every ALTER that changes columns.
             return Err(SqlError::new(
@@ -378,7 +357,7 @@ fn selected(
                 ),
             ));
         }
-        let keep = match selection {
+        let wanted = match selection {
             None => true,
             Some(w) => {
                 eval(w, &scope.row(&cells))
@@ -388,11 +367,52 @@ fn selected(
                     == Some(true)
             }
         };
-        if keep {
-            rows.push((key, cells));
+        if wanted {
+            rows.push((key.to_vec(), cells));
+        }
+        // Without an ORDER BY, one row past the limit is all that is
+        // needed to know the LIMIT is ambiguous.
+        Ok(!(order_by.is_empty() && rows.len() > n))
+    };
+    match selection.and_then(|w| lookup::pinned_key(&scope, w)) {
+        Some(key_cells) => {
+            // WHERE pk = n: the one row with that key, if any.
+            let mut cells = vec![Cell::Null; e.schema.columns.len()];
+            for (i, c) in key_cells {
+                cells[i] = c;
+            }
+            let key = row_key(e, &cells, None);
+            if let Some(v) = store
+                .get(Some(txn), Family::Rows, &key)
+                .map_err(store_err)?
+            {
+                keep(&key, &v)?;
+            }
+        }
+        None => {
+            let mut failed = None;
+            store
+                .for_each(
+                    Some(txn),
+                    Family::Rows,
+                    &understudy_store::keys::table_prefix(e.id),
+                    |k, v| {
+                        Ok(match keep(k, v) {
+                            Ok(true) => std::ops::ControlFlow::Continue(()),
+                            Ok(false) => std::ops::ControlFlow::Break(()),
+                            Err(err) => {
+                                failed = Some(err);
+                                std::ops::ControlFlow::Break(())
+                            }
+                        })
+                    },
+                )
+                .map_err(store_err)?;
+            if let Some(err) = failed {
+                return Err(err);
+            }
         }
     }
-    let n = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     if order_by.is_empty() {
         if ordered && rows.len() > 1 && n > 1 {
             return Err(SqlError::new(
