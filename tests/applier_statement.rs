@@ -422,13 +422,19 @@ fn run(kind: ServerKind, format: &str, what: &str) {
     server
         .sql("USE sb; INSERT INTO sb.t (n, name) SELECT a, b FROM sb.nokey;")
         .unwrap();
+    let text = stopped(&replica, what);
+    assert!(text.contains("INSERT … SELECT whose row order"), "{text}");
+    assert!(text.contains("INSERT INTO sb.t (n, name) SELECT"), "{text}");
+    replica.stop_expecting(true);
+}
+
+/// The applier's status once it has stopped with 1593 (60 s at most).
+fn stopped(replica: &Replica, what: &str) -> String {
     let t0 = Instant::now();
     loop {
-        let text = std::fs::read_to_string(dir.join("applier-status")).unwrap_or_default();
+        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
         if text.contains("Last_SQL_Errno: 1593\n") {
-            assert!(text.contains("INSERT … SELECT whose row order"), "{text}");
-            assert!(text.contains("INSERT INTO sb.t (n, name) SELECT"), "{text}");
-            break;
+            return text;
         }
         assert!(
             t0.elapsed() < Duration::from_secs(60),
@@ -436,7 +442,6 @@ fn run(kind: ServerKind, format: &str, what: &str) {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    replica.stop_expecting(true);
 }
 
 #[test]
@@ -481,20 +486,12 @@ fn mariadb_1011_limit_without_order_stops() {
              DELETE FROM sb.k WHERE id < 3 LIMIT 5; DELETE FROM sb.k WHERE k > 0 LIMIT 1;",
         )
         .unwrap();
-    let t0 = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
-        if text.contains("Last_SQL_Errno: 1593\n") {
-            assert!(text.contains("a LIMIT without an ORDER BY"), "{text}");
-            assert!(
-                text.contains("DELETE FROM sb.k WHERE k > 0 LIMIT 1"),
-                "{text}"
-            );
-            break;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(60), "no stop:\n{text}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let text = stopped(&replica, "limit");
+    assert!(text.contains("a LIMIT without an ORDER BY"), "{text}");
+    assert!(
+        text.contains("DELETE FROM sb.k WHERE k > 0 LIMIT 1"),
+        "{text}"
+    );
     // The statements before it were applied: LIMIT 5 took both rows.
     assert_eq!(
         understudy_rows(&replica.dir, "sb.k"),
@@ -550,4 +547,33 @@ fn mysql_97_non_strict() {
 #[test]
 fn mariadb_1011_non_strict() {
     non_strict(ServerKind::Mariadb1011, "mariadb non-strict");
+}
+
+/// A temporary table may stand in front of a real one of its name: the
+/// statements after CREATE TEMPORARY TABLE would reach the wrong table,
+/// so the applier stops at the CREATE.
+#[test]
+fn mysql_97_temporary_table_stops() {
+    let server = Server::start(
+        ServerKind::Mysql97,
+        ServerOptions::new().binlog_format("STATEMENT"),
+    )
+    .unwrap();
+    create_repl_user(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = Replica::start(tmp.path(), &server, &[]);
+    server
+        .sql(
+            "CREATE DATABASE sb; CREATE TABLE sb.k (id INT PRIMARY KEY); \
+             INSERT INTO sb.k VALUES (1); CREATE TEMPORARY TABLE sb.k (id INT PRIMARY KEY); \
+             INSERT INTO sb.k VALUES (2); DROP TEMPORARY TABLE sb.k;",
+        )
+        .unwrap();
+    let text = stopped(&replica, "temporary");
+    assert!(
+        text.contains("CREATE TEMPORARY TABLE sb.k: temporary tables"),
+        "{text}"
+    );
+    assert_eq!(understudy_rows(&replica.dir, "sb.k"), vec!["1".to_owned()]);
+    replica.stop_expecting(true);
 }

@@ -120,7 +120,7 @@ fn every_ddl_in_the_corpus_is_understood() {
                 Ok(list) => {
                     if list
                         .iter()
-                        .all(|d| matches!(d, Ddl::NoData(_) | Ddl::Temporary))
+                        .all(|d| matches!(d, Ddl::NoData(_) | Ddl::Temporary(_)))
                     {
                         no_data += 1;
                     } else {

@@ -106,9 +106,10 @@ pub enum Ddl {
         table: TableName,
         ops: Vec<AlterOp>,
     },
-    /// Temporary tables: the source logs their rows only when they reach
-    /// a real table, so the replica keeps no catalog entry for them.
-    Temporary,
+    /// A temporary table created (`Some`: its name) or dropped. Row-based
+    /// sources do not log them; under statement-based replication the
+    /// statements after a CREATE use them, which is not applied yet.
+    Temporary(Option<TableName>),
     /// A statement that changes nothing a replica stores (its first
     /// words, for the log).
     NoData(String),
@@ -293,10 +294,10 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
             charset: table_charset(sql),
         },
         Statement::CreateTable(ct) => {
-            if ct.temporary {
-                return Ok(Ddl::Temporary);
-            }
             let table = table_name(&ct.name, db);
+            if ct.temporary {
+                return Ok(Ddl::Temporary(Some(table)));
+            }
             if let Some(like) = &ct.like {
                 let l = match like {
                     CreateTableLikeKind::Parenthesized(l) | CreateTableLikeKind::Plain(l) => l,
@@ -364,7 +365,7 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
             table,
             ..
         } => match object_type {
-            ObjectType::Table if temporary => Ddl::Temporary,
+            ObjectType::Table if temporary => Ddl::Temporary(None),
             ObjectType::Table => Ddl::DropTables {
                 tables: names.iter().map(|n| table_name(n, db)).collect(),
                 if_exists,

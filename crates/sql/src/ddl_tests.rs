@@ -174,8 +174,14 @@ fn other_table_and_database_statements() {
             if_not_exists: false
         }
     );
-    assert_eq!(one("CREATE TEMPORARY TABLE t (a INT)"), Ddl::Temporary);
-    assert_eq!(one("DROP TEMPORARY TABLE IF EXISTS t"), Ddl::Temporary);
+    assert_eq!(
+        one("CREATE TEMPORARY TABLE t (a INT)"),
+        Ddl::Temporary(Some(tn("db", "t")))
+    );
+    assert_eq!(
+        one("DROP TEMPORARY TABLE IF EXISTS t"),
+        Ddl::Temporary(None)
+    );
 }
 
 #[test]
