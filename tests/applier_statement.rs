@@ -111,7 +111,18 @@ fn session_values(r: &mut Rng) -> String {
 /// ON UPDATE CURRENT_TIMESTAMP, and TIMESTAMP columns written and read
 /// in the session's time zone.
 fn clocked(r: &mut Rng) -> String {
-    match r.below(7) {
+    match r.below(9) {
+        7 => format!(
+            "UPDATE sb.t SET d = d + INTERVAL {} MONTH, dt = DATE_ADD(dt, INTERVAL 90 MINUTE) \
+             WHERE YEAR(d) = 2024 AND id % 5 = {};",
+            r.range(-13, 13),
+            r.below(5)
+        ),
+        8 => format!(
+            "DELETE FROM sb.ev WHERE at < NOW() - INTERVAL {} DAY OR DATEDIFF(day, '2024-01-01') = {};",
+            r.range(1, 3),
+            r.below(400)
+        ),
         0 => "INSERT INTO sb.ev (what, day) VALUES ('today', CURDATE()), ('utc', UTC_DATE());"
             .to_owned(),
         1 => format!(

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::temporal::{Clock, Temporal};
 use super::value::{Arith, Text, Value, arith, compare, equal, negate};
-use super::{math, strings};
+use super::{dates, math, strings};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalError {
@@ -300,6 +300,17 @@ fn binary(
     row: &dyn Row,
 ) -> Result<Value, EvalError> {
     use BinaryOperator as B;
+    // Date arithmetic: `d ± INTERVAL n unit`, `INTERVAL n unit + d`.
+    match (left, op, right) {
+        (d, B::Plus | B::Minus, Expr::Interval(i)) => {
+            let sign = if matches!(op, B::Minus) { -1 } else { 1 };
+            return dates::add(&eval(d, row)?, dates::interval(i, row)?, sign);
+        }
+        (Expr::Interval(i), B::Plus, d) => {
+            return dates::add(&eval(d, row)?, dates::interval(i, row)?, 1);
+        }
+        _ => {}
+    }
     // AND / OR look at the right side only when the left does not decide.
     match op {
         B::And => {
@@ -546,6 +557,20 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             };
             if negative { negate(&v) } else { Ok(v) }
         }
+        "DATE_ADD" | "ADDDATE" | "DATE_SUB" | "SUBDATE" => {
+            arity(2)?;
+            let Expr::Interval(i) = &a[1] else {
+                return Err(EvalError::unsupported(format!(
+                    "{name} without an INTERVAL"
+                )));
+            };
+            let sign = if name.ends_with("SUB") || name == "SUBDATE" {
+                -1
+            } else {
+                1
+            };
+            dates::add(&eval(&a[0], row)?, dates::interval(i, row)?, sign)
+        }
         "FLOOR" | "CEIL" | "CEILING" => {
             arity(1)?;
             math::floor_ceil(&eval(&a[0], row)?, name != "FLOOR")
@@ -557,6 +582,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 .collect::<Result<Vec<_>, _>>()?;
             strings::call(other, &values)
                 .or_else(|| math::call(other, &values))
+                .or_else(|| dates::call(other, &values))
                 .unwrap_or_else(|| Err(EvalError::unsupported(format!("the function {name}"))))
         }
     }

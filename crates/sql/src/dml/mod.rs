@@ -4,6 +4,7 @@
 //! ([`value`], [`decimal`]). A form understudy does not execute yet is an
 //! error naming it.
 
+mod dates;
 pub mod decimal;
 pub mod eval;
 mod fast;

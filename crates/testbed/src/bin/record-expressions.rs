@@ -133,7 +133,63 @@ fn expressions() -> Vec<String> {
         out.push(e.to_owned());
     }
     strings_and_choices(&mut out);
+    dates(&mut out);
     out
+}
+
+/// Date arithmetic and date functions on literal dates.
+fn dates(out: &mut Vec<String>) {
+    let days = [
+        "'2024-01-31'",
+        "'2024-02-29'",
+        "'2023-12-31 23:59:59'",
+        "'2024-03-10 01:30:00.5'",
+        "'0001-01-01'",
+        "'9999-12-31 12:00:00'",
+        "NULL",
+    ];
+    let intervals = [
+        "INTERVAL 1 DAY",
+        "INTERVAL -1 DAY",
+        "INTERVAL 1 MONTH",
+        "INTERVAL 13 MONTH",
+        "INTERVAL 1 YEAR",
+        "INTERVAL 2 QUARTER",
+        "INTERVAL 1 WEEK",
+        "INTERVAL 36 HOUR",
+        "INTERVAL 90 MINUTE",
+        "INTERVAL 1 SECOND",
+        "INTERVAL 1 MICROSECOND",
+        "INTERVAL NULL DAY",
+        "INTERVAL '3' DAY",
+    ];
+    for d in days {
+        for i in intervals {
+            out.push(format!("{d} + {i}"));
+            out.push(format!("{d} - {i}"));
+        }
+        out.push(format!("DATE_ADD({d}, INTERVAL 1 MONTH)"));
+        out.push(format!("DATE_SUB({d}, INTERVAL 1 DAY)"));
+        out.push(format!("ADDDATE({d}, INTERVAL 2 HOUR)"));
+        out.push(format!("INTERVAL 1 DAY + {d}"));
+        for f in [
+            "DATE",
+            "YEAR",
+            "MONTH",
+            "DAY",
+            "DAYOFMONTH",
+            "HOUR",
+            "MINUTE",
+            "SECOND",
+            "TO_DAYS",
+            "LAST_DAY",
+        ] {
+            out.push(format!("{f}({d})"));
+        }
+        out.push(format!("DATEDIFF({d}, '2024-01-01')"));
+        out.push(format!("DATEDIFF('2024-01-01 23:00:00', {d})"));
+        out.push(format!("{d} < '2024-02-01' + INTERVAL 1 MONTH"));
+    }
 }
 
 /// LIKE, CASE, string and numeric functions.

@@ -1,0 +1,243 @@
+//! Date arithmetic and date functions as MySQL evaluates them: `d ±
+//! INTERVAL n unit`, DATE_ADD/DATE_SUB, DATE(), YEAR() and its kin,
+//! DATEDIFF, TO_DAYS and LAST_DAY, on DATE and DATETIME values (a
+//! string is read as one; anything else is not evaluated here).
+
+use sqlparser::ast::{DateTimeField, Interval};
+
+use super::eval::{EvalError, Row, eval, param_count};
+use super::temporal::Temporal;
+use super::value::{Text, Value};
+
+/// An interval: whole months (YEAR, QUARTER, MONTH) or microseconds
+/// (WEEK down to MICROSECOND); `fraction`: it reaches below seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    months: i64,
+    micros: i64,
+    /// It has a time part (a DATE plus it is a DATETIME).
+    timed: bool,
+    fraction: bool,
+}
+
+/// `INTERVAL n unit` with an integer n.
+pub fn interval(i: &Interval, row: &dyn Row) -> Result<Option<Span>, EvalError> {
+    let unsupported = || EvalError::unsupported(format!("the interval {i}"));
+    if i.last_field.is_some() || i.leading_precision.is_some() {
+        return Err(unsupported());
+    }
+    let n = match eval(&i.value, row)? {
+        Value::Null => return Ok(None),
+        Value::Int(n) => n,
+        Value::UInt(u) => i64::try_from(u).map_err(|_| unsupported())?,
+        Value::Str(b, Text::Collated) => std::str::from_utf8(&b)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .ok_or_else(unsupported)?,
+        _ => return Err(unsupported()),
+    };
+    let micro = |per: i64, fraction| {
+        n.checked_mul(per).map(|micros| Span {
+            months: 0,
+            micros,
+            timed: per < 86_400_000_000,
+            fraction,
+        })
+    };
+    let span = match i.leading_field.as_ref().ok_or_else(unsupported)? {
+        DateTimeField::Year => n.checked_mul(12).map(|months| Span {
+            months,
+            micros: 0,
+            timed: false,
+            fraction: false,
+        }),
+        DateTimeField::Quarter => n.checked_mul(3).map(|months| Span {
+            months,
+            micros: 0,
+            timed: false,
+            fraction: false,
+        }),
+        DateTimeField::Month => Some(Span {
+            months: n,
+            micros: 0,
+            timed: false,
+            fraction: false,
+        }),
+        DateTimeField::Week(None) => micro(7 * 86_400_000_000, false),
+        DateTimeField::Day => micro(86_400_000_000, false),
+        DateTimeField::Hour => micro(3_600_000_000, false),
+        DateTimeField::Minute => micro(60_000_000, false),
+        DateTimeField::Second => micro(1_000_000, false),
+        DateTimeField::Microsecond => micro(1, true),
+        _ => return Err(unsupported()),
+    };
+    span.map(Some).ok_or_else(unsupported)
+}
+
+/// A value as a date or datetime (`None`: NULL).
+fn temporal(v: &Value, what: &str) -> Result<Option<Temporal>, EvalError> {
+    let t = temporal_any_year(v, what)?;
+    if t.is_some_and(|t| t.year == 0) {
+        // MySQL's year 0 is not the proleptic Gregorian one.
+        return Err(EvalError::unsupported(format!("{what} in the year 0")));
+    }
+    Ok(t)
+}
+
+fn temporal_any_year(v: &Value, what: &str) -> Result<Option<Temporal>, EvalError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Temporal(t) => Ok(Some(*t)),
+        // A string becomes a DATETIME(6) when it has a fraction.
+        Value::Str(b, Text::Collated) => std::str::from_utf8(b)
+            .ok()
+            .and_then(Temporal::parse)
+            .map(|t| {
+                Some(Temporal {
+                    fsp: if t.fsp > 0 { 6 } else { 0 },
+                    ..t
+                })
+            })
+            .ok_or_else(|| EvalError::unsupported(format!("{what} of a value that is not a date"))),
+        _ => Err(EvalError::unsupported(format!(
+            "{what} of a value that is not a date"
+        ))),
+    }
+}
+
+/// Days since 0000-03-01 of the proleptic Gregorian calendar (a civil
+/// date to a day number and back, by eras of 400 years).
+fn day_number(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
+}
+
+fn civil(n: i64) -> (i64, i64, i64) {
+    let era = n.div_euclid(146_097);
+    let doe = n - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    day_number(y + i64::from(m == 12), m % 12 + 1, 1) - day_number(y, m, 1)
+}
+
+/// `t + span` (`sign` −1: minus); NULL past the years 0–9999, as MySQL
+/// gives (with a warning).
+pub fn add(v: &Value, span: Option<Span>, sign: i64) -> Result<Value, EvalError> {
+    let (Some(t), Some(s)) = (temporal(v, "date arithmetic")?, span) else {
+        return Ok(Value::Null);
+    };
+    let (mut y, mut m, mut d) = (i64::from(t.year), i64::from(t.month), i64::from(t.day));
+    if s.months != 0 {
+        let total = y * 12 + (m - 1) + sign * s.months;
+        y = total.div_euclid(12);
+        m = total.rem_euclid(12) + 1;
+        d = d.min(days_in_month(y, m));
+    }
+    let day_micros = 86_400_000_000i64;
+    let clock = ((i64::from(t.hour) * 60 + i64::from(t.minute)) * 60 + i64::from(t.second))
+        * 1_000_000
+        + i64::from(t.micros);
+    let at = (day_number(y, m, d) * day_micros + clock)
+        .checked_add(sign * s.micros)
+        .ok_or_else(|| EvalError::unsupported("date arithmetic past its range"))?;
+    let (y, m, d) = civil(at.div_euclid(day_micros));
+    if !(0..=9999).contains(&y) {
+        return Ok(Value::Null);
+    }
+    if y == 0 {
+        return Err(EvalError::unsupported(
+            "date arithmetic reaching the year 0",
+        ));
+    }
+    let rest = at.rem_euclid(day_micros);
+    let date = t.date && !s.timed;
+    Ok(Value::Temporal(Temporal {
+        year: y as u16,
+        month: m as u8,
+        day: d as u8,
+        hour: (rest / 3_600_000_000) as u8,
+        minute: (rest / 60_000_000 % 60) as u8,
+        second: (rest / 1_000_000 % 60) as u8,
+        micros: (rest % 1_000_000) as u32,
+        date,
+        fsp: if s.fraction { 6 } else { t.fsp },
+    }))
+}
+
+/// A date function by name on evaluated arguments; `None` when the name
+/// is not one of these (DATE_ADD and DATE_SUB take an interval: see
+/// [`eval`]).
+pub fn call(name: &str, a: &[Value]) -> Option<Result<Value, EvalError>> {
+    let one = |f: fn(&Temporal) -> Value| -> Result<Value, EvalError> {
+        param_count(name, a.len(), 1..=1)?;
+        Ok(temporal(&a[0], name)?.map_or(Value::Null, |t| f(&t)))
+    };
+    Some(match name {
+        "DATE" => one(|t| Value::Temporal(Temporal::date(t.year, t.month, t.day))),
+        "YEAR" => one(|t| Value::Int(i64::from(t.year))),
+        "MONTH" => one(|t| Value::Int(i64::from(t.month))),
+        "DAY" | "DAYOFMONTH" => one(|t| Value::Int(i64::from(t.day))),
+        // These read a date alone as a TIME ('2024-01-31' is 20:24:…).
+        "HOUR" | "MINUTE" | "SECOND" => param_count(name, a.len(), 1..=1).and_then(|()| {
+            let Some(t) = temporal(&a[0], name)? else {
+                return Ok(Value::Null);
+            };
+            if t.date {
+                return Err(EvalError::unsupported(format!("{name} of a date")));
+            }
+            Ok(Value::Int(i64::from(match name {
+                "HOUR" => t.hour,
+                "MINUTE" => t.minute,
+                _ => t.second,
+            })))
+        }),
+        "TO_DAYS" => one(|t| {
+            // MySQL counts 0001-01-01 as day 366 (its year 0 has 365
+            // days); years from 1 on are Gregorian.
+            let n = day_number(i64::from(t.year), i64::from(t.month), i64::from(t.day));
+            Value::Int(n - day_number(0, 1, 1))
+        }),
+        "LAST_DAY" => one(|t| {
+            let last = days_in_month(i64::from(t.year), i64::from(t.month));
+            Value::Temporal(Temporal::date(t.year, t.month, last as u8))
+        }),
+        "DATEDIFF" => param_count(name, a.len(), 2..=2).and_then(|()| {
+            let (Some(x), Some(y)) = (temporal(&a[0], name)?, temporal(&a[1], name)?) else {
+                return Ok(Value::Null);
+            };
+            let days =
+                |t: Temporal| day_number(i64::from(t.year), i64::from(t.month), i64::from(t.day));
+            Ok(Value::Int(days(x) - days(y)))
+        }),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_round_trip() {
+        for n in [-1000, 0, 59, 60, 365, 730_000, 3_000_000] {
+            let (y, m, d) = civil(n);
+            assert_eq!(day_number(y, m, d), n);
+        }
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(2100, 2), 28);
+        assert_eq!(days_in_month(2024, 12), 31);
+    }
+}
