@@ -139,7 +139,9 @@ async fn verify(args: &VerifyArgs) -> Result<bool, String> {
     let source_tables = verify::source_tables(&mut conn)
         .await
         .map_err(|e| e.to_string())?;
-    let replica_tables = store.tables(None, None).map_err(|e| e.to_string())?;
+    // The source's sessions' temporary tables are not the source's data.
+    let mut replica_tables = store.tables(None, None).map_err(|e| e.to_string())?;
+    replica_tables.retain(|t| !understudy_replica::applier::temporary::is_temporary(&t.db));
     let (mut equal, mut different) = (0usize, 0usize);
     for (s, r) in verify::pairs(&source_tables, &replica_tables, &filters, &only) {
         let verdict = match (&s, &r) {

@@ -106,10 +106,11 @@ pub enum Ddl {
         table: TableName,
         ops: Vec<AlterOp>,
     },
-    /// A temporary table created (`Some`: its name) or dropped. Row-based
-    /// sources do not log them; under statement-based replication the
-    /// statements after a CREATE use them, which is not applied yet.
-    Temporary(Option<TableName>),
+    /// CREATE TEMPORARY TABLE (a [`Ddl::CreateTable`] or
+    /// [`Ddl::CreateTableLike`]) or DROP TEMPORARY TABLE (a
+    /// [`Ddl::DropTables`]): a table of the source's session alone, which
+    /// its later statements name (row-based sources do not log them).
+    Temporary(Box<Ddl>),
     /// A statement that changes nothing a replica stores (its first
     /// words, for the log).
     NoData(String),
@@ -273,6 +274,16 @@ fn plain_index(words: &[String], cleaned: String) -> String {
 }
 
 fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
+    let temporary = matches!(&st, Statement::CreateTable(ct) if ct.temporary);
+    let d = statement_of_any_table(st, db, sql)?;
+    Ok(if temporary {
+        Ddl::Temporary(Box::new(d))
+    } else {
+        d
+    })
+}
+
+fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
     let unsupported = || SqlError::Unsupported(clip(sql));
     Ok(match st {
         Statement::CreateDatabase {
@@ -295,9 +306,6 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
         },
         Statement::CreateTable(ct) => {
             let table = table_name(&ct.name, db);
-            if ct.temporary {
-                return Ok(Ddl::Temporary(Some(table)));
-            }
             if let Some(like) = &ct.like {
                 let l = match like {
                     CreateTableLikeKind::Parenthesized(l) | CreateTableLikeKind::Plain(l) => l,
@@ -365,7 +373,10 @@ fn statement(st: Statement, db: &str, sql: &str) -> Result<Ddl, SqlError> {
             table,
             ..
         } => match object_type {
-            ObjectType::Table if temporary => Ddl::Temporary(None),
+            ObjectType::Table if temporary => Ddl::Temporary(Box::new(Ddl::DropTables {
+                tables: names.iter().map(|n| table_name(n, db)).collect(),
+                if_exists,
+            })),
             ObjectType::Table => Ddl::DropTables {
                 tables: names.iter().map(|n| table_name(n, db)).collect(),
                 if_exists,

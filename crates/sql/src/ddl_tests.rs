@@ -174,13 +174,20 @@ fn other_table_and_database_statements() {
             if_not_exists: false
         }
     );
-    assert_eq!(
+    assert!(matches!(
         one("CREATE TEMPORARY TABLE t (a INT)"),
-        Ddl::Temporary(Some(tn("db", "t")))
-    );
+        Ddl::Temporary(d) if matches!(&*d, Ddl::CreateTable { table, .. } if *table == tn("db", "t"))
+    ));
+    assert!(matches!(
+        one("CREATE TEMPORARY TABLE t LIKE d.u"),
+        Ddl::Temporary(d) if matches!(&*d, Ddl::CreateTableLike { like, .. } if *like == tn("d", "u"))
+    ));
     assert_eq!(
-        one("DROP TEMPORARY TABLE IF EXISTS t"),
-        Ddl::Temporary(None)
+        one("DROP /*!40005 TEMPORARY */ TABLE IF EXISTS t"),
+        Ddl::Temporary(Box::new(Ddl::DropTables {
+            tables: vec![tn("db", "t")],
+            if_exists: true
+        }))
     );
 }
 

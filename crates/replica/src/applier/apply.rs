@@ -383,6 +383,13 @@ fn apply_event(
             state.vars.last_insert_id = Some(iv.value);
         }
         Event::Rand(r) => state.vars.rand.set(Some((r.seed1, r.seed2))),
+        // The source (re)started: its sessions, and their temporary
+        // tables, are gone (the replica's own relay-log header has no
+        // create time).
+        Event::FormatDescription(f) if f.create_timestamp != 0 => {
+            super::temporary::drop_all(ctx.store, txn)?;
+            ctx.tables.borrow_mut().clear();
+        }
         Event::UserVar(u) => {
             let charset = |id: u32| {
                 u16::try_from(id)

@@ -2,12 +2,13 @@
 //! numbers when the statement does not fit what the replica holds.
 
 use understudy_sql::{
-    AlterOp, ColumnPosition, Ddl, SqlError as ParseError, TableSchema, parse_ddl,
+    AlterOp, ColumnPosition, Ddl, SqlError as ParseError, TableName, TableSchema, parse_ddl,
 };
 use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
 
 use super::apply::{Result, SqlError, row_key, store_err, table_rows};
 use super::convert::default_cell;
+use super::temporary;
 use crate::filters::Filters;
 
 /// The character sets a statement ran with (from its query event's
@@ -31,6 +32,7 @@ pub fn apply(
     db: &str,
     filters: &Filters,
     charsets: &SessionCharsets,
+    thread: u32,
 ) -> Result<()> {
     let ddls = parse_ddl(sql, db).map_err(|e| match e {
         ParseError::Parse(m) => SqlError::new(1064, m),
@@ -40,7 +42,7 @@ pub fn apply(
         return Ok(());
     }
     for d in ddls {
-        one(store, txn, d, charsets)?;
+        one(store, txn, d, charsets, thread)?;
     }
     Ok(())
 }
@@ -48,7 +50,7 @@ pub fn apply(
 /// Gives a new table's character strings their character set when the
 /// definition names none: the table's, else the database's (from the
 /// statement's session or the catalog), else the server's.
-fn resolve_charsets(
+pub(super) fn resolve_charsets(
     store: &Store,
     txn: &Txn,
     db: &str,
@@ -110,28 +112,34 @@ fn statement_passes(ddls: &[Ddl], filters: &Filters) -> bool {
                     tables.push(to.clone());
                 }
             }
-            Ddl::Temporary(Some(t)) => tables.push(t.clone()),
-            Ddl::Temporary(None) | Ddl::NoData(_) => {}
+            Ddl::Temporary(inner) => match &**inner {
+                Ddl::CreateTable { table, .. } | Ddl::CreateTableLike { table, .. } => {
+                    tables.push(table.clone());
+                }
+                Ddl::DropTables { tables: t, .. } => tables.extend(t.iter().cloned()),
+                _ => {}
+            },
+            Ddl::NoData(_) => {}
         }
     }
     tables.is_empty() || filters.tables_ok(&tables)
 }
 
 /// ER_TABLE_EXISTS_ERROR.
-fn exists(name: &str) -> SqlError {
+pub(super) fn exists(name: &str) -> SqlError {
     SqlError::new(1050, format!("Table '{name}' already exists"))
 }
 
 /// ER_NO_SUCH_TABLE.
-fn no_such_table(db: &str, name: &str) -> SqlError {
+pub(super) fn no_such_table(db: &str, name: &str) -> SqlError {
     SqlError::new(1146, format!("Table '{db}.{name}' doesn't exist"))
 }
 
-fn table(store: &Store, txn: &Txn, db: &str, name: &str) -> Result<Option<TableEntry>> {
+pub(super) fn table(store: &Store, txn: &Txn, db: &str, name: &str) -> Result<Option<TableEntry>> {
     store.table(Some(txn), db, name).map_err(store_err)
 }
 
-fn need_db(store: &Store, txn: &Txn, db: &str) -> Result<()> {
+pub(super) fn need_db(store: &Store, txn: &Txn, db: &str) -> Result<()> {
     if store.database_exists(Some(txn), db).map_err(store_err)? {
         Ok(())
     } else {
@@ -139,8 +147,35 @@ fn need_db(store: &Store, txn: &Txn, db: &str) -> Result<()> {
     }
 }
 
-fn one(store: &Store, txn: &mut Txn, d: Ddl, charsets: &SessionCharsets) -> Result<()> {
+/// Applies one statement of session `thread` (its pseudo thread id).
+fn one(
+    store: &Store,
+    txn: &mut Txn,
+    d: Ddl,
+    charsets: &SessionCharsets,
+    thread: u32,
+) -> Result<()> {
+    // DDL other than DROP on a temporary table is not followed yet.
+    let on_temporary = |t: &TableName| -> Result<()> {
+        match temporary::find(store, txn, thread, t)? {
+            Some(_) => Err(SqlError::new(
+                super::apply::ER_FATAL,
+                format!("DDL on the temporary table {t} is not applied yet"),
+            )),
+            None => Ok(()),
+        }
+    };
+    match &d {
+        Ddl::Truncate(t) | Ddl::AlterTable { table: t, .. } => on_temporary(t)?,
+        Ddl::RenameTables(pairs) => {
+            for (from, _) in pairs {
+                on_temporary(from)?;
+            }
+        }
+        _ => {}
+    }
     match d {
+        Ddl::Temporary(inner) => temporary::apply(store, txn, thread, *inner, charsets),
         Ddl::CreateDatabase {
             name,
             if_not_exists,
@@ -196,7 +231,11 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl, charsets: &SessionCharsets) -> Resu
             if_not_exists,
         } => {
             need_db(store, txn, &t.db)?;
-            let Some(src) = table(store, txn, &like.db, &like.name)? else {
+            let src = match temporary::find(store, txn, thread, &like)? {
+                Some(e) => Some(e),
+                None => table(store, txn, &like.db, &like.name)?,
+            };
+            let Some(src) = src else {
                 return Err(no_such_table(&like.db, &like.name));
             };
             if table(store, txn, &t.db, &t.name)?.is_some() {
@@ -213,7 +252,12 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl, charsets: &SessionCharsets) -> Resu
         Ddl::DropTables { tables, if_exists } => {
             let mut missing = Vec::new();
             for t in &tables {
-                match table(store, txn, &t.db, &t.name)? {
+                // A session's temporary table goes first, as in MySQL.
+                let found = match temporary::find(store, txn, thread, t)? {
+                    Some(e) => Some(e),
+                    None => table(store, txn, &t.db, &t.name)?,
+                };
+                match found {
                     Some(e) => store.drop_table(txn, &e).map_err(store_err)?,
                     None => missing.push(format!("{}.{}", t.db, t.name)),
                 }
@@ -252,17 +296,7 @@ fn one(store: &Store, txn: &mut Txn, d: Ddl, charsets: &SessionCharsets) -> Resu
             Ok(())
         }
         Ddl::AlterTable { table: t, ops } => alter(store, txn, &t.db, &t.name, ops),
-        // The statements after it would name the temporary table, which
-        // may stand in front of a real one of that name: not guessed.
-        Ddl::Temporary(Some(t)) => Err(SqlError::new(
-            super::apply::ER_FATAL,
-            format!(
-                "CREATE TEMPORARY TABLE {t}: temporary tables under statement-based \
-                 replication are not applied yet"
-            ),
-        )),
-        // Only a temporary table of the source's (none here) goes.
-        Ddl::Temporary(None) | Ddl::NoData(_) => Ok(()),
+        Ddl::NoData(_) => Ok(()),
     }
 }
 

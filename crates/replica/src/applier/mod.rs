@@ -22,6 +22,7 @@ pub mod statement;
 pub mod status;
 mod table_cache;
 mod table_check;
+pub mod temporary;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -34,7 +34,15 @@ pub(super) fn run(
         let charsets = session_charsets(&q.status_vars, fde);
         // The catalog may change: cached entries go.
         ctx.tables.borrow_mut().clear();
-        return ddl::apply(ctx.store, txn, t, db, &ctx.t.policy.filters, &charsets);
+        return ddl::apply(
+            ctx.store,
+            txn,
+            t,
+            db,
+            &ctx.t.policy.filters,
+            &charsets,
+            q.thread_id,
+        );
     }
     if std::str::from_utf8(&q.query).is_err() {
         // Its strings would be read wrong: not a guess.
@@ -56,6 +64,7 @@ pub(super) fn run(
         zone: statement::clock::Zone::new(v.time_zone),
         time: Some((logged.timestamp, v.microseconds.or(v.hrnow).unwrap_or(0))),
         vars: logged.vars,
+        thread: q.thread_id,
     };
     apply_statement(ctx, txn, t, db, q.error_code, &session)
 }

@@ -14,6 +14,7 @@ use super::super::apply::{
 };
 use super::super::convert;
 use super::super::table_cache::TableCache;
+use super::super::temporary;
 use super::cast::{cell_value, value_cell};
 use super::dup::Uniques;
 use super::{
@@ -194,14 +195,12 @@ fn selected_rows(
             .map_err(eval_err)?;
         return Ok(vec![row]);
     };
-    let src = tables
-        .get(store, txn, &name.db, &name.name)?
-        .ok_or_else(|| {
-            SqlError::new(
-                1146,
-                format!("Table '{}.{}' doesn't exist", name.db, name.name),
-            )
-        })?;
+    let src = temporary::resolve(store, txn, tables, session.thread, name)?.ok_or_else(|| {
+        SqlError::new(
+            1146,
+            format!("Table '{}.{}' doesn't exist", name.db, name.name),
+        )
+    })?;
     let scope = Scope {
         e: &src,
         session,

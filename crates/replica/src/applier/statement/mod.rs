@@ -24,6 +24,7 @@ use self::cast::{Fraction, StoreRules, cell_value, value_cell};
 use self::clock::Zone;
 use super::apply::{ER_FATAL, Result, SqlError, replace_row, row_key, store_err, updated_key};
 use super::table_cache::TableCache;
+use super::temporary;
 
 /// `sql_mode` bits that change how statements are read or evaluated in
 /// ways understudy does not follow yet.
@@ -58,6 +59,8 @@ pub struct Session {
     pub time: Option<(u32, u32)>,
     /// User variables, RAND()'s seeds and LAST_INSERT_ID().
     pub vars: vars::Vars,
+    /// The pseudo thread id: whose temporary tables the statement sees.
+    pub thread: u32,
 }
 
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
@@ -148,8 +151,7 @@ pub fn execute(
         }
     }
     let t = dml.table();
-    let e = tables
-        .get(store, txn, &t.db, &t.name)?
+    let e = temporary::resolve(store, txn, tables, session.thread, t)?
         .ok_or_else(|| SqlError::new(1146, format!("Table '{}.{}' doesn't exist", t.db, t.name)))?;
     if let Some(c) = e.schema.columns.iter().find(|c| c.generated) {
         return Err(SqlError::new(
