@@ -349,8 +349,8 @@ struct Builder<'a> {
     targets: &'a [usize],
     auto: Option<usize>,
     next_auto: Option<u64>,
-    /// INSERT IGNORE: a value the source would adjust with a warning is
-    /// not one understudy adjusts yet.
+    /// INSERT IGNORE: a value that does not fit is stored as without
+    /// strict mode (what is left as an error is not followed yet).
     ignore: bool,
 }
 
