@@ -117,6 +117,18 @@ impl Store {
         }
     }
 
+    /// Whether a table exists in a database whose name starts with
+    /// `db_prefix`.
+    pub fn any_table_under(&self, txn: Option<&Txn>, db_prefix: &str) -> Result<bool> {
+        let prefix = [b"table/".as_slice(), db_prefix.as_bytes()].concat();
+        let mut any = false;
+        self.for_each(txn, Family::Meta, &prefix, |_, _| {
+            any = true;
+            Ok(std::ops::ControlFlow::Break(()))
+        })?;
+        Ok(any)
+    }
+
     /// The tables of `db` (or of every database), by name.
     pub fn tables(&self, txn: Option<&Txn>, db: Option<&str>) -> Result<Vec<TableEntry>> {
         let prefix = match db {

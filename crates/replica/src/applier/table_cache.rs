@@ -23,6 +23,9 @@ pub struct TableCache {
     /// the store read. Survives [`TableCache::clear`]: a table id's rows
     /// change only through the applier.
     bounds: HashMap<u32, Vec<u8>>,
+    /// Whether the catalog holds any temporary table (`None`: not looked
+    /// at since the last [`TableCache::clear`]).
+    temporaries: Option<bool>,
 }
 
 impl TableCache {
@@ -54,6 +57,20 @@ impl TableCache {
     pub fn clear(&mut self) {
         self.map.clear();
         self.bounds.clear();
+        self.temporaries = None;
+    }
+
+    /// Whether any session has a temporary table (tables under
+    /// `prefix`, the catalog's temporary databases).
+    pub fn any_temporary(&mut self, store: &Store, txn: &Txn, prefix: &str) -> Result<bool> {
+        if let Some(any) = self.temporaries {
+            return Ok(any);
+        }
+        let any = store
+            .any_table_under(Some(txn), prefix)
+            .map_err(store_err)?;
+        self.temporaries = Some(any);
+        Ok(any)
     }
 
     /// Whether a row `key` of table `id` may exist (false: it is past

@@ -38,7 +38,9 @@ pub fn resolve(
     thread: u32,
     t: &TableName,
 ) -> Result<Option<Arc<TableEntry>>> {
-    if let Some(e) = tables.get(store, txn, &database(thread, &t.db), &t.name)? {
+    if tables.any_temporary(store, txn, PREFIX)?
+        && let Some(e) = tables.get(store, txn, &database(thread, &t.db), &t.name)?
+    {
         return Ok(Some(e));
     }
     tables.get(store, txn, &t.db, &t.name)
