@@ -252,58 +252,12 @@ fn apply_event(
             out.gtid = Some(gtid);
         }
         Event::Query(q) => {
-            let text = String::from_utf8_lossy(&q.query);
-            let t = text.trim();
-            let upper = t.to_ascii_uppercase();
-            if matches!(
-                upper.as_str(),
-                "BEGIN" | "COMMIT" | "ROLLBACK" | "START TRANSACTION"
-            ) || upper.starts_with("SAVEPOINT")
-                || upper.starts_with("ROLLBACK TO")
-                || upper.starts_with("RELEASE SAVEPOINT")
-            {
-                return Ok(());
-            }
-            let source_db = String::from_utf8_lossy(q.db).into_owned();
-            let db = policy.filters.rewrite(&source_db).to_owned();
-            // The default database is tested before the statement is
-            // even read, as MySQL does (a database statement's event
-            // carries the database it names as its default).
-            if !policy.filters.db_ok(Some(&db)) {
-                return Ok(());
-            }
-            if upper.starts_with("XA ") {
-                return Err(SqlError::new(
-                    ER_FATAL,
-                    format!("XA transactions are not applied yet: {t}; {where_}"),
-                ));
-            }
-            let sp = txn.savepoint();
             let logged = query::Logged {
                 insert_id: state.insert_id.take(),
                 timestamp,
                 vars: std::mem::take(&mut state.vars),
             };
-            let r = query::run(ctx, txn, &q, t, &db, fde, logged);
-            match r {
-                Ok(()) => txn.release_savepoint(sp),
-                Err(e) if policy.skip_errors.skips(e.errno) => {
-                    txn.rollback_to_savepoint(sp);
-                    tracing::warn!(
-                        errno = e.errno,
-                        "replica_skip_errors: statement skipped: Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
-                        e.message
-                    );
-                }
-                Err(mut e) => {
-                    txn.release_savepoint(sp);
-                    e.message = format!(
-                        "Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
-                        e.message
-                    );
-                    return Err(e);
-                }
-            }
+            query::event(ctx, txn, &q, fde, logged)?;
         }
         Event::TableMap(tm) => {
             let source_db = String::from_utf8_lossy(tm.database);

@@ -19,9 +19,70 @@ pub(super) struct Logged {
     pub vars: statement::vars::Vars,
 }
 
+/// A query event: transaction control passes, the default database is
+/// filtered, then the statement is applied inside a savepoint (a failure
+/// `replica_skip_errors` skips leaves nothing), its error naming the
+/// statement and the source position.
+pub(super) fn event(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    q: &QueryEvent<'_>,
+    fde: &FormatDescription,
+    logged: Logged,
+) -> Result<()> {
+    let (policy, where_) = (ctx.t.policy, ctx.t.at);
+    let text = String::from_utf8_lossy(&q.query);
+    let t = text.trim();
+    let upper = t.to_ascii_uppercase();
+    if matches!(
+        upper.as_str(),
+        "BEGIN" | "COMMIT" | "ROLLBACK" | "START TRANSACTION"
+    ) || upper.starts_with("SAVEPOINT")
+        || upper.starts_with("ROLLBACK TO")
+        || upper.starts_with("RELEASE SAVEPOINT")
+    {
+        return Ok(());
+    }
+    let source_db = String::from_utf8_lossy(q.db).into_owned();
+    let db = policy.filters.rewrite(&source_db).to_owned();
+    // The default database is tested before the statement is even read,
+    // as MySQL does (a database statement's event carries the database
+    // it names as its default).
+    if !policy.filters.db_ok(Some(&db)) {
+        return Ok(());
+    }
+    if upper.starts_with("XA ") {
+        return Err(SqlError::new(
+            ER_FATAL,
+            format!("XA transactions are not applied yet: {t}; {where_}"),
+        ));
+    }
+    let sp = txn.savepoint();
+    match run(ctx, txn, q, t, &db, fde, logged) {
+        Ok(()) => txn.release_savepoint(sp),
+        Err(e) if policy.skip_errors.skips(e.errno) => {
+            txn.rollback_to_savepoint(sp);
+            tracing::warn!(
+                errno = e.errno,
+                "replica_skip_errors: statement skipped: Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
+                e.message
+            );
+        }
+        Err(mut e) => {
+            txn.release_savepoint(sp);
+            e.message = format!(
+                "Error '{}' on query. Default database: '{db}'. Query: '{t}'; {where_}",
+                e.message
+            );
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// Applies `t` (the event's statement, trimmed) with default database
 /// `db` (after `replicate-rewrite-db`).
-pub(super) fn run(
+fn run(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
     q: &QueryEvent<'_>,
