@@ -617,3 +617,67 @@ fn mysql_97_temporary_tables() {
 fn mariadb_1011_temporary_tables() {
     temporary_tables(ServerKind::Mariadb1011, "mariadb temporary tables");
 }
+
+/// LOAD DATA: the file travels in the binlog (Begin_load_query,
+/// Append_block, Execute_load_query) and is split as the source split it
+/// (enclosed fields, escapes, `\N`, IGNORE n LINES, REPLACE).
+fn load_data(kind: ServerKind, what: &str) {
+    let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
+    create_repl_user(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = Replica::start(tmp.path(), &server, &[]);
+    let files = tempfile::tempdir().unwrap();
+    let (one, two) = (files.path().join("one.csv"), files.path().join("two.tsv"));
+    std::fs::write(
+        &one,
+        "name,n,d\nalpha,1,2024-01-02\n\"be,ta\",2,2024-02-03\n\"caf\u{e9}\",\\N,\\N\n\"q\"\"uote\",4,2024-04-05\n",
+    )
+    .unwrap();
+    let mut big = String::from("1\tREPLACED\t10\t2025-01-01\n100\tnew\t\\N\t\\N\n");
+    // Past one Append_block (the source cuts the file into blocks).
+    for i in 200..20_000 {
+        big.push_str(&format!(
+            "{i}\trow {i}\t{}\t2024-06-{:02}\n",
+            i % 7,
+            i % 28 + 1
+        ));
+    }
+    std::fs::write(&two, big).unwrap();
+    // The server reads the files: they must be world-readable.
+    for p in [files.path(), one.as_path(), two.as_path()] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    server
+        .sql(&format!(
+            "CREATE DATABASE ld; CREATE TABLE ld.t (id INT AUTO_INCREMENT PRIMARY KEY, \
+             name VARCHAR(20), n INT, d DATE) DEFAULT CHARSET=utf8mb4; \
+             LOAD DATA INFILE '{}' INTO TABLE ld.t CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' \
+             OPTIONALLY ENCLOSED BY '\"' LINES TERMINATED BY '\\n' IGNORE 1 LINES (name, n, d); \
+             LOAD DATA INFILE '{}' REPLACE INTO TABLE ld.t CHARACTER SET utf8mb4 (id, name, n, d);",
+            one.display(),
+            two.display()
+        ))
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let status = wait_applied(&replica, &server);
+    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
+    let ours = understudy_rows(&replica.dir, "ld.t");
+    assert_eq!(ours.len(), 4 + 1 + 19_800, "{what}");
+    assert_rows_equal(what, &ours, &server_rows(&server, "ld.t"));
+    let (ok, text) = understudy_verify(&replica.dir, &server);
+    assert!(
+        ok && text.contains(": 1 equal, 0 different"),
+        "{what}: {text}"
+    );
+    replica.stop();
+}
+
+#[test]
+fn mysql_97_load_data() {
+    load_data(ServerKind::Mysql97, "mysql load data");
+}
+
+#[test]
+fn mariadb_1011_load_data() {
+    load_data(ServerKind::Mariadb1011, "mariadb load data");
+}

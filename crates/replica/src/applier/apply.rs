@@ -132,7 +132,13 @@ struct EventState {
     insert_id: Option<u64>,
     /// User_var, Rand and INTVAR LAST_INSERT_ID, for the next statement.
     vars: statement::vars::Vars,
+    /// The file of a LOAD DATA (Begin_load_query, Append_block): its id
+    /// and bytes.
+    load: Option<(u32, Vec<u8>)>,
 }
+
+/// The largest LOAD DATA file held for its statement.
+const LOAD_FILE_MAX: usize = 1 << 30;
 
 /// INTVAR's kinds.
 const LAST_INSERT_ID_EVENT: u8 = 1;
@@ -164,6 +170,7 @@ impl TxnApply {
         self.state.maps.clear();
         self.state.insert_id = None;
         self.state.vars = Default::default();
+        self.state.load = None;
         self.out = Outcome::default();
         self.skip = skip;
     }
@@ -256,8 +263,52 @@ fn apply_event(
                 insert_id: state.insert_id.take(),
                 timestamp,
                 vars: std::mem::take(&mut state.vars),
+                load: None,
             };
             query::event(ctx, txn, &q, fde, logged)?;
+        }
+        Event::BeginLoadQuery(b) => state.load = Some((b.file_id, b.data.to_vec())),
+        Event::AppendBlock(b) => match &mut state.load {
+            Some((id, data)) if *id == b.file_id => {
+                if data.len() + b.data.len() > LOAD_FILE_MAX {
+                    return Err(SqlError::new(
+                        ER_FATAL,
+                        format!(
+                            "a LOAD DATA file of more than {LOAD_FILE_MAX} bytes is not applied \
+                             yet; {where_}"
+                        ),
+                    ));
+                }
+                data.extend_from_slice(b.data);
+            }
+            _ => {
+                return Err(SqlError::new(
+                    1594,
+                    format!("Append_block without its Begin_load_query; {where_}"),
+                ));
+            }
+        },
+        Event::DeleteFile(_) => state.load = None,
+        Event::ExecuteLoadQuery(e) => {
+            let data = match state.load.take() {
+                Some((id, data)) if id == e.file_id => data,
+                _ => {
+                    return Err(SqlError::new(
+                        1594,
+                        format!("Execute_load_query without its file's events; {where_}"),
+                    ));
+                }
+            };
+            let logged = query::Logged {
+                insert_id: state.insert_id.take(),
+                timestamp,
+                vars: std::mem::take(&mut state.vars),
+                load: Some(query::LoadFile {
+                    data,
+                    dup_handling: e.dup_handling,
+                }),
+            };
+            query::event(ctx, txn, &e.query, fde, logged)?;
         }
         Event::TableMap(tm) => {
             let source_db = String::from_utf8_lossy(tm.database);
@@ -320,15 +371,6 @@ fn apply_event(
                     i.incident,
                     String::from_utf8_lossy(i.message)
                 ),
-            ));
-        }
-        Event::BeginLoadQuery(_)
-        | Event::AppendBlock(_)
-        | Event::ExecuteLoadQuery(_)
-        | Event::DeleteFile(_) => {
-            return Err(SqlError::new(
-                ER_FATAL,
-                format!("LOAD DATA (statement-based) is not applied yet; {where_}"),
             ));
         }
         // INSERT_ID: the next statement's first AUTO_INCREMENT value.

@@ -2,8 +2,10 @@
 //! statement-based DML through the statement executor, with the session
 //! the event carries.
 
+use understudy_binlog::event::load_events::{LOAD_DUP_IGNORE, LOAD_DUP_REPLACE};
 use understudy_binlog::event::{QueryEvent, StatusVars};
 use understudy_binlog::format_description_event::FormatDescription;
+use understudy_sql::dml::InsertMode;
 use understudy_store::Txn;
 
 use super::apply::{Ctx, ER_FATAL, Result, SqlError};
@@ -17,6 +19,15 @@ pub(super) struct Logged {
     pub timestamp: u32,
     /// Its user variables, RAND() seeds and LAST_INSERT_ID().
     pub vars: statement::vars::Vars,
+    /// The file of a LOAD DATA statement.
+    pub load: Option<LoadFile>,
+}
+
+/// A LOAD DATA file as the load events carried it.
+pub(super) struct LoadFile {
+    pub data: Vec<u8>,
+    /// LOAD_DUP_ERROR, LOAD_DUP_IGNORE or LOAD_DUP_REPLACE.
+    pub dup_handling: u8,
 }
 
 /// A query event: transaction control passes, the default database is
@@ -91,7 +102,7 @@ fn run(
     fde: &FormatDescription,
     logged: Logged,
 ) -> Result<()> {
-    if !understudy_sql::dml::is_dml(t) {
+    if !understudy_sql::dml::is_dml(t) && logged.load.is_none() {
         let charsets = session_charsets(&q.status_vars, fde);
         // The catalog may change: cached entries go.
         ctx.tables.borrow_mut().clear();
@@ -127,7 +138,76 @@ fn run(
         vars: logged.vars,
         thread: q.thread_id,
     };
-    apply_statement(ctx, txn, t, db, q.error_code, &session)
+    match logged.load {
+        Some(file) => load_data(ctx, txn, q, t, db, fde, file, session),
+        None => apply_statement(ctx, txn, t, db, q.error_code, &session),
+    }
+}
+
+/// LOAD DATA: the statement read, its file split into rows and inserted
+/// (the file is in the database's character set unless the statement
+/// names one).
+#[allow(clippy::too_many_arguments)]
+fn load_data(
+    ctx: &Ctx<'_>,
+    txn: &mut Txn,
+    q: &QueryEvent<'_>,
+    t: &str,
+    db: &str,
+    fde: &FormatDescription,
+    file: LoadFile,
+    mut session: statement::Session,
+) -> Result<()> {
+    if q.error_code != 0 {
+        return Err(failed_on_source(q.error_code));
+    }
+    let spec = understudy_sql::dml::load::parse_load(t, db).map_err(|e| match e {
+        understudy_sql::SqlError::Parse(m) => SqlError::new(
+            ER_FATAL,
+            format!("a LOAD DATA understudy's SQL reader does not read yet ({m})"),
+        ),
+        other => SqlError::new(ER_FATAL, other.to_string()),
+    })?;
+    let filters = &ctx.t.policy.filters;
+    if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(&spec.table)) {
+        return Ok(());
+    }
+    session.client_charset = spec.charset.clone().or_else(|| {
+        q.status_vars
+            .charset_database
+            .and_then(|id| charset_name(id, fde))
+    });
+    if session.client_charset.is_none() && !file.data.is_ascii() {
+        return Err(SqlError::new(
+            ER_FATAL,
+            "a LOAD DATA file beyond ASCII whose character set the event does not say",
+        ));
+    }
+    let mode = match file.dup_handling {
+        LOAD_DUP_IGNORE => InsertMode::Ignore,
+        LOAD_DUP_REPLACE => InsertMode::Replace,
+        _ => InsertMode::Insert,
+    };
+    statement::load(
+        ctx.store,
+        txn,
+        &mut ctx.tables.borrow_mut(),
+        &spec,
+        &file.data,
+        mode,
+        &session,
+    )
+}
+
+/// A statement that failed part-way on the source.
+fn failed_on_source(code: u16) -> SqlError {
+    SqlError::new(
+        ER_FATAL,
+        format!(
+            "the statement failed on the source (error {code}); statements that failed \
+             part-way are not applied yet"
+        ),
+    )
 }
 
 /// The character set of a collation id, in the source flavor's
@@ -166,13 +246,7 @@ fn apply_statement(
     session: &statement::Session,
 ) -> Result<()> {
     if error_code != 0 {
-        return Err(SqlError::new(
-            ER_FATAL,
-            format!(
-                "the statement failed on the source (error {error_code}); statements that \
-                 failed part-way are not applied yet"
-            ),
-        ));
+        return Err(failed_on_source(error_code));
     }
     let dml = understudy_sql::dml::parse_dml(sql, db).map_err(|e| match e {
         // The source ran it: the reader is what falls short (multi-table

@@ -8,6 +8,7 @@ mod dates;
 pub mod decimal;
 pub mod eval;
 mod fast;
+pub mod load;
 mod math;
 mod strings;
 pub mod temporal;

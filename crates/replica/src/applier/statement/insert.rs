@@ -32,6 +32,8 @@ struct Built {
     series_before: Option<u64>,
 }
 
+/// Executes `st` on table `e`; `given`: its rows' values already (LOAD
+/// DATA), instead of its VALUES or SELECT.
 pub(super) fn insert(
     store: &Store,
     txn: &mut Txn,
@@ -39,6 +41,7 @@ pub(super) fn insert(
     e: &TableEntry,
     st: &InsertStmt,
     session: &Session,
+    given: Option<Vec<Vec<Option<Value>>>>,
 ) -> Result<()> {
     let cols = &e.schema.columns;
     let targets: Vec<usize> = match &st.columns {
@@ -75,8 +78,9 @@ pub(super) fn insert(
     // resolved or AUTO_INCREMENT values generated.
     let auto_target = b.auto.and_then(|a| targets.iter().position(|&t| t == a));
     let generates_auto = b.auto.is_some() && auto_target.is_none();
-    let rows = match &st.select {
-        None => st
+    let rows = match (given, &st.select) {
+        (Some(rows), _) => rows,
+        (None, None) => st
             .rows
             .iter()
             .map(|exprs| {
@@ -87,7 +91,7 @@ pub(super) fn insert(
             })
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(eval_err)?,
-        Some(sel) => {
+        (None, Some(sel)) => {
             let ordered = checks_duplicates || generates_auto;
             let rows = selected_rows(store, txn, tables, sel, session, ordered)?;
             let generated = |r: &Vec<Option<Value>>| {

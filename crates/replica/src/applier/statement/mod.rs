@@ -14,9 +14,11 @@ pub mod vars;
 use std::cmp::Ordering;
 
 use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
+use understudy_sql::dml::load::{LoadData, load_rows};
 use understudy_sql::dml::temporal::Clock;
+use understudy_sql::dml::value::Text;
 use understudy_sql::dml::value::{Value, compare};
-use understudy_sql::dml::{DeleteStmt, Dml, Expr, SortKey, UpdateStmt};
+use understudy_sql::dml::{DeleteStmt, Dml, Expr, InsertMode, InsertStmt, SortKey, UpdateStmt};
 use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row};
 
@@ -136,6 +138,77 @@ pub fn execute(
     dml: &Dml,
     session: &Session,
 ) -> Result<()> {
+    let e = target(store, txn, tables, dml.table(), session)?;
+    match dml {
+        Dml::Insert(i) => insert::insert(store, txn, tables, &e, i, session, None),
+        Dml::Update(u) => update(store, txn, tables, &e, u, session),
+        Dml::Delete(d) => delete(store, txn, &e, d, session),
+    }
+}
+
+/// LOAD DATA: the file's rows inserted into the statement's table, as
+/// `mode` says duplicates go.
+pub fn load(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &mut TableCache,
+    spec: &LoadData,
+    data: &[u8],
+    mode: InsertMode,
+    session: &Session,
+) -> Result<()> {
+    let e = target(store, txn, tables, &spec.table, session)?;
+    let text = if session.client_charset.as_deref() == Some("binary") {
+        Text::Binary
+    } else {
+        Text::Collated
+    };
+    let width = match &spec.columns {
+        Some(c) => c.len(),
+        None => e.schema.columns.iter().filter(|c| !c.invisible).count(),
+    };
+    let mut rows = Vec::new();
+    for (n, fields) in load_rows(spec, data).into_iter().enumerate() {
+        if fields.len() != width {
+            // The source fills or drops fields with a warning (or an
+            // error in strict mode): not followed yet.
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!(
+                    "LOAD DATA row {} has {} fields for {width} columns (not applied yet)",
+                    n + 1,
+                    fields.len()
+                ),
+            ));
+        }
+        rows.push(
+            fields
+                .into_iter()
+                .map(|f| Some(f.map_or(Value::Null, |b| Value::Str(b, text))))
+                .collect(),
+        );
+    }
+    let st = InsertStmt {
+        table: spec.table.clone(),
+        columns: spec.columns.clone(),
+        rows: Vec::new(),
+        mode,
+        on_duplicate: Vec::new(),
+        select: None,
+    };
+    insert::insert(store, txn, tables, &e, &st, session, Some(rows))
+}
+
+/// The table a statement changes (the session's temporary one first),
+/// once the statement's sql_mode and the table are ones understudy
+/// follows.
+fn target(
+    store: &Store,
+    txn: &Txn,
+    tables: &mut TableCache,
+    t: &TableName,
+    session: &Session,
+) -> Result<std::sync::Arc<TableEntry>> {
     for (bit, name) in [
         (MODE_PIPES_AS_CONCAT, "PIPES_AS_CONCAT"),
         (MODE_ANSI_QUOTES, "ANSI_QUOTES"),
@@ -150,7 +223,6 @@ pub fn execute(
             ));
         }
     }
-    let t = dml.table();
     let e = temporary::resolve(store, txn, tables, session.thread, t)?
         .ok_or_else(|| SqlError::new(1146, format!("Table '{}.{}' doesn't exist", t.db, t.name)))?;
     if let Some(c) = e.schema.columns.iter().find(|c| c.generated) {
@@ -162,11 +234,7 @@ pub fn execute(
             ),
         ));
     }
-    match dml {
-        Dml::Insert(i) => insert::insert(store, txn, tables, &e, i, session),
-        Dml::Update(u) => update(store, txn, tables, &e, u, session),
-        Dml::Delete(d) => delete(store, txn, &e, d, session),
-    }
+    Ok(e)
 }
 
 /// A stored row as the statement's expressions see it.
