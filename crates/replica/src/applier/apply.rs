@@ -137,9 +137,6 @@ struct EventState {
     load: Option<(u32, Vec<u8>)>,
 }
 
-/// The largest LOAD DATA file held for its statement.
-const LOAD_FILE_MAX: usize = 1 << 30;
-
 /// INTVAR's kinds.
 const LAST_INSERT_ID_EVENT: u8 = 1;
 const INSERT_ID_EVENT: u8 = 2;
@@ -268,26 +265,7 @@ fn apply_event(
             query::event(ctx, txn, &q, fde, logged)?;
         }
         Event::BeginLoadQuery(b) => state.load = Some((b.file_id, b.data.to_vec())),
-        Event::AppendBlock(b) => match &mut state.load {
-            Some((id, data)) if *id == b.file_id => {
-                if data.len() + b.data.len() > LOAD_FILE_MAX {
-                    return Err(SqlError::new(
-                        ER_FATAL,
-                        format!(
-                            "a LOAD DATA file of more than {LOAD_FILE_MAX} bytes is not applied \
-                             yet; {where_}"
-                        ),
-                    ));
-                }
-                data.extend_from_slice(b.data);
-            }
-            _ => {
-                return Err(SqlError::new(
-                    1594,
-                    format!("Append_block without its Begin_load_query; {where_}"),
-                ));
-            }
-        },
+        Event::AppendBlock(b) => query::append_block(&mut state.load, &b, where_)?,
         Event::DeleteFile(_) => state.load = None,
         Event::ExecuteLoadQuery(e) => {
             let data = match state.load.take() {

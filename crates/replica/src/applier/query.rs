@@ -3,7 +3,7 @@
 //! the event carries.
 
 use understudy_binlog::event::load_events::{LOAD_DUP_IGNORE, LOAD_DUP_REPLACE};
-use understudy_binlog::event::{QueryEvent, StatusVars};
+use understudy_binlog::event::{LoadBlockEvent, QueryEvent, StatusVars};
 use understudy_binlog::format_description_event::FormatDescription;
 use understudy_sql::dml::InsertMode;
 use understudy_store::Txn;
@@ -21,6 +21,36 @@ pub(super) struct Logged {
     pub vars: statement::vars::Vars,
     /// The file of a LOAD DATA statement.
     pub load: Option<LoadFile>,
+}
+
+/// The largest LOAD DATA file held for its statement.
+const LOAD_FILE_MAX: usize = 1 << 30;
+
+/// An Append_block: more of the LOAD DATA file begun before it.
+pub(super) fn append_block(
+    load: &mut Option<(u32, Vec<u8>)>,
+    b: &LoadBlockEvent<'_>,
+    at: super::apply::Where<'_>,
+) -> Result<()> {
+    match load {
+        Some((id, data)) if *id == b.file_id => {
+            if data.len() + b.data.len() > LOAD_FILE_MAX {
+                return Err(SqlError::new(
+                    ER_FATAL,
+                    format!(
+                        "a LOAD DATA file of more than {LOAD_FILE_MAX} bytes is not applied yet; \
+                         {at}"
+                    ),
+                ));
+            }
+            data.extend_from_slice(b.data);
+            Ok(())
+        }
+        _ => Err(SqlError::new(
+            1594,
+            format!("Append_block without its Begin_load_query; {at}"),
+        )),
+    }
 }
 
 /// A LOAD DATA file as the load events carried it.
