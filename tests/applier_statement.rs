@@ -511,14 +511,36 @@ fn mariadb_1011_limit_without_order_stops() {
     replica.stop_expecting(true);
 }
 
-/// `sql_mode` without STRICT (and INSERT IGNORE under it): values that
-/// do not fit are stored as the source stores them (clamped numbers, cut
-/// strings, NULL in a NOT NULL column as its type's implicit default).
-fn non_strict(kind: ServerKind, what: &str) {
+/// A primary logging statements, and a replica following it.
+fn statement_primary(kind: ServerKind) -> (Server, tempfile::TempDir, Replica) {
     let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
     create_repl_user(&server);
     let tmp = tempfile::tempdir().unwrap();
     let replica = Replica::start(tmp.path(), &server, &[]);
+    (server, tmp, replica)
+}
+
+/// Once the replica has caught up without an error: `table`'s rows,
+/// checked equal to the primary's by `export` and by `verify` (the one
+/// table of its database).
+fn caught_up_rows(replica: &Replica, server: &Server, table: &str, what: &str) -> Vec<String> {
+    let status = wait_applied(replica, server);
+    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
+    let ours = understudy_rows(&replica.dir, table);
+    assert_rows_equal(what, &ours, &server_rows(server, table));
+    let (ok, text) = understudy_verify(&replica.dir, server);
+    assert!(
+        ok && text.contains(": 1 equal, 0 different"),
+        "{what}: {text}"
+    );
+    ours
+}
+
+/// `sql_mode` without STRICT (and INSERT IGNORE under it): values that
+/// do not fit are stored as the source stores them (clamped numbers, cut
+/// strings, NULL in a NOT NULL column as its type's implicit default).
+fn non_strict(kind: ServerKind, what: &str) {
+    let (server, _tmp, replica) = statement_primary(kind);
     server
         .sql(
             "SET NAMES utf8mb4; CREATE DATABASE ns; \
@@ -537,16 +559,8 @@ fn non_strict(kind: ServerKind, what: &str) {
              UPDATE ns.t SET v = 'abc       ' WHERE id = 3;",
         )
         .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let status = wait_applied(&replica, &server);
-    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
-    let ours = understudy_rows(&replica.dir, "ns.t");
+    let ours = caught_up_rows(&replica, &server, "ns.t", what);
     assert_eq!(ours.len(), 5, "{what}: {ours:?}");
-    assert_rows_equal(what, &ours, &server_rows(&server, "ns.t"));
-    let (ok, text) = understudy_verify(&replica.dir, &server);
-    assert!(
-        ok && text.contains(": 1 equal, 0 different"),
-        "{what}: {text}"
-    );
     replica.stop();
 }
 
@@ -565,10 +579,7 @@ fn mariadb_1011_non_strict() {
 /// dropped; another feeds a real table by INSERT … SELECT; the session's
 /// end drops what is left (the DROP the source logs then).
 fn temporary_tables(kind: ServerKind, what: &str) {
-    let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
-    create_repl_user(&server);
-    let tmp = tempfile::tempdir().unwrap();
-    let replica = Replica::start(tmp.path(), &server, &[]);
+    let (server, _tmp, replica) = statement_primary(kind);
     server
         .sql(
             "CREATE DATABASE sb; CREATE TABLE sb.k (id INT PRIMARY KEY, v INT); \
@@ -591,19 +602,11 @@ fn temporary_tables(kind: ServerKind, what: &str) {
              INSERT INTO sb.tmp VALUES (7, 70); INSERT INTO sb.k SELECT * FROM sb.tmp;",
         )
         .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let status = wait_applied(&replica, &server);
-    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
-    let ours = understudy_rows(&replica.dir, "sb.k");
+    let ours = caught_up_rows(&replica, &server, "sb.k", what);
     assert_eq!(
         ours,
         ["1\t10", "102\t20", "3\t30", "5\t50", "6\t61", "7\t70"],
         "{what}"
-    );
-    assert_rows_equal(what, &ours, &server_rows(&server, "sb.k"));
-    let (ok, text) = understudy_verify(&replica.dir, &server);
-    assert!(
-        ok && text.contains(": 1 equal, 0 different"),
-        "{what}: {text}"
     );
     replica.stop();
 }
@@ -622,10 +625,7 @@ fn mariadb_1011_temporary_tables() {
 /// Append_block, Execute_load_query) and is split as the source split it
 /// (enclosed fields, escapes, `\N`, IGNORE n LINES, REPLACE).
 fn load_data(kind: ServerKind, what: &str) {
-    let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
-    create_repl_user(&server);
-    let tmp = tempfile::tempdir().unwrap();
-    let replica = Replica::start(tmp.path(), &server, &[]);
+    let (server, _tmp, replica) = statement_primary(kind);
     let files = tempfile::tempdir().unwrap();
     let (one, two) = (files.path().join("one.csv"), files.path().join("two.tsv"));
     std::fs::write(
@@ -659,16 +659,8 @@ fn load_data(kind: ServerKind, what: &str) {
             two.display()
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let status = wait_applied(&replica, &server);
-    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
-    let ours = understudy_rows(&replica.dir, "ld.t");
+    let ours = caught_up_rows(&replica, &server, "ld.t", what);
     assert_eq!(ours.len(), 4 + 1 + 19_800, "{what}");
-    assert_rows_equal(what, &ours, &server_rows(&server, "ld.t"));
-    let (ok, text) = understudy_verify(&replica.dir, &server);
-    assert!(
-        ok && text.contains(": 1 equal, 0 different"),
-        "{what}: {text}"
-    );
     replica.stop();
 }
 

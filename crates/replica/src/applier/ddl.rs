@@ -139,6 +139,31 @@ pub(super) fn table(store: &Store, txn: &Txn, db: &str, name: &str) -> Result<Op
     store.table(Some(txn), db, name).map_err(store_err)
 }
 
+/// DROP TABLE of `tables`, each found by `find` (1051 naming those not
+/// found, unless IF EXISTS).
+pub(super) fn drop_tables(
+    store: &Store,
+    txn: &mut Txn,
+    tables: &[TableName],
+    if_exists: bool,
+    find: impl Fn(&Store, &Txn, &TableName) -> Result<Option<TableEntry>>,
+) -> Result<()> {
+    let mut missing = Vec::new();
+    for t in tables {
+        match find(store, txn, t)? {
+            Some(e) => store.drop_table(txn, &e).map_err(store_err)?,
+            None => missing.push(format!("{}.{}", t.db, t.name)),
+        }
+    }
+    if !missing.is_empty() && !if_exists {
+        return Err(SqlError::new(
+            1051,
+            format!("Unknown table '{}'", missing.join(",")),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn need_db(store: &Store, txn: &Txn, db: &str) -> Result<()> {
     if store.database_exists(Some(txn), db).map_err(store_err)? {
         Ok(())
@@ -250,25 +275,17 @@ fn one(
             Ok(())
         }
         Ddl::DropTables { tables, if_exists } => {
-            let mut missing = Vec::new();
-            for t in &tables {
-                // A session's temporary table goes first, as in MySQL.
-                let found = match temporary::find(store, txn, thread, t)? {
-                    Some(e) => Some(e),
-                    None => table(store, txn, &t.db, &t.name)?,
-                };
-                match found {
-                    Some(e) => store.drop_table(txn, &e).map_err(store_err)?,
-                    None => missing.push(format!("{}.{}", t.db, t.name)),
-                }
-            }
-            if !missing.is_empty() && !if_exists {
-                return Err(SqlError::new(
-                    1051,
-                    format!("Unknown table '{}'", missing.join(",")),
-                ));
-            }
-            Ok(())
+            // A session's temporary table goes first, as in MySQL.
+            drop_tables(
+                store,
+                txn,
+                &tables,
+                if_exists,
+                |store, txn, t| match temporary::find(store, txn, thread, t)? {
+                    Some(e) => Ok(Some(e)),
+                    None => table(store, txn, &t.db, &t.name),
+                },
+            )
         }
         Ddl::RenameTables(pairs) => {
             for (from, to) in pairs {

@@ -191,13 +191,7 @@ fn load_data(
     if q.error_code != 0 {
         return Err(failed_on_source(q.error_code));
     }
-    let spec = understudy_sql::dml::load::parse_load(t, db).map_err(|e| match e {
-        understudy_sql::SqlError::Parse(m) => SqlError::new(
-            ER_FATAL,
-            format!("a LOAD DATA understudy's SQL reader does not read yet ({m})"),
-        ),
-        other => SqlError::new(ER_FATAL, other.to_string()),
-    })?;
+    let spec = understudy_sql::dml::load::parse_load(t, db).map_err(reader_err)?;
     let filters = &ctx.t.policy.filters;
     if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(&spec.table)) {
         return Ok(());
@@ -227,6 +221,19 @@ fn load_data(
         mode,
         &session,
     )
+}
+
+/// A statement the source ran that understudy's reader does not read:
+/// the reader is what falls short (multi-table `UPDATE t, u …`, for
+/// one), so 1593, not the 1064 of a statement that is wrong.
+fn reader_err(e: understudy_sql::SqlError) -> SqlError {
+    match e {
+        understudy_sql::SqlError::Parse(m) => SqlError::new(
+            ER_FATAL,
+            format!("a statement understudy's SQL reader does not read yet ({m})"),
+        ),
+        other => SqlError::new(ER_FATAL, other.to_string()),
+    }
 }
 
 /// A statement that failed part-way on the source.
@@ -278,15 +285,7 @@ fn apply_statement(
     if error_code != 0 {
         return Err(failed_on_source(error_code));
     }
-    let dml = understudy_sql::dml::parse_dml(sql, db).map_err(|e| match e {
-        // The source ran it: the reader is what falls short (multi-table
-        // `UPDATE t, u …`, for one).
-        understudy_sql::SqlError::Parse(m) => SqlError::new(
-            ER_FATAL,
-            format!("a statement understudy's SQL reader does not read yet ({m})"),
-        ),
-        other => SqlError::new(ER_FATAL, other.to_string()),
-    })?;
+    let dml = understudy_sql::dml::parse_dml(sql, db).map_err(reader_err)?;
     let filters = &ctx.t.policy.filters;
     if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(dml.table())) {
         return Ok(());

@@ -96,20 +96,9 @@ pub fn apply(
             create(store, txn, thread, &t, src.schema, if_not_exists)
         }
         Ddl::DropTables { tables, if_exists } => {
-            let mut missing = Vec::new();
-            for t in &tables {
-                match find(store, txn, thread, t)? {
-                    Some(e) => store.drop_table(txn, &e).map_err(store_err)?,
-                    None => missing.push(format!("{}.{}", t.db, t.name)),
-                }
-            }
-            if !missing.is_empty() && !if_exists {
-                return Err(SqlError::new(
-                    1051,
-                    format!("Unknown table '{}'", missing.join(",")),
-                ));
-            }
-            Ok(())
+            ddl::drop_tables(store, txn, &tables, if_exists, |store, txn, t| {
+                find(store, txn, thread, t)
+            })
         }
         other => Err(SqlError::new(
             ER_FATAL,

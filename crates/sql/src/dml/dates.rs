@@ -6,7 +6,7 @@
 use sqlparser::ast::{DateTimeField, Interval};
 
 use super::eval::{EvalError, Row, eval, param_count};
-use super::temporal::Temporal;
+use super::temporal::{Temporal, civil, day_number};
 use super::value::{Text, Value};
 
 /// An interval: whole months (YEAR, QUARTER, MONTH) or microseconds
@@ -103,30 +103,6 @@ fn temporal_any_year(v: &Value, what: &str) -> Result<Option<Temporal>, EvalErro
             "{what} of a value that is not a date"
         ))),
     }
-}
-
-/// Days since 0000-03-01 of the proleptic Gregorian calendar (a civil
-/// date to a day number and back, by eras of 400 years).
-fn day_number(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe
-}
-
-fn civil(n: i64) -> (i64, i64, i64) {
-    let era = n.div_euclid(146_097);
-    let doe = n - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {

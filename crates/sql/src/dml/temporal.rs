@@ -32,6 +32,35 @@ pub struct Clock {
     pub unix: i64,
 }
 
+/// Days since 0000-03-01 of the proleptic Gregorian calendar (a civil
+/// date to a day number and back, by eras of 400 years).
+pub(crate) fn day_number(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
+}
+
+pub(crate) fn civil(n: i64) -> (i64, i64, i64) {
+    let era = n.div_euclid(146_097);
+    let doe = n - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// The civil date (year, month, day) of `days` since 1970-01-01.
+pub fn date_of_unix_day(days: i64) -> (i64, i64, i64) {
+    civil(days + 719_468)
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
