@@ -8,6 +8,7 @@ use std::sync::Arc;
 use understudy_binlog::event::{self, Event, RowsKind};
 use understudy_binlog::format_description_event::FormatDescription;
 use understudy_binlog::gtid::{MariaGtid, Tag, Uuid};
+use understudy_binlog::header::{LOG_EVENT_ARTIFICIAL_F, LOG_EVENT_RELAY_LOG_F};
 use understudy_binlog::reader::{EventReader, frame_at};
 use understudy_binlog::value::{ColumnMeta, ColumnValue, Value};
 use understudy_store::keys::{KeyPart, encode_part, table_prefix};
@@ -123,6 +124,18 @@ struct MapEntry {
     filtered: bool,
 }
 
+/// Where an event comes from, as its header says.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    server_id: u32,
+    timestamp: u32,
+    /// The source wrote it at its position: not the replica's own relay
+    /// header, nor the copy of the source's format description a relay
+    /// file starts with (log_pos 0, flagged artificial), nor the one a
+    /// source sends when a dump starts past a binlog's header.
+    source_event: bool,
+}
+
 /// What a transaction's events leave for the events after them.
 #[derive(Debug, Default)]
 struct EventState {
@@ -220,7 +233,13 @@ impl TxnApply {
         apply_event(
             &ctx,
             txn,
-            (raw.header.server_id, raw.header.timestamp),
+            Origin {
+                server_id: raw.header.server_id,
+                timestamp: raw.header.timestamp,
+                source_event: raw.header.flags & (LOG_EVENT_ARTIFICIAL_F | LOG_EVENT_RELAY_LOG_F)
+                    == 0
+                    && raw.header.log_pos != 0,
+            },
             decoded,
             fde,
             &mut self.state,
@@ -233,7 +252,7 @@ impl TxnApply {
 fn apply_event(
     ctx: &Ctx<'_>,
     txn: &mut Txn,
-    (server_id, timestamp): (u32, u32),
+    origin: Origin,
     ev: Event<'_>,
     fde: &FormatDescription,
     state: &mut EventState,
@@ -251,14 +270,14 @@ fn apply_event(
             out.gtid = Some(gtid);
         }
         Event::MariaGtid(g) => {
-            let gtid = TxnGtid::MariaDb(MariaGtid::new(g.domain_id, server_id, g.seq_no));
+            let gtid = TxnGtid::MariaDb(MariaGtid::new(g.domain_id, origin.server_id, g.seq_no));
             out.skipped = (ctx.t.executed)(&gtid);
             out.gtid = Some(gtid);
         }
         Event::Query(q) => {
             let logged = query::Logged {
                 insert_id: state.insert_id.take(),
-                timestamp,
+                timestamp: origin.timestamp,
                 vars: std::mem::take(&mut state.vars),
                 load: None,
             };
@@ -279,7 +298,7 @@ fn apply_event(
             };
             let logged = query::Logged {
                 insert_id: state.insert_id.take(),
-                timestamp,
+                timestamp: origin.timestamp,
                 vars: std::mem::take(&mut state.vars),
                 load: Some(query::LoadFile {
                     data,
@@ -331,7 +350,10 @@ fn apply_event(
             while let Some(next) = r.next_event() {
                 let raw = next.map_err(|e| bad(&e))?;
                 let ev = event::decode(&raw, &inner_fde).map_err(|e| bad(&e))?;
-                let origin = (server_id, raw.header.timestamp);
+                let origin = Origin {
+                    timestamp: raw.header.timestamp,
+                    ..origin
+                };
                 apply_event(ctx, txn, origin, ev, &inner_fde, &mut inner_state, out)?;
             }
         }
@@ -360,7 +382,7 @@ fn apply_event(
         // The source (re)started: its sessions, and their temporary
         // tables, are gone (the replica's own relay-log header has no
         // create time).
-        Event::FormatDescription(f) if f.create_timestamp != 0 => {
+        Event::FormatDescription(f) if f.create_timestamp != 0 && origin.source_event => {
             super::temporary::drop_all(ctx.store, txn)?;
             ctx.tables.borrow_mut().clear();
         }
@@ -775,18 +797,4 @@ pub(super) fn same_value(stored: &Cell, image: &Cell) -> bool {
         }
         _ => stored == image,
     }
-}
-
-/// Reads stored rows of a table (for ALTER's rebuild).
-pub fn table_rows(store: &Store, txn: &Txn, e: &TableEntry) -> Result<Vec<Vec<Cell>>> {
-    store
-        .scan(
-            Some(txn),
-            understudy_store::Family::Rows,
-            &table_prefix(e.id),
-        )
-        .map_err(store_err)?
-        .into_iter()
-        .map(|(_, v)| Ok(decode_row(&v).map_err(store_err)?.1))
-        .collect()
 }

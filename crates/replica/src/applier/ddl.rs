@@ -6,7 +6,7 @@ use understudy_sql::{
 };
 use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
 
-use super::apply::{Result, SqlError, row_key, store_err, table_rows};
+use super::apply::{Result, SqlError, row_key, store_err};
 use super::convert::default_cell;
 use super::temporary;
 use crate::filters::Filters;
@@ -634,6 +634,20 @@ fn fits(c: &Cell, ty: &understudy_sql::ColumnType) -> bool {
             | (Cell::Set(_), T::Set(_))
             | (Cell::Bit(_), T::Bit(_))
     )
+}
+
+/// Reads stored rows of a table (for ALTER's rebuild).
+pub fn table_rows(store: &Store, txn: &Txn, e: &TableEntry) -> Result<Vec<Vec<Cell>>> {
+    store
+        .scan(
+            Some(txn),
+            understudy_store::Family::Rows,
+            &understudy_store::keys::table_prefix(e.id),
+        )
+        .map_err(store_err)?
+        .into_iter()
+        .map(|(_, v)| Ok(understudy_store::decode_row(&v).map_err(store_err)?.1))
+        .collect()
 }
 
 #[cfg(test)]
