@@ -116,19 +116,33 @@ pub fn add(v: &Value, span: Option<Span>, sign: i64) -> Result<Value, EvalError>
         return Ok(Value::Null);
     };
     let (mut y, mut m, mut d) = (i64::from(t.year), i64::from(t.month), i64::from(t.day));
+    // Past i64 is past year 9999 too: NULL, as MySQL gives.
     if s.months != 0 {
-        let total = y * 12 + (m - 1) + sign * s.months;
+        let Some(total) = s
+            .months
+            .checked_mul(sign)
+            .and_then(|k| (y * 12 + m - 1).checked_add(k))
+        else {
+            return Ok(Value::Null);
+        };
         y = total.div_euclid(12);
         m = total.rem_euclid(12) + 1;
+        if !(0..=9999).contains(&y) {
+            return Ok(Value::Null);
+        }
         d = d.min(days_in_month(y, m));
     }
     let day_micros = 86_400_000_000i64;
     let clock = ((i64::from(t.hour) * 60 + i64::from(t.minute)) * 60 + i64::from(t.second))
         * 1_000_000
         + i64::from(t.micros);
-    let at = (day_number(y, m, d) * day_micros + clock)
-        .checked_add(sign * s.micros)
-        .ok_or_else(|| EvalError::unsupported("date arithmetic past its range"))?;
+    let Some(at) = s
+        .micros
+        .checked_mul(sign)
+        .and_then(|k| (day_number(y, m, d) * day_micros + clock).checked_add(k))
+    else {
+        return Ok(Value::Null);
+    };
     let (y, m, d) = civil(at.div_euclid(day_micros));
     if !(0..=9999).contains(&y) {
         return Ok(Value::Null);
@@ -215,5 +229,32 @@ mod tests {
         assert_eq!(days_in_month(2024, 2), 29);
         assert_eq!(days_in_month(2100, 2), 28);
         assert_eq!(days_in_month(2024, 12), 31);
+    }
+
+    /// Intervals at the edges of i64 give NULL, never an overflow.
+    #[test]
+    fn huge_intervals_do_not_overflow() {
+        let d = Value::Str(b"2024-01-01".to_vec(), Text::Collated);
+        let span = |months, micros| {
+            Some(Span {
+                months,
+                micros,
+                timed: micros != 0,
+                fraction: false,
+            })
+        };
+        for (months, micros, sign) in [
+            (i64::MAX, 0, 1),
+            (i64::MIN, 0, -1),
+            (i64::MIN, 0, 1),
+            (0, i64::MIN, -1),
+            (0, i64::MAX, 1),
+        ] {
+            assert_eq!(
+                add(&d, span(months, micros), sign).unwrap(),
+                Value::Null,
+                "{months} {micros} {sign}"
+            );
+        }
     }
 }

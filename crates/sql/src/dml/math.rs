@@ -151,6 +151,8 @@ fn round(a: &[Value], truncate: bool) -> Result<Value, EvalError> {
             ));
         }
     };
+    // Past ±100 digits every answer is the same (nothing cut, or zero).
+    let digits = digits.clamp(-100, 100);
     let x = match &a[0] {
         Value::Null => return Ok(Value::Null),
         Value::Int(i) => Decimal::from_i128(i128::from(*i)),
@@ -239,4 +241,27 @@ fn extreme(a: &[Value], want: Ordering) -> Result<Value, EvalError> {
         }
     }
     as_common(best.clone(), a, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Digits at the edges of i64 round like ±100 digits, with no
+    /// overflow.
+    #[test]
+    fn extreme_digits() {
+        let x = Value::Decimal(Decimal::parse("12.345").unwrap());
+        assert_eq!(round(&[x.clone(), Value::Int(i64::MIN)], false).unwrap(), {
+            Value::Decimal(Decimal {
+                mantissa: 0,
+                scale: 0,
+            })
+        });
+        assert_eq!(round(&[x.clone(), Value::Int(i64::MAX)], true).unwrap(), x);
+        assert_eq!(
+            round(&[Value::Int(-7), Value::Int(i64::MIN)], false).unwrap(),
+            Value::Int(0)
+        );
+    }
 }

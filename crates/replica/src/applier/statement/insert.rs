@@ -420,7 +420,7 @@ impl Builder<'_> {
                              with it",
                         )
                     })?;
-                    self.next_auto = Some(id + session.increment.max(1));
+                    self.next_auto = Some(id.saturating_add(session.increment.max(1)));
                     generated = true;
                     to_cell(&Value::UInt(id), i)?
                 }

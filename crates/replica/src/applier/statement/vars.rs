@@ -47,6 +47,8 @@ impl Vars {
             .rand
             .get()
             .ok_or_else(|| EvalError::unsupported("RAND() without the seeds of its statement"))?;
+        // Seeds are below M; a bad event's are brought there first.
+        let (s1, s2) = (s1 % RAND_MAX, s2 % RAND_MAX);
         let s1 = (s1 * 3 + s2) % RAND_MAX;
         let s2 = (s1 + s2 + 33) % RAND_MAX;
         self.rand.set(Some((s1, s2)));
@@ -117,5 +119,11 @@ mod tests {
         assert_eq!(v.rand().unwrap(), 5.0 / RAND_MAX as f64);
         assert_eq!(v.rand().unwrap(), 55.0 / RAND_MAX as f64);
         assert!(Vars::default().rand().is_err());
+        // Seeds a bad event could carry: no overflow.
+        let huge = Vars {
+            rand: Cell::new(Some((u64::MAX, u64::MAX))),
+            ..Vars::default()
+        };
+        assert!((0.0..1.0).contains(&huge.rand().unwrap()));
     }
 }
