@@ -73,6 +73,47 @@ fn insert_select(r: &mut Rng) -> String {
     }
 }
 
+/// Multi-table UPDATE and DELETE: JOIN … ON, comma lists with the join
+/// in the WHERE, LEFT JOIN, USING, and a row matched by several joined
+/// rows that all give it the same values.
+fn joined(r: &mut Rng) -> String {
+    match r.below(7) {
+        6 => format!(
+            "UPDATE sb.u JOIN sb.t USING (id) SET u.hits = u.hits + 1, u.v = t.n WHERE t.n < {};",
+            r.range(-10, 30)
+        ),
+        0 => format!(
+            "UPDATE sb.t JOIN sb.comp ON comp.k1 = t.id SET t.code = 'j', \
+             comp.v = comp.v + t.id WHERE comp.k2 = 'k{}';",
+            r.below(30)
+        ),
+        1 => format!(
+            "UPDATE sb.u, ctr SET u.hits = u.hits + ctr.hits, v = ctr.total \
+             WHERE u.id = ctr.k AND ctr.day = '2024-03-0{}';",
+            r.range(1, 3)
+        ),
+        2 => format!(
+            "UPDATE sb.t AS x JOIN sb.nokey n ON n.a = x.id SET x.note = CONCAT('joined ', n.a) \
+             WHERE x.n > {};",
+            r.range(-20, 20)
+        ),
+        3 => format!(
+            "DELETE sb.nokey FROM sb.nokey LEFT JOIN sb.t ON sb.t.id = sb.nokey.a \
+             WHERE sb.t.id IS NULL AND nokey.b = '{}';",
+            r.pick(&["x", "y", "zz"])
+        ),
+        4 => format!(
+            "DELETE FROM sb.comp USING sb.comp, sb.t WHERE comp.k1 = t.id AND t.n > {};",
+            r.range(0, 60)
+        ),
+        _ => format!(
+            "DELETE c, x FROM sb.comp AS c JOIN sb.ctr AS x ON x.k = c.k1 % 4 WHERE c.k1 = {} \
+             AND x.day = '2024-03-02';",
+            r.range(0, 20)
+        ),
+    }
+}
+
 /// What the events before a statement carry: user variables (User_var),
 /// RAND()'s seeds (Rand) and LAST_INSERT_ID() (INTVAR).
 fn session_values(r: &mut Rng) -> String {
@@ -268,7 +309,7 @@ fn workload(seed: u64) -> Vec<String> {
     let mut altered = false;
     for step in 0..300 {
         let cols = "n, amount, ratio, name, code, note, raw, big, d, dt, y";
-        let stmt = match r.below(23) {
+        let stmt = match r.below(25) {
             0..=2 => {
                 let rows: Vec<String> = (0..r.range(1, 4)).map(|_| t_values(&mut r)).collect();
                 format!("INSERT INTO sb.t ({cols}) VALUES {};", rows.join(", "))
@@ -361,6 +402,7 @@ fn workload(seed: u64) -> Vec<String> {
             17 | 18 => clocked(&mut r),
             19 | 20 => session_values(&mut r),
             21 | 22 => insert_select(&mut r),
+            23 | 24 => joined(&mut r),
             _ => {
                 let a = t_values(&mut r);
                 let b = t_values(&mut r);
@@ -507,6 +549,34 @@ fn mariadb_1011_limit_without_order_stops() {
     assert_eq!(
         understudy_rows(&replica.dir, "sb.k"),
         vec!["3\t7".to_owned(), "4\t6".to_owned()]
+    );
+    replica.stop_expecting(true);
+}
+
+/// A multi-table UPDATE whose outcome depends on the source's join order
+/// stops the applier; one where every joined row agrees is applied.
+#[test]
+fn mysql_97_multi_table_join_order_stops() {
+    let (server, _tmp, replica) = statement_primary(ServerKind::Mysql97, &[]);
+    server
+        .sql(
+            "CREATE DATABASE mt; CREATE TABLE mt.a (id INT PRIMARY KEY, v INT); \
+             CREATE TABLE mt.b (id INT PRIMARY KEY, a_id INT, w INT); \
+             INSERT INTO mt.a VALUES (1, 0), (2, 0); \
+             INSERT INTO mt.b VALUES (1, 1, 10), (2, 1, 20), (3, 2, 5), (4, 2, 5); \
+             UPDATE mt.a, mt.b SET a.v = b.w WHERE b.a_id = a.id AND a.id = 2; \
+             UPDATE mt.a JOIN mt.b ON b.a_id = a.id SET a.v = b.w;",
+        )
+        .unwrap();
+    let text = stopped(&replica, "multi");
+    assert!(
+        text.contains("different values from different joined rows"),
+        "{text}"
+    );
+    assert!(text.contains("UPDATE mt.a JOIN mt.b ON"), "{text}");
+    assert_eq!(
+        understudy_rows(&replica.dir, "mt.a"),
+        vec!["1\t0".to_owned(), "2\t5".to_owned()]
     );
     replica.stop_expecting(true);
 }

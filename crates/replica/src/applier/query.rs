@@ -287,8 +287,12 @@ fn apply_statement(
     }
     let dml = understudy_sql::dml::parse_dml(sql, db).map_err(reader_err)?;
     let filters = &ctx.t.policy.filters;
-    if !filters.is_empty() && !filters.statement_ok(Some(db), std::slice::from_ref(dml.table())) {
-        return Ok(());
+    let mut tables = ctx.tables.borrow_mut();
+    if !filters.is_empty() {
+        let changed = statement::changed_tables(ctx.store, txn, &mut tables, &dml, session)?;
+        if !filters.statement_ok(Some(db), &changed) {
+            return Ok(());
+        }
     }
-    statement::execute(ctx.store, txn, &mut ctx.tables.borrow_mut(), &dml, session)
+    statement::execute(ctx.store, txn, &mut tables, &dml, session)
 }

@@ -10,11 +10,12 @@ pub mod eval;
 mod fast;
 pub mod load;
 mod math;
+pub mod multi;
 mod strings;
 pub mod temporal;
 pub mod value;
 
-pub use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value as Literal};
+pub use sqlparser::ast::{BinaryOperator, Expr, Ident, UnaryOperator, Value as Literal};
 
 use sqlparser::ast::{
     Assignment, AssignmentTarget, Delete, FromTable, GroupByExpr, Insert, LimitClause, OnInsert,
@@ -94,16 +95,10 @@ pub enum Dml {
     Insert(InsertStmt),
     Update(UpdateStmt),
     Delete(DeleteStmt),
-}
-
-impl Dml {
-    pub fn table(&self) -> &TableName {
-        match self {
-            Dml::Insert(i) => &i.table,
-            Dml::Update(u) => &u.table,
-            Dml::Delete(d) => &d.table,
-        }
-    }
+    /// UPDATE of joined tables.
+    MultiUpdate(multi::MultiUpdate),
+    /// DELETE from joined tables.
+    MultiDelete(multi::MultiDelete),
 }
 
 /// Whether a query event's statement is DML this module reads.
@@ -160,7 +155,9 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     if misread_escape(sql) {
         return Err(unsupported("a string with a \\a or \\f escape"));
     }
-    let mut stmts = Parser::parse_sql(&MySqlDialect {}, sql)
+    // (The parser reads `UPDATE t JOIN u` but not `UPDATE t, u`.)
+    let joined = multi::comma_update(sql);
+    let mut stmts = Parser::parse_sql(&MySqlDialect {}, joined.as_deref().unwrap_or(sql))
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?;
     if stmts.len() != 1 {
         return Err(unsupported("more than one statement"));
@@ -363,6 +360,9 @@ fn update(u: Update, db: &str) -> Result<Dml, String> {
     if u.from.is_some() || u.returning.is_some() || u.or.is_some() {
         return Err("this form of UPDATE".into());
     }
+    if !u.table.joins.is_empty() {
+        return multi::update(u, db).map(Dml::MultiUpdate);
+    }
     let (table, alias) = single_table(&u.table, db)?;
     Ok(Dml::Update(UpdateStmt {
         table,
@@ -375,8 +375,11 @@ fn update(u: Update, db: &str) -> Result<Dml, String> {
 }
 
 fn delete(d: Delete, db: &str) -> Result<Dml, String> {
-    if !d.tables.is_empty() || d.using.is_some() || d.returning.is_some() {
-        return Err("a multi-table DELETE".into());
+    if d.returning.is_some() || d.output.is_some() {
+        return Err("this form of DELETE".into());
+    }
+    if !d.tables.is_empty() || d.using.is_some() {
+        return multi::delete(d, db).map(Dml::MultiDelete);
     }
     let from = match &d.from {
         FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f,
@@ -440,17 +443,69 @@ mod tests {
     fn other_forms_are_named() {
         for sql in [
             "INSERT INTO t SELECT * FROM u WHERE a IN (SELECT b FROM v) UNION SELECT 1",
-            "UPDATE t, u SET t.a = u.a WHERE t.id = u.id",
-            "DELETE t FROM t JOIN u ON t.a = u.a",
+            "UPDATE t, u SET t.a = u.a WHERE t.id = u.id ORDER BY t.a LIMIT 1",
+            "DELETE t FROM t NATURAL JOIN u",
+            "DELETE t FROM t RIGHT JOIN u ON t.a = u.a",
+            "UPDATE t JOIN (SELECT 1 AS a) x ON t.a = x.a SET t.b = 1",
             "SELECT 1",
         ] {
-            // (The parser does not read `UPDATE t, u` at all.)
             let e = parse_dml(sql, "d").unwrap_err();
             assert!(
                 matches!(e, SqlError::Unsupported(_) | SqlError::Parse(_)),
                 "{sql}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn reads_multi_table_statements() {
+        let Dml::MultiUpdate(u) = parse_dml(
+            "UPDATE t, o.u AS x LEFT JOIN v USING (id) SET t.a = x.b, c = 1 WHERE t.id = x.id",
+            "d",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        let names: Vec<_> = u
+            .tables
+            .iter()
+            .map(|j| (j.table.to_string(), j.reference().to_owned(), j.kind))
+            .collect();
+        use multi::JoinKind::{Inner, Left};
+        assert_eq!(
+            names,
+            [
+                ("d.t".to_owned(), "t".to_owned(), Inner),
+                ("o.u".to_owned(), "x".to_owned(), Inner),
+                ("d.v".to_owned(), "v".to_owned(), Left)
+            ]
+        );
+        assert_eq!(u.tables[2].using, ["id"]);
+        assert_eq!(u.assignments[0].0, (Some("t".to_owned()), "a".to_owned()));
+        assert_eq!(u.assignments[1].0, (None, "c".to_owned()));
+        assert!(u.selection.is_some());
+        let Dml::MultiDelete(d) = parse_dml(
+            "DELETE t, o.u FROM t JOIN o.u ON t.a = u.a WHERE u.b > 1",
+            "d",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            d.targets,
+            [
+                (None, "t".to_owned()),
+                (Some("o".to_owned()), "u".to_owned())
+            ]
+        );
+        assert!(d.tables[1].on.is_some());
+        let Dml::MultiDelete(d) =
+            parse_dml("DELETE FROM t USING t, u AS x WHERE t.a = x.a", "d").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(d.targets, [(None, "t".to_owned())]);
+        assert_eq!(d.tables.len(), 2);
     }
 
     #[test]

@@ -9,7 +9,10 @@ pub mod clock;
 mod dup;
 mod insert;
 mod lookup;
+mod multi;
 pub mod vars;
+
+pub use multi::changed_tables;
 
 use std::cmp::Ordering;
 
@@ -138,11 +141,21 @@ pub fn execute(
     dml: &Dml,
     session: &Session,
 ) -> Result<()> {
-    let e = target(store, txn, tables, dml.table(), session)?;
     match dml {
-        Dml::Insert(i) => insert::insert(store, txn, tables, &e, i, session, None),
-        Dml::Update(u) => update(store, txn, tables, &e, u, session),
-        Dml::Delete(d) => delete(store, txn, &e, d, session),
+        Dml::Insert(i) => {
+            let e = target(store, txn, tables, &i.table, session)?;
+            insert::insert(store, txn, tables, &e, i, session, None)
+        }
+        Dml::Update(u) => {
+            let e = target(store, txn, tables, &u.table, session)?;
+            update(store, txn, tables, &e, u, session)
+        }
+        Dml::Delete(d) => {
+            let e = target(store, txn, tables, &d.table, session)?;
+            delete(store, txn, &e, d, session)
+        }
+        Dml::MultiUpdate(u) => multi::update(store, txn, tables, u, session),
+        Dml::MultiDelete(d) => multi::delete(store, txn, tables, d, session),
     }
 }
 
@@ -412,21 +425,8 @@ fn selected(
     let n = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     // The rows the WHERE keeps, read one at a time (only those are held).
     let mut rows = Vec::new();
-    let mut keep = |key: &[u8], v: &[u8]| -> Result<bool> {
-        let (_, cells) = decode_row(v).map_err(store_err)?;
-        if cells.len() != e.schema.columns.len() {
-            // Rows are rewritten by every ALTER that changes columns.
-            return Err(SqlError::new(
-                ER_FATAL,
-                format!(
-                    "a stored row of {}.{} has {} values for {} columns",
-                    e.db,
-                    e.name,
-                    cells.len(),
-                    e.schema.columns.len()
-                ),
-            ));
-        }
+    let pinned = selection.and_then(|w| lookup::pinned_key(&scope, w));
+    scan(store, txn, e, pinned, |key, cells| {
         let wanted = match selection {
             None => true,
             Some(w) => {
@@ -443,46 +443,7 @@ fn selected(
         // Without an ORDER BY, one row past the limit is all that is
         // needed to know the LIMIT is ambiguous.
         Ok(!(order_by.is_empty() && rows.len() > n))
-    };
-    match selection.and_then(|w| lookup::pinned_key(&scope, w)) {
-        Some(key_cells) => {
-            // WHERE pk = n: the one row with that key, if any.
-            let mut cells = vec![Cell::Null; e.schema.columns.len()];
-            for (i, c) in key_cells {
-                cells[i] = c;
-            }
-            let key = row_key(e, &cells, None);
-            if let Some(v) = store
-                .get(Some(txn), Family::Rows, &key)
-                .map_err(store_err)?
-            {
-                keep(&key, &v)?;
-            }
-        }
-        None => {
-            let mut failed = None;
-            store
-                .for_each(
-                    Some(txn),
-                    Family::Rows,
-                    &understudy_store::keys::table_prefix(e.id),
-                    |k, v| {
-                        Ok(match keep(k, v) {
-                            Ok(true) => std::ops::ControlFlow::Continue(()),
-                            Ok(false) => std::ops::ControlFlow::Break(()),
-                            Err(err) => {
-                                failed = Some(err);
-                                std::ops::ControlFlow::Break(())
-                            }
-                        })
-                    },
-                )
-                .map_err(store_err)?;
-            if let Some(err) = failed {
-                return Err(err);
-            }
-        }
-    }
+    })?;
     if order_by.is_empty() {
         if ordered && rows.len() > 1 && n > 1 {
             return Err(SqlError::new(
@@ -548,6 +509,68 @@ fn selected(
     }
     keyed.truncate(n);
     Ok(keyed.into_iter().map(|(_, k, c)| (k, c)).collect())
+}
+
+/// A table's rows in key order, or the one row of a pinned key, each
+/// handed to `keep` until it returns false.
+fn scan(
+    store: &Store,
+    txn: &Txn,
+    e: &TableEntry,
+    pinned: Option<Vec<(usize, Cell)>>,
+    mut keep: impl FnMut(&[u8], Vec<Cell>) -> Result<bool>,
+) -> Result<()> {
+    let mut decoded = |key: &[u8], v: &[u8]| -> Result<bool> {
+        let (_, cells) = decode_row(v).map_err(store_err)?;
+        if cells.len() != e.schema.columns.len() {
+            // Rows are rewritten by every ALTER that changes columns.
+            return Err(SqlError::new(
+                ER_FATAL,
+                format!(
+                    "a stored row of {}.{} has {} values for {} columns",
+                    e.db,
+                    e.name,
+                    cells.len(),
+                    e.schema.columns.len()
+                ),
+            ));
+        }
+        keep(key, cells)
+    };
+    if let Some(key_cells) = pinned {
+        // WHERE pk = n: the one row with that key, if any.
+        let mut cells = vec![Cell::Null; e.schema.columns.len()];
+        for (i, c) in key_cells {
+            cells[i] = c;
+        }
+        let key = row_key(e, &cells, None);
+        if let Some(v) = store
+            .get(Some(txn), Family::Rows, &key)
+            .map_err(store_err)?
+        {
+            decoded(&key, &v)?;
+        }
+        return Ok(());
+    }
+    let mut failed = None;
+    store
+        .for_each(
+            Some(txn),
+            Family::Rows,
+            &understudy_store::keys::table_prefix(e.id),
+            |k, v| {
+                Ok(match decoded(k, v) {
+                    Ok(true) => std::ops::ControlFlow::Continue(()),
+                    Ok(false) => std::ops::ControlFlow::Break(()),
+                    Err(err) => {
+                        failed = Some(err);
+                        std::ops::ControlFlow::Break(())
+                    }
+                })
+            },
+        )
+        .map_err(store_err)?;
+    failed.map_or(Ok(()), Err)
 }
 
 /// Two rows' ORDER BY values compared (NULL first, as in MySQL).
