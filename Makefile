@@ -23,11 +23,14 @@ test: testbed
 	$(CARGO) test --workspace --locked
 
 # Re-records testdata/ from the real servers (binlogs + reference output,
-# and MySQL 9.7's answers to the evaluator's expressions).
+# MySQL 9.7's answers to the evaluator's expressions, and the collation
+# tables of crates/sql/src/collation/).
 testdata: testbed
-	$(CARGO) build --locked -p understudy-testbed --bin record-testdata --bin record-expressions
+	$(CARGO) build --locked -p understudy-testbed --bin record-testdata --bin record-expressions \
+		--bin record-collations
 	./target/debug/record-testdata .
 	./target/debug/record-expressions .
+	./target/debug/record-collations .
 
 demo: testbed
 	bash scripts/demo.sh

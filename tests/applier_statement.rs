@@ -17,10 +17,10 @@
 mod replica_harness;
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
 
 use replica_harness::real::{
-    assert_rows_equal, server_rows, understudy_rows, understudy_verify, wait_applied,
+    assert_rows_equal, caught_up_rows, server_rows, statement_primary, stopped, understudy_rows,
+    understudy_verify, wait_applied,
 };
 use replica_harness::{Replica, Rng, create_repl_user};
 use understudy_testbed::{Server, ServerKind, ServerOptions};
@@ -481,22 +481,6 @@ fn run(kind: ServerKind, format: &str, what: &str) {
     replica.stop_expecting(true);
 }
 
-/// The applier's status once it has stopped with 1593 (60 s at most).
-fn stopped(replica: &Replica, what: &str) -> String {
-    let t0 = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
-        if text.contains("Last_SQL_Errno: 1593\n") {
-            return text;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "{what}: no stop:\n{text}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn mariadb_1011_statement() {
     run(ServerKind::Mariadb1011, "STATEMENT", "mariadb statement");
@@ -579,32 +563,6 @@ fn mysql_97_multi_table_join_order_stops() {
         vec!["1\t0".to_owned(), "2\t5".to_owned()]
     );
     replica.stop_expecting(true);
-}
-
-/// A primary logging statements, and a replica following it (`extra`:
-/// its options).
-fn statement_primary(kind: ServerKind, extra: &[&str]) -> (Server, tempfile::TempDir, Replica) {
-    let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
-    create_repl_user(&server);
-    let tmp = tempfile::tempdir().unwrap();
-    let replica = Replica::start(tmp.path(), &server, extra);
-    (server, tmp, replica)
-}
-
-/// Once the replica has caught up without an error: `table`'s rows,
-/// checked equal to the primary's by `export` and by `verify` (the one
-/// table of its database).
-fn caught_up_rows(replica: &Replica, server: &Server, table: &str, what: &str) -> Vec<String> {
-    let status = wait_applied(replica, server);
-    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
-    let ours = understudy_rows(&replica.dir, table);
-    assert_rows_equal(what, &ours, &server_rows(server, table));
-    let (ok, text) = understudy_verify(&replica.dir, server);
-    assert!(
-        ok && text.contains(": 1 equal, 0 different"),
-        "{what}: {text}"
-    );
-    ours
 }
 
 /// `sql_mode` without STRICT (and INSERT IGNORE under it): values that

@@ -369,3 +369,53 @@ pub fn assert_caught_up(replica: &super::Replica, gtids: &str) {
         replica.stderr()
     );
 }
+
+/// A primary logging statements, and a replica following it (`extra`:
+/// its options).
+pub fn statement_primary(
+    kind: ServerKind,
+    extra: &[&str],
+) -> (Server, tempfile::TempDir, super::Replica) {
+    let server = Server::start(kind, ServerOptions::new().binlog_format("STATEMENT")).unwrap();
+    super::create_repl_user(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = super::Replica::start(tmp.path(), &server, extra);
+    (server, tmp, replica)
+}
+
+/// Once the replica has caught up without an error: `table`'s rows,
+/// checked equal to the primary's by `export` and by `verify` (the one
+/// table of its database).
+pub fn caught_up_rows(
+    replica: &super::Replica,
+    server: &Server,
+    table: &str,
+    what: &str,
+) -> Vec<String> {
+    let status = wait_applied(replica, server);
+    assert!(status.contains("Last_SQL_Errno: 0\n"), "{what}: {status}");
+    let ours = understudy_rows(&replica.dir, table);
+    assert_rows_equal(what, &ours, &server_rows(server, table));
+    let (ok, text) = understudy_verify(&replica.dir, server);
+    assert!(
+        ok && text.contains(": 1 equal, 0 different"),
+        "{what}: {text}"
+    );
+    ours
+}
+
+/// The applier's status once it has stopped with 1593 (60 s at most).
+pub fn stopped(replica: &super::Replica, what: &str) -> String {
+    let t0 = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(replica.dir.join("applier-status")).unwrap_or_default();
+        if text.contains("Last_SQL_Errno: 1593\n") {
+            return text;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "{what}: no stop:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -81,6 +81,8 @@ pub enum Ddl {
         if_not_exists: bool,
         /// CHARACTER SET (or the charset of COLLATE), when given.
         charset: Option<String>,
+        /// COLLATE, or the CHARACTER SET standing for its default.
+        collation: Option<String>,
     },
     DropDatabase {
         name: String,
@@ -294,6 +296,7 @@ fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, Sql
             name: last_part(&db_name),
             if_not_exists,
             charset: table_charset(sql),
+            collation: declared_collation(sql),
         },
         Statement::CreateSchema {
             schema_name,
@@ -303,6 +306,7 @@ fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, Sql
             name: unquote(&schema_name.to_string()),
             if_not_exists,
             charset: table_charset(sql),
+            collation: declared_collation(sql),
         },
         Statement::CreateTable(ct) => {
             let table = table_name(&ct.name, db);
@@ -319,7 +323,8 @@ fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, Sql
             if ct.query.is_some() && ct.columns.is_empty() {
                 return Err(unsupported());
             }
-            let charset = table_charset(&ct.table_options.to_string());
+            let options = ct.table_options.to_string();
+            let charset = table_charset(&options);
             let mut columns = Vec::new();
             let mut primary_key = Vec::new();
             for (i, c) in ct.columns.iter().enumerate() {
@@ -335,6 +340,7 @@ fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, Sql
                 charset,
                 system_time: None,
                 indexes: Some(Vec::new()),
+                collation: declared_collation(&options),
             };
             for c in &ct.columns {
                 let options: Vec<ColumnOption> =
@@ -598,6 +604,15 @@ fn column_from(
         });
     let ty = parse_type(data_type, charset.as_deref().or(table_charset))?;
     let mut col = Column::new(name, ty);
+    if col.ty.is_text() {
+        col.collation = options
+            .iter()
+            .find_map(|o| match o {
+                ColumnOption::Collation(n) => Some(last_part(n).to_ascii_lowercase()),
+                _ => None,
+            })
+            .or(charset);
+    }
     let mut pk = false;
     if data_type.eq_ignore_ascii_case("SERIAL") {
         col.nullable = false;
@@ -728,6 +743,25 @@ fn table_charset(options: &str) -> Option<String> {
             .and_then(|i| word(i + "COLLATE".len()))
             .map(|c| charset_of_collation(&c)),
     }
+}
+
+/// A table's (or database's) declared collation: its COLLATE, else its
+/// CHARACTER SET standing for that set's default collation.
+fn declared_collation(options: &str) -> Option<String> {
+    let upper = options.to_ascii_uppercase();
+    let named = upper.find("COLLATE").and_then(|i| {
+        let rest = options[i + "COLLATE".len()..]
+            .trim_start()
+            .trim_start_matches('=')
+            .trim_start()
+            .trim_start_matches(['\'', '"', '`']);
+        let w: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        (!w.is_empty()).then(|| w.to_ascii_lowercase())
+    });
+    named.or_else(|| table_charset(options))
 }
 
 /// The character set a collation belongs to: its name up to the first

@@ -140,7 +140,8 @@ fn other_table_and_database_statements() {
         Ddl::CreateDatabase {
             name: "d2".into(),
             if_not_exists: true,
-            charset: Some("utf8mb4".into())
+            charset: Some("utf8mb4".into()),
+            collation: Some("utf8mb4".into())
         }
     );
     assert_eq!(
@@ -148,7 +149,8 @@ fn other_table_and_database_statements() {
         Ddl::CreateDatabase {
             name: "d3".into(),
             if_not_exists: false,
-            charset: Some("latin1".into())
+            charset: Some("latin1".into()),
+            collation: Some("latin1_bin".into())
         }
     );
     assert_eq!(
@@ -156,7 +158,8 @@ fn other_table_and_database_statements() {
         Ddl::CreateDatabase {
             name: "d4".into(),
             if_not_exists: false,
-            charset: None
+            charset: None,
+            collation: None
         }
     );
     assert_eq!(

@@ -1,6 +1,7 @@
 //! MySQL SQL understanding: table schemas (columns, types, keys) and the
 //! DDL statements of query events turned into changes to them. No I/O.
 
+pub mod collation;
 pub mod ddl;
 pub mod dml;
 pub mod error;

@@ -35,6 +35,12 @@ pub struct Column {
     /// changes (row events carry the value; a statement does not).
     #[serde(default)]
     pub on_update: bool,
+    /// A character column's collation. As read from a definition: its
+    /// COLLATE, or its CHARACTER SET's name standing for that set's
+    /// default collation (no collation name is without `_`); the
+    /// applier resolves it. `None`: not known.
+    #[serde(default)]
+    pub collation: Option<String>,
 }
 
 impl Column {
@@ -49,6 +55,7 @@ impl Column {
             invisible: false,
             compressed: false,
             on_update: false,
+            collation: None,
         }
     }
 }
@@ -92,6 +99,9 @@ pub struct TableSchema {
     /// were kept).
     #[serde(default)]
     pub indexes: Option<Vec<Index>>,
+    /// The table's default collation (declared as for a column's).
+    #[serde(default)]
+    pub collation: Option<String>,
 }
 
 impl TableSchema {

@@ -72,23 +72,45 @@ impl Store {
         Ok(self.get(txn, Family::Meta, &db_key(db))?.is_some())
     }
 
-    /// Creates a database with its default character set (`None`: the
-    /// server's, unknown).
-    pub fn create_database(&self, txn: &mut Txn, db: &str, charset: Option<&str>) -> Result<()> {
-        self.put(
-            txn,
-            Family::Meta,
-            &db_key(db),
-            charset.unwrap_or("").as_bytes(),
-        )
+    /// Creates a database with its default character set and collation
+    /// (`None`: not known). Stored as `charset` or `charset collation`.
+    pub fn create_database(
+        &self,
+        txn: &mut Txn,
+        db: &str,
+        charset: Option<&str>,
+        collation: Option<&str>,
+    ) -> Result<()> {
+        let mut v = charset.unwrap_or("").to_owned();
+        if let Some(c) = collation {
+            v.push(' ');
+            v.push_str(c);
+        }
+        self.put(txn, Family::Meta, &db_key(db), v.as_bytes())
+    }
+
+    /// A database's default character set and collation as stored.
+    fn database_defaults(&self, txn: Option<&Txn>, db: &str) -> Result<(String, String)> {
+        let v = self
+            .get(txn, Family::Meta, &db_key(db))?
+            .unwrap_or_default();
+        let v = String::from_utf8_lossy(&v).into_owned();
+        Ok(match v.split_once(' ') {
+            Some((cs, c)) => (cs.to_owned(), c.to_owned()),
+            None => (v, String::new()),
+        })
     }
 
     /// A database's default character set, when known.
     pub fn database_charset(&self, txn: Option<&Txn>, db: &str) -> Result<Option<String>> {
-        Ok(self
-            .get(txn, Family::Meta, &db_key(db))?
-            .filter(|v| !v.is_empty())
-            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+        let (cs, _) = self.database_defaults(txn, db)?;
+        Ok((!cs.is_empty()).then_some(cs))
+    }
+
+    /// A database's default collation, when known.
+    pub fn database_collation(&self, txn: Option<&Txn>, db: &str) -> Result<Option<String>> {
+        let (_, c) = self.database_defaults(txn, db)?;
+        Ok((!c.is_empty()).then_some(c))
     }
 
     /// Drops a database and its tables.

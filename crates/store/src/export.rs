@@ -417,6 +417,7 @@ mod tests {
             primary_key: vec![0],
             charset: Some("utf8mb4".into()),
             indexes: Some(Vec::new()),
+            collation: None,
         }
     }
 

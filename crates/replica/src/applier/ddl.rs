@@ -7,20 +7,12 @@ use understudy_sql::{
 use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
 
 use super::apply::{Result, SqlError, row_key, store_err};
+use super::charsets::with_charset;
 use super::convert::default_cell;
 use super::temporary;
 use crate::filters::Filters;
 
-/// The character sets a statement ran with (from its query event's
-/// status variables): what CREATE DATABASE / CREATE TABLE fall back to
-/// when they name none.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionCharsets {
-    /// `character_set_server` (of `collation_server`).
-    pub server: Option<String>,
-    /// `character_set_database`, when the event carries it.
-    pub database: Option<String>,
-}
+pub use super::charsets::SessionCharsets;
 
 /// Applies the statement of a query event run with default database `db`
 /// (already rewritten), unless the replication filters' table stage (or,
@@ -47,48 +39,7 @@ pub fn apply(
     Ok(())
 }
 
-/// Gives a new table's character strings their character set when the
-/// definition names none: the table's, else the database's (from the
-/// statement's session or the catalog), else the server's.
-pub(super) fn resolve_charsets(
-    store: &Store,
-    txn: &Txn,
-    db: &str,
-    schema: &mut TableSchema,
-    session: &SessionCharsets,
-) -> Result<()> {
-    if schema.charset.is_none() {
-        schema.charset = match &session.database {
-            Some(c) => Some(c.clone()),
-            None => store
-                .database_charset(Some(txn), db)
-                .map_err(store_err)?
-                .or_else(|| session.server.clone()),
-        };
-    }
-    fill_column_charsets(schema);
-    Ok(())
-}
-
-/// Text columns without a character set take the table's.
-fn fill_column_charsets(schema: &mut TableSchema) {
-    let cs = schema.charset.clone();
-    for c in &mut schema.columns {
-        with_charset(c, cs.as_deref());
-    }
-}
-
-/// A text column without a character set takes `table`'s.
-fn with_charset(c: &mut understudy_sql::Column, table: Option<&str>) {
-    use understudy_sql::ColumnType as T;
-    if let Some(cs) = table
-        && let T::Char { charset, .. } | T::VarChar { charset, .. } | T::Text { charset, .. } =
-            &mut c.ty
-        && charset.is_none()
-    {
-        *charset = Some(cs.to_owned());
-    }
-}
+pub(super) use super::charsets::resolve_charsets;
 
 /// The filters' verdict on a statement: database statements by the
 /// database they name, the others by the tables they change.
@@ -205,6 +156,7 @@ fn one(
             name,
             if_not_exists,
             charset,
+            collation,
         } => {
             if store.database_exists(Some(txn), &name).map_err(store_err)? {
                 if !if_not_exists {
@@ -215,9 +167,13 @@ fn one(
                 }
                 return Ok(());
             }
+            let collation = match collation {
+                Some(declared) => charsets.resolve(&declared),
+                None => charsets.server_collation.clone(),
+            };
             let charset = charset.or_else(|| charsets.server.clone());
             store
-                .create_database(txn, &name, charset.as_deref())
+                .create_database(txn, &name, charset.as_deref(), collation.as_deref())
                 .map_err(store_err)
         }
         Ddl::DropDatabase { name, if_exists } => {
@@ -312,7 +268,7 @@ fn one(
                 .map_err(store_err)?;
             Ok(())
         }
-        Ddl::AlterTable { table: t, ops } => alter(store, txn, &t.db, &t.name, ops),
+        Ddl::AlterTable { table: t, ops } => alter(store, txn, &t.db, &t.name, ops, charsets),
         Ddl::NoData(_) => Ok(()),
     }
 }
@@ -324,7 +280,14 @@ enum Source {
     Default,
 }
 
-fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) -> Result<()> {
+fn alter(
+    store: &Store,
+    txn: &mut Txn,
+    db: &str,
+    name: &str,
+    ops: Vec<AlterOp>,
+    charsets: &SessionCharsets,
+) -> Result<()> {
     let Some(e) = table(store, txn, db, name)? else {
         return Err(no_such_table(db, name));
     };
@@ -346,7 +309,12 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
                 mut column,
                 position,
             } => {
-                with_charset(&mut column, schema.charset.as_deref());
+                with_charset(
+                    &mut column,
+                    schema.charset.as_deref(),
+                    schema.collation.as_deref(),
+                    charsets,
+                );
                 if schema.column_index(&column.name).is_some() {
                     return Err(SqlError::new(
                         1060,
@@ -372,7 +340,12 @@ fn alter(store: &Store, txn: &mut Txn, db: &str, name: &str, ops: Vec<AlterOp>) 
                 mut column,
                 position,
             } => {
-                with_charset(&mut column, schema.charset.as_deref());
+                with_charset(
+                    &mut column,
+                    schema.charset.as_deref(),
+                    schema.collation.as_deref(),
+                    charsets,
+                );
                 let i = schema.column_index(&old).ok_or_else(|| bad_field(&old))?;
                 let src = sources.remove(i);
                 let old_col = schema.columns.remove(i);

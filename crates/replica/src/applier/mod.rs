@@ -9,6 +9,7 @@
 //! layout) is rewritten after each commit as a mirror for people.
 
 pub mod apply;
+mod charsets;
 mod column_compression;
 pub mod convert;
 pub mod ddl;

@@ -5,6 +5,7 @@
 use understudy_binlog::event::load_events::{LOAD_DUP_IGNORE, LOAD_DUP_REPLACE};
 use understudy_binlog::event::{LoadBlockEvent, QueryEvent, StatusVars};
 use understudy_binlog::format_description_event::FormatDescription;
+use understudy_sql::collation::Collation;
 use understudy_sql::dml::InsertMode;
 use understudy_store::Txn;
 
@@ -159,6 +160,10 @@ fn run(
         client_charset: v
             .charset
             .and_then(|(client, _, _)| charset_name(client, fde)),
+        connection: v
+            .charset
+            .and_then(|(_, connection, _)| collation_name(connection, fde))
+            .map_or(Collation::Unknown, |c| Collation::named(&c)),
         insert_id: logged.insert_id,
         increment: v.auto_increment.map_or(1, |(inc, _)| u64::from(inc)),
         offset: v.auto_increment.map_or(1, |(_, off)| u64::from(off)),
@@ -247,9 +252,9 @@ fn failed_on_source(code: u16) -> SqlError {
     )
 }
 
-/// The character set of a collation id, in the source flavor's
+/// A collation id's (character set, collation), in the source flavor's
 /// numbering.
-pub(super) fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
+fn collation_entry(id: u16, fde: &FormatDescription) -> Option<(&'static str, &'static str)> {
     let table = if fde.server_version.contains("MariaDB") {
         understudy_dumper::collations::mariadb()
     } else {
@@ -258,17 +263,46 @@ pub(super) fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
     table
         .binary_search_by_key(&id, |&(i, _, _)| i)
         .ok()
-        .map(|i| table[i].1.to_owned())
+        .map(|i| (table[i].1, table[i].2))
+}
+
+/// The character set of a collation id, in the source flavor's
+/// numbering.
+pub(super) fn charset_name(id: u16, fde: &FormatDescription) -> Option<String> {
+    collation_entry(id, fde).map(|(cs, _)| cs.to_owned())
+}
+
+/// The name of a collation id, in the source flavor's numbering.
+pub(super) fn collation_name(id: u16, fde: &FormatDescription) -> Option<String> {
+    collation_entry(id, fde).map(|(_, c)| c.to_owned())
 }
 
 /// The character sets a query event's session had (collation ids of its
-/// status variables).
+/// status variables), and the source's default collation of utf8mb4.
 fn session_charsets(v: &StatusVars<'_>, fde: &FormatDescription) -> ddl::SessionCharsets {
+    let major: u32 = fde
+        .server_version
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    let mariadb = fde.server_version.contains("MariaDB");
+    let utf8mb4 = match (mariadb, v.default_collation_for_utf8mb4) {
+        (false, Some(id)) => collation_name(id, fde),
+        (false, None) if major >= 8 => Some("utf8mb4_0900_ai_ci".to_owned()),
+        _ => Some("utf8mb4_general_ci".to_owned()),
+    };
     ddl::SessionCharsets {
         server: v
             .charset
             .and_then(|(_, _, server)| charset_name(server, fde)),
         database: v.charset_database.and_then(|id| charset_name(id, fde)),
+        server_collation: v
+            .charset
+            .and_then(|(_, _, server)| collation_name(server, fde)),
+        database_collation: v.charset_database.and_then(|id| collation_name(id, fde)),
+        utf8mb4,
+        newer_mariadb: mariadb && major >= 11,
     }
 }
 

@@ -30,7 +30,7 @@ pub fn interval(i: &Interval, row: &dyn Row) -> Result<Option<Span>, EvalError> 
         Value::Null => return Ok(None),
         Value::Int(n) => n,
         Value::UInt(u) => i64::try_from(u).map_err(|_| unsupported())?,
-        Value::Str(b, Text::Collated) => std::str::from_utf8(&b)
+        Value::Str(b, Text::Collated(_)) => std::str::from_utf8(&b)
             .ok()
             .and_then(|s| s.trim().parse().ok())
             .ok_or_else(unsupported)?,
@@ -89,7 +89,7 @@ fn temporal_any_year(v: &Value, what: &str) -> Result<Option<Temporal>, EvalErro
         Value::Null => Ok(None),
         Value::Temporal(t) => Ok(Some(*t)),
         // A string becomes a DATETIME(6) when it has a fraction.
-        Value::Str(b, Text::Collated) => std::str::from_utf8(b)
+        Value::Str(b, Text::Collated(_)) => std::str::from_utf8(b)
             .ok()
             .and_then(Temporal::parse)
             .map(|t| {
@@ -234,7 +234,7 @@ mod tests {
     /// Intervals at the edges of i64 give NULL, never an overflow.
     #[test]
     fn huge_intervals_do_not_overflow() {
-        let d = Value::Str(b"2024-01-01".to_vec(), Text::Collated);
+        let d = Value::Str(b"2024-01-01".to_vec(), Text::TEXT);
         let span = |months, micros| {
             Some(Span {
                 months,

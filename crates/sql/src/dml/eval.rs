@@ -8,8 +8,9 @@ use sqlparser::ast::{
 };
 
 use super::temporal::{Clock, Temporal};
-use super::value::{Arith, Text, Value, arith, compare, equal, negate};
+use super::value::{Arith, Coll, Derivation, Text, Value, arith, compare, equal, negate};
 use super::{dates, math, strings};
+use crate::collation::Collation;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalError {
@@ -80,6 +81,11 @@ pub trait Row {
             "LAST_INSERT_ID() without its logged value",
         ))
     }
+
+    /// `collation_connection`: string literals' collation.
+    fn connection_collation(&self) -> Collation {
+        Collation::Unknown
+    }
 }
 
 /// A row with no columns (INSERT … VALUES without column references).
@@ -103,7 +109,7 @@ pub fn literal(v: &Literal) -> Result<Value, EvalError> {
         Literal::Number(n, _) => Value::number_literal(n)
             .ok_or_else(|| EvalError::unsupported(format!("the number {n}")))?,
         Literal::SingleQuotedString(s) | Literal::DoubleQuotedString(s) => {
-            Value::Str(s.as_bytes().to_vec(), Text::Collated)
+            Value::Str(s.as_bytes().to_vec(), Text::TEXT)
         }
         Literal::HexStringLiteral(h) => Value::Str(unhex(h)?, Text::Hex),
         other => return Err(EvalError::unsupported(format!("the literal {other}"))),
@@ -133,7 +139,25 @@ fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {
 /// `expr`'s value for `row`.
 pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
     match expr {
-        Expr::Value(v) => literal(&v.value),
+        Expr::Value(v) => Ok(match literal(&v.value)? {
+            Value::Str(b, Text::Collated(_)) => Value::Str(
+                b,
+                Text::Collated(Coll::new(row.connection_collation(), Derivation::Coercible)),
+            ),
+            other => other,
+        }),
+        Expr::Collate { expr: e, collation } => match eval(e, row)? {
+            Value::Str(b, Text::Collated(_)) => {
+                let name = collation.to_string().replace('`', "");
+                let c = Collation::named(name.rsplit('.').next().unwrap_or(&name));
+                Ok(Value::Str(
+                    b,
+                    Text::Collated(Coll::new(c, Derivation::Explicit)),
+                ))
+            }
+            Value::Null => Ok(Value::Null),
+            _ => Err(EvalError::unsupported(format!("{expr}"))),
+        },
         Expr::Identifier(i) if i.quote_style.is_none() && i.value.starts_with('@') => {
             match i.value[1..].strip_prefix('@') {
                 Some(_) => Err(EvalError::unsupported(format!(
@@ -155,7 +179,12 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
             match (prefix.value.to_ascii_lowercase().as_str(), v) {
                 ("_binary", Value::Str(b, _)) => Ok(Value::Str(b, Text::Binary)),
                 (p, Value::Str(b, _)) if p.starts_with("_utf8") => {
-                    Ok(Value::Str(b, Text::Collated))
+                    // (The character set's default collation, which
+                    // depends on the source: not followed.)
+                    Ok(Value::Str(
+                        b,
+                        Text::Collated(Coll::new(Collation::Unknown, Derivation::Coercible)),
+                    ))
                 }
                 _ => Err(EvalError::unsupported(format!("the introducer in {expr}"))),
             }
@@ -471,6 +500,21 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 other => Err(EvalError::unsupported(format!("VALUES({other})"))),
             }
         }
+        "STRCMP" => {
+            arity(2)?;
+            let (x, y) = (eval(&a[0], row)?, eval(&a[1], row)?);
+            match (&x, &y) {
+                (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
+                (Value::Str(..), Value::Str(..)) => Ok(Value::Int(match compare(&x, &y)? {
+                    std::cmp::Ordering::Less => -1,
+                    std::cmp::Ordering::Equal => 0,
+                    std::cmp::Ordering::Greater => 1,
+                })),
+                _ => Err(EvalError::unsupported(
+                    "STRCMP of values that are not strings",
+                )),
+            }
+        }
         "IFNULL" => {
             arity(2)?;
             let v = eval(&a[0], row)?;
@@ -495,20 +539,24 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
         }
         "CONCAT" => {
             let mut out = Vec::new();
-            let mut text = Text::Collated;
+            let mut text = None;
             for e in &a {
                 match eval(e, row)? {
                     Value::Null => return Ok(Value::Null),
                     Value::Str(b, t) => {
-                        if t != Text::Collated {
-                            text = Text::Binary;
-                        }
+                        text = Some(match (text, t) {
+                            (Some(Text::Binary), _) | (_, Text::Binary | Text::Hex) => Text::Binary,
+                            (Some(Text::Collated(x)), Text::Collated(y)) => {
+                                Text::Collated(x.with(y))
+                            }
+                            (_, t) => t,
+                        });
                         out.extend_from_slice(&b);
                     }
                     v => out.extend_from_slice(&exact_text(&v, &name)?),
                 }
             }
-            Ok(Value::Str(out, text))
+            Ok(Value::Str(out, text.unwrap_or(Text::TEXT)))
         }
         "REPEAT" => {
             arity(2)?;
@@ -526,7 +574,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             let (b, t) = match s {
                 Value::Null => return Ok(Value::Null),
                 Value::Str(b, t) => (b, if t == Text::Hex { Text::Binary } else { t }),
-                v => (exact_text(&v, &name)?, Text::Collated),
+                v => (exact_text(&v, &name)?, Text::TEXT),
             };
             if (b.len() as u64).saturating_mul(n) > MAX_ALLOWED_PACKET {
                 return Err(EvalError::unsupported(

@@ -8,16 +8,17 @@
 
 use super::eval::EvalError;
 use super::value::{Text, Value};
+use crate::collation::Collation;
 
 /// A string argument: its bytes and kind (numbers as their text).
 fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError> {
     Ok(match v {
         Value::Null => None,
         Value::Str(b, t) => Some((b.clone(), if *t == Text::Hex { Text::Binary } else { *t })),
-        Value::Int(i) => Some((i.to_string().into_bytes(), Text::Collated)),
-        Value::UInt(u) => Some((u.to_string().into_bytes(), Text::Collated)),
-        Value::Decimal(d) => Some((d.to_string().into_bytes(), Text::Collated)),
-        Value::Temporal(t) => Some((t.to_string().into_bytes(), Text::Collated)),
+        Value::Int(i) => Some((i.to_string().into_bytes(), Text::TEXT)),
+        Value::UInt(u) => Some((u.to_string().into_bytes(), Text::TEXT)),
+        Value::Decimal(d) => Some((d.to_string().into_bytes(), Text::TEXT)),
+        Value::Temporal(t) => Some((t.to_string().into_bytes(), Text::TEXT)),
         Value::Double(_) => {
             return Err(EvalError::unsupported(format!(
                 "{function} of a floating-point value"
@@ -43,7 +44,7 @@ enum Units {
 impl Units {
     fn of(b: Vec<u8>, t: Text, function: &str) -> Result<Units, EvalError> {
         Ok(match t {
-            Text::Collated => Units::Chars(chars(&b, function)?),
+            Text::Collated(_) => Units::Chars(chars(&b, function)?),
             _ => Units::Bytes(b),
         })
     }
@@ -86,23 +87,42 @@ pub fn like(subject: &Value, pattern: &Value, escape: char) -> Result<Value, Eva
     let (Some((s, st)), Some((p, pt))) = (text(subject, "LIKE")?, text(pattern, "LIKE")?) else {
         return Ok(Value::Null);
     };
-    if st != Text::Collated || pt != Text::Collated {
+    let (Text::Collated(sc), Text::Collated(pc)) = (st, pt) else {
         // A binary string compares bytes, one `_` a byte.
         let s: Vec<char> = s.iter().map(|&b| char::from(b)).collect();
         let p: Vec<char> = p.iter().map(|&b| char::from(b)).collect();
-        return Ok(Value::from_bool(Some(matches(&s, &p, escape))));
+        let m = matches(&s, &p, escape, |a, b| Some(a == b));
+        return Ok(Value::from_bool(Some(m == Ok(true))));
+    };
+    let collation = sc.with(pc).collation;
+    if collation != Collation::Unknown {
+        let (Ok(s), Ok(p)) = (std::str::from_utf8(&s), std::str::from_utf8(&p)) else {
+            return Err(EvalError::unsupported("LIKE on text that is not UTF-8"));
+        };
+        let (s, p): (Vec<char>, Vec<char>) = (s.chars().collect(), p.chars().collect());
+        return match matches(&s, &p, escape, |a, b| collation.same_char(a, b)) {
+            Ok(m) => Ok(Value::from_bool(Some(m))),
+            Err(()) => Err(EvalError::unsupported(
+                "LIKE on characters the collation's tables do not answer for",
+            )),
+        };
     }
     if !s.is_ascii() || !p.is_ascii() {
         return Err(EvalError::unsupported(
             "LIKE on text beyond ASCII (its collation decides accents and case)",
         ));
     }
-    let exact = matches(&chars(&s, "LIKE")?, &chars(&p, "LIKE")?, escape);
+    let same = |a: char, b: char| Some(a == b);
+    let exact = matches(&chars(&s, "LIKE")?, &chars(&p, "LIKE")?, escape, same);
     let folded = matches(
         &chars(&s.to_ascii_lowercase(), "LIKE")?,
         &chars(&p.to_ascii_lowercase(), "LIKE")?,
         escape.to_ascii_lowercase(),
+        same,
     );
+    let (Ok(exact), Ok(folded)) = (exact, folded) else {
+        return Err(EvalError::unsupported("LIKE"));
+    };
     if exact != folded {
         return Err(EvalError::unsupported(
             "a LIKE whose result depends on the collation's case rules",
@@ -111,8 +131,14 @@ pub fn like(subject: &Value, pattern: &Value, escape: char) -> Result<Value, Eva
     Ok(Value::from_bool(Some(exact)))
 }
 
-/// LIKE's matching: `%` any run, `_` one unit, `escape` quoting the next.
-fn matches(s: &[char], p: &[char], escape: char) -> bool {
+/// LIKE's matching: `%` any run, `_` one unit, `escape` quoting the next;
+/// `same` tells whether two units match (`None`: not known, `Err`).
+fn matches(
+    s: &[char],
+    p: &[char],
+    escape: char,
+    same: impl Fn(char, char) -> Option<bool>,
+) -> Result<bool, ()> {
     // Positions in s after matching p's prefix (a set, as a bitmap).
     let mut at = vec![false; s.len() + 1];
     at[0] = true;
@@ -137,14 +163,14 @@ fn matches(s: &[char], p: &[char], escape: char) -> bool {
                     c
                 };
                 for k in 0..s.len() {
-                    next[k + 1] = at[k] && s[k] == lit;
+                    next[k + 1] = at[k] && same(s[k], lit).ok_or(())?;
                 }
             }
         }
         at = next;
         i += 1;
     }
-    at[s.len()]
+    Ok(at[s.len()])
 }
 
 /// A string function by name, on evaluated arguments; `None` when the
@@ -186,7 +212,21 @@ fn case(name: &str, a: &[Value], up: bool) -> Result<Value, EvalError> {
         None => Value::Null,
         // Binary strings have no case.
         Some((b, Text::Binary)) => Value::Str(b, Text::Binary),
-        Some((b, t)) if b.is_ascii() => Value::Str(
+        Some((b, Text::Collated(c))) if c.collation != Collation::Unknown => {
+            let s = std::str::from_utf8(&b)
+                .map_err(|_| EvalError::unsupported(format!("{name} of text that is not UTF-8")))?;
+            match c.collation.change_case(s, up) {
+                Some(out) => Value::Str(out.into_bytes(), Text::Collated(c)),
+                None => {
+                    return Err(EvalError::unsupported(format!(
+                        "{name} of characters the collation's tables do not answer for"
+                    )));
+                }
+            }
+        }
+        // ASCII maps alike under every collation but the Turkic ones
+        // (`i` and `I`).
+        Some((b, t)) if b.is_ascii() && !b.iter().any(|c| matches!(c, b'i' | b'I')) => Value::Str(
             if up {
                 b.to_ascii_uppercase()
             } else {
@@ -296,13 +336,18 @@ fn rtrim(name: &str, a: &[Value]) -> Result<Value, EvalError> {
     trim(name, a, false, true)
 }
 
-/// Kind of a result made of several strings: binary if any is.
+/// Kind of a result made of several strings: binary if any is, else
+/// the collation they meet under.
 fn joined(kinds: &[Text]) -> Text {
-    if kinds.iter().all(|&t| t == Text::Collated) {
-        Text::Collated
-    } else {
-        Text::Binary
+    let mut out = None;
+    for &t in kinds {
+        out = Some(match (out, t) {
+            (_, Text::Binary | Text::Hex) | (Some(Text::Binary), _) => Text::Binary,
+            (Some(Text::Collated(a)), Text::Collated(b)) => Text::Collated(a.with(b)),
+            (_, t) => t,
+        });
     }
+    out.unwrap_or(Text::TEXT)
 }
 
 /// REPLACE matches case-sensitively under every collation.

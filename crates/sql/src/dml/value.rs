@@ -9,20 +9,78 @@ use std::cmp::Ordering;
 use super::decimal::Decimal;
 use super::eval::EvalError;
 use super::temporal::Temporal;
+use crate::collation::Collation;
 
 /// What kind of string a value is, for comparisons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {
     /// Binary strings (BINARY, VARBINARY, BLOB, `_binary'…'`): bytes.
     Binary,
-    /// A character string under a collation understudy does not know
-    /// exactly: a comparison is answered only when every usual collation
-    /// (`_bin` with and without PAD SPACE, case-insensitive with and
-    /// without) gives the same answer.
-    Collated,
+    /// A character string and its collation. Under a collation
+    /// understudy does not know, a comparison is answered only when every
+    /// usual collation (`_bin` with and without PAD SPACE,
+    /// case-insensitive with and without) gives the same answer.
+    Collated(Coll),
     /// A hexadecimal literal, which MySQL reads as a number in numbers'
     /// places.
     Hex,
+}
+
+/// A string's collation and how strongly it holds it (MySQL's
+/// coercibility: the stronger side of a comparison decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coll {
+    pub collation: Collation,
+    pub derivation: Derivation,
+}
+
+/// MySQL's coercibility, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Derivation {
+    /// `COLLATE x`.
+    Explicit,
+    /// A column or a user variable.
+    Implicit,
+    /// A string literal (the connection's collation).
+    Coercible,
+    /// A number or date as text.
+    Numeric,
+}
+
+impl Coll {
+    /// Text whose collation is not known, holding it weakest.
+    pub const UNKNOWN: Coll = Coll {
+        collation: Collation::Unknown,
+        derivation: Derivation::Numeric,
+    };
+
+    pub fn new(collation: Collation, derivation: Derivation) -> Coll {
+        Coll {
+            collation,
+            derivation,
+        }
+    }
+
+    /// The collation two strings meet under: the stronger one's; at equal
+    /// strength with different collations, none understudy follows (the
+    /// source refuses most such mixes).
+    pub fn with(self, other: Coll) -> Coll {
+        match self.derivation.cmp(&other.derivation) {
+            Ordering::Less => self,
+            Ordering::Greater => other,
+            Ordering::Equal if self.collation == other.collation => self,
+            Ordering::Equal => Coll::new(Collation::Unknown, self.derivation),
+        }
+    }
+}
+
+impl Text {
+    /// Character text whose collation is not known.
+    pub const TEXT: Text = Text::Collated(Coll::UNKNOWN);
+
+    pub fn is_collated(self) -> bool {
+        matches!(self, Text::Collated(_))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +240,7 @@ fn as_decimal(v: &Value) -> Result<Option<Decimal>, EvalError> {
     match v {
         Value::Null => Ok(None),
         Value::Double(f) if f.is_finite() => via_text(&format!("{f}")),
-        Value::Str(b, Text::Collated | Text::Binary) => match numeric_prefix(b) {
+        Value::Str(b, Text::Collated(_) | Text::Binary) => match numeric_prefix(b) {
             Some(p) => via_text(&p),
             None => Ok(Some(Decimal::from_i128(0))),
         },
@@ -228,7 +286,7 @@ fn temporal_pair(a: &Value, b: &Value) -> Result<Option<(Temporal, Temporal)>, E
     let as_temporal = |v: &Value| -> Result<Temporal, EvalError> {
         match v {
             Value::Temporal(t) => Ok(*t),
-            Value::Str(s, Text::Collated | Text::Binary) => std::str::from_utf8(s)
+            Value::Str(s, Text::Collated(_) | Text::Binary) => std::str::from_utf8(s)
                 .ok()
                 .and_then(Temporal::parse)
                 .ok_or_else(|| {
@@ -253,11 +311,15 @@ fn trim_spaces(b: &[u8]) -> &[u8] {
     &b[..n]
 }
 
-/// Two strings compared: bytes if either is binary; otherwise the one
+/// Two strings compared: bytes if either is binary; otherwise by the
+/// collation they meet under when understudy knows it, else the one
 /// answer every usual collation gives, or an error naming both.
 fn compare_text(a: &[u8], ta: Text, b: &[u8], tb: Text) -> Result<Ordering, EvalError> {
-    if ta != Text::Collated || tb != Text::Collated {
+    let (Text::Collated(ca), Text::Collated(cb)) = (ta, tb) else {
         return Ok(a.cmp(b));
+    };
+    if let Some(o) = ca.with(cb).collation.compare(a, b) {
+        return Ok(o);
     }
     if a == b {
         return Ok(Ordering::Equal);
@@ -516,7 +578,7 @@ mod tests {
     use super::*;
 
     fn s(x: &str) -> Value {
-        Value::Str(x.as_bytes().to_vec(), Text::Collated)
+        Value::Str(x.as_bytes().to_vec(), Text::TEXT)
     }
 
     #[test]

@@ -134,7 +134,41 @@ fn expressions() -> Vec<String> {
     }
     strings_and_choices(&mut out);
     dates(&mut out);
+    collations(&mut out);
     out
+}
+
+/// Text beyond ASCII under each collation the executor knows, and
+/// under the connection's (`utf8mb4_0900_ai_ci`): order and equality
+/// (STRCMP), LIKE, UPPER and LOWER.
+fn collations(out: &mut Vec<String>) {
+    let texts = [
+        "'a'", "'A'", "'á'", "'ae'", "'æ'", "'ß'", "'ss'", "'s'", "'ø'", "'o'", "'z'", "'abc '",
+        "'abc'", "'α'", "'Ω'", "'д'", "'й'", "'一'", "'한'", "'か'", "'カ'", "'😀'", "'ı'", "'I'",
+        "'ǅ'",
+    ];
+    for c in [
+        "",
+        " COLLATE utf8mb4_0900_ai_ci",
+        " COLLATE utf8mb4_general_ci",
+        " COLLATE utf8mb4_unicode_ci",
+        " COLLATE utf8mb4_bin",
+        " COLLATE utf8mb4_0900_bin",
+    ] {
+        for a in texts {
+            for b in texts {
+                out.push(format!("STRCMP({a}{c}, {b})"));
+            }
+            out.push(format!("UPPER({a}{c})"));
+            out.push(format!("LOWER({a}{c})"));
+            for p in ["'a%'", "'_'", "'%s%'", "'A_C%'", "'%'", "'_bc'"] {
+                out.push(format!("{a}{c} LIKE {p}"));
+            }
+        }
+        out.push(format!("STRCMP('abc\\t'{c}, 'abc')"));
+        out.push(format!("STRCMP('Straße '{c}, 'STRASSE')"));
+        out.push(format!("'Ⱥx'{c} = 'ⱥX'"));
+    }
 }
 
 /// Date arithmetic and date functions on literal dates.
@@ -326,7 +360,9 @@ fn main() -> Result<(), Error> {
     let server = Server::start(ServerKind::Mysql97, ServerOptions::new())?;
     let mut text = String::new();
     for e in expressions() {
-        let answer = match server.sql(&format!("SELECT {e};")) {
+        let answer = match server.sql(&format!(
+            "SET NAMES utf8mb4 COLLATE utf8mb4_0900_ai_ci; SELECT {e};"
+        )) {
             Ok(out) => out.trim_end_matches('\n').to_owned(),
             Err(err) => {
                 let msg = err.to_string();

@@ -3,10 +3,11 @@
 //! column's scale, strings length-checked in the column's characters.
 //! A conversion understudy does not do exactly yet is an error.
 
+use understudy_sql::collation::Collation;
 use understudy_sql::dml::decimal::Decimal;
 use understudy_sql::dml::eval::EvalError;
 use understudy_sql::dml::temporal::Temporal;
-use understudy_sql::dml::value::{Text, Value};
+use understudy_sql::dml::value::{Coll, Derivation, Text, Value};
 use understudy_sql::{Column, ColumnType};
 use understudy_store::Cell;
 
@@ -37,7 +38,16 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             Value::Str(b.clone(), Text::Binary)
         }
         (Cell::Bytes(b), ColumnType::Char { .. } | ColumnType::VarChar { .. })
-        | (Cell::Bytes(b), ColumnType::Text { .. }) => Value::Str(b.clone(), Text::Collated),
+        | (Cell::Bytes(b), ColumnType::Text { .. }) => {
+            let collation = col
+                .collation
+                .as_deref()
+                .map_or(Collation::Unknown, Collation::named);
+            Value::Str(
+                b.clone(),
+                Text::Collated(Coll::new(collation, Derivation::Implicit)),
+            )
+        }
         (Cell::Date { year, month, day }, _) => {
             Value::Temporal(Temporal::date(*year, *month, *day))
         }
@@ -249,7 +259,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
         }
         ColumnType::Double | ColumnType::Float => {
             let f = match v {
-                Value::Str(b, Text::Collated) => {
+                Value::Str(b, Text::Collated(_)) => {
                     let s = std::str::from_utf8(b).map_err(|_| cannot())?;
                     s.trim().parse::<f64>().map_err(|_| cannot())?
                 }
@@ -306,7 +316,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
         ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_) => {
             let t = match v {
                 Value::Temporal(t) => *t,
-                Value::Str(b, Text::Collated) => std::str::from_utf8(b)
+                Value::Str(b, Text::Collated(_)) => std::str::from_utf8(b)
                     .ok()
                     .and_then(Temporal::parse)
                     .ok_or_else(cannot)?,
@@ -423,7 +433,7 @@ fn exact_integer(v: &Value) -> Option<i128> {
             let r = f.round();
             (f.is_finite() && (f - f.trunc()).abs() != 0.5 && r.abs() < 1e38).then_some(r as i128)
         }
-        Value::Str(b, Text::Collated) => {
+        Value::Str(b, Text::Collated(_)) => {
             let s = std::str::from_utf8(b).ok()?.trim();
             Decimal::parse(s)?.to_i128_rounded()
         }
@@ -439,7 +449,7 @@ fn exact_decimal(v: &Value) -> Option<Decimal> {
         // The shortest text that reads back as the double: its decimal
         // digits, as MySQL converts a double to DECIMAL.
         Value::Double(f) if f.is_finite() => Decimal::parse(&format!("{f}")),
-        Value::Str(b, Text::Collated) => Decimal::parse(std::str::from_utf8(b).ok()?.trim()),
+        Value::Str(b, Text::Collated(_)) => Decimal::parse(std::str::from_utf8(b).ok()?.trim()),
         _ => None,
     }
 }
@@ -530,7 +540,7 @@ mod tests {
             len: 3,
             charset: Some("utf8mb4".into()),
         });
-        let text = |s: &str| Value::Str(s.as_bytes().to_vec(), Text::Collated);
+        let text = |s: &str| Value::Str(s.as_bytes().to_vec(), Text::TEXT);
         assert_eq!(
             value_cell(&text("héllo"), &vc, loose()).unwrap(),
             Cell::Bytes("hél".as_bytes().to_vec())
@@ -599,7 +609,7 @@ mod tests {
             len: 3,
             charset: None,
         });
-        let s = |x: &str| Value::Str(x.as_bytes().to_vec(), Text::Collated);
+        let s = |x: &str| Value::Str(x.as_bytes().to_vec(), Text::TEXT);
         assert_eq!(
             value_cell(&s("héé"), &v, rules()).unwrap(),
             Cell::Bytes("héé".into())

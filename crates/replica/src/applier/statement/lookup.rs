@@ -151,6 +151,7 @@ mod tests {
             charset: None,
             system_time: None,
             indexes: Some(Vec::new()),
+            collation: None,
         };
         assert_eq!(
             pinned(

@@ -16,6 +16,7 @@ pub use multi::changed_tables;
 
 use std::cmp::Ordering;
 
+use understudy_sql::collation::Collation;
 use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
 use understudy_sql::dml::load::{LoadData, load_rows};
 use understudy_sql::dml::temporal::Clock;
@@ -49,6 +50,8 @@ pub struct Session {
     pub sql_mode: u64,
     /// The client character set (the statement's strings are in it).
     pub client_charset: Option<String>,
+    /// `collation_connection`: the statement's string literals'.
+    pub connection: Collation,
     /// INTVAR INSERT_ID: the first AUTO_INCREMENT value the statement
     /// generates.
     pub insert_id: Option<u64>,
@@ -174,7 +177,7 @@ pub fn load(
     let text = if session.client_charset.as_deref() == Some("binary") {
         Text::Binary
     } else {
-        Text::Collated
+        Text::TEXT
     };
     let width = match &spec.columns {
         Some(c) => c.len(),
@@ -295,6 +298,10 @@ impl Row for StoredRow<'_> {
     fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
         self.session.last_insert_id()
     }
+
+    fn connection_collation(&self) -> Collation {
+        self.session.connection
+    }
 }
 
 /// What the expressions of INSERT … VALUES see: no columns, the
@@ -320,6 +327,10 @@ impl Row for ValuesRow<'_> {
 
     fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
         self.0.last_insert_id()
+    }
+
+    fn connection_collation(&self) -> Collation {
+        self.0.connection
     }
 }
 

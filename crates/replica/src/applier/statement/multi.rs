@@ -98,6 +98,10 @@ impl Row for JoinedRow<'_> {
     fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
         self.session.last_insert_id()
     }
+
+    fn connection_collation(&self) -> understudy_sql::collation::Collation {
+        self.session.connection
+    }
 }
 
 /// The tables of the statement with their rows (only the row of a key

@@ -71,9 +71,9 @@ pub fn user_var(
         STRING_RESULT => match charset(v.charset).as_deref() {
             Some("binary") => Ok(Value::Str(v.value.to_vec(), Text::Binary)),
             Some("utf8mb4" | "utf8mb3" | "utf8" | "ascii") => {
-                Ok(Value::Str(v.value.to_vec(), Text::Collated))
+                Ok(Value::Str(v.value.to_vec(), Text::TEXT))
             }
-            _ if v.value.is_ascii() => Ok(Value::Str(v.value.to_vec(), Text::Collated)),
+            _ if v.value.is_ascii() => Ok(Value::Str(v.value.to_vec(), Text::TEXT)),
             cs => Err(format!(
                 "the user variable @{name} in character set {}",
                 cs.unwrap_or("unknown")
