@@ -5,8 +5,9 @@
 //! MariaDB 10.11), and columns declared utf8mb4_general_ci,
 //! utf8mb4_unicode_ci and utf8mb4_bin, probed with text in several
 //! scripts, cases and accents, expansions (`ß`, `æ`) and trailing
-//! spaces. After catch-up the rows equal the primary's (`export` and
-//! `verify`).
+//! spaces; then INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE on a
+//! table whose primary key and unique key are text. After catch-up the
+//! rows equal the primary's (`export` and `verify`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -83,6 +84,20 @@ fn script() -> String {
          DELETE FROM co.t WHERE uni = 'AERO';\n\
          DELETE FROM co.t WHERE gen IN ('tokyo', 'naive');\n",
     );
+    // Duplicates on a text primary key and a text unique key follow
+    // their collations.
+    out.push_str(
+        "CREATE TABLE co.k (name VARCHAR(20) PRIMARY KEY, \
+           email VARCHAR(40) COLLATE utf8mb4_general_ci UNIQUE, n INT) DEFAULT CHARSET=utf8mb4;\n\
+         INSERT INTO co.k VALUES ('Straße', 'a@x.org', 1), ('café', 'B@x.org', 2), \
+           ('Ωmega', 'c@x.org', 3), ('東京', 'e@x.org', 4);\n\
+         INSERT IGNORE INTO co.k VALUES ('STRASSE', 'new@x.org', 10), ('cafe', 'b@X.ORG', 20), \
+           ('zeta', 'D@x.org ', 30), ('ｔｏｋｙｏ', 'É@x.org', 35);\n\
+         REPLACE INTO co.k VALUES ('ΩMEGA', 'q@x.org', 40), ('tokyo', 'A@X.org', 50);\n\
+         INSERT INTO co.k VALUES ('CAFÉ', 'z@x.org', 60) ON DUPLICATE KEY UPDATE n = n + VALUES(n);\n\
+         INSERT INTO co.k VALUES ('fresh', 'c@x.org ', 70) ON DUPLICATE KEY UPDATE n = n * 2;\n\
+         INSERT INTO co.k VALUES ('strasse ', 'f@x.org', 80) ON DUPLICATE KEY UPDATE n = n + 1;\n",
+    );
     out
 }
 
@@ -94,6 +109,8 @@ fn collations(kind: ServerKind, what: &str) {
     let rows = caught_up_rows(&replica, &server, "co.t", what);
     // Rows were deleted by collated equality: not all words are left.
     assert!(rows.len() < WORDS.len(), "{what}: {rows:?}");
+    let keyed = caught_up_rows(&replica, &server, "co.k", what);
+    assert!(keyed.len() >= 4, "{what}: {keyed:?}");
     replica.stop();
 }
 

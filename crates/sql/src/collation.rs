@@ -153,6 +153,30 @@ impl Collation {
         Some(Ordering::Equal)
     }
 
+    /// A key equal for two strings exactly when the collation compares
+    /// them equal (what a unique key holds), `None` as for [`compare`].
+    ///
+    /// [`compare`]: Collation::compare
+    pub fn sort_key(self, s: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            Collation::Unknown => None,
+            Collation::Utf8NoPadBin => Some(s.to_vec()),
+            _ => {
+                let mut w = self.weights(std::str::from_utf8(s).ok()?)?;
+                if let Some(pad) = self.pad() {
+                    let unit = if self == Collation::Utf8Bin { 2 } else { 1 };
+                    while w.len() >= unit
+                        && w[w.len() - 1] == pad
+                        && (unit == 1 || w[w.len() - 2] == 0)
+                    {
+                        w.truncate(w.len() - unit);
+                    }
+                }
+                Some(w.iter().flat_map(|x| x.to_be_bytes()).collect())
+            }
+        }
+    }
+
     /// Whether LIKE takes two characters as the same.
     pub fn same_char(self, a: char, b: char) -> Option<bool> {
         match self {
@@ -370,6 +394,23 @@ mod tests {
         );
         assert_eq!(Uca0900AiCi.change_case("xȺ", false), None);
         assert_eq!(Uca0900AiCi.change_case("ⱥ", true).as_deref(), Some("Ⱥ"));
+    }
+
+    #[test]
+    fn sort_keys_are_equal_when_the_strings_are() {
+        let words = [
+            "a", "A", "a ", "á", "ß", "ss", "SS", "s", "", " ", "a\t", "Ω", "ω", "😀", "😁", "abc",
+            "ABC  ",
+        ];
+        for c in [Uca0900AiCi, UnicodeCi, GeneralCi, Utf8Bin, Utf8NoPadBin] {
+            for a in words {
+                for b in words {
+                    let same = cmp(c, a, b) == Some(Ordering::Equal);
+                    let keys = c.sort_key(a.as_bytes()) == c.sort_key(b.as_bytes());
+                    assert_eq!(same, keys, "{c:?} {a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]

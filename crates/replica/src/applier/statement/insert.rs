@@ -128,7 +128,7 @@ pub(super) fn insert(
         let found = u.collisions(store, txn, e, &row.cells)?;
         if found.is_empty() {
             let key = write_new(store, txn, tables, e, &row.cells)?;
-            u.added(&row.cells, &key);
+            u.added(&row.cells, &key)?;
             continue;
         }
         if st.mode != InsertMode::Replace {
@@ -143,10 +143,10 @@ pub(super) fn insert(
             InsertMode::Replace => {
                 for (key, old) in &found {
                     store.delete_row(txn, key).map_err(store_err)?;
-                    u.removed(old, key);
+                    u.removed(old, key)?;
                 }
                 let key = write_new(store, txn, tables, e, &row.cells)?;
-                u.added(&row.cells, &key);
+                u.added(&row.cells, &key)?;
             }
             _ => {
                 let [(old_key, old)] = found.as_slice() else {
@@ -319,9 +319,9 @@ fn update_duplicate(
         .collect::<Result<Vec<usize>>>()?;
     super::touch(e, b.session, &targets, &mut cells, n + 1)?;
     let new_key = updated_key(e, &cells, old_key);
-    u.removed(old, old_key);
+    u.removed(old, old_key)?;
     replace_row(store, txn, tables, e, old_key, new_key.clone(), &cells)?;
-    u.added(&cells, &new_key);
+    u.added(&cells, &new_key)?;
     Ok(())
 }
 
