@@ -7,7 +7,8 @@
 //! columns in changing session time zones, user variables, RAND() and
 //! LAST_INSERT_ID(), UPDATE and DELETE with WHERE, ORDER BY and LIMIT
 //! and MySQL's arithmetic, in multi-statement transactions and
-//! rollbacks, with an ALTER TABLE mid-stream. After catch-up, `export`
+//! rollbacks, with an ALTER TABLE mid-stream, and in MIXED format
+//! UUID(), which the primary logs as rows. After catch-up, `export`
 //! equals `mysql --batch` for every table and `verify` agrees. A
 //! statement understudy does not execute stops the applier naming it
 //! (checked last, in STATEMENT format).
@@ -302,12 +303,20 @@ fn t_values(r: &mut Rng) -> String {
     )
 }
 
-fn workload(seed: u64) -> Vec<String> {
+/// `mixed`: the primary logs in MIXED format, which logs a statement
+/// calling UUID() as rows.
+fn workload(seed: u64, mixed: bool) -> Vec<String> {
     let mut r = Rng(seed | 1);
     let mut out = Vec::new();
     let mut comp_keys = BTreeSet::new();
     let mut altered = false;
     for step in 0..300 {
+        if mixed && r.below(30) == 0 {
+            out.push(format!(
+                "UPDATE sb.nokey SET b = LEFT(UUID(), 8) WHERE a = {};",
+                r.below(6)
+            ));
+        }
         let cols = "n, amount, ratio, name, code, note, raw, big, d, dt, y";
         let stmt = match r.below(25) {
             0..=2 => {
@@ -449,7 +458,7 @@ fn run(kind: ServerKind, format: &str, what: &str) {
     server
         .sql(&format!(
             "SET NAMES utf8mb4; USE sb;\n{}",
-            workload(seed).join("\n")
+            workload(seed, format == "MIXED").join("\n")
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     let status = wait_applied(&replica, &server);

@@ -17,6 +17,7 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::error::SqlError;
+use crate::foreign::{ForeignKey, foreign_key};
 use crate::keys;
 use crate::lexical::{
     COMPRESSED_MARK, clip, leading_words, mark_compressed, normalize, starts_with_words,
@@ -69,8 +70,12 @@ pub enum AlterOp {
     DropPrimaryKey,
     AddIndex(IndexDef),
     DropIndex(String),
-    /// DROP CONSTRAINT: a unique key of that name, if there is one.
+    /// DROP CONSTRAINT: a unique key or foreign key of that name, if
+    /// there is one.
     DropConstraint(String),
+    /// ADD [CONSTRAINT] FOREIGN KEY (unnamed: an empty name).
+    AddForeignKey(ForeignKey),
+    DropForeignKey(String),
     RenameTo(TableName),
 }
 
@@ -341,6 +346,7 @@ fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, Sql
                 system_time: None,
                 indexes: Some(Vec::new()),
                 collation: declared_collation(&options),
+                foreign_keys: Vec::new(),
             };
             for c in &ct.columns {
                 let options: Vec<ColumnOption> =
@@ -348,10 +354,21 @@ fn statement_of_any_table(st: Statement, db: &str, sql: &str) -> Result<Ddl, Sql
                 if let Some(def) = keys::column_index(&c.name.value, &options) {
                     schema.add_index(def);
                 }
+                // (A column's own REFERENCES: kept as a key, as MySQL
+                // 9 keeps it.)
+                for o in &options {
+                    if let ColumnOption::ForeignKey(fk) = o {
+                        let key = foreign_key(fk, &table.db, Some(vec![c.name.value.clone()]));
+                        schema.add_foreign_key(&table.name, key);
+                    }
+                }
             }
             for c in &ct.constraints {
                 if let Some(def) = keys::constraint_index(c) {
                     schema.add_index(def);
+                }
+                if let TableConstraint::ForeignKey(fk) = c {
+                    schema.add_foreign_key(&table.name, foreign_key(fk, &table.db, None));
                 }
                 if let TableConstraint::PrimaryKey(pk) = c {
                     let names = pk
@@ -536,9 +553,12 @@ fn alter_op(
                 ),
                 None,
             ),
+            TableConstraint::ForeignKey(fk) => {
+                (AlterOp::AddForeignKey(foreign_key(&fk, db, None)), None)
+            }
             other => match keys::constraint_index(&other) {
                 Some(def) => (AlterOp::AddIndex(def), None),
-                // Foreign keys and checks: the source enforces them.
+                // Checks: the source enforces them.
                 None => return Ok(()),
             },
         },
@@ -553,8 +573,10 @@ fn alter_op(
         AlterTableOperation::DropConstraint { name, .. } => {
             (AlterOp::DropConstraint(name.value), None)
         }
-        AlterTableOperation::DropForeignKey { .. }
-        | AlterTableOperation::Algorithm { .. }
+        AlterTableOperation::DropForeignKey { name, .. } => {
+            (AlterOp::DropForeignKey(name.value), None)
+        }
+        AlterTableOperation::Algorithm { .. }
         | AlterTableOperation::Lock { .. }
         | AlterTableOperation::AutoIncrement { .. } => return Ok(()),
         _ => return Err(unsupported()),

@@ -5,6 +5,7 @@ pub mod collation;
 pub mod ddl;
 pub mod dml;
 pub mod error;
+pub mod foreign;
 mod keys;
 pub mod lexical;
 pub mod schema;

@@ -102,6 +102,9 @@ pub struct TableSchema {
     /// The table's default collation (declared as for a column's).
     #[serde(default)]
     pub collation: Option<String>,
+    /// The foreign keys it references other tables (or itself) by.
+    #[serde(default)]
+    pub foreign_keys: Vec<crate::foreign::ForeignKey>,
 }
 
 impl TableSchema {

@@ -418,6 +418,7 @@ mod tests {
             charset: Some("utf8mb4".into()),
             indexes: Some(Vec::new()),
             collation: None,
+            foreign_keys: Vec::new(),
         }
     }
 

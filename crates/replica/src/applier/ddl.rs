@@ -9,7 +9,7 @@ use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
 use super::apply::{Result, SqlError, row_key, store_err};
 use super::charsets::with_charset;
 use super::convert::default_cell;
-use super::temporary;
+use super::{foreign, temporary};
 use crate::filters::Filters;
 
 pub use super::charsets::SessionCharsets;
@@ -225,8 +225,11 @@ fn one(
                 }
                 return Err(exists(&t.name));
             }
+            // (CREATE TABLE … LIKE copies no foreign keys.)
+            let mut schema = src.schema;
+            schema.foreign_keys.clear();
             store
-                .define_table(txn, &t.db, &t.name, src.schema, None)
+                .define_table(txn, &t.db, &t.name, schema, None)
                 .map_err(store_err)?;
             Ok(())
         }
@@ -255,6 +258,7 @@ fn one(
                 store
                     .rename_table(txn, &e, &to.db, &to.name)
                     .map_err(store_err)?;
+                foreign::parent_renamed(store, txn, &from, &to)?;
             }
             Ok(())
         }
@@ -412,6 +416,13 @@ fn alter(
                 if unique {
                     schema.drop_index(&n);
                 }
+                schema.drop_foreign_key(&n);
+            }
+            AlterOp::AddForeignKey(fk) => schema.add_foreign_key(name, fk),
+            // (A name the catalog does not know leaves the keys as they
+            // are: more changes are refused, none is missed.)
+            AlterOp::DropForeignKey(n) => {
+                schema.drop_foreign_key(&n);
             }
         }
     }
@@ -478,6 +489,11 @@ fn alter(
         store
             .rename_table(txn, &cur, &to.db, &to.name)
             .map_err(store_err)?;
+        let from = TableName {
+            db: db.to_owned(),
+            name: name.to_owned(),
+        };
+        foreign::parent_renamed(store, txn, &from, &to)?;
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ mod column_compression;
 pub mod convert;
 pub mod ddl;
 mod executed;
+mod foreign;
 mod hash_scan;
 pub mod json_diff;
 pub mod policy;

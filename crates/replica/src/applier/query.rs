@@ -172,6 +172,7 @@ fn run(
         time: Some((logged.timestamp, v.microseconds.or(v.hrnow).unwrap_or(0))),
         vars: logged.vars,
         thread: q.thread_id,
+        no_foreign_key_checks: v.flags2.unwrap_or(0) & OPTION_NO_FOREIGN_KEY_CHECKS != 0,
     };
     match logged.load {
         Some(file) => load_data(ctx, txn, q, t, db, fde, file, session),
@@ -251,6 +252,9 @@ fn failed_on_source(code: u16) -> SqlError {
         ),
     )
 }
+
+/// Q_FLAGS2's bit for `foreign_key_checks=0`.
+const OPTION_NO_FOREIGN_KEY_CHECKS: u32 = 1 << 26;
 
 /// A collation id's (character set, collation), in the source flavor's
 /// numbering.

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use understudy_sql::TableName;
 use understudy_store::{Store, TableEntry, Txn};
 
 use super::apply::{Result, store_err};
@@ -26,7 +27,14 @@ pub struct TableCache {
     /// Whether the catalog holds any temporary table (`None`: not looked
     /// at since the last [`TableCache::clear`]).
     temporaries: Option<bool>,
+    /// Per referenced table, the tables (and which of their foreign
+    /// keys) whose ON DELETE / ON UPDATE action changes referencing rows
+    /// (`None`: not looked at since the last [`TableCache::clear`]).
+    children: Option<HashMap<(String, String), Children>>,
 }
+
+/// Tables referencing one, with the index of the foreign key.
+pub type Children = Vec<(Arc<TableEntry>, usize)>;
 
 impl TableCache {
     /// The entry of `db.name` as `txn` sees the catalog.
@@ -58,6 +66,31 @@ impl TableCache {
         self.map.clear();
         self.bounds.clear();
         self.temporaries = None;
+        self.children = None;
+    }
+
+    /// The tables whose foreign keys with an action reference `parent`.
+    pub fn children(&mut self, store: &Store, txn: &Txn, parent: &TableName) -> Result<Children> {
+        if self.children.is_none() {
+            let mut map: HashMap<(String, String), Children> = HashMap::new();
+            for e in store.tables(Some(txn), None).map_err(store_err)? {
+                let e = Arc::new(e);
+                for (k, fk) in e.schema.foreign_keys.iter().enumerate() {
+                    if fk.on_delete.changes_children() || fk.on_update.changes_children() {
+                        map.entry(fk.parent.clone())
+                            .or_default()
+                            .push((e.clone(), k));
+                    }
+                }
+            }
+            self.children = Some(map);
+        }
+        Ok(self
+            .children
+            .as_ref()
+            .and_then(|m| m.get(&(parent.db.clone(), parent.name.clone())))
+            .cloned()
+            .unwrap_or_default())
     }
 
     /// Whether any session has a temporary table (tables under

@@ -141,6 +141,8 @@ pub(super) fn insert(
         match st.mode {
             InsertMode::Ignore if updates.is_empty() => {}
             InsertMode::Replace => {
+                let changes: Vec<_> = found.iter().map(|(_, c)| (c.as_slice(), None)).collect();
+                super::foreign_keys(store, txn, tables, e, &changes, b.session)?;
                 for (key, old) in &found {
                     store.delete_row(txn, key).map_err(store_err)?;
                     u.removed(old, key)?;
@@ -319,6 +321,14 @@ fn update_duplicate(
         .collect::<Result<Vec<usize>>>()?;
     super::touch(e, b.session, &targets, &mut cells, n + 1)?;
     let new_key = updated_key(e, &cells, old_key);
+    super::foreign_keys(
+        store,
+        txn,
+        tables,
+        e,
+        &[(old, Some(cells.as_slice()))],
+        b.session,
+    )?;
     u.removed(old, old_key)?;
     replace_row(store, txn, tables, e, old_key, new_key.clone(), &cells)?;
     u.added(&cells, &new_key)?;

@@ -152,6 +152,7 @@ mod tests {
             system_time: None,
             indexes: Some(Vec::new()),
             collation: None,
+            foreign_keys: Vec::new(),
         };
         assert_eq!(
             pinned(

@@ -69,6 +69,9 @@ pub struct Session {
     pub vars: vars::Vars,
     /// The pseudo thread id: whose temporary tables the statement sees.
     pub thread: u32,
+    /// `foreign_key_checks` was off: a parent row's change runs no
+    /// foreign key action.
+    pub no_foreign_key_checks: bool,
 }
 
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
@@ -155,7 +158,7 @@ pub fn execute(
         }
         Dml::Delete(d) => {
             let e = target(store, txn, tables, &d.table, session)?;
-            delete(store, txn, &e, d, session)
+            delete(store, txn, tables, &e, d, session)
         }
         Dml::MultiUpdate(u) => multi::update(store, txn, tables, u, session),
         Dml::MultiDelete(d) => multi::delete(store, txn, tables, d, session),
@@ -658,6 +661,14 @@ fn update(
                  the key's collation)",
             ));
         }
+        foreign_keys(
+            store,
+            txn,
+            tables,
+            e,
+            &[(old.as_slice(), Some(cells.as_slice()))],
+            session,
+        )?;
         replace_row(store, txn, tables, e, &old_key, new_key, &cells)?;
     }
     Ok(())
@@ -666,6 +677,7 @@ fn update(
 fn delete(
     store: &Store,
     txn: &mut Txn,
+    tables: &mut TableCache,
     e: &TableEntry,
     st: &DeleteStmt,
     session: &Session,
@@ -685,10 +697,28 @@ fn delete(
         st.limit,
         false,
     )?;
+    let changes: Vec<_> = rows.iter().map(|(_, c)| (c.as_slice(), None)).collect();
+    foreign_keys(store, txn, tables, e, &changes, session)?;
     for (key, _) in rows {
         store.delete_row(txn, &key).map_err(store_err)?;
     }
     Ok(())
+}
+
+/// Refuses changes to rows that foreign keys with actions reference (see
+/// [`super::foreign`]), unless the session turned the checks off.
+fn foreign_keys(
+    store: &Store,
+    txn: &Txn,
+    tables: &mut TableCache,
+    e: &TableEntry,
+    changes: &[super::foreign::Change<'_>],
+    session: &Session,
+) -> Result<()> {
+    if session.no_foreign_key_checks {
+        return Ok(());
+    }
+    super::foreign::check(store, txn, tables, e, changes)
 }
 
 #[cfg(test)]

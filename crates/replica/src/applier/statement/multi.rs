@@ -431,6 +431,14 @@ pub(super) fn update(
                      the key's collation)",
                 ));
             }
+            super::foreign_keys(
+                store,
+                txn,
+                tables,
+                &s.e,
+                &[(old.as_slice(), Some(cells.as_slice()))],
+                session,
+            )?;
             replace_row(store, txn, tables, &s.e, old_key, new_key, &cells)?;
         }
     }
@@ -477,15 +485,26 @@ pub(super) fn delete(
         session,
         st.selection.as_ref(),
     )?;
-    let mut gone = BTreeSet::new();
+    // Per table, the rows to delete (by index), each once.
+    let mut gone: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for picks in join(&sources, session, st.selection.as_ref())? {
         for &k in &targets {
             if let Some(r) = picks[k] {
-                gone.insert(&sources[k].rows[r].0);
+                gone.entry(k).or_default().insert(r);
             }
         }
     }
-    for key in gone {
+    let mut keys = BTreeSet::new();
+    for (k, rows) in &gone {
+        let s = &sources[*k];
+        let changes: Vec<_> = rows
+            .iter()
+            .map(|&r| (s.rows[r].1.as_slice(), None))
+            .collect();
+        super::foreign_keys(store, txn, tables, &s.e, &changes, session)?;
+        keys.extend(rows.iter().map(|&r| &s.rows[r].0));
+    }
+    for key in keys {
         store.delete_row(txn, key).map_err(store_err)?;
     }
     Ok(())
