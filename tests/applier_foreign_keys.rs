@@ -3,13 +3,57 @@
 //! Changes that cascade to no row, or run with `foreign_key_checks=0`,
 //! are applied; one that cascades to existing rows stops the applier
 //! naming the key — also after the parent table was renamed.
+//!
+//! In ROW format MySQL 9.7 logs what the actions did (before the parent's
+//! row), so its cascades replicate; MariaDB 10.11 does not, and its
+//! cascading DELETE stops the applier the same way.
 
 #![allow(clippy::unwrap_used)]
 
 mod replica_harness;
 
-use replica_harness::real::{statement_primary, stopped, understudy_rows};
-use understudy_testbed::ServerKind;
+use replica_harness::real::{caught_up_rows, statement_primary, stopped, understudy_rows};
+use replica_harness::{Replica, create_repl_user};
+use understudy_testbed::{Server, ServerKind, ServerOptions};
+
+const ROW_SCRIPT: &str = "CREATE DATABASE fk; \
+    CREATE TABLE fk.p (id INT PRIMARY KEY); \
+    CREATE TABLE fk.c (id INT PRIMARY KEY, pid INT, \
+      FOREIGN KEY (pid) REFERENCES fk.p (id) ON DELETE CASCADE ON UPDATE SET NULL); \
+    INSERT INTO fk.p VALUES (1), (2), (3); \
+    INSERT INTO fk.c VALUES (10, 1), (11, 1), (12, 2); \
+    DELETE FROM fk.p WHERE id = 3; \
+    UPDATE fk.p SET id = 4 WHERE id = 2; \
+    DELETE FROM fk.p WHERE id = 1;";
+
+fn row_primary(kind: ServerKind) -> (Server, tempfile::TempDir, Replica) {
+    let server = Server::start(kind, ServerOptions::new().binlog_format("ROW")).unwrap();
+    create_repl_user(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = Replica::start(tmp.path(), &server, &[]);
+    (server, tmp, replica)
+}
+
+#[test]
+fn mysql_97_row_cascades_replicate() {
+    let (server, _tmp, replica) = row_primary(ServerKind::Mysql97);
+    server.sql(ROW_SCRIPT).unwrap();
+    let rows = caught_up_rows(&replica, &server, "fk.c", "mysql row");
+    assert_eq!(rows, vec!["12\tNULL".to_owned()]);
+    replica.stop();
+}
+
+#[test]
+fn mariadb_1011_row_cascade_stops() {
+    let (server, _tmp, replica) = row_primary(ServerKind::Mariadb1011);
+    server.sql(ROW_SCRIPT).unwrap();
+    let text = stopped(&replica, "mariadb row");
+    assert!(
+        text.contains("rows of fk.c reference through foreign key c_ibfk_1 (ON UPDATE SET NULL)"),
+        "{text}"
+    );
+    replica.stop_expecting(true);
+}
 
 fn cascade_stops(kind: ServerKind, what: &str) {
     let (server, _tmp, replica) = statement_primary(kind, &[]);

@@ -482,6 +482,9 @@ fn apply_rows(
     };
     if entry.schema.primary_key.is_empty() && rows.kind != RowsKind::Write {
         // No key to find rows by: one scan of the table for the event.
+        if super::rows::referenced(ctx.store, txn, &mut ctx.tables.borrow_mut(), entry, rows)? {
+            return Err(super::rows::keyless_parent(entry));
+        }
         out.rows += hash_scan::apply(ctx.store, txn, entry, rows, &m.columns, &mut handle)?;
         return Ok(());
     }
@@ -490,15 +493,16 @@ fn apply_rows(
         .decoder(&m.columns)
         .map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
     let mut tables = ctx.tables.borrow_mut();
+    let parent = super::rows::referenced(ctx.store, txn, &mut tables, entry, rows)?;
     while let Some(row) = dec.next_row() {
         let row =
             row.map_err(|e| SqlError::new(1594, format!("{what} event on {db}.{name}: {e}")))?;
-        match apply_row(
+        match super::rows::apply_row(
             ctx.store,
             txn,
             &mut tables,
             entry,
-            rows.kind,
+            (rows.kind, parent),
             row.before,
             row.after,
             idempotent,
@@ -514,7 +518,7 @@ fn apply_rows(
     Ok(())
 }
 
-fn conv_err(e: convert::ConvertError) -> SqlError {
+pub(super) fn conv_err(e: convert::ConvertError) -> SqlError {
     SqlError::new(1677, e.0)
 }
 
@@ -570,84 +574,6 @@ pub(super) fn not_found(e: &TableEntry) -> SqlError {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn apply_row(
-    store: &Store,
-    txn: &mut Txn,
-    tables: &mut TableCache,
-    e: &TableEntry,
-    kind: RowsKind,
-    before: Option<&[ColumnValue<'_>]>,
-    after: Option<&[ColumnValue<'_>]>,
-    overwrite: bool,
-) -> Result<()> {
-    match kind {
-        RowsKind::Write => {
-            let image = after.unwrap_or_default();
-            let cols = &e.schema.columns;
-            let cells = if image.len() == cols.len()
-                && image.iter().enumerate().all(|(i, cv)| cv.index == i)
-            {
-                // A full image (the common case): each value in order.
-                image
-                    .iter()
-                    .zip(cols)
-                    .map(|(cv, col)| convert::cell(&cv.value, col).map_err(conv_err))
-                    .collect::<Result<Vec<Cell>>>()?
-            } else {
-                // Columns the image leaves out (MINIMAL) take their
-                // DEFAULT.
-                let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
-                for (i, c) in image_cells(e, image)? {
-                    cells[i] = Some(c);
-                }
-                cells
-                    .into_iter()
-                    .zip(cols)
-                    .map(|(c, col)| match c {
-                        Some(c) => Ok(c),
-                        None => convert::default_cell(col).map_err(conv_err),
-                    })
-                    .collect::<Result<Vec<Cell>>>()?
-            };
-            let row_id = if e.schema.primary_key.is_empty() {
-                Some(store.next_row_id(txn, e.id).map_err(store_err)?)
-            } else {
-                None
-            };
-            let key = row_key(e, &cells, row_id);
-            if row_id.is_none()
-                && !overwrite
-                && tables.may_exist(store, txn, e.id, &key)?
-                && store
-                    .exists(txn, understudy_store::Family::Rows, &key)
-                    .map_err(store_err)?
-            {
-                return Err(dup_entry(e, &cells));
-            }
-            tables.wrote(e.id, &key);
-            store
-                .put_row(txn, key, encode_row(e.version, &cells))
-                .map_err(store_err)
-        }
-        RowsKind::Update | RowsKind::PartialUpdate => {
-            let before = image_cells(e, before.unwrap_or_default())?;
-            let (old_key, mut cells) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
-            for cv in after.unwrap_or_default() {
-                if let Some(a) = after_value(e, cv)? {
-                    set_after(e, &mut cells, cv.index, a)?;
-                }
-            }
-            let new_key = updated_key(e, &cells, &old_key);
-            replace_row(store, txn, tables, e, &old_key, new_key, &cells)
-        }
-        RowsKind::Delete => {
-            let before = image_cells(e, before.unwrap_or_default())?;
-            let (key, _) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
-            store.delete_row(txn, &key).map_err(store_err)
-        }
-    }
-}
-
 /// The key of an updated row (a table without a primary key keeps its
 /// row id).
 pub(super) fn updated_key(e: &TableEntry, cells: &[Cell], old_key: &[u8]) -> Vec<u8> {
@@ -736,7 +662,7 @@ pub(super) fn set_after(e: &TableEntry, cells: &mut [Cell], i: usize, a: After) 
 /// The stored row a before image names: by primary key when the image
 /// has every key column, else the first row equal on every column the
 /// image has.
-fn find(
+pub(super) fn find(
     store: &Store,
     txn: &Txn,
     e: &TableEntry,

@@ -20,6 +20,7 @@ pub mod json_diff;
 pub mod policy;
 mod query;
 pub mod reader;
+mod rows;
 pub mod statement;
 pub mod status;
 mod table_cache;
