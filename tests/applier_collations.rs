@@ -6,7 +6,8 @@
 //! utf8mb4_unicode_ci and utf8mb4_bin, probed with text in several
 //! scripts, cases and accents, expansions (`ß`, `æ`) and trailing
 //! spaces; then INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE on a
-//! table whose primary key and unique key are text. After catch-up the
+//! table whose primary key and unique key are text, and ENUM and SET
+//! values named by members or numbers. After catch-up the
 //! rows equal the primary's (`export` and `verify`).
 
 #![allow(clippy::unwrap_used)]
@@ -98,6 +99,17 @@ fn script() -> String {
          INSERT INTO co.k VALUES ('fresh', 'c@x.org ', 70) ON DUPLICATE KEY UPDATE n = n * 2;\n\
          INSERT INTO co.k VALUES ('strasse ', 'f@x.org', 80) ON DUPLICATE KEY UPDATE n = n + 1;\n",
     );
+    // ENUM and SET members named under the column's collation, or by
+    // number.
+    out.push_str(
+        "CREATE TABLE co.e (id INT PRIMARY KEY, status ENUM('active', 'gone', 'Straße'), \
+           tags SET('a', 'b', 'c'), b ENUM('x', 'X ') COLLATE utf8mb4_bin) \
+           DEFAULT CHARSET=utf8mb4;\n\
+         INSERT INTO co.e VALUES (1, 'ACTIVE', 'a,c', 'x'), (2, 'gone', '', 'X'), \
+           (3, 'STRAßE', 'B', 'X  '), (4, 2, 5, 1), (5, '3', 'c,a,a', '2');\n\
+         UPDATE co.e SET status = 'Gone ' WHERE id = 1;\n\
+         UPDATE co.e SET tags = 'b,c', status = 1 WHERE id > 3;\n",
+    );
     out
 }
 
@@ -111,6 +123,8 @@ fn collations(kind: ServerKind, what: &str) {
     assert!(rows.len() < WORDS.len(), "{what}: {rows:?}");
     let keyed = caught_up_rows(&replica, &server, "co.k", what);
     assert!(keyed.len() >= 4, "{what}: {keyed:?}");
+    let members = caught_up_rows(&replica, &server, "co.e", what);
+    assert_eq!(members.len(), 5, "{what}: {members:?}");
     replica.stop();
 }
 

@@ -626,7 +626,12 @@ fn column_from(
         });
     let ty = parse_type(data_type, charset.as_deref().or(table_charset))?;
     let mut col = Column::new(name, ty);
-    if col.ty.is_text() {
+    if col.ty.is_text()
+        || matches!(
+            col.ty,
+            crate::ColumnType::Enum(_) | crate::ColumnType::Set(_)
+        )
+    {
         col.collation = options
             .iter()
             .find_map(|o| match o {

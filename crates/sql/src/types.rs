@@ -339,6 +339,8 @@ fn quoted_list(text: &str) -> Result<Vec<String>, SqlError> {
                         c => s.push(c),
                     }
                 }
+                // MySQL drops a member's trailing spaces.
+                s.truncate(s.trim_end_matches(' ').len());
                 out.push(s);
             }
             Some(',') | Some(' ') => {}

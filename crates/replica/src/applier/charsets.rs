@@ -114,7 +114,17 @@ pub(super) fn with_charset(
     | ColumnType::VarChar { charset, .. }
     | ColumnType::Text { charset, .. }) = &mut c.ty
     else {
-        c.collation = None;
+        // ENUM and SET members compare under a collation too.
+        c.collation = match (&c.ty, c.collation.take(), collation) {
+            (ColumnType::Enum(_) | ColumnType::Set(_), Some(declared), _) => {
+                session.resolve(&declared)
+            }
+            (ColumnType::Enum(_) | ColumnType::Set(_), None, Some(t)) => Some(t.to_owned()),
+            (ColumnType::Enum(_) | ColumnType::Set(_), None, None) => {
+                table.and_then(|cs| session.resolve(cs))
+            }
+            _ => None,
+        };
         return;
     };
     if charset.is_none() {

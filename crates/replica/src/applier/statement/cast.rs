@@ -218,6 +218,9 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             col.ty.sql()
         ))
     };
+    if let Some(cell) = super::members::member_cell(v, col) {
+        return cell;
+    }
     match &col.ty {
         ColumnType::Int { bytes, unsigned } => {
             let n = exact_integer(v).ok_or_else(cannot)?;

@@ -9,6 +9,7 @@ pub mod clock;
 mod dup;
 mod insert;
 mod lookup;
+mod members;
 mod multi;
 pub mod vars;
 
