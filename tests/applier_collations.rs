@@ -108,7 +108,11 @@ fn script() -> String {
          INSERT INTO co.e VALUES (1, 'ACTIVE', 'a,c', 'x'), (2, 'gone', '', 'X'), \
            (3, 'STRAßE', 'B', 'X  '), (4, 2, 5, 1), (5, '3', 'c,a,a', '2');\n\
          UPDATE co.e SET status = 'Gone ' WHERE id = 1;\n\
-         UPDATE co.e SET tags = 'b,c', status = 1 WHERE id > 3;\n",
+         UPDATE co.e SET tags = 'b,c', status = 1 WHERE id > 3;\n\
+         UPDATE co.e SET tags = CONCAT(tags, ',a') WHERE status = 'GONE' AND tags <> '';\n\
+         UPDATE co.e SET b = 'x' WHERE b = 'X' AND tags LIKE '%c%';\n\
+         UPDATE co.e SET status = status WHERE status <> 'active';\n\
+         DELETE FROM co.e WHERE status IN ('straße') OR tags = 'a,b,c';\n",
     );
     out
 }
@@ -124,7 +128,8 @@ fn collations(kind: ServerKind, what: &str) {
     let keyed = caught_up_rows(&replica, &server, "co.k", what);
     assert!(keyed.len() >= 4, "{what}: {keyed:?}");
     let members = caught_up_rows(&replica, &server, "co.e", what);
-    assert_eq!(members.len(), 5, "{what}: {members:?}");
+    // One row was deleted by a collated IN on its ENUM.
+    assert_eq!(members.len(), 4, "{what}: {members:?}");
     replica.stop();
 }
 

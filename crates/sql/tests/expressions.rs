@@ -34,7 +34,7 @@ fn same(ours: &Value, theirs: &str) -> bool {
         Value::UInt(u) => u.to_string() == theirs,
         Value::Decimal(d) => d.to_string() == theirs,
         Value::Double(f) => theirs.parse::<f64>().is_ok_and(|t| t == *f),
-        Value::Str(b, _) => b.as_slice() == theirs.as_bytes(),
+        Value::Str(b, _) | Value::Member(b, _) => b.as_slice() == theirs.as_bytes(),
         Value::Temporal(t) => t.to_string() == theirs,
     }
 }

@@ -541,7 +541,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             let mut out = Vec::new();
             let mut text = None;
             for e in &a {
-                match eval(e, row)? {
+                match as_text(eval(e, row)?) {
                     Value::Null => return Ok(Value::Null),
                     Value::Str(b, t) => {
                         text = Some(match (text, t) {
@@ -560,7 +560,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
         }
         "REPEAT" => {
             arity(2)?;
-            let (s, n) = (eval(&a[0], row)?, eval(&a[1], row)?);
+            let (s, n) = (as_text(eval(&a[0], row)?), eval(&a[1], row)?);
             let n = match n {
                 Value::Null => return Ok(Value::Null),
                 Value::Int(i) => i.max(0) as u64,
@@ -585,7 +585,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
         }
         "LENGTH" | "OCTET_LENGTH" => {
             arity(1)?;
-            Ok(match eval(&a[0], row)? {
+            Ok(match as_text(eval(&a[0], row)?) {
                 Value::Null => Value::Null,
                 Value::Str(b, _) => Value::Int(b.len() as i64),
                 v => Value::Int(exact_text(&v, &name)?.len() as i64),
@@ -599,7 +599,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 Value::Decimal(d) => d.mantissa < 0,
                 Value::Double(f) => *f < 0.0,
                 Value::Null | Value::UInt(_) => false,
-                Value::Str(..) | Value::Temporal(_) => {
+                Value::Str(..) | Value::Temporal(_) | Value::Member(..) => {
                     return Ok(Value::Double(v.to_f64()?.unwrap_or(0.0).abs()));
                 }
             };
@@ -693,6 +693,14 @@ fn case(
 const MAX_ALLOWED_PACKET: u64 = 16 << 20;
 
 /// An exact number's text, as a string function takes it.
+/// An ENUM or SET value as the string its members make.
+fn as_text(v: Value) -> Value {
+    match v {
+        Value::Member(b, c) => Value::Str(b, Text::Collated(c)),
+        v => v,
+    }
+}
+
 fn exact_text(v: &Value, function: &str) -> Result<Vec<u8>, EvalError> {
     Ok(match v {
         Value::Int(i) => i.to_string().into_bytes(),

@@ -15,6 +15,7 @@ fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError>
     Ok(match v {
         Value::Null => None,
         Value::Str(b, t) => Some((b.clone(), if *t == Text::Hex { Text::Binary } else { *t })),
+        Value::Member(b, c) => Some((b.clone(), Text::Collated(*c))),
         Value::Int(i) => Some((i.to_string().into_bytes(), Text::TEXT)),
         Value::UInt(u) => Some((u.to_string().into_bytes(), Text::TEXT)),
         Value::Decimal(d) => Some((d.to_string().into_bytes(), Text::TEXT)),

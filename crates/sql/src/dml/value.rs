@@ -93,6 +93,11 @@ pub enum Value {
     Str(Vec<u8>, Text),
     /// A DATE or DATETIME (from a column).
     Temporal(Temporal),
+    /// An ENUM or SET column's value, as its members' text: a string
+    /// where a string is wanted; where a number is (MySQL uses the index
+    /// or bit mask), and in comparisons with anything but a string, not
+    /// evaluated yet.
+    Member(Vec<u8>, Coll),
 }
 
 impl Value {
@@ -142,6 +147,7 @@ impl Value {
             Value::Temporal(_) => {
                 return Err(EvalError::unsupported("a date or time used as a number"));
             }
+            Value::Member(..) => return Err(member_as_number()),
             Value::Str(b, _) => str_prefix_f64(b),
         }))
     }
@@ -181,6 +187,10 @@ impl Value {
             Some(b) => Value::Int(i64::from(b)),
         }
     }
+}
+
+fn member_as_number() -> EvalError {
+    EvalError::unsupported("an ENUM or SET value used as a number or compared with one")
 }
 
 /// The numeric prefix of a string as a double (`'12abc'` → 12, `'x'` →
@@ -255,6 +265,17 @@ fn as_decimal(v: &Value) -> Result<Option<Decimal>, EvalError> {
 /// exactly, a double on either side as doubles, two strings by
 /// collation, a string and a number as doubles.
 pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
+    // An ENUM or SET value with a string: their text, by collation.
+    match (a, b) {
+        (Value::Member(x, cx), Value::Str(y, ty @ (Text::Collated(_) | Text::Binary))) => {
+            return compare_text(x, Text::Collated(*cx), y, *ty);
+        }
+        (Value::Str(x, tx @ (Text::Collated(_) | Text::Binary)), Value::Member(y, cy)) => {
+            return compare_text(x, *tx, y, Text::Collated(*cy));
+        }
+        (Value::Member(..), _) | (_, Value::Member(..)) => return Err(member_as_number()),
+        _ => {}
+    }
     if let (Some(x), Some(y)) = (a.int(), b.int()) {
         return Ok(x.cmp(&y));
     }
@@ -426,7 +447,7 @@ fn out_of_range(unsigned: bool, a: &Value, op: Arith, b: &Value) -> EvalError {
         Value::UInt(u) => u.to_string(),
         Value::Decimal(d) => d.to_string(),
         Value::Double(f) => f.to_string(),
-        Value::Str(s, _) => format!("'{}'", String::from_utf8_lossy(s)),
+        Value::Str(s, _) | Value::Member(s, _) => format!("'{}'", String::from_utf8_lossy(s)),
         Value::Temporal(t) => format!("'{t}'"),
         Value::Null => "NULL".into(),
     };
@@ -638,6 +659,20 @@ mod tests {
         assert!(compare(&s("a_"), &s("a1")).is_err());
         let bin = |x: &str| Value::Str(x.as_bytes().to_vec(), Text::Binary);
         assert_eq!(compare(&bin("abc"), &s("ABC")).unwrap(), Ordering::Greater);
+    }
+
+    #[test]
+    fn members_compare_as_text_with_strings_only() {
+        let general = Coll::new(Collation::GeneralCi, Derivation::Implicit);
+        let m = Value::Member(b"Active".to_vec(), general);
+        assert_eq!(compare(&m, &s("ACTIVE")).unwrap(), Ordering::Equal);
+        assert_eq!(compare(&s("b"), &m).unwrap(), Ordering::Greater);
+        // MySQL compares an ENUM with a number by index, two ENUMs in an
+        // ORDER BY by index: not evaluated.
+        assert!(compare(&m, &Value::Int(1)).is_err());
+        assert!(compare(&m, &m.clone()).is_err());
+        assert!(m.truth().is_err() && m.to_f64().is_err());
+        assert!(arith(&m, Arith::Add, &Value::Int(0)).is_err());
     }
 
     #[test]

@@ -77,6 +77,16 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             },
         }),
         (Cell::Year(y), _) => Value::Int(i64::from(*y)),
+        (Cell::Enum(_) | Cell::Set(_), ColumnType::Enum(_) | ColumnType::Set(_)) => {
+            let text = understudy_store::text::cell_text(cell, &col.ty).ok_or_else(|| {
+                unsupported(format!("the value of {} ({})", col.name, col.ty.sql()))
+            })?;
+            let collation = col
+                .collation
+                .as_deref()
+                .map_or(Collation::Unknown, Collation::named);
+            Value::Member(text, Coll::new(collation, Derivation::Implicit))
+        }
         (Cell::Timestamp { seconds, micros }, ColumnType::Timestamp(fsp)) => {
             Value::Temporal(clock::local(zone.get()?, *seconds, *micros, *fsp)?)
         }
@@ -419,7 +429,7 @@ fn show(v: &Value) -> String {
         Value::UInt(u) => u.to_string(),
         Value::Decimal(d) => d.to_string(),
         Value::Double(f) => format!("{f:e}"),
-        Value::Str(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
+        Value::Str(b, _) | Value::Member(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
         Value::Temporal(t) => format!("'{t}'"),
     }
 }
@@ -440,7 +450,9 @@ fn exact_integer(v: &Value) -> Option<i128> {
             let s = std::str::from_utf8(b).ok()?.trim();
             Decimal::parse(s)?.to_i128_rounded()
         }
-        Value::Str(..) | Value::Null | Value::Temporal(_) => None,
+        // (An ENUM or SET value as a number is its index or mask: not
+        // followed yet.)
+        Value::Str(..) | Value::Null | Value::Temporal(_) | Value::Member(..) => None,
     }
 }
 
@@ -486,6 +498,10 @@ fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>>
         Value::Int(i) => Some(i.to_string().into_bytes()),
         Value::UInt(u) => Some(u.to_string().into_bytes()),
         Value::Decimal(d) => Some(d.to_string().into_bytes()),
+        // (Members are UTF-8, as the DDL defined them.)
+        Value::Member(b, _) => (b.is_ascii()
+            || column_charset(col, rules.table_charset).is_some_and(is_utf8))
+        .then(|| b.clone()),
         Value::Double(_) | Value::Null | Value::Temporal(_) => None,
     }
 }

@@ -62,13 +62,14 @@ pub(super) fn member_cell(v: &Value, col: &Column) -> Option<Result<Cell, EvalEr
     Some(match v {
         Value::Int(i) => u64::try_from(*i).map_or_else(|_| refused(), number),
         Value::UInt(u) => number(*u),
-        Value::Str(b, Text::Collated(_)) => {
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
             let Ok(s) = std::str::from_utf8(b) else {
                 return Some(refused());
             };
             if set {
                 let mut mask = 0u64;
-                for part in s.split(',').filter(|p| !p.is_empty()) {
+                // (An empty element is an error on the source.)
+                for part in s.split(',').filter(|_| !s.is_empty()) {
                     match member(members, collation, part) {
                         Some(i) => mask |= 1 << (i - 1),
                         None => return Some(refused()),
@@ -121,5 +122,6 @@ mod tests {
         assert_eq!(cell(Value::UInt(5), &set), Some(Cell::Set(0b101)));
         assert_eq!(cell(Value::UInt(8), &set), None);
         assert_eq!(cell(s("gone,x"), &set), None);
+        assert_eq!(cell(s(",gone"), &set), None);
     }
 }
