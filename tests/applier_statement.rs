@@ -117,8 +117,15 @@ fn joined(r: &mut Rng) -> String {
 
 /// What the events before a statement carry: user variables (User_var),
 /// RAND()'s seeds (Rand) and LAST_INSERT_ID() (INTVAR).
-fn session_values(r: &mut Rng) -> String {
-    match r.below(4) {
+fn session_values(r: &mut Rng, mariadb: bool) -> String {
+    match r.below(5) {
+        4 => format!(
+            "UPDATE sb.t SET note = SHA2(CONCAT(name, n), 256), code = LEFT({}, 4) \
+             WHERE id = {};",
+            // (MySQL 9.7 has no MD5() or SHA1().)
+            if mariadb { "MD5(n)" } else { "SHA2(n, 224)" },
+            r.range(1, 60)
+        ),
         0 => format!(
             "SET @v = {}, @s = '{}', @d = {}.75, @nothing = NULL; \
              UPDATE sb.t SET n = @v, name = @s, amount = amount + @d, note = @nothing \
@@ -153,7 +160,12 @@ fn session_values(r: &mut Rng) -> String {
 /// ON UPDATE CURRENT_TIMESTAMP, and TIMESTAMP columns written and read
 /// in the session's time zone.
 fn clocked(r: &mut Rng) -> String {
-    match r.below(9) {
+    match r.below(10) {
+        9 => format!(
+            "UPDATE sb.ev SET what = DATE_FORMAT(at, '%b %D %H:%i %p'), \
+             day = IFNULL(day, DATE(NOW())) WHERE id % 3 = {};",
+            r.below(3)
+        ),
         7 => format!(
             "UPDATE sb.t SET d = d + INTERVAL {} MONTH, dt = DATE_ADD(dt, INTERVAL 90 MINUTE) \
              WHERE YEAR(d) = 2024 AND id % 5 = {};",
@@ -304,8 +316,8 @@ fn t_values(r: &mut Rng) -> String {
 }
 
 /// `mixed`: the primary logs in MIXED format, which logs a statement
-/// calling UUID() as rows.
-fn workload(seed: u64, mixed: bool) -> Vec<String> {
+/// calling UUID() as rows; `mariadb`: the primary is MariaDB.
+fn workload(seed: u64, mixed: bool, mariadb: bool) -> Vec<String> {
     let mut r = Rng(seed | 1);
     let mut out = Vec::new();
     let mut comp_keys = BTreeSet::new();
@@ -409,7 +421,7 @@ fn workload(seed: u64, mixed: bool) -> Vec<String> {
             }
             14..=16 => duplicates(&mut r),
             17 | 18 => clocked(&mut r),
-            19 | 20 => session_values(&mut r),
+            19 | 20 => session_values(&mut r, mariadb),
             21 | 22 => insert_select(&mut r),
             23 | 24 => joined(&mut r),
             _ => {
@@ -458,7 +470,7 @@ fn run(kind: ServerKind, format: &str, what: &str) {
     server
         .sql(&format!(
             "SET NAMES utf8mb4; USE sb;\n{}",
-            workload(seed, format == "MIXED").join("\n")
+            workload(seed, format == "MIXED", kind == ServerKind::Mariadb1011).join("\n")
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     let status = wait_applied(&replica, &server);

@@ -24,6 +24,10 @@ impl Row for Connection {
     fn connection_collation(&self) -> Collation {
         Collation::Uca0900AiCi
     }
+
+    fn lc_time_names(&self) -> Option<u16> {
+        Some(0)
+    }
 }
 
 /// Whether our value is what MySQL printed.

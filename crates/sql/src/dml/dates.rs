@@ -204,6 +204,21 @@ pub fn call(name: &str, a: &[Value]) -> Option<Result<Value, EvalError>> {
             let last = days_in_month(i64::from(t.year), i64::from(t.month));
             Value::Temporal(Temporal::date(t.year, t.month, last as u8))
         }),
+        "DATE_FORMAT" => param_count(name, a.len(), 2..=2).and_then(|()| {
+            let (Some(t), Value::Str(f, _)) = (temporal(&a[0], name)?, &a[1]) else {
+                return match &a[1] {
+                    Value::Null | Value::Str(..) => Ok(Value::Null),
+                    _ => Err(EvalError::unsupported(
+                        "DATE_FORMAT with a format that is not a string",
+                    )),
+                };
+            };
+            if f.is_empty() {
+                // (An empty format gives NULL, as in MySQL 9.7.)
+                return Ok(Value::Null);
+            }
+            Ok(Value::Str(super::format::date_format(&t, f)?, Text::TEXT))
+        }),
         "DATEDIFF" => param_count(name, a.len(), 2..=2).and_then(|()| {
             let (Some(x), Some(y)) = (temporal(&a[0], name)?, temporal(&a[1], name)?) else {
                 return Ok(Value::Null);

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::temporal::{Clock, Temporal};
 use super::value::{Arith, Coll, Derivation, Text, Value, arith, compare, equal, negate};
-use super::{dates, math, strings};
+use super::{dates, digest, math, strings};
 use crate::collation::Collation;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +85,11 @@ pub trait Row {
     /// `collation_connection`: string literals' collation.
     fn connection_collation(&self) -> Collation {
         Collation::Unknown
+    }
+
+    /// `lc_time_names` (MySQL's locale number; 0 is `en_US`), when known.
+    fn lc_time_names(&self) -> Option<u16> {
+        None
     }
 }
 
@@ -623,6 +628,9 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             arity(1)?;
             math::floor_ceil(&eval(&a[0], row)?, name != "FLOOR")
         }
+        "DATE_FORMAT" if row.lc_time_names() != Some(0) => Err(EvalError::unsupported(
+            "DATE_FORMAT in a locale other than en_US (lc_time_names)",
+        )),
         other => {
             let values = a
                 .iter()
@@ -631,6 +639,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             strings::call(other, &values)
                 .or_else(|| math::call(other, &values))
                 .or_else(|| dates::call(other, &values))
+                .or_else(|| digest::call(other, &values))
                 .unwrap_or_else(|| Err(EvalError::unsupported(format!("the function {name}"))))
         }
     }

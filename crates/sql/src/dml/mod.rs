@@ -6,8 +6,10 @@
 
 mod dates;
 pub mod decimal;
+mod digest;
 pub mod eval;
 mod fast;
+mod format;
 pub mod load;
 mod math;
 pub mod multi;

@@ -223,6 +223,32 @@ fn dates(out: &mut Vec<String>) {
         out.push(format!("DATEDIFF({d}, '2024-01-01')"));
         out.push(format!("DATEDIFF('2024-01-01 23:00:00', {d})"));
         out.push(format!("{d} < '2024-02-01' + INTERVAL 1 MONTH"));
+        for f in [
+            "'%Y-%m-%d %H:%i:%s'",
+            "'%W %M %D %y, %a %b %e %c %j'",
+            "'%r|%T|%h %I %l %k %p %f|%w %%|%q %'",
+            "'%d/%m/%Y'",
+            "'%U'",
+            "NULL",
+            "''",
+        ] {
+            out.push(format!("DATE_FORMAT({d}, {f})"));
+        }
+    }
+    for d in [
+        "'2024-01-01'",
+        "'2024-01-02'",
+        "'2024-01-03'",
+        "'2024-01-11 00:00:00'",
+        "'2024-01-12'",
+        "'2024-01-13'",
+        "'2024-01-21'",
+        "'2024-01-22'",
+        "'2024-01-23'",
+        "'2024-01-24'",
+        "'2024-12-31 12:00:00'",
+    ] {
+        out.push(format!("DATE_FORMAT({d}, '%D %W %a %j %p %l')"));
     }
 }
 
@@ -287,6 +313,11 @@ fn strings_and_choices(out: &mut Vec<String>) {
         out.push(format!("RIGHT({s}, 2)"));
         out.push(format!("REPLACE({s}, 'b', 'xy')"));
         out.push(format!("CONCAT_WS('-', {s}, NULL, 'z')"));
+        // (MySQL 9.7 has no MD5() or SHA1(); MariaDB's are checked by
+        // the statement tests.)
+        for bits in ["0", "224", "256", "384", "512", "100", "NULL"] {
+            out.push(format!("SHA2({s}, {bits})"));
+        }
     }
     for e in [
         "TRIM('  a b  ')",

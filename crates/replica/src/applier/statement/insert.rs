@@ -367,6 +367,10 @@ impl Row for Duplicate<'_> {
     fn connection_collation(&self) -> Collation {
         self.row.session.connection
     }
+
+    fn lc_time_names(&self) -> Option<u16> {
+        self.row.lc_time_names()
+    }
 }
 
 /// Builds the statement's rows in order, carrying the AUTO_INCREMENT

@@ -73,6 +73,8 @@ pub struct Session {
     /// `foreign_key_checks` was off: a parent row's change runs no
     /// foreign key action.
     pub no_foreign_key_checks: bool,
+    /// `lc_time_names` (0: `en_US`).
+    pub lc_time_names: u16,
 }
 
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
@@ -306,6 +308,10 @@ impl Row for StoredRow<'_> {
     fn connection_collation(&self) -> Collation {
         self.session.connection
     }
+
+    fn lc_time_names(&self) -> Option<u16> {
+        Some(self.session.lc_time_names)
+    }
 }
 
 /// What the expressions of INSERT … VALUES see: no columns, the
@@ -335,6 +341,10 @@ impl Row for ValuesRow<'_> {
 
     fn connection_collation(&self) -> Collation {
         self.0.connection
+    }
+
+    fn lc_time_names(&self) -> Option<u16> {
+        Some(self.0.lc_time_names)
     }
 }
 

@@ -102,6 +102,10 @@ impl Row for JoinedRow<'_> {
     fn connection_collation(&self) -> understudy_sql::collation::Collation {
         self.session.connection
     }
+
+    fn lc_time_names(&self) -> Option<u16> {
+        Some(self.session.lc_time_names)
+    }
 }
 
 /// The tables of the statement with their rows (only the row of a key
