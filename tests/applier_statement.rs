@@ -323,6 +323,16 @@ fn workload(seed: u64, mixed: bool, mariadb: bool) -> Vec<String> {
     let mut comp_keys = BTreeSet::new();
     let mut altered = false;
     for step in 0..300 {
+        if !mariadb && r.below(25) == 0 {
+            // MySQL 8.0.19's row alias in place of VALUES().
+            out.push(format!(
+                "INSERT INTO sb.ctr (day, k, hits, total) VALUES ('2024-03-01', {}, 2, 1.5), \
+                 ('2024-03-02', {}, 3, 2.5) AS new (d, kk, h, t) \
+                 ON DUPLICATE KEY UPDATE hits = ctr.hits + h, total = new.t * 2 + total;",
+                r.below(4),
+                r.below(4)
+            ));
+        }
         if mixed && r.below(30) == 0 {
             out.push(format!(
                 "UPDATE sb.nokey SET b = LEFT(UUID(), 8) WHERE a = {};",

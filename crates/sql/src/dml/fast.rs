@@ -281,6 +281,7 @@ pub(super) fn insert(sql: &str, default_db: &str) -> Option<InsertStmt> {
         return None;
     }
     Some(InsertStmt {
+        row_alias: None,
         table,
         columns,
         rows,

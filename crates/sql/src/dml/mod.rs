@@ -52,6 +52,16 @@ pub struct InsertStmt {
     pub on_duplicate: Vec<(String, Expr)>,
     /// INSERT … SELECT: the rows come from it (`rows` is empty).
     pub select: Option<SelectSource>,
+    /// `VALUES (…) AS alias [(c, …)]`: how ON DUPLICATE KEY UPDATE names
+    /// the row that was to be inserted (MySQL 8.0.19 and later).
+    pub row_alias: Option<RowAlias>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowAlias {
+    pub name: String,
+    /// Names for the inserted columns, in the statement's column order.
+    pub columns: Option<Vec<String>>,
 }
 
 /// The SELECT of an INSERT … SELECT: one table or none, no grouping,
@@ -194,7 +204,6 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
     if i.partitioned.is_some()
         || !i.after_columns.is_empty()
         || i.returning.is_some()
-        || i.insert_alias.is_some()
         || !i.assignments.is_empty()
     {
         return Err("this form of INSERT".into());
@@ -259,6 +268,12 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
     } else {
         InsertMode::Insert
     };
+    let row_alias = i.insert_alias.map(|a| RowAlias {
+        name: last_part(&a.row_alias),
+        columns: a
+            .col_aliases
+            .map(|c| c.into_iter().map(|i| i.value).collect()),
+    });
     Ok(Dml::Insert(InsertStmt {
         table: table_name(name, db),
         columns: (!i.columns.is_empty()).then(|| i.columns.iter().map(last_part).collect()),
@@ -266,6 +281,7 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
         mode,
         on_duplicate,
         select,
+        row_alias,
     }))
 }
 
@@ -418,6 +434,18 @@ mod tests {
         assert_eq!(i.mode, InsertMode::Ignore);
         assert!(i.rows[0][1].is_none() && i.rows[1][1].is_some());
         assert_eq!(i.on_duplicate.len(), 1);
+        let Dml::Insert(a) = parse_dml(
+            "INSERT INTO t (a, b) VALUES (1, 2) AS new (m, n) ON DUPLICATE KEY UPDATE b = m + n",
+            "d",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        let alias = a.row_alias.unwrap();
+        assert_eq!(
+            (alias.name.as_str(), alias.columns),
+            ("new", Some(vec!["m".into(), "n".into()]))
+        );
         let Dml::Insert(r) = parse_dml("REPLACE INTO o.t VALUES (1)", "d").unwrap() else {
             panic!()
         };

@@ -7,7 +7,7 @@ use understudy_sql::collation::Collation;
 use understudy_sql::dml::eval::{EvalError, Row, eval};
 use understudy_sql::dml::temporal::Clock;
 use understudy_sql::dml::value::Value;
-use understudy_sql::dml::{InsertMode, InsertStmt, SelectSource};
+use understudy_sql::dml::{InsertMode, InsertStmt, RowAlias, SelectSource};
 use understudy_sql::{ColumnType, DefaultValue};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, encode_row};
 
@@ -306,6 +306,8 @@ fn update_duplicate(
                 cells: &cells,
             },
             inserted,
+            alias: st.row_alias.as_ref(),
+            targets: b.targets,
         };
         let v = eval(ex, &row).map_err(eval_err)?;
         cells[i] =
@@ -336,14 +338,41 @@ fn update_duplicate(
 }
 
 /// The stored row an ON DUPLICATE KEY UPDATE changes, with the row that
-/// collided with it as `VALUES()`.
+/// collided with it as `VALUES()` and under the statement's row alias.
 struct Duplicate<'a> {
     row: StoredRow<'a>,
     inserted: &'a [Cell],
+    alias: Option<&'a RowAlias>,
+    /// The statement's columns, in order (what column aliases name).
+    targets: &'a [usize],
 }
 
 impl Row for Duplicate<'_> {
     fn column(&self, table: Option<&str>, name: &str) -> std::result::Result<Value, EvalError> {
+        if let Some(a) = self.alias {
+            let s = &self.row.e.schema;
+            let aliased = |name: &str| -> Option<usize> {
+                match &a.columns {
+                    Some(cols) => cols
+                        .iter()
+                        .position(|c| c.eq_ignore_ascii_case(name))
+                        .and_then(|k| self.targets.get(k).copied()),
+                    None => s.column_index(name),
+                }
+            };
+            let i = match table {
+                Some(t) if t == a.name => Some(aliased(name).ok_or_else(|| EvalError::Sql {
+                    errno: 1054,
+                    message: format!("Unknown column '{t}.{name}' in 'field list'"),
+                })?),
+                // Column aliases stand alone too.
+                None if a.columns.is_some() => aliased(name),
+                _ => None,
+            };
+            if let Some(i) = i {
+                return cell_value(&self.inserted[i], &s.columns[i], &self.row.session.zone);
+            }
+        }
         self.row.column(table, name)
     }
 

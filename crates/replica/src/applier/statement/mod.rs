@@ -217,6 +217,7 @@ pub fn load(
         mode,
         on_duplicate: Vec::new(),
         select: None,
+        row_alias: None,
     };
     insert::insert(store, txn, tables, &e, &st, session, Some(rows))
 }
