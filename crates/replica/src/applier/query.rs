@@ -174,6 +174,7 @@ fn run(
         thread: q.thread_id,
         no_foreign_key_checks: v.flags2.unwrap_or(0) & OPTION_NO_FOREIGN_KEY_CHECKS != 0,
         lc_time_names: v.lc_time_names.unwrap_or(0),
+        db: db.to_owned(),
     };
     match logged.load {
         Some(file) => load_data(ctx, txn, q, t, db, fde, file, session),

@@ -17,12 +17,12 @@ mod strings;
 pub mod temporal;
 pub mod value;
 
-pub use sqlparser::ast::{BinaryOperator, Expr, Ident, UnaryOperator, Value as Literal};
+pub use sqlparser::ast::{BinaryOperator, Expr, Ident, Query, UnaryOperator, Value as Literal};
 
 use sqlparser::ast::{
     Assignment, AssignmentTarget, Delete, FromTable, GroupByExpr, Insert, LimitClause, OnInsert,
-    OrderByExpr, OrderByKind, OrderBySort, Query, Select, SelectItem, SetExpr, Statement,
-    TableFactor, TableObject, TableWithJoins, Update,
+    OrderByExpr, OrderByKind, OrderBySort, Select, SelectItem, SetExpr, Statement, TableFactor,
+    TableObject, TableWithJoins, Update,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
@@ -283,6 +283,33 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
         select,
         row_alias,
     }))
+}
+
+/// A subquery (`x IN (SELECT …)`, `EXISTS (SELECT …)`) as the executor
+/// reads it: one table or none, no grouping, joins or subqueries of its
+/// own (`db`: the statement's default database).
+pub fn subquery_source(q: &Query, db: &str) -> Result<SelectSource, String> {
+    if q.with.is_some() || q.fetch.is_some() || !q.locks.is_empty() {
+        return Err("this form of subquery".into());
+    }
+    let SetExpr::Select(s) = q.body.as_ref() else {
+        return Err("a subquery with UNION or VALUES".into());
+    };
+    let order = match q.order_by.clone().map(|o| o.kind) {
+        None => Vec::new(),
+        Some(OrderByKind::Expressions(list)) => order_by(list)?,
+        Some(OrderByKind::All(_)) => return Err("ORDER BY ALL".into()),
+    };
+    let limit = match q.limit_clause.clone() {
+        None => None,
+        Some(LimitClause::LimitOffset {
+            limit: l,
+            offset: None,
+            limit_by,
+        }) if limit_by.is_empty() => limit(l)?,
+        Some(_) => return Err("a subquery with LIMIT … OFFSET".into()),
+    };
+    select_source(s.as_ref().clone(), db, order, limit)
 }
 
 /// The SELECT of an INSERT … SELECT, if it is one the executor runs.

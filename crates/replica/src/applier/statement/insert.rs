@@ -170,7 +170,7 @@ pub(super) fn insert(
 /// MySQL reads a table it also inserts into). `ordered`: the order of
 /// the rows decides what is written (AUTO_INCREMENT values, which of two
 /// colliding rows wins), so it must be the statement's own.
-fn selected_rows(
+pub(super) fn selected_rows(
     store: &Store,
     txn: &Txn,
     tables: &mut TableCache,

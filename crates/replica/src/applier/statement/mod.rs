@@ -11,6 +11,7 @@ mod insert;
 mod lookup;
 mod members;
 mod multi;
+mod subquery;
 pub mod vars;
 
 pub use multi::changed_tables;
@@ -75,6 +76,8 @@ pub struct Session {
     pub no_foreign_key_checks: bool,
     /// `lc_time_names` (0: `en_US`).
     pub lc_time_names: u16,
+    /// The default database (after `replicate-rewrite-db`).
+    pub db: String,
 }
 
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
@@ -644,11 +647,12 @@ fn update(
         table: &st.table,
         alias: st.alias.as_deref(),
     };
+    let inlined = subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
     let rows = selected(
         store,
         txn,
         scope,
-        st.selection.as_ref(),
+        inlined.as_ref().or(st.selection.as_ref()),
         &st.order_by,
         st.limit,
         false,
@@ -700,11 +704,12 @@ fn delete(
         table: &st.table,
         alias: st.alias.as_deref(),
     };
+    let inlined = subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
     let rows = selected(
         store,
         txn,
         scope,
-        st.selection.as_ref(),
+        inlined.as_ref().or(st.selection.as_ref()),
         &st.order_by,
         st.limit,
         false,

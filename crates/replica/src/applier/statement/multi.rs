@@ -341,14 +341,9 @@ pub(super) fn update(
     st: &MultiUpdate,
     session: &Session,
 ) -> Result<()> {
-    let sources = load(
-        store,
-        txn,
-        tables,
-        &st.tables,
-        session,
-        st.selection.as_ref(),
-    )?;
+    let inlined = super::subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
+    let selection = inlined.as_ref().or(st.selection.as_ref());
+    let sources = load(store, txn, tables, &st.tables, session, selection)?;
     let targets: Vec<(usize, usize)> = st
         .assignments
         .iter()
@@ -368,10 +363,7 @@ pub(super) fn update(
     }
     let mut new_rows: BTreeMap<usize, BTreeMap<usize, Vec<Cell>>> = BTreeMap::new();
     let reads = RefCell::new(Vec::new());
-    for (n, picks) in join(&sources, session, st.selection.as_ref())?
-        .into_iter()
-        .enumerate()
-    {
+    for (n, picks) in join(&sources, session, selection)?.into_iter().enumerate() {
         let row = JoinedRow {
             sources: &sources,
             picks: &picks,
@@ -481,17 +473,12 @@ pub(super) fn delete(
         .iter()
         .map(|(db, name)| target_index(&st.tables, db.as_deref(), name))
         .collect::<Result<_>>()?;
-    let sources = load(
-        store,
-        txn,
-        tables,
-        &st.tables,
-        session,
-        st.selection.as_ref(),
-    )?;
+    let inlined = super::subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
+    let selection = inlined.as_ref().or(st.selection.as_ref());
+    let sources = load(store, txn, tables, &st.tables, session, selection)?;
     // Per table, the rows to delete (by index), each once.
     let mut gone: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-    for picks in join(&sources, session, st.selection.as_ref())? {
+    for picks in join(&sources, session, selection)? {
         for &k in &targets {
             if let Some(r) = picks[k] {
                 gone.entry(k).or_default().insert(r);
