@@ -117,8 +117,25 @@ pub fn literal(v: &Literal) -> Result<Value, EvalError> {
             Value::Str(s.as_bytes().to_vec(), Text::TEXT)
         }
         Literal::HexStringLiteral(h) => Value::Str(unhex(h)?, Text::Hex),
+        // b'0101': a bit-value literal, a binary string that is a number
+        // in numbers' places, as a hexadecimal one.
+        Literal::SingleQuotedByteStringLiteral(bits) => Value::Str(unbit(bits)?, Text::Hex),
         other => return Err(EvalError::unsupported(format!("the literal {other}"))),
     })
+}
+
+fn unbit(bits: &str) -> Result<Vec<u8>, EvalError> {
+    if !bits.bytes().all(|c| c == b'0' || c == b'1') {
+        return Err(EvalError::unsupported(format!("the bit literal b'{bits}'")));
+    }
+    let mut out = vec![0u8; bits.len().div_ceil(8)];
+    for (i, c) in bits.bytes().rev().enumerate() {
+        if c == b'1' {
+            let n = out.len();
+            out[n - 1 - i / 8] |= 1 << (i % 8);
+        }
+    }
+    Ok(out)
 }
 
 fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {

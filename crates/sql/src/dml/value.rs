@@ -166,6 +166,11 @@ impl Value {
         match self {
             Value::Int(i) => Some(i128::from(*i)),
             Value::UInt(u) => Some(i128::from(*u)),
+            // A hexadecimal or bit-value literal (or a BIT column's value)
+            // as a number: its bytes, big-endian, unsigned.
+            Value::Str(b, Text::Hex) if b.len() <= 8 => {
+                Some(b.iter().fold(0i128, |a, &x| (a << 8) | i128::from(x)))
+            }
             _ => None,
         }
     }
@@ -177,6 +182,7 @@ impl Value {
             Value::Int(i) => Some(*i != 0),
             Value::UInt(u) => Some(*u != 0),
             Value::Decimal(d) => Some(!d.is_zero()),
+            Value::Str(_, Text::Hex) if self.int().is_some() => self.int().map(|i| i != 0),
             other => other.to_f64()?.map(|f| f != 0.0),
         })
     }
@@ -233,6 +239,14 @@ fn numeric_prefix(b: &[u8]) -> Option<String> {
         }
     }
     seen_digit.then(|| t[..end].to_owned())
+}
+
+/// A string as the number MySQL reads from it where one is wanted and
+/// the string is not one as a whole: its numeric prefix (`'3abc'` → 3,
+/// `'abc'` → 0), as an exact decimal.
+pub fn text_number(b: &[u8]) -> Result<Decimal, EvalError> {
+    as_decimal(&Value::Str(b.to_vec(), Text::TEXT))?
+        .ok_or_else(|| EvalError::unsupported("a string as a number"))
 }
 
 /// A value as an exact decimal, as MySQL reads the operands of `DIV`:
@@ -479,6 +493,8 @@ pub fn arith(a: &Value, op: Arith, b: &Value) -> Result<Value, EvalError> {
     if let (Some(x), Some(y)) = (a.int(), b.int())
         && op != Arith::Div
     {
+        // (A hexadecimal literal's value is unsigned, but it does not
+        // make the result unsigned: b'11111111' * -1 is -255.)
         let unsigned = matches!(a, Value::UInt(_)) || matches!(b, Value::UInt(_));
         let r = match op {
             Arith::Add => x + y,

@@ -135,6 +135,24 @@ fn expressions() -> Vec<String> {
     strings_and_choices(&mut out);
     dates(&mut out);
     collations(&mut out);
+    // Hexadecimal and bit-value literals (and so BIT values) as numbers.
+    for e in [
+        "X'41' + 1",
+        "b'101' + 0",
+        "b'101' = 5",
+        "X'41' = 65",
+        "b'1' AND 1",
+        "NOT b'0'",
+        "X'FFFFFFFFFFFFFFFF' + 1",
+        "b'11111111' > 254",
+        "b'11111111' * -1",
+        "CONCAT(b'1000001')",
+        "X'41' = 'A'",
+        "b'1000001' IN (65, 66)",
+        "X'0102' - 258",
+    ] {
+        out.push(e.to_owned());
+    }
     out
 }
 

@@ -7,7 +7,7 @@ use understudy_sql::collation::Collation;
 use understudy_sql::dml::decimal::Decimal;
 use understudy_sql::dml::eval::EvalError;
 use understudy_sql::dml::temporal::Temporal;
-use understudy_sql::dml::value::{Coll, Derivation, Text, Value};
+use understudy_sql::dml::value::{Coll, Derivation, Text, Value, str_prefix_f64, text_number};
 use understudy_sql::{Column, ColumnType};
 use understudy_store::Cell;
 
@@ -77,6 +77,12 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             },
         }),
         (Cell::Year(y), _) => Value::Int(i64::from(*y)),
+        // A BIT value: a binary string of the column's bytes that is a
+        // number in numbers' places, as a bit-value literal.
+        (Cell::Bit(v), ColumnType::Bit(n)) => {
+            let len = usize::from(*n).div_ceil(8).max(1);
+            Value::Str(v.to_be_bytes()[8 - len..].to_vec(), Text::Hex)
+        }
         (Cell::Enum(_) | Cell::Set(_), ColumnType::Enum(_) | ColumnType::Set(_)) => {
             let text = understudy_store::text::cell_text(cell, &col.ty).ok_or_else(|| {
                 unsupported(format!("the value of {} ({})", col.name, col.ty.sql()))
@@ -233,7 +239,16 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
     }
     match &col.ty {
         ColumnType::Int { bytes, unsigned } => {
-            let n = exact_integer(v).ok_or_else(cannot)?;
+            let n = match (exact_integer(v), v) {
+                (Some(n), _) => n,
+                // Without strict mode a string that is not a number is
+                // stored as its numeric prefix ('3abc' → 3, 'x' → 0).
+                (None, Value::Str(b, Text::Collated(_))) if !rules.strict => text_number(b)
+                    .map_err(|_| cannot())?
+                    .to_i128_rounded()
+                    .ok_or_else(cannot)?,
+                _ => return Err(cannot()),
+            };
             let bits = u32::from(*bytes) * 8;
             let (min, max) = if *unsigned {
                 (0i128, (1i128 << bits) - 1)
@@ -251,7 +266,13 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             })
         }
         ColumnType::Decimal { precision, scale } => {
-            let d = exact_decimal(v).ok_or_else(cannot)?;
+            let d = match (exact_decimal(v), v) {
+                (Some(d), _) => d,
+                (None, Value::Str(b, Text::Collated(_))) if !rules.strict => {
+                    text_number(b).map_err(|_| cannot())?
+                }
+                _ => return Err(cannot()),
+            };
             let d = d.round(*scale).ok_or_else(cannot)?;
             if d.int_digits() > u32::from(precision.saturating_sub(*scale)) {
                 if rules.strict {
@@ -274,7 +295,16 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             let f = match v {
                 Value::Str(b, Text::Collated(_)) => {
                     let s = std::str::from_utf8(b).map_err(|_| cannot())?;
-                    s.trim().parse::<f64>().map_err(|_| cannot())?
+                    let plain = |t: &str| {
+                        t.bytes()
+                            .all(|c| c.is_ascii_digit() || b".eE+-".contains(&c))
+                    };
+                    // (Rust reads `inf` and `NaN`; MySQL does not.)
+                    match s.trim().parse::<f64>() {
+                        Ok(f) if f.is_finite() && plain(s.trim()) => f,
+                        _ if !rules.strict => str_prefix_f64(b),
+                        _ => return Err(cannot()),
+                    }
                 }
                 other => other.to_f64()?.ok_or_else(cannot)?,
             };
@@ -403,6 +433,32 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
                 _ => return Err(out_of_range(col, rules.row)),
             };
             Ok(Cell::Year(y as u16))
+        }
+        ColumnType::Bit(n) => {
+            // Numbers, and binary strings (b'…', X'…') as their bytes.
+            let v: u64 = match v {
+                Value::Int(_) | Value::UInt(_) => {
+                    u64::try_from(exact_integer(v).ok_or_else(cannot)?).map_err(|_| cannot())?
+                }
+                Value::Str(b, Text::Hex | Text::Binary) if b.len() <= 8 => {
+                    b.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x))
+                }
+                _ => return Err(cannot()),
+            };
+            if *n < 64 && v >> n != 0 {
+                if rules.strict {
+                    return Err(sql_error(
+                        1406,
+                        format!(
+                            "Data too long for column '{}' at row {}",
+                            col.name, rules.row
+                        ),
+                    ));
+                }
+                // (MySQL stores the largest value, with a warning.)
+                return Err(cannot());
+            }
+            Ok(Cell::Bit(v))
         }
         ColumnType::VarBinary(len) | ColumnType::Binary(len) => {
             let b = text_bytes(v, col, rules).ok_or_else(cannot)?;
