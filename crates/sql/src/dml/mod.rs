@@ -167,9 +167,11 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     if misread_escape(sql) {
         return Err(unsupported("a string with a \\a or \\f escape"));
     }
+    let plain = without_modifiers(sql).map_err(|w| unsupported(&w))?;
+    let sql_read = plain.as_deref().unwrap_or(sql);
     // (The parser reads `UPDATE t JOIN u` but not `UPDATE t, u`.)
-    let joined = multi::comma_update(sql);
-    let mut stmts = Parser::parse_sql(&MySqlDialect {}, joined.as_deref().unwrap_or(sql))
+    let joined = multi::comma_update(sql_read);
+    let mut stmts = Parser::parse_sql(&MySqlDialect {}, joined.as_deref().unwrap_or(sql_read))
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?;
     if stmts.len() != 1 {
         return Err(unsupported("more than one statement"));
@@ -181,6 +183,48 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
         _ => Err(unsupported(
             "a statement that is not INSERT, REPLACE, UPDATE or DELETE",
         )),
+    }
+}
+
+/// `UPDATE`/`DELETE` without the LOW_PRIORITY and QUICK modifiers, which
+/// change nothing a replica does (the parser would read them as a table
+/// name); `None` when there are none. IGNORE (rows the source left
+/// unchanged on errors) is not applied yet.
+fn without_modifiers(sql: &str) -> Result<Option<String>, String> {
+    let b = sql.as_bytes();
+    let word = |from: usize| -> (usize, usize) {
+        let start = (from..b.len())
+            .find(|&i| !b[i].is_ascii_whitespace())
+            .unwrap_or(b.len());
+        let end = (start..b.len())
+            .find(|&i| !(b[i].is_ascii_alphanumeric() || b[i] == b'_'))
+            .unwrap_or(b.len());
+        (start, end)
+    };
+    let (s, e) = word(0);
+    let first = &sql[s..e];
+    if !first.eq_ignore_ascii_case("UPDATE") && !first.eq_ignore_ascii_case("DELETE") {
+        return Ok(None);
+    }
+    let mut out: Option<String> = None;
+    let mut at = e;
+    loop {
+        let (s, e) = word(at);
+        let w = sql[s..e].to_ascii_uppercase();
+        match w.as_str() {
+            "LOW_PRIORITY" | "QUICK" => {
+                let o = out.get_or_insert_with(|| sql.to_owned());
+                o.replace_range(s..e, &" ".repeat(e - s));
+            }
+            "IGNORE" => {
+                return Err(format!(
+                    "{} IGNORE (the rows the source left unchanged on errors)",
+                    first.to_ascii_uppercase()
+                ));
+            }
+            _ => return Ok(out),
+        }
+        at = e;
     }
 }
 
@@ -494,6 +538,15 @@ mod tests {
             panic!()
         };
         assert_eq!((d.table.to_string(), d.limit), ("d.t".into(), Some(2)));
+        // LOW_PRIORITY and QUICK change nothing (and are no table name).
+        let Dml::Update(u) = parse_dml("update low_priority t set a = 1", "d").unwrap() else {
+            panic!()
+        };
+        assert_eq!(u.table.to_string(), "d.t");
+        let Dml::Delete(d) = parse_dml("DELETE QUICK LOW_PRIORITY FROM t", "d").unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.table.to_string(), "d.t");
     }
 
     #[test]
@@ -502,6 +555,8 @@ mod tests {
             "INSERT INTO t SELECT * FROM u WHERE a IN (SELECT b FROM v) UNION SELECT 1",
             "UPDATE t, u SET t.a = u.a WHERE t.id = u.id ORDER BY t.a LIMIT 1",
             "DELETE t FROM t NATURAL JOIN u",
+            "UPDATE IGNORE t SET a = 1",
+            "DELETE LOW_PRIORITY IGNORE FROM t",
             "DELETE t FROM t RIGHT JOIN u ON t.a = u.a",
             "UPDATE t JOIN (SELECT 1 AS a) x ON t.a = x.a SET t.b = 1",
             "SELECT 1",
