@@ -595,6 +595,28 @@ fn mariadb_1011_bits() {
     bits(ServerKind::Mariadb1011, "mariadb bits");
 }
 
+/// MariaDB's JSON columns are text: stored as the statement gives them,
+/// compared as utf8mb4_bin text.
+#[test]
+fn mariadb_1011_json_text() {
+    let (server, _tmp, replica) = statement_primary(ServerKind::Mariadb1011, &[]);
+    server
+        .sql(
+            "SET NAMES utf8mb4; CREATE DATABASE js; \
+             CREATE TABLE js.d (id INT PRIMARY KEY, doc JSON, tag VARCHAR(10)) \
+               DEFAULT CHARSET=utf8mb4; \
+             INSERT INTO js.d VALUES (1, '{\"a\": 1, \"b\": [1, 2]}', 'x'), (2, '[]', 'y'), \
+               (3, NULL, 'z'), (4, '{\"é\": \"ü\"}', 'w'); \
+             UPDATE js.d SET doc = '{\"a\":2}' WHERE doc LIKE '%\"a\"%'; \
+             UPDATE js.d SET tag = 'has' WHERE doc = '[]'; \
+             INSERT INTO js.d (id, doc) VALUES (5, CONCAT('{\"n\": ', 5, '}'));",
+        )
+        .unwrap();
+    let rows = caught_up_rows(&replica, &server, "js.d", "mariadb json");
+    assert_eq!(rows.len(), 5);
+    replica.stop();
+}
+
 /// `sql_mode` without STRICT (and INSERT IGNORE under it): values that
 /// do not fit are stored as the source stores them (clamped numbers, cut
 /// strings, NULL in a NOT NULL column as its type's implicit default).

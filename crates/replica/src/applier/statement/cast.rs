@@ -77,6 +77,11 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             },
         }),
         (Cell::Year(y), _) => Value::Int(i64::from(*y)),
+        // MariaDB's JSON: LONGTEXT in utf8mb4_bin.
+        (Cell::Bytes(b), ColumnType::Json) => Value::Str(
+            b.clone(),
+            Text::Collated(Coll::new(Collation::Utf8Bin, Derivation::Implicit)),
+        ),
         // A BIT value: a binary string of the column's bytes that is a
         // number in numbers' places, as a bit-value literal.
         (Cell::Bit(v), ColumnType::Bit(n)) => {
@@ -210,6 +215,8 @@ pub struct StoreRules<'a> {
     /// to the column's range, strings cut to its length, NULL in a NOT
     /// NULL column its type's implicit default.
     pub strict: bool,
+    /// The source is MariaDB, whose JSON is text (LONGTEXT, utf8mb4_bin).
+    pub mariadb: bool,
 }
 
 /// `v` as a cell of `col`.
@@ -434,6 +441,17 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             };
             Ok(Cell::Year(y as u16))
         }
+        // MariaDB's JSON is text the source checked (json_valid): stored
+        // as it is. (MySQL's is a binary document: not written yet.)
+        ColumnType::Json if rules.mariadb => match v {
+            Value::Str(b, Text::Collated(_)) | Value::Member(b, _)
+                if std::str::from_utf8(b).is_ok()
+                    && (b.is_ascii() || rules.client_charset.is_some_and(is_utf8)) =>
+            {
+                Ok(Cell::Bytes(b.clone()))
+            }
+            _ => Err(cannot()),
+        },
         ColumnType::Bit(n) => {
             // Numbers, and binary strings (b'…', X'…') as their bytes.
             let v: u64 = match v {
@@ -572,6 +590,7 @@ mod tests {
 
     fn rules() -> StoreRules<'static> {
         StoreRules {
+            mariadb: false,
             fraction: Fraction::Round,
             client_charset: Some("utf8mb4"),
             table_charset: Some("utf8mb4"),
@@ -586,6 +605,7 @@ mod tests {
     #[test]
     fn non_strict_mode_stores_what_fits() {
         let loose = || StoreRules {
+            mariadb: false,
             strict: false,
             ..rules()
         };

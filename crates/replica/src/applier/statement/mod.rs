@@ -360,6 +360,7 @@ fn rules<'a>(e: &'a TableEntry, session: &'a Session, row: usize) -> StoreRules<
         row,
         zone: &session.zone,
         strict: session.sql_mode & (MODE_STRICT_TRANS_TABLES | MODE_STRICT_ALL_TABLES) != 0,
+        mariadb: session.mariadb,
     }
 }
 
