@@ -563,60 +563,6 @@ fn mysql_97_statement() {
     run(ServerKind::Mysql97, "STATEMENT", "mysql statement");
 }
 
-/// BIT columns: stored from numbers, TRUE and bit-value or hexadecimal
-/// literals; read as numbers in comparisons, truth, NOT and arithmetic.
-fn bits(kind: ServerKind, what: &str) {
-    let (server, _tmp, replica) = statement_primary(kind, &[]);
-    server
-        .sql(
-            "CREATE DATABASE bt; \
-             CREATE TABLE bt.f (id INT PRIMARY KEY, on_off BIT(1), mask BIT(12), n INT); \
-             INSERT INTO bt.f VALUES (1, b'1', b'101', 0), (2, 0, 4095, 0), \
-               (3, TRUE, X'0A0B', 0), (4, NULL, 7, 0); \
-             UPDATE bt.f SET n = n + 1 WHERE on_off = 1; \
-             UPDATE bt.f SET n = n + 10 WHERE mask > 100 AND on_off; \
-             UPDATE bt.f SET mask = mask + 1 WHERE id = 1; \
-             UPDATE bt.f SET on_off = NOT on_off WHERE id IN (1, 2); \
-             UPDATE bt.f SET n = n + 100 WHERE mask IN (b'110', 7);",
-        )
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let rows = caught_up_rows(&replica, &server, "bt.f", what);
-    assert_eq!(rows.len(), 4, "{what}");
-    replica.stop();
-}
-
-#[test]
-fn mysql_97_bits() {
-    bits(ServerKind::Mysql97, "mysql bits");
-}
-
-#[test]
-fn mariadb_1011_bits() {
-    bits(ServerKind::Mariadb1011, "mariadb bits");
-}
-
-/// MariaDB's JSON columns are text: stored as the statement gives them,
-/// compared as utf8mb4_bin text.
-#[test]
-fn mariadb_1011_json_text() {
-    let (server, _tmp, replica) = statement_primary(ServerKind::Mariadb1011, &[]);
-    server
-        .sql(
-            "SET NAMES utf8mb4; CREATE DATABASE js; \
-             CREATE TABLE js.d (id INT PRIMARY KEY, doc JSON, tag VARCHAR(10)) \
-               DEFAULT CHARSET=utf8mb4; \
-             INSERT INTO js.d VALUES (1, '{\"a\": 1, \"b\": [1, 2]}', 'x'), (2, '[]', 'y'), \
-               (3, NULL, 'z'), (4, '{\"é\": \"ü\"}', 'w'); \
-             UPDATE js.d SET doc = '{\"a\":2}' WHERE doc LIKE '%\"a\"%'; \
-             UPDATE js.d SET tag = 'has' WHERE doc = '[]'; \
-             INSERT INTO js.d (id, doc) VALUES (5, CONCAT('{\"n\": ', 5, '}'));",
-        )
-        .unwrap();
-    let rows = caught_up_rows(&replica, &server, "js.d", "mariadb json");
-    assert_eq!(rows.len(), 5);
-    replica.stop();
-}
-
 /// `sql_mode` without STRICT (and INSERT IGNORE under it): values that
 /// do not fit are stored as the source stores them (clamped numbers, cut
 /// strings, NULL in a NOT NULL column as its type's implicit default).

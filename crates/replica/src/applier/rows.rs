@@ -38,7 +38,10 @@ pub(super) fn referenced(
         db: e.db.clone(),
         name: e.name.clone(),
     };
-    Ok(!tables.children(store, txn, &parent)?.is_empty())
+    Ok(tables.children(store, txn, &parent)?.iter().any(|(c, k)| {
+        let fk = &c.schema.foreign_keys[*k];
+        fk.on_delete.changes_children() || fk.on_update.changes_children()
+    }))
 }
 
 /// The error for row changes of a table without a primary key that

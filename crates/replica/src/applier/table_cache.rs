@@ -28,8 +28,8 @@ pub struct TableCache {
     /// at since the last [`TableCache::clear`]).
     temporaries: Option<bool>,
     /// Per referenced table, the tables (and which of their foreign
-    /// keys) whose ON DELETE / ON UPDATE action changes referencing rows
-    /// (`None`: not looked at since the last [`TableCache::clear`]).
+    /// keys) referencing it (`None`: not looked at since the last
+    /// [`TableCache::clear`]).
     children: Option<HashMap<(String, String), Children>>,
 }
 
@@ -69,18 +69,16 @@ impl TableCache {
         self.children = None;
     }
 
-    /// The tables whose foreign keys with an action reference `parent`.
+    /// The tables whose foreign keys reference `parent`.
     pub fn children(&mut self, store: &Store, txn: &Txn, parent: &TableName) -> Result<Children> {
         if self.children.is_none() {
             let mut map: HashMap<(String, String), Children> = HashMap::new();
             for e in store.tables(Some(txn), None).map_err(store_err)? {
                 let e = Arc::new(e);
                 for (k, fk) in e.schema.foreign_keys.iter().enumerate() {
-                    if fk.on_delete.changes_children() || fk.on_update.changes_children() {
-                        map.entry(fk.parent.clone())
-                            .or_default()
-                            .push((e.clone(), k));
-                    }
+                    map.entry(fk.parent.clone())
+                        .or_default()
+                        .push((e.clone(), k));
                 }
             }
             self.children = Some(map);

@@ -91,6 +91,10 @@ pub struct UpdateStmt {
     pub selection: Option<Expr>,
     pub order_by: Vec<SortKey>,
     pub limit: Option<u64>,
+    /// UPDATE IGNORE: a row that would collide on a unique key is left
+    /// as it is, a value that does not fit is stored as without strict
+    /// mode.
+    pub ignore: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +104,8 @@ pub struct DeleteStmt {
     pub selection: Option<Expr>,
     pub order_by: Vec<SortKey>,
     pub limit: Option<u64>,
+    /// DELETE IGNORE: errors (a foreign key's) leave rows in place.
+    pub ignore: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +173,7 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     if misread_escape(sql) {
         return Err(unsupported("a string with a \\a or \\f escape"));
     }
-    let plain = without_modifiers(sql).map_err(|w| unsupported(&w))?;
+    let (plain, ignore) = without_modifiers(sql);
     let sql_read = plain.as_deref().unwrap_or(sql);
     // (The parser reads `UPDATE t JOIN u` but not `UPDATE t, u`.)
     let joined = multi::comma_update(sql_read);
@@ -176,21 +182,28 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     if stmts.len() != 1 {
         return Err(unsupported("more than one statement"));
     }
-    match stmts.remove(0) {
-        Statement::Insert(i) => insert(i, default_db).map_err(|w| unsupported(&w)),
-        Statement::Update(u) => update(u, default_db).map_err(|w| unsupported(&w)),
-        Statement::Delete(d) => delete(d, default_db).map_err(|w| unsupported(&w)),
-        _ => Err(unsupported(
-            "a statement that is not INSERT, REPLACE, UPDATE or DELETE",
-        )),
+    let dml = match stmts.remove(0) {
+        Statement::Insert(i) => insert(i, default_db),
+        Statement::Update(u) => update(u, default_db),
+        Statement::Delete(d) => delete(d, default_db),
+        _ => {
+            return Err(unsupported(
+                "a statement that is not INSERT, REPLACE, UPDATE or DELETE",
+            ));
+        }
+    };
+    match dml.map_err(|w| unsupported(&w))? {
+        Dml::Update(u) => Ok(Dml::Update(UpdateStmt { ignore, ..u })),
+        Dml::Delete(d) => Ok(Dml::Delete(DeleteStmt { ignore, ..d })),
+        _ if ignore => Err(unsupported("a multi-table UPDATE or DELETE IGNORE")),
+        other => Ok(other),
     }
 }
 
-/// `UPDATE`/`DELETE` without the LOW_PRIORITY and QUICK modifiers, which
-/// change nothing a replica does (the parser would read them as a table
-/// name); `None` when there are none. IGNORE (rows the source left
-/// unchanged on errors) is not applied yet.
-fn without_modifiers(sql: &str) -> Result<Option<String>, String> {
+/// `UPDATE`/`DELETE` without its modifiers (the parser would read them as
+/// a table name; `None` when there are none), and whether IGNORE was one
+/// of them. LOW_PRIORITY and QUICK change nothing a replica does.
+fn without_modifiers(sql: &str) -> (Option<String>, bool) {
     let b = sql.as_bytes();
     let word = |from: usize| -> (usize, usize) {
         let start = (from..b.len())
@@ -204,25 +217,21 @@ fn without_modifiers(sql: &str) -> Result<Option<String>, String> {
     let (s, e) = word(0);
     let first = &sql[s..e];
     if !first.eq_ignore_ascii_case("UPDATE") && !first.eq_ignore_ascii_case("DELETE") {
-        return Ok(None);
+        return (None, false);
     }
     let mut out: Option<String> = None;
+    let mut ignore = false;
     let mut at = e;
     loop {
         let (s, e) = word(at);
         let w = sql[s..e].to_ascii_uppercase();
         match w.as_str() {
-            "LOW_PRIORITY" | "QUICK" => {
+            "LOW_PRIORITY" | "QUICK" | "IGNORE" => {
+                ignore |= w == "IGNORE";
                 let o = out.get_or_insert_with(|| sql.to_owned());
                 o.replace_range(s..e, &" ".repeat(e - s));
             }
-            "IGNORE" => {
-                return Err(format!(
-                    "{} IGNORE (the rows the source left unchanged on errors)",
-                    first.to_ascii_uppercase()
-                ));
-            }
-            _ => return Ok(out),
+            _ => return (out, ignore),
         }
         at = e;
     }
@@ -460,6 +469,7 @@ fn update(u: Update, db: &str) -> Result<Dml, String> {
         selection: u.selection,
         order_by: order_by(u.order_by)?,
         limit: limit(u.limit)?,
+        ignore: false,
     }))
 }
 
@@ -483,6 +493,7 @@ fn delete(d: Delete, db: &str) -> Result<Dml, String> {
         selection: d.selection,
         order_by: order_by(d.order_by)?,
         limit: limit(d.limit)?,
+        ignore: false,
     }))
 }
 
@@ -547,6 +558,14 @@ mod tests {
             panic!()
         };
         assert_eq!(d.table.to_string(), "d.t");
+        let Dml::Update(u) = parse_dml("UPDATE IGNORE t SET a = 1", "d").unwrap() else {
+            panic!()
+        };
+        assert!(u.ignore && u.table.to_string() == "d.t");
+        let Dml::Delete(d) = parse_dml("DELETE LOW_PRIORITY IGNORE FROM t", "d").unwrap() else {
+            panic!()
+        };
+        assert!(d.ignore && d.table.to_string() == "d.t");
     }
 
     #[test]
@@ -555,8 +574,7 @@ mod tests {
             "INSERT INTO t SELECT * FROM u WHERE a IN (SELECT b FROM v) UNION SELECT 1",
             "UPDATE t, u SET t.a = u.a WHERE t.id = u.id ORDER BY t.a LIMIT 1",
             "DELETE t FROM t NATURAL JOIN u",
-            "UPDATE IGNORE t SET a = 1",
-            "DELETE LOW_PRIORITY IGNORE FROM t",
+            "UPDATE IGNORE t JOIN u ON t.a = u.a SET t.b = 1",
             "DELETE t FROM t RIGHT JOIN u ON t.a = u.a",
             "UPDATE t JOIN (SELECT 1 AS a) x ON t.a = x.a SET t.b = 1",
             "SELECT 1",

@@ -142,7 +142,7 @@ pub(super) fn insert(
             InsertMode::Ignore if updates.is_empty() => {}
             InsertMode::Replace => {
                 let changes: Vec<_> = found.iter().map(|(_, c)| (c.as_slice(), None)).collect();
-                super::foreign_keys(store, txn, tables, e, &changes, b.session)?;
+                super::change::foreign_keys(store, txn, tables, e, &changes, b.session)?;
                 for (key, old) in &found {
                     store.delete_row(txn, key).map_err(store_err)?;
                     u.removed(old, key)?;
@@ -323,7 +323,7 @@ fn update_duplicate(
         .collect::<Result<Vec<usize>>>()?;
     super::touch(e, b.session, &targets, &mut cells, n + 1)?;
     let new_key = updated_key(e, &cells, old_key);
-    super::foreign_keys(
+    super::change::foreign_keys(
         store,
         txn,
         tables,

@@ -5,6 +5,7 @@
 //! the statement.
 
 pub mod cast;
+mod change;
 pub mod clock;
 mod dup;
 mod insert;
@@ -24,13 +25,13 @@ use understudy_sql::dml::load::{LoadData, load_rows};
 use understudy_sql::dml::temporal::Clock;
 use understudy_sql::dml::value::Text;
 use understudy_sql::dml::value::{Value, compare};
-use understudy_sql::dml::{DeleteStmt, Dml, Expr, InsertMode, InsertStmt, SortKey, UpdateStmt};
+use understudy_sql::dml::{Dml, Expr, InsertMode, InsertStmt, SortKey};
 use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row};
 
 use self::cast::{Fraction, StoreRules, cell_value, value_cell};
 use self::clock::Zone;
-use super::apply::{ER_FATAL, Result, SqlError, replace_row, row_key, store_err, updated_key};
+use super::apply::{ER_FATAL, Result, SqlError, row_key, store_err};
 use super::table_cache::TableCache;
 use super::temporary;
 
@@ -160,11 +161,11 @@ pub fn execute(
         }
         Dml::Update(u) => {
             let e = target(store, txn, tables, &u.table, session)?;
-            update(store, txn, tables, &e, u, session)
+            change::update(store, txn, tables, &e, u, session)
         }
         Dml::Delete(d) => {
             let e = target(store, txn, tables, &d.table, session)?;
-            delete(store, txn, tables, &e, d, session)
+            change::delete(store, txn, tables, &e, d, session)
         }
         Dml::MultiUpdate(u) => multi::update(store, txn, tables, u, session),
         Dml::MultiDelete(d) => multi::delete(store, txn, tables, d, session),
@@ -622,121 +623,6 @@ fn sort_order(
         }
     }
     Ok(Ordering::Equal)
-}
-
-fn update(
-    store: &Store,
-    txn: &mut Txn,
-    tables: &mut TableCache,
-    e: &TableEntry,
-    st: &UpdateStmt,
-    session: &Session,
-) -> Result<()> {
-    let targets: Vec<usize> = st
-        .assignments
-        .iter()
-        .map(|(n, _)| {
-            e.schema
-                .column_index(n)
-                .ok_or_else(|| SqlError::new(1054, format!("Unknown column '{n}' in 'field list'")))
-        })
-        .collect::<Result<_>>()?;
-    set_on_update(e, &targets)?;
-    let scope = Scope {
-        e,
-        session,
-        table: &st.table,
-        alias: st.alias.as_deref(),
-    };
-    let inlined = subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
-    let rows = selected(
-        store,
-        txn,
-        scope,
-        inlined.as_ref().or(st.selection.as_ref()),
-        &st.order_by,
-        st.limit,
-        false,
-    )?;
-    for (n, (old_key, old)) in rows.into_iter().enumerate() {
-        // Assignments left to right, each seeing the ones before it.
-        let mut cells = old.clone();
-        for (&i, (_, ex)) in targets.iter().zip(&st.assignments) {
-            let v = eval(ex, &scope.row(&cells)).map_err(eval_err)?;
-            cells[i] =
-                value_cell(&v, &e.schema.columns[i], rules(e, session, n + 1)).map_err(eval_err)?;
-        }
-        if cells == old {
-            continue;
-        }
-        touch(e, session, &targets, &mut cells, n + 1)?;
-        let new_key = updated_key(e, &cells, &old_key);
-        if new_key != old_key && collated_key(e) {
-            return Err(SqlError::new(
-                ER_FATAL,
-                "an UPDATE of a key made of text is not applied yet (duplicates follow \
-                 the key's collation)",
-            ));
-        }
-        foreign_keys(
-            store,
-            txn,
-            tables,
-            e,
-            &[(old.as_slice(), Some(cells.as_slice()))],
-            session,
-        )?;
-        replace_row(store, txn, tables, e, &old_key, new_key, &cells)?;
-    }
-    Ok(())
-}
-
-fn delete(
-    store: &Store,
-    txn: &mut Txn,
-    tables: &mut TableCache,
-    e: &TableEntry,
-    st: &DeleteStmt,
-    session: &Session,
-) -> Result<()> {
-    let scope = Scope {
-        e,
-        session,
-        table: &st.table,
-        alias: st.alias.as_deref(),
-    };
-    let inlined = subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
-    let rows = selected(
-        store,
-        txn,
-        scope,
-        inlined.as_ref().or(st.selection.as_ref()),
-        &st.order_by,
-        st.limit,
-        false,
-    )?;
-    let changes: Vec<_> = rows.iter().map(|(_, c)| (c.as_slice(), None)).collect();
-    foreign_keys(store, txn, tables, e, &changes, session)?;
-    for (key, _) in rows {
-        store.delete_row(txn, &key).map_err(store_err)?;
-    }
-    Ok(())
-}
-
-/// Refuses changes to rows that foreign keys with actions reference (see
-/// [`super::foreign`]), unless the session turned the checks off.
-fn foreign_keys(
-    store: &Store,
-    txn: &Txn,
-    tables: &mut TableCache,
-    e: &TableEntry,
-    changes: &[super::foreign::Change<'_>],
-    session: &Session,
-) -> Result<()> {
-    if session.no_foreign_key_checks {
-        return Ok(());
-    }
-    super::foreign::check(store, txn, tables, e, changes)
 }
 
 #[cfg(test)]

@@ -427,7 +427,7 @@ pub(super) fn update(
                      the key's collation)",
                 ));
             }
-            super::foreign_keys(
+            super::change::foreign_keys(
                 store,
                 txn,
                 tables,
@@ -492,7 +492,7 @@ pub(super) fn delete(
             .iter()
             .map(|&r| (s.rows[r].1.as_slice(), None))
             .collect();
-        super::foreign_keys(store, txn, tables, &s.e, &changes, session)?;
+        super::change::foreign_keys(store, txn, tables, &s.e, &changes, session)?;
         keys.extend(rows.iter().map(|&r| &s.rows[r].0));
     }
     for key in keys {

@@ -1,0 +1,98 @@
+//! Column types and statement modifiers under statement-based
+//! replication, against real primaries: BIT columns, MariaDB's JSON text,
+//! and UPDATE/DELETE IGNORE. After catch-up the rows equal the primary's.
+
+#![allow(clippy::unwrap_used)]
+
+mod replica_harness;
+
+use replica_harness::real::{caught_up_rows, statement_primary};
+use understudy_testbed::ServerKind;
+
+/// BIT columns: stored from numbers, TRUE and bit-value or hexadecimal
+/// literals; read as numbers in comparisons, truth, NOT and arithmetic.
+fn bits(kind: ServerKind, what: &str) {
+    let (server, _tmp, replica) = statement_primary(kind, &[]);
+    server
+        .sql(
+            "CREATE DATABASE bt; \
+             CREATE TABLE bt.f (id INT PRIMARY KEY, on_off BIT(1), mask BIT(12), n INT); \
+             INSERT INTO bt.f VALUES (1, b'1', b'101', 0), (2, 0, 4095, 0), \
+               (3, TRUE, X'0A0B', 0), (4, NULL, 7, 0); \
+             UPDATE bt.f SET n = n + 1 WHERE on_off = 1; \
+             UPDATE bt.f SET n = n + 10 WHERE mask > 100 AND on_off; \
+             UPDATE bt.f SET mask = mask + 1 WHERE id = 1; \
+             UPDATE bt.f SET on_off = NOT on_off WHERE id IN (1, 2); \
+             UPDATE bt.f SET n = n + 100 WHERE mask IN (b'110', 7);",
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let rows = caught_up_rows(&replica, &server, "bt.f", what);
+    assert_eq!(rows.len(), 4, "{what}");
+    replica.stop();
+}
+
+#[test]
+fn mysql_97_bits() {
+    bits(ServerKind::Mysql97, "mysql bits");
+}
+
+#[test]
+fn mariadb_1011_bits() {
+    bits(ServerKind::Mariadb1011, "mariadb bits");
+}
+
+/// MariaDB's JSON columns are text: stored as the statement gives them,
+/// compared as utf8mb4_bin text.
+#[test]
+fn mariadb_1011_json_text() {
+    let (server, _tmp, replica) = statement_primary(ServerKind::Mariadb1011, &[]);
+    server
+        .sql(
+            "SET NAMES utf8mb4; CREATE DATABASE js; \
+             CREATE TABLE js.d (id INT PRIMARY KEY, doc JSON, tag VARCHAR(10)) \
+               DEFAULT CHARSET=utf8mb4; \
+             INSERT INTO js.d VALUES (1, '{\"a\": 1, \"b\": [1, 2]}', 'x'), (2, '[]', 'y'), \
+               (3, NULL, 'z'), (4, '{\"é\": \"ü\"}', 'w'); \
+             UPDATE js.d SET doc = '{\"a\":2}' WHERE doc LIKE '%\"a\"%'; \
+             UPDATE js.d SET tag = 'has' WHERE doc = '[]'; \
+             INSERT INTO js.d (id, doc) VALUES (5, CONCAT('{\"n\": ', 5, '}'));",
+        )
+        .unwrap();
+    let rows = caught_up_rows(&replica, &server, "js.d", "mariadb json");
+    assert_eq!(rows.len(), 5);
+    replica.stop();
+}
+
+/// UPDATE IGNORE leaves a row that would collide on a unique key (or the
+/// primary key) as it is and stores what does not fit as without strict
+/// mode; DELETE IGNORE on a table no foreign key involves is a DELETE.
+fn ignore(kind: ServerKind, what: &str) {
+    let (server, _tmp, replica) = statement_primary(kind, &[]);
+    server
+        .sql(
+            "CREATE DATABASE ig; CREATE TABLE ig.u (id INT PRIMARY KEY, code INT UNIQUE, \
+               small TINYINT, name VARCHAR(5)) DEFAULT CHARSET=utf8mb4; \
+             INSERT INTO ig.u VALUES (1, 10, 1, 'a'), (2, 20, 2, 'b'), (3, 30, 3, 'c'), \
+               (4, 40, 4, 'd'); \
+             UPDATE IGNORE ig.u SET code = 20 WHERE id = 1; \
+             UPDATE IGNORE ig.u SET small = 1000, name = 'toolongname' WHERE id = 2; \
+             UPDATE IGNORE ig.u SET id = id + 10 WHERE id = 3; \
+             UPDATE IGNORE ig.u SET id = 2 WHERE id = 13; \
+             UPDATE IGNORE ig.u SET code = code + 1 WHERE id = 4; \
+             DELETE IGNORE FROM ig.u WHERE id = 1;",
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let rows = caught_up_rows(&replica, &server, "ig.u", what);
+    assert_eq!(rows.len(), 3, "{what}: {rows:?}");
+    replica.stop();
+}
+
+#[test]
+fn mysql_97_ignore() {
+    ignore(ServerKind::Mysql97, "mysql ignore");
+}
+
+#[test]
+fn mariadb_1011_ignore() {
+    ignore(ServerKind::Mariadb1011, "mariadb ignore");
+}
