@@ -225,14 +225,15 @@ fn without_modifiers(sql: &str) -> (Option<String>, bool) {
     loop {
         let (s, e) = word(at);
         let w = sql[s..e].to_ascii_uppercase();
-        match w.as_str() {
-            "LOW_PRIORITY" | "QUICK" | "IGNORE" => {
-                ignore |= w == "IGNORE";
-                let o = out.get_or_insert_with(|| sql.to_owned());
-                o.replace_range(s..e, &" ".repeat(e - s));
-            }
-            _ => return (out, ignore),
+        // (QUICK is DELETE's only; UPDATE quick … names a table.)
+        let modifier = matches!(w.as_str(), "LOW_PRIORITY" | "IGNORE")
+            || (w == "QUICK" && first.eq_ignore_ascii_case("DELETE"));
+        if !modifier {
+            return (out, ignore);
         }
+        ignore |= w == "IGNORE";
+        let o = out.get_or_insert_with(|| sql.to_owned());
+        o.replace_range(s..e, &" ".repeat(e - s));
         at = e;
     }
 }
@@ -566,6 +567,10 @@ mod tests {
             panic!()
         };
         assert!(d.ignore && d.table.to_string() == "d.t");
+        let Dml::Update(u) = parse_dml("UPDATE quick SET a = 1", "d").unwrap() else {
+            panic!()
+        };
+        assert!(!u.ignore && u.table.to_string() == "d.quick");
     }
 
     #[test]
