@@ -292,20 +292,7 @@ fn insert(i: Insert, db: &str) -> Result<Dml, String> {
             (rows, None)
         }
         SetExpr::Select(s) => {
-            let order = match source_order.map(|o| o.kind) {
-                None => Vec::new(),
-                Some(OrderByKind::Expressions(list)) => order_by(list)?,
-                Some(OrderByKind::All(_)) => return Err("ORDER BY ALL".into()),
-            };
-            let limit = match limit_clause {
-                None => None,
-                Some(LimitClause::LimitOffset {
-                    limit: l,
-                    offset: None,
-                    limit_by,
-                }) if limit_by.is_empty() => limit(l)?,
-                Some(_) => return Err("INSERT … SELECT … LIMIT with an offset".into()),
-            };
+            let (order, limit) = order_and_limit(source_order, limit_clause)?;
             (Vec::new(), Some(select_source(*s, db, order, limit)?))
         }
         _ => return Err("INSERT … SELECT with UNION or a subquery".into()),
@@ -349,21 +336,30 @@ pub fn subquery_source(q: &Query, db: &str) -> Result<SelectSource, String> {
     let SetExpr::Select(s) = q.body.as_ref() else {
         return Err("a subquery with UNION or VALUES".into());
     };
-    let order = match q.order_by.clone().map(|o| o.kind) {
+    let (order, limit) = order_and_limit(q.order_by.clone(), q.limit_clause.clone())?;
+    select_source(s.as_ref().clone(), db, order, limit)
+}
+
+/// A SELECT's ORDER BY and LIMIT (no OFFSET).
+fn order_and_limit(
+    order: Option<sqlparser::ast::OrderBy>,
+    limit_clause: Option<LimitClause>,
+) -> Result<(Vec<SortKey>, Option<u64>), String> {
+    let order = match order.map(|o| o.kind) {
         None => Vec::new(),
         Some(OrderByKind::Expressions(list)) => order_by(list)?,
         Some(OrderByKind::All(_)) => return Err("ORDER BY ALL".into()),
     };
-    let limit = match q.limit_clause.clone() {
+    let limit = match limit_clause {
         None => None,
         Some(LimitClause::LimitOffset {
             limit: l,
             offset: None,
             limit_by,
         }) if limit_by.is_empty() => limit(l)?,
-        Some(_) => return Err("a subquery with LIMIT … OFFSET".into()),
+        Some(_) => return Err("a SELECT with LIMIT … OFFSET".into()),
     };
-    select_source(s.as_ref().clone(), db, order, limit)
+    Ok((order, limit))
 }
 
 /// The SELECT of an INSERT … SELECT, if it is one the executor runs.

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use understudy_sql::TableName;
 use understudy_sql::dml::eval::eval;
-use understudy_sql::dml::{DeleteStmt, UpdateStmt};
-use understudy_store::{Store, TableEntry, Txn};
+use understudy_sql::dml::{DeleteStmt, Expr, SortKey, UpdateStmt};
+use understudy_store::{Cell, Store, TableEntry, Txn};
 
 use super::super::apply::{ER_FATAL, Result, SqlError, replace_row, store_err, updated_key};
 use super::super::table_cache::TableCache;
@@ -43,15 +43,14 @@ pub(super) fn update(
         table: &st.table,
         alias: st.alias.as_deref(),
     };
-    let inlined = subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
-    let rows = selected(
+    let rows = chosen(
         store,
         txn,
+        tables,
         scope,
-        inlined.as_ref().or(st.selection.as_ref()),
+        st.selection.as_ref(),
         &st.order_by,
         st.limit,
-        false,
     )?;
     // UPDATE IGNORE: the unique keys, to leave the rows that would
     // collide as they are, and the rows the statement changes.
@@ -118,6 +117,29 @@ pub(super) fn update(
     Ok(())
 }
 
+/// The rows a single-table UPDATE or DELETE changes: those its WHERE
+/// (its subqueries run first), ORDER BY and LIMIT choose.
+fn chosen(
+    store: &Store,
+    txn: &Txn,
+    tables: &mut TableCache,
+    scope: Scope<'_>,
+    selection: Option<&Expr>,
+    order_by: &[SortKey],
+    limit: Option<u64>,
+) -> Result<Vec<(Vec<u8>, Vec<Cell>)>> {
+    let inlined = subquery::inline(store, txn, tables, selection, scope.session)?;
+    selected(
+        store,
+        txn,
+        scope,
+        inlined.as_ref().or(selection),
+        order_by,
+        limit,
+        false,
+    )
+}
+
 /// UPDATE or DELETE IGNORE: on the source a foreign key's error leaves a
 /// row as it is, which understudy does not follow yet; without foreign
 /// keys (or with their checks off) IGNORE changes only what `update`
@@ -167,15 +189,14 @@ pub(super) fn delete(
         table: &st.table,
         alias: st.alias.as_deref(),
     };
-    let inlined = subquery::inline(store, txn, tables, st.selection.as_ref(), session)?;
-    let rows = selected(
+    let rows = chosen(
         store,
         txn,
+        tables,
         scope,
-        inlined.as_ref().or(st.selection.as_ref()),
+        st.selection.as_ref(),
         &st.order_by,
         st.limit,
-        false,
     )?;
     let changes: Vec<_> = rows.iter().map(|(_, c)| (c.as_slice(), None)).collect();
     foreign_keys(store, txn, tables, e, &changes, session)?;
