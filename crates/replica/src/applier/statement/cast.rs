@@ -85,7 +85,7 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
         // A BIT value: a binary string of the column's bytes that is a
         // number in numbers' places, as a bit-value literal.
         (Cell::Bit(v), ColumnType::Bit(n)) => {
-            let len = usize::from(*n).div_ceil(8).max(1);
+            let len = usize::from(*n).div_ceil(8).clamp(1, 8);
             Value::Str(v.to_be_bytes()[8 - len..].to_vec(), Text::Hex)
         }
         (Cell::Enum(_) | Cell::Set(_), ColumnType::Enum(_) | ColumnType::Set(_)) => {
