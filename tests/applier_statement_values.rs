@@ -63,6 +63,28 @@ fn mariadb_1011_json_text() {
     replica.stop();
 }
 
+/// MySQL's JSON columns: JSON text stored as the server's binary
+/// document (keys sorted, a repeated key's last value, integers and
+/// doubles as the server types them), shown and checksummed alike.
+#[test]
+fn mysql_97_json_documents() {
+    let (server, _tmp, replica) = statement_primary(ServerKind::Mysql97, &[]);
+    server
+        .sql(
+            r#"SET NAMES utf8mb4; CREATE DATABASE jm;
+             CREATE TABLE jm.d (id INT PRIMARY KEY, doc JSON);
+             INSERT INTO jm.d VALUES
+               (1, '{"bb": 1, "a": [true, null, 1.5, -2, 1e2, 0.1], "b": "x\\n\\u00e9", "a": 3}'),
+               (2, '[]'), (3, NULL), (4, '"str"'), (5, '18446744073709551615'),
+               (6, '{"k": {"n": -9223372036854775808, "f": 3.0e-5, "é": ["ü", {}]}}');
+             UPDATE jm.d SET doc = '{"z": 1, "y": [2, 2.50]}' WHERE id = 2;"#,
+        )
+        .unwrap();
+    let rows = caught_up_rows(&replica, &server, "jm.d", "mysql json");
+    assert_eq!(rows.len(), 6);
+    replica.stop();
+}
+
 /// UPDATE IGNORE leaves a row that would collide on a unique key (or the
 /// primary key) as it is and stores what does not fit as without strict
 /// mode; DELETE IGNORE on a table no foreign key involves is a DELETE.

@@ -452,6 +452,16 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             }
             _ => Err(cannot()),
         },
+        // MySQL's JSON: the text's binary document.
+        ColumnType::Json => match v {
+            Value::Str(b, Text::Collated(_))
+                if b.is_ascii() || rules.client_charset.is_some_and(is_utf8) =>
+            {
+                let text = std::str::from_utf8(b).map_err(|_| cannot())?;
+                super::json_text::json_from_text(text).map(Cell::Json)
+            }
+            _ => Err(cannot()),
+        },
         ColumnType::Bit(n) => {
             // Numbers, and binary strings (b'…', X'…') as their bytes.
             let v: u64 = match v {

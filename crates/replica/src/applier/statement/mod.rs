@@ -9,6 +9,7 @@ mod change;
 pub mod clock;
 mod dup;
 mod insert;
+mod json_text;
 mod lookup;
 mod members;
 mod multi;
