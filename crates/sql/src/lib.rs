@@ -3,6 +3,7 @@
 
 pub mod collation;
 pub mod ddl;
+mod declared;
 pub mod dml;
 pub mod error;
 pub mod foreign;

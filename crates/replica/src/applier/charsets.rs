@@ -102,8 +102,8 @@ pub(super) fn resolve_charsets(
 }
 
 /// A character column without a character set takes `table`'s, and its
-/// collation: its own declaration's, else the table's `collation` when
-/// of its character set, else its character set's default.
+/// collation: its own declaration's, else the table's `collation` (when
+/// known).
 pub(super) fn with_charset(
     c: &mut Column,
     table: Option<&str>,
@@ -120,9 +120,7 @@ pub(super) fn with_charset(
                 session.resolve(&declared)
             }
             (ColumnType::Enum(_) | ColumnType::Set(_), None, Some(t)) => Some(t.to_owned()),
-            (ColumnType::Enum(_) | ColumnType::Set(_), None, None) => {
-                table.and_then(|cs| session.resolve(cs))
-            }
+            // (The table's collation unknown: the column's too.)
             _ => None,
         };
         return;
@@ -132,10 +130,12 @@ pub(super) fn with_charset(
     }
     c.collation = match (c.collation.take(), charset.as_deref()) {
         (Some(declared), _) => session.resolve(&declared),
-        (None, Some(cs)) => match collation {
-            Some(t) if charset_of_collation(t) == cs => Some(t.to_owned()),
-            _ => session.resolve(cs),
-        },
+        // Declaring nothing, the column has the table's collation — not
+        // its character set's default, which a database created before
+        // the replica saw it may not have.
+        (None, Some(cs)) => collation
+            .filter(|t| charset_of_collation(t) == cs)
+            .map(str::to_owned),
         (None, None) => None,
     };
 }
@@ -168,9 +168,14 @@ mod tests {
         let mut c = col(Some("utf8mb4"), Some("utf8mb4"));
         with_charset(&mut c, Some("utf8mb4"), Some("utf8mb4_bin"), &mysql);
         assert_eq!(c.collation.as_deref(), Some("utf8mb4_0900_ai_ci"));
-        let mut c = col(None, Some("latin1"));
+        let mut c = col(Some("latin1"), Some("latin1"));
         with_charset(&mut c, Some("utf8mb4"), Some("utf8mb4_bin"), &mysql);
         assert_eq!(c.collation.as_deref(), Some("latin1_swedish_ci"));
+        // The table's collation unknown (its database predates the
+        // replica): so is the column's.
+        let mut c = col(None, None);
+        with_charset(&mut c, Some("utf8mb4"), None, &mysql);
+        assert_eq!(c.collation, None);
         let mut c = col(Some("utf8mb4_general_ci"), None);
         with_charset(&mut c, None, None, &mysql);
         assert_eq!(c.collation.as_deref(), Some("utf8mb4_general_ci"));
