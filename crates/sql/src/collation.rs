@@ -55,7 +55,14 @@ const RECORDED: u32 = 0x1fb00;
 impl Collation {
     /// The collation of a name as `SHOW COLLATION` spells it.
     pub fn named(name: &str) -> Collation {
-        match name.to_ascii_lowercase().as_str() {
+        let lower;
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = name.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            name
+        };
+        match name {
             "utf8mb4_bin" | "utf8mb3_bin" | "utf8_bin" => Collation::Utf8Bin,
             "utf8mb4_0900_bin" | "utf8mb4_nopad_bin" | "utf8mb3_nopad_bin" => {
                 Collation::Utf8NoPadBin

@@ -60,11 +60,7 @@ pub(super) fn check(
     e: &TableEntry,
     changes: &[Change<'_>],
 ) -> Result<()> {
-    let parent = TableName {
-        db: e.db.clone(),
-        name: e.name.clone(),
-    };
-    for (child, k) in tables.children(store, txn, &parent)? {
+    for (child, k) in tables.children(store, txn, &e.db, &e.name)? {
         let fk = &child.schema.foreign_keys[k];
         if !fk.on_delete.changes_children() && !fk.on_update.changes_children() {
             continue;

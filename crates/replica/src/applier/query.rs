@@ -162,8 +162,8 @@ fn run(
             .and_then(|(client, _, _)| charset_name(client, fde)),
         connection: v
             .charset
-            .and_then(|(_, connection, _)| collation_name(connection, fde))
-            .map_or(Collation::Unknown, |c| Collation::named(&c)),
+            .and_then(|(_, connection, _)| collation_entry(connection, fde))
+            .map_or(Collation::Unknown, |(_, c)| Collation::named(c)),
         insert_id: logged.insert_id,
         increment: v.auto_increment.map_or(1, |(inc, _)| u64::from(inc)),
         offset: v.auto_increment.map_or(1, |(_, off)| u64::from(off)),

@@ -11,7 +11,6 @@
 use understudy_binlog::event::rows_event::NO_FOREIGN_KEY_CHECKS_F;
 use understudy_binlog::event::{RowsEvent, RowsKind};
 use understudy_binlog::value::ColumnValue;
-use understudy_sql::TableName;
 use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
 
 use super::apply::{
@@ -34,14 +33,13 @@ pub(super) fn referenced(
     if rows.kind == RowsKind::Write || rows.flags & NO_FOREIGN_KEY_CHECKS_F != 0 {
         return Ok(false);
     }
-    let parent = TableName {
-        db: e.db.clone(),
-        name: e.name.clone(),
-    };
-    Ok(tables.children(store, txn, &parent)?.iter().any(|(c, k)| {
-        let fk = &c.schema.foreign_keys[*k];
-        fk.on_delete.changes_children() || fk.on_update.changes_children()
-    }))
+    Ok(tables
+        .children(store, txn, &e.db, &e.name)?
+        .iter()
+        .any(|(c, k)| {
+            let fk = &c.schema.foreign_keys[*k];
+            fk.on_delete.changes_children() || fk.on_update.changes_children()
+        }))
 }
 
 /// The error for row changes of a table without a primary key that

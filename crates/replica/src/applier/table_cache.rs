@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use understudy_sql::TableName;
 use understudy_store::{Store, TableEntry, Txn};
 
 use super::apply::{Result, store_err};
@@ -30,7 +29,8 @@ pub struct TableCache {
     /// Per referenced table, the tables (and which of their foreign
     /// keys) referencing it (`None`: not looked at since the last
     /// [`TableCache::clear`]).
-    children: Option<HashMap<(String, String), Children>>,
+    /// Keyed as `map` is (`db \0 name`).
+    children: Option<HashMap<Vec<u8>, Children>>,
 }
 
 /// Tables referencing one, with the index of the foreign key.
@@ -69,24 +69,29 @@ impl TableCache {
         self.children = None;
     }
 
-    /// The tables whose foreign keys reference `parent`.
-    pub fn children(&mut self, store: &Store, txn: &Txn, parent: &TableName) -> Result<Children> {
+    /// The tables whose foreign keys reference `db.name`.
+    pub fn children(&mut self, store: &Store, txn: &Txn, db: &str, name: &str) -> Result<Children> {
+        let key = |db: &str, name: &str| [db.as_bytes(), &[0], name.as_bytes()].concat();
         if self.children.is_none() {
-            let mut map: HashMap<(String, String), Children> = HashMap::new();
+            let mut map: HashMap<Vec<u8>, Children> = HashMap::new();
             for e in store.tables(Some(txn), None).map_err(store_err)? {
                 let e = Arc::new(e);
                 for (k, fk) in e.schema.foreign_keys.iter().enumerate() {
-                    map.entry(fk.parent.clone())
+                    map.entry(key(&fk.parent.0, &fk.parent.1))
                         .or_default()
                         .push((e.clone(), k));
                 }
             }
             self.children = Some(map);
         }
+        self.key.clear();
+        self.key.extend_from_slice(db.as_bytes());
+        self.key.push(0);
+        self.key.extend_from_slice(name.as_bytes());
         Ok(self
             .children
             .as_ref()
-            .and_then(|m| m.get(&(parent.db.clone(), parent.name.clone())))
+            .and_then(|m| m.get(self.key.as_slice()))
             .cloned()
             .unwrap_or_default())
     }

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-use understudy_sql::TableName;
 use understudy_sql::dml::eval::eval;
 use understudy_sql::dml::{DeleteStmt, Expr, SortKey, UpdateStmt};
 use understudy_store::{Cell, Store, TableEntry, Txn};
@@ -155,11 +154,8 @@ fn ignored_errors(
     if session.no_foreign_key_checks {
         return Ok(());
     }
-    let parent = TableName {
-        db: e.db.clone(),
-        name: e.name.clone(),
-    };
-    if !e.schema.foreign_keys.is_empty() || !tables.children(store, txn, &parent)?.is_empty() {
+    if !e.schema.foreign_keys.is_empty() || !tables.children(store, txn, &e.db, &e.name)?.is_empty()
+    {
         return Err(SqlError::new(
             ER_FATAL,
             format!(
