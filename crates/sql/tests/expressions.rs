@@ -10,7 +10,7 @@
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 use understudy_sql::collation::Collation;
-use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
+use understudy_sql::dml::eval::{Context, EvalError, NoRow, Row, eval};
 use understudy_sql::dml::value::Value;
 
 /// No columns, and the recording session's `collation_connection`.
@@ -21,6 +21,12 @@ impl Row for Connection {
         NoRow.column(table, name)
     }
 
+    fn context(&self) -> &dyn Context {
+        self
+    }
+}
+
+impl Context for Connection {
     fn connection_collation(&self) -> Collation {
         Collation::Uca0900AiCi
     }

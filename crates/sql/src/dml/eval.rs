@@ -41,21 +41,9 @@ impl std::fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
-/// The columns an expression can name: the row being inserted, updated
-/// or tested.
-pub trait Row {
-    /// The value of column `name` (`table` when the statement qualifies
-    /// it), or an error when there is no such column (MySQL's 1054).
-    fn column(&self, table: Option<&str>, name: &str) -> Result<Value, EvalError>;
-
-    /// `VALUES(name)`: in ON DUPLICATE KEY UPDATE, the value the row
-    /// would have had if it had been inserted.
-    fn inserted(&self, name: &str) -> Result<Value, EvalError> {
-        Err(EvalError::unsupported(format!(
-            "VALUES({name}) outside ON DUPLICATE KEY UPDATE"
-        )))
-    }
-
+/// What a statement's session gives its expressions, the same for every
+/// row: what the query event and the events before it logged.
+pub trait Context {
     /// The statement's time (NOW() and its kin).
     fn clock(&self) -> Result<Clock, EvalError> {
         Err(EvalError::unsupported(
@@ -90,6 +78,33 @@ pub trait Row {
     /// `lc_time_names` (MySQL's locale number; 0 is `en_US`), when known.
     fn lc_time_names(&self) -> Option<u16> {
         None
+    }
+}
+
+/// A session that logged nothing.
+#[derive(Debug)]
+pub struct NoContext;
+
+impl Context for NoContext {}
+
+/// The columns an expression can name: the row being inserted, updated
+/// or tested.
+pub trait Row {
+    /// The value of column `name` (`table` when the statement qualifies
+    /// it), or an error when there is no such column (MySQL's 1054).
+    fn column(&self, table: Option<&str>, name: &str) -> Result<Value, EvalError>;
+
+    /// `VALUES(name)`: in ON DUPLICATE KEY UPDATE, the value the row
+    /// would have had if it had been inserted.
+    fn inserted(&self, name: &str) -> Result<Value, EvalError> {
+        Err(EvalError::unsupported(format!(
+            "VALUES({name}) outside ON DUPLICATE KEY UPDATE"
+        )))
+    }
+
+    /// The statement's session.
+    fn context(&self) -> &dyn Context {
+        &NoContext
     }
 }
 
@@ -164,7 +179,10 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
         Expr::Value(v) => Ok(match literal(&v.value)? {
             Value::Str(b, Text::Collated(_)) => Value::Str(
                 b,
-                Text::Collated(Coll::new(row.connection_collation(), Derivation::Coercible)),
+                Text::Collated(Coll::new(
+                    row.context().connection_collation(),
+                    Derivation::Coercible,
+                )),
             ),
             other => other,
         }),
@@ -186,7 +204,7 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
                     "the system variable {}",
                     i.value
                 ))),
-                None => row.variable(&i.value[1..].to_ascii_lowercase()),
+                None => row.context().variable(&i.value[1..].to_ascii_lowercase()),
             }
         }
         Expr::Identifier(i) => row.column(None, &i.value),
@@ -460,7 +478,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
     let arity = |n: usize| param_count(&name, a.len(), n..=n);
     match name.as_str() {
         "NOW" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP" | "UTC_TIMESTAMP" => {
-            let c = row.clock()?;
+            let c = row.context().clock()?;
             let t = if name == "UTC_TIMESTAMP" {
                 c.utc
             } else {
@@ -493,7 +511,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
         }
         "CURDATE" | "CURRENT_DATE" | "UTC_DATE" => {
             arity(0)?;
-            let c = row.clock()?;
+            let c = row.context().clock()?;
             let t = if name == "UTC_DATE" { c.utc } else { c.local };
             Ok(Value::Temporal(Temporal::date(t.year, t.month, t.day)))
         }
@@ -501,10 +519,10 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             if !a.is_empty() {
                 return Err(EvalError::unsupported("RAND with a seed"));
             }
-            Ok(Value::Double(row.rand()?))
+            Ok(Value::Double(row.context().rand()?))
         }
         "LAST_INSERT_ID" => match a.as_slice() {
-            [] => row.last_insert_id(),
+            [] => row.context().last_insert_id(),
             // LAST_INSERT_ID(expr) is expr (it also sets the session's
             // value, which the next statement's INTVAR event carries).
             [x] => eval(x, row),
@@ -512,7 +530,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
         },
         "UNIX_TIMESTAMP" => {
             arity(0)?;
-            Ok(Value::Int(row.clock()?.unix))
+            Ok(Value::Int(row.context().clock()?.unix))
         }
         "VALUES" => {
             arity(1)?;
@@ -645,7 +663,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             arity(1)?;
             math::floor_ceil(&eval(&a[0], row)?, name != "FLOOR")
         }
-        "DATE_FORMAT" if row.lc_time_names() != Some(0) => Err(EvalError::unsupported(
+        "DATE_FORMAT" if row.context().lc_time_names() != Some(0) => Err(EvalError::unsupported(
             "DATE_FORMAT in a locale other than en_US (lc_time_names)",
         )),
         other => {

@@ -99,6 +99,12 @@ mod clock {
             NoRow.column(None, name)
         }
 
+        fn context(&self) -> &dyn Context {
+            self
+        }
+    }
+
+    impl Context for At {
         fn clock(&self) -> Result<Clock, EvalError> {
             let t = |day, hour| Temporal {
                 year: 2024,

@@ -3,9 +3,7 @@
 //! and the AUTO_INCREMENT series the INTVAR event starts, then written,
 //! left out, replacing or updating the rows it collides with.
 
-use understudy_sql::collation::Collation;
-use understudy_sql::dml::eval::{EvalError, Row, eval};
-use understudy_sql::dml::temporal::Clock;
+use understudy_sql::dml::eval::{Context, EvalError, Row, eval};
 use understudy_sql::dml::value::Value;
 use understudy_sql::dml::{InsertMode, InsertStmt, RowAlias, SelectSource};
 use understudy_sql::{ColumnType, DefaultValue};
@@ -385,20 +383,8 @@ impl Row for Duplicate<'_> {
         cell_value(&self.inserted[i], &s.columns[i], &self.row.session.zone)
     }
 
-    fn clock(&self) -> std::result::Result<Clock, EvalError> {
-        self.row.clock()
-    }
-
-    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
-        self.row.variable(name)
-    }
-
-    fn connection_collation(&self) -> Collation {
-        self.row.session.connection
-    }
-
-    fn lc_time_names(&self) -> Option<u16> {
-        self.row.lc_time_names()
+    fn context(&self) -> &dyn Context {
+        self.row.session
     }
 }
 

@@ -21,7 +21,7 @@ pub use multi::changed_tables;
 use std::cmp::Ordering;
 
 use understudy_sql::collation::Collation;
-use understudy_sql::dml::eval::{EvalError, NoRow, Row, eval};
+use understudy_sql::dml::eval::{Context, EvalError, NoRow, Row, eval};
 use understudy_sql::dml::load::{LoadData, load_rows};
 use understudy_sql::dml::temporal::Clock;
 use understudy_sql::dml::value::Text;
@@ -85,16 +85,22 @@ pub struct Session {
 /// MySQL's `TIME_TRUNCATE_FRACTIONAL`.
 const MODE_TIME_TRUNCATE_FRACTIONAL: u64 = 1 << 32;
 
-impl Session {
-    /// How the source fits fraction digits into a temporal column:
-    /// MySQL rounds unless `TIME_TRUNCATE_FRACTIONAL`; MariaDB truncates
-    /// unless its own `TIME_ROUND_FRACTIONAL`, whose bit is not known
-    /// here (any mode past MySQL's makes it unknown).
+/// What the statement's expressions read from its session, whatever the
+/// row.
+impl Context for Session {
     fn clock(&self) -> std::result::Result<Clock, EvalError> {
         let (secs, micros) = self
             .time
             .ok_or_else(|| EvalError::unsupported("NOW() without the time of its statement"))?;
         clock::clock(self.zone.get()?, secs, micros)
+    }
+
+    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
+        self.vars.variable(name)
+    }
+
+    fn rand(&self) -> std::result::Result<f64, EvalError> {
+        self.vars.rand()
     }
 
     fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
@@ -104,6 +110,20 @@ impl Session {
             .ok_or_else(|| EvalError::unsupported("LAST_INSERT_ID() without its INTVAR event"))
     }
 
+    fn connection_collation(&self) -> Collation {
+        self.connection
+    }
+
+    fn lc_time_names(&self) -> Option<u16> {
+        Some(self.lc_time_names)
+    }
+}
+
+impl Session {
+    /// How the source fits fraction digits into a temporal column:
+    /// MySQL rounds unless `TIME_TRUNCATE_FRACTIONAL`; MariaDB truncates
+    /// unless its own `TIME_ROUND_FRACTIONAL`, whose bit is not known
+    /// here (any mode past MySQL's makes it unknown).
     fn fraction(&self) -> Fraction {
         match (self.mariadb, self.sql_mode) {
             (false, m) if m & MODE_TIME_TRUNCATE_FRACTIONAL != 0 => Fraction::Truncate,
@@ -295,28 +315,8 @@ impl Row for StoredRow<'_> {
         )
     }
 
-    fn clock(&self) -> std::result::Result<Clock, EvalError> {
-        self.session.clock()
-    }
-
-    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
-        self.session.vars.variable(name)
-    }
-
-    fn rand(&self) -> std::result::Result<f64, EvalError> {
-        self.session.vars.rand()
-    }
-
-    fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
-        self.session.last_insert_id()
-    }
-
-    fn connection_collation(&self) -> Collation {
-        self.session.connection
-    }
-
-    fn lc_time_names(&self) -> Option<u16> {
-        Some(self.session.lc_time_names)
+    fn context(&self) -> &dyn Context {
+        self.session
     }
 }
 
@@ -329,28 +329,8 @@ impl Row for ValuesRow<'_> {
         NoRow.column(table, name)
     }
 
-    fn clock(&self) -> std::result::Result<Clock, EvalError> {
-        self.0.clock()
-    }
-
-    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
-        self.0.vars.variable(name)
-    }
-
-    fn rand(&self) -> std::result::Result<f64, EvalError> {
-        self.0.vars.rand()
-    }
-
-    fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
-        self.0.last_insert_id()
-    }
-
-    fn connection_collation(&self) -> Collation {
-        self.0.connection
-    }
-
-    fn lc_time_names(&self) -> Option<u16> {
-        Some(self.0.lc_time_names)
+    fn context(&self) -> &dyn Context {
+        self.0
     }
 }
 

@@ -12,9 +12,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, btree_map};
 use std::sync::Arc;
 
-use understudy_sql::dml::eval::{EvalError, Row, eval};
+use understudy_sql::dml::eval::{Context, EvalError, Row, eval};
 use understudy_sql::dml::multi::{JoinKind, Joined, MultiDelete, MultiUpdate};
-use understudy_sql::dml::temporal::Clock;
 use understudy_sql::dml::value::Value;
 use understudy_sql::dml::{BinaryOperator, Dml, Expr, Ident};
 use understudy_sql::{ColumnType, TableName};
@@ -83,28 +82,8 @@ impl Row for JoinedRow<'_> {
         }
     }
 
-    fn clock(&self) -> std::result::Result<Clock, EvalError> {
-        self.session.clock()
-    }
-
-    fn variable(&self, name: &str) -> std::result::Result<Value, EvalError> {
-        self.session.vars.variable(name)
-    }
-
-    fn rand(&self) -> std::result::Result<f64, EvalError> {
-        self.session.vars.rand()
-    }
-
-    fn last_insert_id(&self) -> std::result::Result<Value, EvalError> {
-        self.session.last_insert_id()
-    }
-
-    fn connection_collation(&self) -> understudy_sql::collation::Collation {
-        self.session.connection
-    }
-
-    fn lc_time_names(&self) -> Option<u16> {
-        Some(self.session.lc_time_names)
+    fn context(&self) -> &dyn Context {
+        self.session
     }
 }
 
