@@ -11,6 +11,7 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 use understudy_sql::collation::Collation;
 use understudy_sql::dml::eval::{Context, EvalError, NoRow, Row, eval};
+use understudy_sql::dml::json;
 use understudy_sql::dml::value::Value;
 
 /// No columns, and the recording session's `collation_connection`.
@@ -34,6 +35,30 @@ impl Context for Connection {
     fn lc_time_names(&self) -> Option<u16> {
         Some(0)
     }
+
+    fn mysql_json(&self) -> bool {
+        true
+    }
+}
+
+/// A `mysql --batch` field's text: `\\`, `\n`, `\t` and `\0` unescaped.
+fn unescape(batch: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(batch.len());
+    let mut bytes = batch.bytes();
+    while let Some(c) = bytes.next() {
+        out.push(if c == b'\\' {
+            match bytes.next() {
+                Some(b'n') => b'\n',
+                Some(b't') => b'\t',
+                Some(b'0') => 0,
+                Some(other) => other,
+                None => b'\\',
+            }
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// Whether our value is what MySQL printed.
@@ -44,8 +69,9 @@ fn same(ours: &Value, theirs: &str) -> bool {
         Value::UInt(u) => u.to_string() == theirs,
         Value::Decimal(d) => d.to_string() == theirs,
         Value::Double(f) => theirs.parse::<f64>().is_ok_and(|t| t == *f),
-        Value::Str(b, _) | Value::Member(b, _) => b.as_slice() == theirs.as_bytes(),
+        Value::Str(b, _) | Value::Member(b, _) => *b == unescape(theirs),
         Value::Temporal(t) => t.to_string() == theirs,
+        Value::Json(doc) => json::render(doc).into_bytes() == unescape(theirs),
     }
 }
 

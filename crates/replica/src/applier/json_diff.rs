@@ -6,59 +6,8 @@
 //! MySQL's order (by length, then bytewise).
 
 use understudy_binlog::value::json::{
-    JsonDiffOperation, JsonValue, encode_json, parse_json, parse_json_diffs,
+    JsonDiffOperation, JsonDoc, encode_json, parse_json, parse_json_diffs,
 };
-
-/// A JSON document the diffs can change (owns what it holds).
-#[derive(Debug, Clone, PartialEq)]
-enum Doc {
-    Null,
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Double(f64),
-    String(Vec<u8>),
-    Object(Vec<(Vec<u8>, Doc)>),
-    Array(Vec<Doc>),
-    Opaque(u8, Vec<u8>),
-}
-
-impl Doc {
-    fn from(v: &JsonValue<'_>) -> Doc {
-        match v {
-            JsonValue::Null => Doc::Null,
-            JsonValue::Bool(b) => Doc::Bool(*b),
-            JsonValue::Int(i) => Doc::Int(*i),
-            JsonValue::UInt(u) => Doc::UInt(*u),
-            JsonValue::Double(d) => Doc::Double(*d),
-            JsonValue::String(s) => Doc::String(s.to_vec()),
-            JsonValue::Object(m) => {
-                Doc::Object(m.iter().map(|(k, v)| (k.to_vec(), Doc::from(v))).collect())
-            }
-            JsonValue::Array(a) => Doc::Array(a.iter().map(Doc::from).collect()),
-            JsonValue::Opaque { field_type, data } => Doc::Opaque(*field_type, data.to_vec()),
-        }
-    }
-
-    fn value(&self) -> JsonValue<'_> {
-        match self {
-            Doc::Null => JsonValue::Null,
-            Doc::Bool(b) => JsonValue::Bool(*b),
-            Doc::Int(i) => JsonValue::Int(*i),
-            Doc::UInt(u) => JsonValue::UInt(*u),
-            Doc::Double(d) => JsonValue::Double(*d),
-            Doc::String(s) => JsonValue::String(s),
-            Doc::Object(m) => {
-                JsonValue::Object(m.iter().map(|(k, v)| (k.as_slice(), v.value())).collect())
-            }
-            Doc::Array(a) => JsonValue::Array(a.iter().map(Doc::value).collect()),
-            Doc::Opaque(t, d) => JsonValue::Opaque {
-                field_type: *t,
-                data: d,
-            },
-        }
-    }
-}
 
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,16 +87,16 @@ fn key_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
-fn node<'d>(doc: &'d mut Doc, legs: &[Leg]) -> Option<&'d mut Doc> {
+fn node<'d>(doc: &'d mut JsonDoc, legs: &[Leg]) -> Option<&'d mut JsonDoc> {
     let mut cur = doc;
     for leg in legs {
         cur = match (cur, leg) {
-            (Doc::Object(m), Leg::Member(k)) => {
+            (JsonDoc::Object(m), Leg::Member(k)) => {
                 m.iter_mut().find(|(mk, _)| mk == k).map(|e| &mut e.1)?
             }
-            (Doc::Array(a), Leg::Index(n)) => a.get_mut(*n)?,
+            (JsonDoc::Array(a), Leg::Index(n)) => a.get_mut(*n)?,
             // MySQL's auto-wrapping: [0] of a scalar is the scalar.
-            (d, Leg::Index(0)) if !matches!(d, Doc::Array(_)) => d,
+            (d, Leg::Index(0)) if !matches!(d, JsonDoc::Array(_)) => d,
             _ => return None,
         };
     }
@@ -155,10 +104,10 @@ fn node<'d>(doc: &'d mut Doc, legs: &[Leg]) -> Option<&'d mut Doc> {
 }
 
 fn apply_one(
-    doc: &mut Doc,
+    doc: &mut JsonDoc,
     op: JsonDiffOperation,
     legs: &[Leg],
-    value: Option<Doc>,
+    value: Option<JsonDoc>,
 ) -> Result<(), String> {
     let Some((last, parent_path)) = legs.split_last() else {
         // The whole document.
@@ -172,31 +121,31 @@ fn apply_one(
     };
     let parent = node(doc, parent_path).ok_or("the JSON diff's path is not in the document")?;
     match (op, parent, last, value) {
-        (JsonDiffOperation::Replace, Doc::Object(m), Leg::Member(k), Some(v)) => {
+        (JsonDiffOperation::Replace, JsonDoc::Object(m), Leg::Member(k), Some(v)) => {
             let e = m
                 .iter_mut()
                 .find(|(mk, _)| mk == k)
                 .ok_or("JSON REPLACE of a member that does not exist")?;
             e.1 = v;
         }
-        (JsonDiffOperation::Replace, Doc::Array(a), Leg::Index(n), Some(v)) => {
+        (JsonDiffOperation::Replace, JsonDoc::Array(a), Leg::Index(n), Some(v)) => {
             *a.get_mut(*n)
                 .ok_or("JSON REPLACE past the end of an array")? = v;
         }
-        (JsonDiffOperation::Insert, Doc::Object(m), Leg::Member(k), Some(v)) => {
+        (JsonDiffOperation::Insert, JsonDoc::Object(m), Leg::Member(k), Some(v)) => {
             match m.binary_search_by(|(mk, _)| key_order(mk, k)) {
                 Ok(i) => m[i].1 = v,
                 Err(i) => m.insert(i, (k.clone(), v)),
             }
         }
-        (JsonDiffOperation::Insert, Doc::Array(a), Leg::Index(n), Some(v)) => {
+        (JsonDiffOperation::Insert, JsonDoc::Array(a), Leg::Index(n), Some(v)) => {
             let at = (*n).min(a.len());
             a.insert(at, v);
         }
-        (JsonDiffOperation::Remove, Doc::Object(m), Leg::Member(k), None) => {
+        (JsonDiffOperation::Remove, JsonDoc::Object(m), Leg::Member(k), None) => {
             m.retain(|(mk, _)| mk != k);
         }
-        (JsonDiffOperation::Remove, Doc::Array(a), Leg::Index(n), None) => {
+        (JsonDiffOperation::Remove, JsonDoc::Array(a), Leg::Index(n), None) => {
             if *n < a.len() {
                 a.remove(*n);
             }
@@ -210,17 +159,17 @@ fn apply_one(
 /// (a PARTIAL_UPDATE_ROWS_EVENT column value).
 pub fn apply_json_diffs(stored: &[u8], diffs: &[u8]) -> Result<Vec<u8>, String> {
     let before = parse_json(stored).map_err(|e| format!("stored JSON: {e}"))?;
-    let mut doc = Doc::from(&before);
+    let mut doc = JsonDoc::from_value(&before);
     for d in parse_json_diffs(diffs).map_err(|e| format!("JSON diff: {e}"))? {
         let legs = parse_path(d.path)?;
         apply_one(
             &mut doc,
             d.operation,
             &legs,
-            d.value.as_ref().map(Doc::from),
+            d.value.as_ref().map(JsonDoc::from_value),
         )?;
     }
-    encode_json(&doc.value()).map_err(|e| e.to_string())
+    encode_json(&doc.as_value()).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -229,8 +178,8 @@ mod tests {
     use understudy_binlog::value::json::render_json;
 
     /// A binary document from a small tree.
-    fn bin(d: &Doc) -> Vec<u8> {
-        encode_json(&d.value()).unwrap_or_default()
+    fn bin(d: &JsonDoc) -> Vec<u8> {
+        encode_json(&d.as_value()).unwrap_or_default()
     }
 
     fn text(b: &[u8]) -> String {
@@ -238,7 +187,7 @@ mod tests {
     }
 
     /// A diff list as a PARTIAL_UPDATE_ROWS_EVENT carries it.
-    fn diffs(list: &[(u8, &str, Option<Doc>)]) -> Vec<u8> {
+    fn diffs(list: &[(u8, &str, Option<JsonDoc>)]) -> Vec<u8> {
         let mut out = Vec::new();
         for (op, path, value) in list {
             out.push(*op);
@@ -255,17 +204,20 @@ mod tests {
 
     #[test]
     fn replace_insert_remove() {
-        let doc = Doc::Object(vec![
-            (b"a".to_vec(), Doc::Int(1)),
-            (b"b".to_vec(), Doc::Array(vec![Doc::Int(1), Doc::Int(2)])),
-            (b"x y".to_vec(), Doc::String(b"s".to_vec())),
+        let doc = JsonDoc::Object(vec![
+            (b"a".to_vec(), JsonDoc::Int(1)),
+            (
+                b"b".to_vec(),
+                JsonDoc::Array(vec![JsonDoc::Int(1), JsonDoc::Int(2)]),
+            ),
+            (b"x y".to_vec(), JsonDoc::String(b"s".to_vec())),
         ]);
         let d = diffs(&[
-            (0, "$.a", Some(Doc::Int(7))),
-            (1, "$.b[1]", Some(Doc::String(b"new".to_vec()))),
-            (1, "$.zz", Some(Doc::Bool(true))),
+            (0, "$.a", Some(JsonDoc::Int(7))),
+            (1, "$.b[1]", Some(JsonDoc::String(b"new".to_vec()))),
+            (1, "$.zz", Some(JsonDoc::Bool(true))),
             (2, "$.\"x y\"", None),
-            (0, "$.b[0]", Some(Doc::Null)),
+            (0, "$.b[0]", Some(JsonDoc::Null)),
         ]);
         let out = apply_json_diffs(&bin(&doc), &d).unwrap_or_default();
         assert_eq!(text(&out), r#"{"a": 7, "b": [null, "new", 2], "zz": true}"#);
@@ -273,11 +225,11 @@ mod tests {
 
     #[test]
     fn bad_diffs_are_errors() {
-        let doc = Doc::Object(vec![(b"a".to_vec(), Doc::Int(1))]);
+        let doc = JsonDoc::Object(vec![(b"a".to_vec(), JsonDoc::Int(1))]);
         for d in [
-            diffs(&[(0, "$.missing", Some(Doc::Int(1)))]),
-            diffs(&[(1, "$.a.b", Some(Doc::Int(1)))]),
-            diffs(&[(0, "a", Some(Doc::Int(1)))]),
+            diffs(&[(0, "$.missing", Some(JsonDoc::Int(1)))]),
+            diffs(&[(1, "$.a.b", Some(JsonDoc::Int(1)))]),
+            diffs(&[(0, "a", Some(JsonDoc::Int(1)))]),
         ] {
             assert!(apply_json_diffs(&bin(&doc), &d).is_err());
         }

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::temporal::{Clock, Temporal};
 use super::value::{Arith, Coll, Derivation, Text, Value, arith, compare, equal, negate};
-use super::{dates, digest, math, strings};
+use super::{dates, digest, json, math, strings};
 use crate::collation::Collation;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +78,12 @@ pub trait Context {
     /// `lc_time_names` (MySQL's locale number; 0 is `en_US`), when known.
     fn lc_time_names(&self) -> Option<u16> {
         None
+    }
+
+    /// Whether JSON follows MySQL's rules (the source is MySQL; MariaDB's
+    /// JSON functions work on text and are not evaluated).
+    fn mysql_json(&self) -> bool {
+        false
     }
 }
 
@@ -175,6 +181,11 @@ fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {
 
 /// `expr`'s value for `row`.
 pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
+    if super::precedence::misread(expr) {
+        return Err(EvalError::unsupported(format!(
+            "{expr}, which MySQL reads with other precedence"
+        )));
+    }
     match expr {
         Expr::Value(v) => Ok(match literal(&v.value)? {
             Value::Str(b, Text::Collated(_)) => Value::Str(
@@ -275,6 +286,12 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
             Ok(Value::from_bool(inside.map(|r| r != *negated)))
         }
         Expr::Function(f) => function(expr, f, row),
+        Expr::Cast {
+            kind: sqlparser::ast::CastKind::Cast,
+            expr: e,
+            data_type: sqlparser::ast::DataType::JSON,
+            format: None,
+        } => json::cast(eval(e, row)?, e, row.context()),
         Expr::Like {
             negated,
             any: false,
@@ -415,11 +432,16 @@ fn binary(
             | B::LtEq
             | B::Gt
             | B::GtEq
-            | B::Xor => Ok(Value::Null),
+            | B::Xor
+            | B::Arrow
+            | B::LongArrow => Ok(Value::Null),
             _ => Err(EvalError::unsupported(format!("the expression {whole}"))),
         };
     }
     let r = eval(right, row)?;
+    if let B::Arrow | B::LongArrow = op {
+        return json::arrow(l, r, matches!(op, B::LongArrow), row.context());
+    }
     let arith_op = match op {
         B::Plus => Some(Arith::Add),
         B::Minus => Some(Arith::Sub),
@@ -432,6 +454,12 @@ fn binary(
     if let Some(a) = arith_op {
         return arith(&l, a, &r);
     }
+    // Compared with JSON, the other side is made JSON (booleans kept).
+    let (l, r) = if matches!((&l, &r), (Value::Json(_), _) | (_, Value::Json(_))) {
+        (json::json_operand(l, left)?, json::json_operand(r, right)?)
+    } else {
+        (l, r)
+    };
     let truth = match op {
         B::Eq => equal(&l, &r)?,
         B::NotEq => equal(&l, &r)?.map(|e| !e),
@@ -475,6 +503,9 @@ fn args(whole: &Expr, f: &sqlparser::ast::Function) -> Result<Vec<Expr>, EvalErr
 fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result<Value, EvalError> {
     let name = f.name.to_string().to_ascii_uppercase();
     let a = args(whole, f)?;
+    if let Some(v) = json::call(&name, &a, row) {
+        return v;
+    }
     let arity = |n: usize| param_count(&name, a.len(), n..=n);
     match name.as_str() {
         "NOW" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP" | "UTC_TIMESTAMP" => {
@@ -639,7 +670,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 Value::Decimal(d) => d.mantissa < 0,
                 Value::Double(f) => *f < 0.0,
                 Value::Null | Value::UInt(_) => false,
-                Value::Str(..) | Value::Temporal(_) | Value::Member(..) => {
+                Value::Str(..) | Value::Temporal(_) | Value::Member(..) | Value::Json(_) => {
                     return Ok(Value::Double(v.to_f64()?.unwrap_or(0.0).abs()));
                 }
             };
@@ -741,6 +772,7 @@ const MAX_ALLOWED_PACKET: u64 = 16 << 20;
 fn as_text(v: Value) -> Value {
     match v {
         Value::Member(b, c) => Value::Str(b, Text::Collated(c)),
+        Value::Json(doc) => json::as_text(&doc),
         v => v,
     }
 }

@@ -23,6 +23,7 @@ mod operators {
             Value::Double(f) => f.to_string(),
             Value::Str(b, _) | Value::Member(b, _) => String::from_utf8_lossy(&b).into_owned(),
             Value::Temporal(t) => t.to_string(),
+            Value::Json(doc) => crate::dml::json::render(&doc),
         }
     }
 

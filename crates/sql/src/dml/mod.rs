@@ -10,9 +10,11 @@ mod digest;
 pub mod eval;
 mod fast;
 mod format;
+pub mod json;
 pub mod load;
 mod math;
 pub mod multi;
+mod precedence;
 mod strings;
 pub mod temporal;
 pub mod value;
@@ -130,10 +132,12 @@ pub fn is_dml(sql: &str) -> bool {
 
 /// One expression (a column's DEFAULT), as MySQL reads it.
 pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
-    Parser::new(&MySqlDialect {})
+    let mut e = Parser::new(&MySqlDialect {})
         .try_with_sql(text)
         .and_then(|mut p| p.parse_expr())
-        .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(text))))
+        .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(text))))?;
+    precedence::fix_expr_arrows(&mut e);
+    Ok(e)
 }
 
 /// Reads one DML statement (`default_db`: the query event's database).
@@ -182,6 +186,7 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     if stmts.len() != 1 {
         return Err(unsupported("more than one statement"));
     }
+    precedence::fix_arrows(&mut stmts[0]);
     let dml = match stmts.remove(0) {
         Statement::Insert(i) => insert(i, default_db),
         Statement::Update(u) => update(u, default_db),

@@ -16,6 +16,10 @@ fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError>
         Value::Null => None,
         Value::Str(b, t) => Some((b.clone(), if *t == Text::Hex { Text::Binary } else { *t })),
         Value::Member(b, c) => Some((b.clone(), Text::Collated(*c))),
+        Value::Json(doc) => match super::json::as_text(doc) {
+            Value::Str(b, t) => Some((b, t)),
+            _ => None,
+        },
         Value::Int(i) => Some((i.to_string().into_bytes(), Text::TEXT)),
         Value::UInt(u) => Some((u.to_string().into_bytes(), Text::TEXT)),
         Value::Decimal(d) => Some((d.to_string().into_bytes(), Text::TEXT)),

@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 use super::decimal::Decimal;
 use super::eval::EvalError;
+use super::json::{self, JsonDoc};
 use super::temporal::Temporal;
 use crate::collation::Collation;
 
@@ -63,12 +64,26 @@ impl Coll {
 
     /// The collation two strings meet under: the stronger one's; at equal
     /// strength with different collations, none understudy follows (the
-    /// source refuses most such mixes).
+    /// source refuses most such mixes) — except MySQL's rule that a
+    /// `_bin` collation wins over another of its character set, applied
+    /// where both are surely utf8mb4: a literal under a 0900 collation
+    /// and utf8mb4_bin text as coercible (JSON_UNQUOTE's, `->>`'s).
     pub fn with(self, other: Coll) -> Coll {
+        use Collation::{Uca0900AiCi, Utf8Bin, Utf8NoPadBin};
         match self.derivation.cmp(&other.derivation) {
             Ordering::Less => self,
             Ordering::Greater => other,
             Ordering::Equal if self.collation == other.collation => self,
+            Ordering::Equal
+                if self.derivation == Derivation::Coercible
+                    && matches!(
+                        (self.collation, other.collation),
+                        (Utf8Bin, Uca0900AiCi | Utf8NoPadBin)
+                            | (Uca0900AiCi | Utf8NoPadBin, Utf8Bin)
+                    ) =>
+            {
+                Coll::new(Utf8Bin, Derivation::Coercible)
+            }
             Ordering::Equal => Coll::new(Collation::Unknown, self.derivation),
         }
     }
@@ -98,6 +113,8 @@ pub enum Value {
     /// or bit mask), and in comparisons with anything but a string, not
     /// evaluated yet.
     Member(Vec<u8>, Coll),
+    /// A MySQL JSON value (a JSON column's, a JSON function's result).
+    Json(Box<JsonDoc>),
 }
 
 impl Value {
@@ -148,6 +165,7 @@ impl Value {
                 return Err(EvalError::unsupported("a date or time used as a number"));
             }
             Value::Member(..) => return Err(member_as_number()),
+            Value::Json(doc) => json::as_double(doc)?,
             Value::Str(b, _) => str_prefix_f64(b),
         }))
     }
@@ -288,6 +306,9 @@ pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
             return compare_text(x, *tx, y, Text::Collated(*cy));
         }
         (Value::Member(..), _) | (_, Value::Member(..)) => return Err(member_as_number()),
+        (Value::Json(x), Value::Json(y)) => return json::compare_json(x, y),
+        (Value::Json(x), y) => return json::compare_with_sql(x, y),
+        (x, Value::Json(y)) => return json::compare_with_sql(y, x).map(Ordering::reverse),
         _ => {}
     }
     if let (Some(x), Some(y)) = (a.int(), b.int()) {
@@ -463,6 +484,7 @@ fn out_of_range(unsigned: bool, a: &Value, op: Arith, b: &Value) -> EvalError {
         Value::Double(f) => f.to_string(),
         Value::Str(s, _) | Value::Member(s, _) => format!("'{}'", String::from_utf8_lossy(s)),
         Value::Temporal(t) => format!("'{t}'"),
+        Value::Json(doc) => format!("'{}'", json::render(doc)),
         Value::Null => "NULL".into(),
     };
     EvalError::Sql {

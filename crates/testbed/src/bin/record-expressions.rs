@@ -135,6 +135,7 @@ fn expressions() -> Vec<String> {
     strings_and_choices(&mut out);
     dates(&mut out);
     collations(&mut out);
+    json(&mut out);
     // Hexadecimal and bit-value literals (and so BIT values) as numbers.
     for e in [
         "X'41' + 1",
@@ -396,6 +397,220 @@ fn strings_and_choices(out: &mut Vec<String>) {
         "TRUNCATE(-1.999, 1)",
         "FLOOR(-2.000)",
         "CEIL(-0.5)",
+    ] {
+        out.push(e.to_owned());
+    }
+}
+
+/// MySQL's JSON functions over documents and paths, SQL values put into
+/// documents, and JSON compared with SQL values.
+fn json(out: &mut Vec<String>) {
+    let docs = [
+        r#"'{"a": 1, "b": [1, 2, {"c": "x"}], "d": {"e": null, "f": true}}'"#,
+        r#"'[1, "two", 3.5, [4, 5], {"k": "v", "c": 0}]'"#,
+        r#"'"str"'"#,
+        "'12'",
+        "'null'",
+        "'{}'",
+        "'[]'",
+        r#"'{"a": {"a": {"a": 1}}}'"#,
+        r#"'[[1, 2], [3]]'"#,
+        r#"'{"x y": 1, "é": 2, "": 3, "b": "q\\"t"}'"#,
+        "'[1.50, -0.0, 1e300, 18446744073709551615, -9223372036854775808, 0.1]'",
+        "NULL",
+        "'{bad'",
+        "7",
+    ];
+    let paths = [
+        "'$'",
+        "'$.a'",
+        "'$.b[1]'",
+        "'$.b[last]'",
+        "'$.b[last-1]'",
+        "'$.b[0 to 1]'",
+        "'$.b[*]'",
+        "'$.*'",
+        "'$**.c'",
+        "'$[0]'",
+        "'$[1]'",
+        "'$[9]'",
+        "'$[last]'",
+        "'$[last-7]'",
+        "'$.d.e'",
+        "'$.d.f'",
+        "'$.\"x y\"'",
+        "'$.é'",
+        "'$.\"\"'",
+        "'$**.a'",
+        "'$[*][0]'",
+        "'$.nope.x'",
+        "'a'",
+        "'$[1 to 0]'",
+        "NULL",
+    ];
+    for d in docs {
+        for p in paths {
+            out.push(format!("JSON_EXTRACT({d}, {p})"));
+            out.push(format!("JSON_UNQUOTE(JSON_EXTRACT({d}, {p}))"));
+            out.push(format!("JSON_TYPE(JSON_EXTRACT({d}, {p}))"));
+            out.push(format!("JSON_LENGTH({d}, {p})"));
+            out.push(format!("JSON_KEYS({d}, {p})"));
+            out.push(format!("JSON_CONTAINS_PATH({d}, 'one', {p}, '$.a')"));
+            out.push(format!("JSON_SET({d}, {p}, 9)"));
+            out.push(format!("JSON_INSERT({d}, {p}, 'x')"));
+            out.push(format!("JSON_REPLACE({d}, {p}, JSON_ARRAY(1, 'y'))"));
+            out.push(format!("JSON_REMOVE({d}, {p})"));
+            out.push(format!("JSON_ARRAY_APPEND({d}, {p}, TRUE)"));
+            out.push(format!("JSON_ARRAY_INSERT({d}, {p}, NULL)"));
+            out.push(format!("JSON_CONTAINS({d}, '1', {p})"));
+        }
+        for e in [
+            format!("JSON_TYPE({d})"),
+            format!("JSON_VALID({d})"),
+            format!("JSON_DEPTH({d})"),
+            format!("JSON_LENGTH({d})"),
+            format!("JSON_KEYS({d})"),
+            format!("CAST({d} AS JSON)"),
+            format!("JSON_QUOTE({d})"),
+            format!("JSON_UNQUOTE({d})"),
+            format!("JSON_CONTAINS({d}, '1')"),
+            format!(r#"JSON_CONTAINS({d}, '{{"a": 1}}')"#),
+            format!("JSON_CONTAINS({d}, '[1, 3.5]')"),
+            format!(r#"JSON_CONTAINS({d}, '{{"d": {{"f": true}}}}')"#),
+            format!(r#"JSON_MERGE_PATCH({d}, '{{"a": null, "z": [1]}}')"#),
+            format!(r#"JSON_MERGE_PATCH('{{"a": 5}}', {d})"#),
+            format!(r#"JSON_MERGE_PRESERVE({d}, '{{"a": 2}}')"#),
+            format!("JSON_MERGE_PRESERVE({d}, '[0]', '1')"),
+            format!("JSON_SET({d}, '$.a', 1, '$.n', 2, '$.a', 3)"),
+            format!("JSON_REMOVE({d}, '$.a', '$[0]', '$.b[0]')"),
+            format!("JSON_ARRAY({d}, CAST({d} AS JSON))"),
+            format!("CONCAT(JSON_EXTRACT({d}, '$'), '!')"),
+            format!("LENGTH(JSON_EXTRACT({d}, '$.a'))"),
+            format!("JSON_EXTRACT({d}, '$.a') + 1"),
+            format!("JSON_EXTRACT({d}, '$[0]') * 2"),
+        ] {
+            out.push(e);
+        }
+        for v in [
+            "1",
+            "'1'",
+            "1.0",
+            "TRUE",
+            "'str'",
+            "NULL",
+            "'x'",
+            "12",
+            "JSON_ARRAY(1)",
+        ] {
+            for op in ["=", "<", ">="] {
+                out.push(format!("CAST({d} AS JSON) {op} {v}"));
+                out.push(format!("JSON_EXTRACT({d}, '$.a') {op} {v}"));
+            }
+            out.push(format!("JSON_EXTRACT({d}, '$[0]') <=> {v}"));
+        }
+    }
+    let values = [
+        "1",
+        "-5",
+        "18446744073709551615",
+        "2.50",
+        "-0.0",
+        "1.5e0",
+        "1e300",
+        "'text'",
+        "'日本'",
+        "NULL",
+        "TRUE",
+        "FALSE",
+        "1 = 1",
+        "1 < 0",
+        "NOT 0",
+        "1 IS NULL",
+        "2 IN (1, 2)",
+        "2 BETWEEN 1 AND 3",
+        "'a' LIKE 'a'",
+        "IF(1, TRUE, FALSE)",
+        "COALESCE(TRUE)",
+        "(TRUE)",
+        "1 AND 1",
+        "ISNULL(NULL)",
+        "TRUE + 0",
+        "DATE '2024-02-29'",
+        "TIMESTAMP '2024-02-29 10:11:12.5'",
+        "JSON_OBJECT('k', 'v')",
+        "'[1, 2]'",
+        "CAST('[1, 2]' AS JSON)",
+        "'q\"t'",
+        "'a\\\\b'",
+        "'tab\\there'",
+    ];
+    for v in values {
+        out.push(format!("JSON_ARRAY({v})"));
+        out.push(format!("JSON_OBJECT('k', {v})"));
+        out.push(format!("JSON_OBJECT({v}, 1)"));
+        out.push(format!("JSON_QUOTE({v})"));
+        out.push(format!("JSON_UNQUOTE({v})"));
+        out.push(format!("JSON_VALID({v})"));
+        out.push(format!("CAST({v} AS JSON)"));
+        out.push(format!("JSON_TYPE(CAST({v} AS JSON))"));
+        out.push(format!("JSON_SET('{{}}', '$.v', {v})"));
+        out.push(format!("JSON_EXTRACT(JSON_ARRAY({v}), '$[0]') = {v}"));
+    }
+    for e in [
+        "JSON_OBJECT('a', 1, 'a', 2)",
+        "JSON_OBJECT('b', 1, 'a', 2, 'aa', 3, '', 4)",
+        "JSON_OBJECT('a')",
+        "JSON_OBJECT()",
+        "JSON_ARRAY()",
+        "JSON_OBJECT('a', JSON_ARRAY(1, JSON_OBJECT('b', NULL)))",
+        "JSON_EXTRACT('[1, 2]', '$[0]', '$[1]', '$[0]')",
+        "JSON_EXTRACT('[1, 2]')",
+        "JSON_SET('[1]', '$[0]')",
+        "JSON_SET('[1]', '$[*]', 1)",
+        "JSON_REMOVE('[1]', '$')",
+        "JSON_REMOVE('[1]', '$[*]')",
+        "JSON_ARRAY_INSERT('[1]', '$', 2)",
+        "JSON_ARRAY_INSERT('{\"a\": [1]}', '$.a', 2)",
+        "JSON_ARRAY_INSERT('{\"a\": [1]}', '$.a[0]', 2)",
+        "JSON_CONTAINS_PATH('[1]', 'all', '$[0]', '$[1]')",
+        "JSON_CONTAINS_PATH('[1]', 'ALL', '$[0]')",
+        "JSON_CONTAINS_PATH('[1]', 'some', '$[0]')",
+        "JSON_CONTAINS_PATH('[1]', NULL, '$[0]')",
+        "JSON_CONTAINS('[1, [2, 3]]', '[3]')",
+        "JSON_CONTAINS('[1, 2, 3]', '[[1, 2]]')",
+        "JSON_CONTAINS('[[1, 2], 3]', '[[1]]')",
+        "JSON_CONTAINS('{\"a\": [1, 2]}', '{\"a\": 1}')",
+        "JSON_CONTAINS('1', '1.0')",
+        "JSON_CONTAINS('\"a\"', '\"A\"')",
+        "JSON_MERGE_PATCH(NULL, '{\"a\": 1}')",
+        "JSON_MERGE_PATCH(NULL, '[1]')",
+        "JSON_MERGE_PATCH('{\"a\": {\"b\": 1, \"c\": 2}}', '{\"a\": {\"b\": null, \"d\": {\"e\": null}}}')",
+        "JSON_MERGE_PRESERVE('{\"a\": 1}', NULL)",
+        "JSON_MERGE('[1]', '2')",
+        "JSON_UNQUOTE('\"a\\\\tb\\\\u00e9\"')",
+        "JSON_UNQUOTE('\"a\\\\qb\"')",
+        "JSON_UNQUOTE('\"abc')",
+        "JSON_UNQUOTE('\"\"')",
+        "JSON_UNQUOTE('\"')",
+        "JSON_EXTRACT('{\"a\": \"x\"}', '$.a') = 'X'",
+        "JSON_UNQUOTE(JSON_EXTRACT('{\"a\": \"x\"}', '$.a')) = 'X'",
+        "JSON_EXTRACT('{\"a\": true}', '$.a') = TRUE",
+        "JSON_EXTRACT('{\"a\": true}', '$.a') = 1",
+        "JSON_EXTRACT('{\"a\": 1}', '$.a') = TRUE",
+        "JSON_EXTRACT('{\"a\": 1}', '$.a') IN (1, 2)",
+        "JSON_EXTRACT('{\"a\": 1}', '$.a') BETWEEN 0 AND 2",
+        "JSON_EXTRACT('{\"a\": true}', '$.a') AND 1",
+        "JSON_EXTRACT('{\"a\": null}', '$.a') IS NULL",
+        "JSON_OBJECT('b', 1) = JSON_OBJECT('b', 1.0)",
+        "JSON_OBJECT('b', 1) < JSON_OBJECT('a', 1)",
+        "JSON_ARRAY(1, 2) < JSON_ARRAY(1, 3)",
+        "JSON_ARRAY(1, 2) < JSON_ARRAY(1, 2, 0)",
+        "CAST('\"2024-01-01\"' AS JSON) = DATE '2024-01-01'",
+        "JSON_ARRAY(DATE '2024-01-01') < JSON_ARRAY(TIMESTAMP '2024-01-01 00:00:00')",
+        "UPPER(JSON_OBJECT('a', 'x'))",
+        "JSON_EXTRACT('{\"a\": 9223372036854775807}', '$.a') + 0",
+        "JSON_EXTRACT('{\"a\": 2.50}', '$.a') + 1",
+        "JSON_EXTRACT(JSON_OBJECT('a', 2.50), '$.a') + 1",
     ] {
         out.push(e.to_owned());
     }

@@ -11,11 +11,14 @@
 //! * `diff.rs`: partial-update diff lists (`PARTIAL_UPDATE_ROWS_EVENT`,
 //!   `binlog_row_value_options=PARTIAL_JSON`) and their `mysqlbinlog` form.
 //! * `encode.rs`: [`encode_json`], the inverse of [`parse_json`].
+//! * `owned.rs`: [`JsonDoc`], a value that owns its parts, for programs
+//!   that build or change documents.
 
 mod binary;
 mod diff;
 mod encode;
 mod opaque;
+mod owned;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -26,4 +29,5 @@ pub use binary::{
 };
 pub use diff::{JsonDiff, JsonDiffOperation, parse_json_diffs, render_json_diffs};
 pub use encode::{JsonEncodeError, encode_json};
+pub use owned::JsonDoc;
 pub use text::{render_json, render_json_into, render_json_row, render_json_unquoted, sql_quote};

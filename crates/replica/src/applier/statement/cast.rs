@@ -3,6 +3,7 @@
 //! column's scale, strings length-checked in the column's characters.
 //! A conversion understudy does not do exactly yet is an error.
 
+use understudy_binlog::value::json::{JsonDoc, parse_json};
 use understudy_sql::collation::Collation;
 use understudy_sql::dml::decimal::Decimal;
 use understudy_sql::dml::eval::EvalError;
@@ -77,6 +78,10 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             },
         }),
         (Cell::Year(y), _) => Value::Int(i64::from(*y)),
+        // MySQL's JSON: a binary document.
+        (Cell::Json(b), ColumnType::Json) => Value::Json(Box::new(JsonDoc::from_value(
+            &parse_json(b).map_err(|e| unsupported(format!("the JSON in {}: {e}", col.name)))?,
+        ))),
         // MariaDB's JSON: LONGTEXT in utf8mb4_bin.
         (Cell::Bytes(b), ColumnType::Json) => Value::Str(
             b.clone(),
@@ -243,6 +248,9 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
     };
     if let Some(cell) = super::members::member_cell(v, col) {
         return cell;
+    }
+    if let Value::Json(doc) = v {
+        return super::json_text::json_cell(doc, col, rules);
     }
     match &col.ty {
         ColumnType::Int { bytes, unsigned } => {
@@ -515,6 +523,7 @@ fn show(v: &Value) -> String {
         Value::Double(f) => format!("{f:e}"),
         Value::Str(b, _) | Value::Member(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
         Value::Temporal(t) => format!("'{t}'"),
+        Value::Json(doc) => format!("'{}'", understudy_sql::dml::json::render(doc)),
     }
 }
 
@@ -536,7 +545,9 @@ fn exact_integer(v: &Value) -> Option<i128> {
         }
         // (An ENUM or SET value as a number is its index or mask: not
         // followed yet.)
-        Value::Str(..) | Value::Null | Value::Temporal(_) | Value::Member(..) => None,
+        Value::Str(..) | Value::Null | Value::Temporal(_) | Value::Member(..) | Value::Json(_) => {
+            None
+        }
     }
 }
 
@@ -586,7 +597,7 @@ fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>>
         Value::Member(b, _) => (b.is_ascii()
             || column_charset(col, rules.table_charset).is_some_and(is_utf8))
         .then(|| b.clone()),
-        Value::Double(_) | Value::Null | Value::Temporal(_) => None,
+        Value::Double(_) | Value::Null | Value::Temporal(_) | Value::Json(_) => None,
     }
 }
 

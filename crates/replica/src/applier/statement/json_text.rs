@@ -1,54 +1,64 @@
-//! JSON text stored into a MySQL JSON column as the server stores it:
-//! parsed (numbers as integers when they are, doubles otherwise; a
-//! repeated key's last value), object keys sorted by length and then
-//! bytewise, and written in MySQL's binary format.
+//! MySQL JSON values into columns: JSON text stored into a JSON column as
+//! the server stores it (parsed by `understudy_sql::dml::json`, written
+//! in MySQL's binary format), and a JSON value — a JSON column's, a JSON
+//! function's — stored into any column.
 
-use understudy_binlog::value::json::{JsonValue, MAX_DEPTH, encode_json};
+use understudy_binlog::value::json::{JsonDoc, encode_json};
+use understudy_sql::collation::Collation;
 use understudy_sql::dml::eval::EvalError;
+use understudy_sql::dml::json::{self, parse_text};
+use understudy_sql::dml::value::{Coll, Derivation, Text, Value};
+use understudy_sql::{Column, ColumnType};
+use understudy_store::Cell;
 
-fn invalid(message: String) -> EvalError {
-    EvalError::Sql {
-        errno: 3140,
-        message: format!("Invalid JSON text: {message}"),
-    }
+use super::cast::{StoreRules, value_cell};
+
+fn encode(doc: &JsonDoc) -> Result<Vec<u8>, EvalError> {
+    encode_json(&doc.as_value()).map_err(|e| EvalError::unsupported(format!("a JSON value: {e}")))
 }
 
-/// The binary document of JSON text.
+/// The binary document of JSON text (MySQL's 3140 when it is not JSON).
 pub(super) fn json_from_text(text: &str) -> Result<Vec<u8>, EvalError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    let doc = borrow(&v, 0)?;
-    encode_json(&doc).map_err(|e| EvalError::unsupported(format!("a JSON value: {e}")))
+    let doc = parse_text(text.as_bytes()).map_err(|e| EvalError::Sql {
+        errno: 3140,
+        message: format!("Invalid JSON text: {e}"),
+    })?;
+    encode(&doc)
 }
 
-fn borrow(v: &serde_json::Value, depth: usize) -> Result<JsonValue<'_>, EvalError> {
-    use serde_json::Value as J;
-    if depth > MAX_DEPTH {
-        return Err(invalid("the document is nested too deeply".into()));
-    }
-    Ok(match v {
-        J::Null => JsonValue::Null,
-        J::Bool(b) => JsonValue::Bool(*b),
-        J::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => JsonValue::Int(i),
-            (None, Some(u), _) => JsonValue::UInt(u),
-            (None, None, Some(f)) => JsonValue::Double(f),
-            _ => return Err(invalid(format!("the number {n}"))),
-        },
-        J::String(s) => JsonValue::String(s.as_bytes()),
-        J::Array(a) => JsonValue::Array(
-            a.iter()
-                .map(|x| borrow(x, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        J::Object(m) => {
-            let mut members = m
-                .iter()
-                .map(|(k, x)| Ok((k.as_bytes(), borrow(x, depth + 1)?)))
-                .collect::<Result<Vec<_>, EvalError>>()?;
-            members.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.0.cmp(b.0)));
-            JsonValue::Object(members)
+/// A JSON value stored into `col`: a JSON column takes the document;
+/// a string column its text (utf8mb4); other columns a JSON number as
+/// that number. Anything else is not stored yet.
+pub(super) fn json_cell(
+    doc: &JsonDoc,
+    col: &Column,
+    rules: StoreRules<'_>,
+) -> Result<Cell, EvalError> {
+    match &col.ty {
+        ColumnType::Json if !rules.mariadb => return encode(doc).map(Cell::Json),
+        ColumnType::Char { .. }
+        | ColumnType::VarChar { .. }
+        | ColumnType::Text { .. }
+        | ColumnType::Binary(_)
+        | ColumnType::VarBinary(_)
+        | ColumnType::Blob { .. } => {
+            let text = Value::Str(
+                json::render(doc).into_bytes(),
+                Text::Collated(Coll::new(Collation::Utf8Bin, Derivation::Implicit)),
+            );
+            return value_cell(&text, col, rules);
         }
-    })
+        _ => {}
+    }
+    let number = json::as_number(doc).ok_or_else(|| {
+        EvalError::unsupported(format!(
+            "storing the JSON value {} into column {} ({})",
+            json::render(doc),
+            col.name,
+            col.ty.sql()
+        ))
+    })?;
+    value_cell(&number, col, rules)
 }
 
 #[cfg(test)]

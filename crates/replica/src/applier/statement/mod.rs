@@ -117,6 +117,10 @@ impl Context for Session {
     fn lc_time_names(&self) -> Option<u16> {
         Some(self.lc_time_names)
     }
+
+    fn mysql_json(&self) -> bool {
+        !self.mariadb
+    }
 }
 
 impl Session {
