@@ -25,6 +25,16 @@ impl FkAction {
     pub fn changes_children(self) -> bool {
         self != FkAction::Restrict
     }
+
+    /// The action as DDL writes it.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,9 @@ pub const STMT_END_F: u16 = 1;
 pub const NO_FOREIGN_KEY_CHECKS_F: u16 = 2;
 pub const RELAXED_UNIQUE_CHECKS_F: u16 = 4;
 pub const COMPLETE_ROWS_F: u16 = 8;
+/// MySQL 9's foreign keys run in the SQL layer, which logs the changes
+/// their actions make as rows events of their own.
+pub const USE_SQL_FOREIGN_KEY_F: u16 = 0x10;
 
 /// Extra row info tags (v2 rows events).
 pub const ROWS_V_EXTRAINFO_TAG: u8 = 0;

@@ -3,12 +3,11 @@
 //!
 //! A row deleted or updated while rows of other tables reference it
 //! through a foreign key with an action: when the source logs what the
-//! action did (MySQL 9.7), those rows come first in the binlog and
-//! nothing references the parent any more; when it does not (MariaDB,
-//! older MySQL), rows still reference it and the applier stops instead
-//! of leaving them behind ([`super::foreign`]).
+//! action did (MySQL 9.7, whose events carry `USE_SQL_FOREIGN_KEY_F`),
+//! those rows are in the binlog; when it does not (MariaDB, older
+//! MySQL), the applier runs the action ([`super::foreign`]).
 
-use understudy_binlog::event::rows_event::NO_FOREIGN_KEY_CHECKS_F;
+use understudy_binlog::event::rows_event::{NO_FOREIGN_KEY_CHECKS_F, USE_SQL_FOREIGN_KEY_F};
 use understudy_binlog::event::{RowsEvent, RowsKind};
 use understudy_binlog::value::ColumnValue;
 use understudy_store::{Cell, Store, TableEntry, Txn, encode_row};
@@ -22,7 +21,10 @@ use super::foreign;
 use super::table_cache::TableCache;
 
 /// Whether a rows event deletes or updates rows of a table that foreign
-/// keys with actions reference, with the checks on.
+/// keys with actions reference, with the checks on, from a source that
+/// did not log what the actions did (MySQL 9's events say it did with
+/// `USE_SQL_FOREIGN_KEY_F`; its REPLACE of a row by the primary key even
+/// logs a delete whose actions it did not run).
 pub(super) fn referenced(
     store: &Store,
     txn: &Txn,
@@ -30,7 +32,9 @@ pub(super) fn referenced(
     e: &TableEntry,
     rows: &RowsEvent<'_>,
 ) -> Result<bool> {
-    if rows.kind == RowsKind::Write || rows.flags & NO_FOREIGN_KEY_CHECKS_F != 0 {
+    if rows.kind == RowsKind::Write
+        || rows.flags & (NO_FOREIGN_KEY_CHECKS_F | USE_SQL_FOREIGN_KEY_F) != 0
+    {
         return Ok(false);
     }
     Ok(tables
@@ -126,19 +130,23 @@ pub(super) fn apply_row(
                     set_after(e, &mut cells, cv.index, a)?;
                 }
             }
-            if let Some(old) = old {
-                foreign::check(store, txn, tables, e, &[(&old, Some(&cells))])?;
-            }
             let new_key = updated_key(e, &cells, &old_key);
-            replace_row(store, txn, tables, e, &old_key, new_key, &cells)
+            replace_row(store, txn, tables, e, &old_key, new_key, &cells)?;
+            match old {
+                Some(old) => {
+                    foreign::cascade(store, txn, tables, e, &[(&old, Some(&cells))], &[e.id])
+                }
+                None => Ok(()),
+            }
         }
         RowsKind::Delete => {
             let before = image_cells(e, before.unwrap_or_default())?;
             let (key, old) = find(store, txn, e, &before)?.ok_or_else(|| not_found(e))?;
+            store.delete_row(txn, &key).map_err(store_err)?;
             if parent {
-                foreign::check(store, txn, tables, e, &[(&old, None)])?;
+                foreign::cascade(store, txn, tables, e, &[(&old, None)], &[])?;
             }
-            store.delete_row(txn, &key).map_err(store_err)
+            Ok(())
         }
     }
 }

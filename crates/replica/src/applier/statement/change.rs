@@ -99,6 +99,7 @@ pub(super) fn update(
                 continue;
             }
         }
+        replace_row(store, txn, tables, e, &old_key, new_key.clone(), &cells)?;
         foreign_keys(
             store,
             txn,
@@ -106,8 +107,8 @@ pub(super) fn update(
             e,
             &[(old.as_slice(), Some(cells.as_slice()))],
             session,
+            &[e.id],
         )?;
-        replace_row(store, txn, tables, e, &old_key, new_key.clone(), &cells)?;
         if let Some(u) = uniques.as_mut() {
             u.removed(&old, &old_key)?;
             u.added(&cells, &new_key)?;
@@ -194,26 +195,28 @@ pub(super) fn delete(
         &st.order_by,
         st.limit,
     )?;
-    let changes: Vec<_> = rows.iter().map(|(_, c)| (c.as_slice(), None)).collect();
-    foreign_keys(store, txn, tables, e, &changes, session)?;
-    for (key, _) in rows {
-        store.delete_row(txn, &key).map_err(store_err)?;
+    for (key, _) in &rows {
+        store.delete_row(txn, key).map_err(store_err)?;
     }
-    Ok(())
+    let changes: Vec<_> = rows.iter().map(|(_, c)| (c.as_slice(), None)).collect();
+    foreign_keys(store, txn, tables, e, &changes, session, &[])
 }
 
-/// Refuses changes to rows that foreign keys with actions reference (see
-/// [`super::foreign`]), unless the session turned the checks off.
+/// Runs the actions of the foreign keys that reference the rows
+/// `changes` changed (see [`super::foreign`]), unless the session turned
+/// the checks off (then InnoDB runs none either). `avoid`: see
+/// [`super::super::foreign::cascade`].
 pub(super) fn foreign_keys(
     store: &Store,
-    txn: &Txn,
+    txn: &mut Txn,
     tables: &mut TableCache,
     e: &TableEntry,
     changes: &[super::super::foreign::Change<'_>],
     session: &Session,
+    avoid: &[u32],
 ) -> Result<()> {
     if session.no_foreign_key_checks {
         return Ok(());
     }
-    super::super::foreign::check(store, txn, tables, e, changes)
+    super::super::foreign::cascade(store, txn, tables, e, changes, avoid)
 }

@@ -139,14 +139,35 @@ pub(super) fn insert(
         match st.mode {
             InsertMode::Ignore if updates.is_empty() => {}
             InsertMode::Replace => {
-                let changes: Vec<_> = found.iter().map(|(_, c)| (c.as_slice(), None)).collect();
-                super::change::foreign_keys(store, txn, tables, e, &changes, b.session)?;
                 for (key, old) in &found {
                     store.delete_row(txn, key).map_err(store_err)?;
                     u.removed(old, key)?;
                 }
                 let key = write_new(store, txn, tables, e, &row.cells)?;
                 u.added(&row.cells, &key)?;
+                // The rows REPLACE deletes run their ON DELETE actions —
+                // on MySQL 9.7 except the one it replaces by the primary
+                // key, which it overwrites in place (checked on the
+                // server).
+                let in_place = |k: &Vec<u8>| !b.session.mariadb && *k == key;
+                if let Some((_, old)) = found.iter().find(|(k, _)| in_place(k))
+                    && !b.session.no_foreign_key_checks
+                    && super::super::foreign::moves_referenced(
+                        store, txn, tables, e, old, &row.cells,
+                    )?
+                {
+                    return Err(SqlError::new(
+                        ER_FATAL,
+                        "a REPLACE changing columns that foreign keys with actions reference, \
+                         of the row it replaces by the primary key, is not applied yet",
+                    ));
+                }
+                let changes: Vec<_> = found
+                    .iter()
+                    .filter(|(k, _)| !in_place(k))
+                    .map(|(_, c)| (c.as_slice(), None))
+                    .collect();
+                super::change::foreign_keys(store, txn, tables, e, &changes, b.session, &[e.id])?;
             }
             _ => {
                 let [(old_key, old)] = found.as_slice() else {
@@ -321,6 +342,9 @@ fn update_duplicate(
         .collect::<Result<Vec<usize>>>()?;
     super::touch(e, b.session, &targets, &mut cells, n + 1)?;
     let new_key = updated_key(e, &cells, old_key);
+    u.removed(old, old_key)?;
+    replace_row(store, txn, tables, e, old_key, new_key.clone(), &cells)?;
+    u.added(&cells, &new_key)?;
     super::change::foreign_keys(
         store,
         txn,
@@ -328,11 +352,8 @@ fn update_duplicate(
         e,
         &[(old, Some(cells.as_slice()))],
         b.session,
-    )?;
-    u.removed(old, old_key)?;
-    replace_row(store, txn, tables, e, old_key, new_key.clone(), &cells)?;
-    u.added(&cells, &new_key)?;
-    Ok(())
+        &[e.id],
+    )
 }
 
 /// The stored row an ON DUPLICATE KEY UPDATE changes, with the row that

@@ -390,6 +390,9 @@ pub(super) fn update(
             }
         }
     }
+    // A foreign key action must not change rows of a table the statement
+    // updates from values read before it.
+    let updated: Vec<u32> = new_rows.keys().map(|&k| sources[k].e.id).collect();
     for (k, rows) in new_rows {
         let s = &sources[k];
         let columns: Vec<usize> = targets.iter().filter(|t| t.0 == k).map(|t| t.1).collect();
@@ -406,6 +409,7 @@ pub(super) fn update(
                      the key's collation)",
                 ));
             }
+            replace_row(store, txn, tables, &s.e, old_key, new_key, &cells)?;
             super::change::foreign_keys(
                 store,
                 txn,
@@ -413,8 +417,8 @@ pub(super) fn update(
                 &s.e,
                 &[(old.as_slice(), Some(cells.as_slice()))],
                 session,
+                &updated,
             )?;
-            replace_row(store, txn, tables, &s.e, old_key, new_key, &cells)?;
         }
     }
     Ok(())
@@ -464,18 +468,20 @@ pub(super) fn delete(
             }
         }
     }
-    let mut keys = BTreeSet::new();
+    for (k, rows) in &gone {
+        for &r in rows {
+            store
+                .delete_row(txn, &sources[*k].rows[r].0)
+                .map_err(store_err)?;
+        }
+    }
     for (k, rows) in &gone {
         let s = &sources[*k];
         let changes: Vec<_> = rows
             .iter()
             .map(|&r| (s.rows[r].1.as_slice(), None))
             .collect();
-        super::change::foreign_keys(store, txn, tables, &s.e, &changes, session)?;
-        keys.extend(rows.iter().map(|&r| &s.rows[r].0));
-    }
-    for key in keys {
-        store.delete_row(txn, key).map_err(store_err)?;
+        super::change::foreign_keys(store, txn, tables, &s.e, &changes, session, &[])?;
     }
     Ok(())
 }
