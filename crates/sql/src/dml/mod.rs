@@ -10,6 +10,7 @@ mod digest;
 pub mod eval;
 mod fast;
 mod format;
+pub mod group;
 pub mod json;
 pub mod load;
 mod math;
@@ -66,8 +67,8 @@ pub struct RowAlias {
     pub columns: Option<Vec<String>>,
 }
 
-/// The SELECT of an INSERT … SELECT: one table or none, no grouping,
-/// joins or subqueries.
+/// The SELECT of an INSERT … SELECT: one table or none, no joins or
+/// subqueries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectSource {
     /// The table read and its alias (`None`: a SELECT without FROM,
@@ -79,6 +80,9 @@ pub struct SelectSource {
     pub selection: Option<Expr>,
     pub order_by: Vec<SortKey>,
     pub limit: Option<u64>,
+    /// GROUP BY, aggregates and HAVING (then `order_by` is empty: the
+    /// grouping sorts the groups).
+    pub grouping: Option<Box<group::Grouping>>,
 }
 
 /// A sort key of UPDATE/DELETE … ORDER BY (`true`: descending).
@@ -342,7 +346,11 @@ pub fn subquery_source(q: &Query, db: &str) -> Result<SelectSource, String> {
         return Err("a subquery with UNION or VALUES".into());
     };
     let (order, limit) = order_and_limit(q.order_by.clone(), q.limit_clause.clone())?;
-    select_source(s.as_ref().clone(), db, order, limit)
+    let sel = select_source(s.as_ref().clone(), db, order, limit)?;
+    if sel.grouping.is_some() {
+        return Err("a subquery with GROUP BY or aggregates".into());
+    }
+    Ok(sel)
 }
 
 /// A SELECT's ORDER BY and LIMIT (no OFFSET).
@@ -374,13 +382,13 @@ fn select_source(
     order_by: Vec<SortKey>,
     limit: Option<u64>,
 ) -> Result<SelectSource, String> {
-    let grouped =
-        !matches!(&s.group_by, GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty());
+    let group_by = match &s.group_by {
+        GroupByExpr::Expressions(g, m) if m.is_empty() => g.clone(),
+        _ => return Err("GROUP BY ALL or WITH ROLLUP".into()),
+    };
     if s.distinct.is_some()
         || s.top.is_some()
         || s.into.is_some()
-        || grouped
-        || s.having.is_some()
         || !s.lateral_views.is_empty()
         || s.exclude.is_some()
         || s.prewhere.is_some()
@@ -391,28 +399,57 @@ fn select_source(
         || s.qualify.is_some()
         || !s.named_window.is_empty()
     {
-        return Err("INSERT … SELECT with DISTINCT, GROUP BY or another clause".into());
+        return Err("INSERT … SELECT with DISTINCT or another clause".into());
     }
     let from = match s.from.as_slice() {
         [] => None,
         [t] => Some(single_table(t, db)?),
         _ => return Err("INSERT … SELECT from several tables".into()),
     };
-    let items = s
+    let mut aliases = Vec::with_capacity(s.projection.len());
+    let items: Vec<Option<Expr>> = s
         .projection
         .into_iter()
         .map(|item| match item {
-            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Ok(Some(e)),
-            SelectItem::Wildcard(o) if o == Default::default() && from.is_some() => Ok(None),
+            SelectItem::UnnamedExpr(e) => {
+                aliases.push(None);
+                Ok(Some(e))
+            }
+            SelectItem::ExprWithAlias { expr, alias } => {
+                aliases.push(Some(alias.value));
+                Ok(Some(expr))
+            }
+            SelectItem::Wildcard(o) if o == Default::default() && from.is_some() => {
+                aliases.push(None);
+                Ok(None)
+            }
             _ => Err("INSERT … SELECT with this select list".to_owned()),
         })
         .collect::<Result<_, _>>()?;
+    let named: Option<Vec<(Expr, Option<String>)>> = items
+        .iter()
+        .zip(&aliases)
+        .map(|(e, a)| e.clone().map(|e| (e, a.clone())))
+        .collect();
+    let grouping = match named {
+        Some(named) => {
+            group::Grouping::new(&named, &group_by, s.having.as_ref(), &order_by)?.map(Box::new)
+        }
+        None if group_by.is_empty() && s.having.is_none() => None,
+        None => return Err("SELECT * with GROUP BY".into()),
+    };
+    let order_by = if grouping.is_some() {
+        Vec::new()
+    } else {
+        order_by
+    };
     Ok(SelectSource {
         from,
         items,
         selection: s.selection,
         order_by,
         limit,
+        grouping,
     })
 }
 

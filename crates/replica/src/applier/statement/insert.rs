@@ -234,6 +234,17 @@ pub(super) fn selected_rows(
         table: name,
         alias: alias.as_deref(),
     };
+    if let Some(g) = &sel.grouping {
+        let found = selected(store, txn, scope, sel.selection.as_ref(), &[], None, false)?;
+        let rows: Vec<StoredRow<'_>> = found.iter().map(|(_, cells)| scope.row(cells)).collect();
+        let rows: Vec<&dyn Row> = rows.iter().map(|r| r as &dyn Row).collect();
+        return Ok(g
+            .run(&rows, session, ordered, sel.limit)
+            .map_err(eval_err)?
+            .into_iter()
+            .map(|r| r.into_iter().map(Some).collect())
+            .collect());
+    }
     let found = selected(
         store,
         txn,
