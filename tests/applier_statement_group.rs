@@ -1,9 +1,10 @@
-//! INSERT … SELECT with GROUP BY, aggregates and HAVING under
+//! INSERT … SELECT with GROUP BY, aggregates, HAVING and joins under
 //! statement-based replication, against real primaries: COUNT, SUM,
 //! AVG, MIN and MAX over integers, decimals, text and dates, grouped by
 //! numbers, text under its collation and expressions, GROUP BY and
 //! ORDER BY by position and alias, aggregates over no rows, and groups
-//! written in ORDER BY order into an AUTO_INCREMENT table. After
+//! written in ORDER BY order into an AUTO_INCREMENT table; JOIN … ON,
+//! LEFT JOIN … USING grouped, and a comma join in ORDER BY order. After
 //! catch-up every table equals the primary's. Text grouped together by
 //! a case-insensitive collation but spelled differently stops the
 //! applier (MySQL shows whichever it reads first).
@@ -55,7 +56,20 @@ fn grouped(kind: ServerKind, what: &str) {
                WHERE k = 3; \
              CREATE TABLE gb.m (b INT PRIMARY KEY, c INT, mx DATE); \
              INSERT INTO gb.m SELECT v DIV 100, COUNT(*), MAX(day) FROM gb.s \
-               WHERE v IS NOT NULL GROUP BY v DIV 100;",
+               WHERE v IS NOT NULL GROUP BY v DIV 100; \
+             CREATE TABLE gb.k (k INT PRIMARY KEY, label VARCHAR(10)) DEFAULT CHARSET=utf8mb4; \
+             INSERT INTO gb.k VALUES (0, 'zero'), (1, 'one'), (2, 'two'), (3, 'three'), \
+               (5, 'five'); \
+             CREATE TABLE gb.j (id INT PRIMARY KEY, label VARCHAR(10), v INT); \
+             INSERT INTO gb.j SELECT s.id, k.label, s.v FROM gb.s s JOIN gb.k k ON k.k = s.k \
+               WHERE s.v > 0; \
+             CREATE TABLE gb.jg (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10), n INT, \
+               total DECIMAL(20,2)); \
+             INSERT INTO gb.jg (label, n, total) SELECT k.label, COUNT(*), SUM(s.d) \
+               FROM gb.s s LEFT JOIN gb.k k USING (k) GROUP BY k.label ORDER BY k.label; \
+             CREATE TABLE gb.ja (n INT AUTO_INCREMENT PRIMARY KEY, id INT, label VARCHAR(10)); \
+             INSERT INTO gb.ja (id, label) SELECT s.id, k.label FROM gb.s s, gb.k k \
+               WHERE s.k = k.k AND s.id < 50 ORDER BY s.id DESC;",
             rows.join(", ")
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));

@@ -1,6 +1,7 @@
 //! Column types and statement modifiers under statement-based
-//! replication, against real primaries: BIT columns, MariaDB's JSON text,
-//! and UPDATE/DELETE IGNORE. After catch-up the rows equal the primary's.
+//! replication, against real primaries: BIT columns, TIME columns,
+//! MariaDB's JSON text, and UPDATE/DELETE IGNORE. After catch-up the rows
+//! equal the primary's.
 
 #![allow(clippy::unwrap_used)]
 
@@ -39,6 +40,67 @@ fn mysql_97_bits() {
 #[test]
 fn mariadb_1011_bits() {
     bits(ServerKind::Mariadb1011, "mariadb bits");
+}
+
+/// TIME columns stored from the shapes MySQL reads: `H:M:S` with one or
+/// two digits, days, digits from the right, numbers, negative times,
+/// fractions rounded (MySQL) or cut (MariaDB) into TIME(0) and TIME(3),
+/// a datetime's time, NOW()'s.
+fn times(kind: ServerKind, what: &str) {
+    let (server, _tmp, replica) = statement_primary(kind, &[]);
+    let values = [
+        "'10:30:00'",
+        "'10:30:00.1235'",
+        "'1:2:3'",
+        "'-1:2:3.9999'",
+        "'2 10:00'",
+        "'2 10'",
+        "'103000'",
+        "'1030'",
+        "103000",
+        "10.5",
+        "'-838:59:59'",
+        "'838:59:58.9994'",
+        "'00:00:59.9995'",
+        "'-00:00:00'",
+        "123456.4567",
+        "'3 23:59:59'",
+        "-0.5",
+        "'112'",
+        "'12'",
+        "-5",
+        "'2024-01-01 10:11:12.6'",
+        "NOW()",
+        "NOW(3)",
+        "'  7:05  '",
+    ];
+    let rows: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("({i}, {v}, {v})"))
+        .collect();
+    server
+        .sql(&format!(
+            "CREATE DATABASE tm; CREATE TABLE tm.t (id INT PRIMARY KEY, a TIME, b TIME(3)); \
+             INSERT INTO tm.t VALUES {}; \
+             UPDATE tm.t SET a = '23:59:59.5', b = '-12:00:00.0005' WHERE id = 0; \
+             INSERT INTO tm.t SELECT id + 100, '1 1:1:1', 10101.0015 FROM tm.t WHERE id < 3;",
+            rows.join(", ")
+        ))
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let rows = caught_up_rows(&replica, &server, "tm.t", what);
+    assert_eq!(rows.len(), values.len() + 3, "{what}");
+    replica.stop();
+}
+
+#[test]
+fn mysql_97_times() {
+    times(ServerKind::Mysql97, "mysql times");
+}
+
+#[test]
+fn mariadb_1011_times() {
+    times(ServerKind::Mariadb1011, "mariadb times");
 }
 
 /// MariaDB's JSON columns are text: stored as the statement gives them,

@@ -305,37 +305,46 @@ impl Grouping {
                     "a grouped SELECT whose row order matters without an ORDER BY",
                 ));
             }
-            let mut failed = None;
-            out.sort_by(|a, b| {
-                for ((x, y), (_, desc)) in a.0.iter().zip(&b.0).zip(&self.order_by) {
-                    let o = match (x.is_null(), y.is_null()) {
-                        (true, true) => std::cmp::Ordering::Equal,
-                        (true, false) => std::cmp::Ordering::Less,
-                        (false, true) => std::cmp::Ordering::Greater,
-                        _ => compare(x, y).unwrap_or_else(|e| {
-                            failed = Some(e);
-                            std::cmp::Ordering::Equal
-                        }),
-                    };
-                    let o = if *desc { o.reverse() } else { o };
-                    if o.is_ne() {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            });
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            if out.windows(2).any(|w| w[0].0 == w[1].0) {
-                return Err(unsupported(
-                    "a grouped SELECT whose ORDER BY leaves ties where the order matters",
-                ));
-            }
+            let desc: Vec<bool> = self.order_by.iter().map(|(_, d)| *d).collect();
+            sort_without_ties(&mut out, &desc)?;
         }
         let n = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
         Ok(out.into_iter().take(n).map(|(_, items)| items).collect())
     }
+}
+
+/// Sorts rows by their ORDER BY values (NULLs first, `desc` per key),
+/// refusing ties: where the order matters, MySQL's among equal keys
+/// depends on how it reads the rows.
+pub fn sort_without_ties<T>(rows: &mut [(Vec<Value>, T)], desc: &[bool]) -> Result<(), EvalError> {
+    let mut failed = None;
+    rows.sort_by(|a, b| {
+        for ((x, y), desc) in a.0.iter().zip(&b.0).zip(desc) {
+            let o = match (x.is_null(), y.is_null()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => std::cmp::Ordering::Less,
+                (false, true) => std::cmp::Ordering::Greater,
+                _ => compare(x, y).unwrap_or_else(|e| {
+                    failed = Some(e);
+                    std::cmp::Ordering::Equal
+                }),
+            };
+            let o = if *desc { o.reverse() } else { o };
+            if o.is_ne() {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if rows.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(unsupported(
+            "an ORDER BY that leaves ties where the order of the rows matters",
+        ));
+    }
+    Ok(())
 }
 
 /// A comparable key of GROUP BY values: numbers by value, text by its

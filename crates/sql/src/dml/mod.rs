@@ -67,13 +67,14 @@ pub struct RowAlias {
     pub columns: Option<Vec<String>>,
 }
 
-/// The SELECT of an INSERT … SELECT: one table or none, no joins or
-/// subqueries.
+/// The SELECT of an INSERT … SELECT: one table, none, or a join.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectSource {
     /// The table read and its alias (`None`: a SELECT without FROM,
     /// one row).
     pub from: Option<(TableName, Option<String>)>,
+    /// The tables of a join (`from` is then `None`).
+    pub joined: Vec<multi::Joined>,
     /// The selected expressions; `None` is `*` (the table's visible
     /// columns, in order).
     pub items: Vec<Option<Expr>>,
@@ -401,10 +402,10 @@ fn select_source(
     {
         return Err("INSERT … SELECT with DISTINCT or another clause".into());
     }
-    let from = match s.from.as_slice() {
-        [] => None,
-        [t] => Some(single_table(t, db)?),
-        _ => return Err("INSERT … SELECT from several tables".into()),
+    let (from, joined) = match s.from.as_slice() {
+        [] => (None, Vec::new()),
+        [t] if t.joins.is_empty() => (Some(single_table(t, db)?), Vec::new()),
+        list => (None, multi::joined(list, db)?),
     };
     let mut aliases = Vec::with_capacity(s.projection.len());
     let items: Vec<Option<Expr>> = s
@@ -419,6 +420,7 @@ fn select_source(
                 aliases.push(Some(alias.value));
                 Ok(Some(expr))
             }
+            SelectItem::Wildcard(_) if !joined.is_empty() => Err("SELECT * over a join".to_owned()),
             SelectItem::Wildcard(o) if o == Default::default() && from.is_some() => {
                 aliases.push(None);
                 Ok(None)
@@ -445,6 +447,7 @@ fn select_source(
     };
     Ok(SelectSource {
         from,
+        joined,
         items,
         selection: s.selection,
         order_by,
@@ -711,7 +714,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_insert_select_from_one_table() {
+    fn reads_insert_select_forms() {
         let Dml::Insert(i) = parse_dml(
             "INSERT INTO t (a, b) SELECT x.id + 1, * FROM o.u AS x WHERE x.id > 2 \
              ORDER BY x.id DESC LIMIT 5 ON DUPLICATE KEY UPDATE b = VALUES(b)",
@@ -733,10 +736,27 @@ mod tests {
             panic!()
         };
         assert_eq!(c.select.unwrap().from, None);
+        let joined = |sql: &str| match parse_dml(sql, "d") {
+            Ok(Dml::Insert(i)) => i.select.map(|s| (s.joined.len(), s.grouping.is_some())),
+            _ => None,
+        };
+        assert_eq!(
+            joined("INSERT INTO t SELECT a FROM u JOIN v ON u.id = v.id"),
+            Some((2, false))
+        );
+        assert_eq!(joined("INSERT INTO t SELECT a FROM u, v"), Some((2, false)));
+        assert_eq!(
+            joined("INSERT INTO t SELECT a, COUNT(*) FROM u GROUP BY a"),
+            Some((0, true))
+        );
+        assert_eq!(
+            joined("INSERT INTO t SELECT SUM(a) FROM u"),
+            Some((0, true))
+        );
         for sql in [
-            "INSERT INTO t SELECT a FROM u JOIN v ON u.id = v.id",
-            "INSERT INTO t SELECT a FROM u, v",
-            "INSERT INTO t SELECT a, COUNT(*) FROM u GROUP BY a",
+            "INSERT INTO t SELECT * FROM u JOIN v ON u.id = v.id",
+            "INSERT INTO t SELECT a, COUNT(*) FROM u GROUP BY a WITH ROLLUP",
+            "INSERT INTO t SELECT GROUP_CONCAT(a) FROM u",
             "INSERT INTO t SELECT DISTINCT a FROM u",
             "INSERT INTO t SELECT a FROM u UNION SELECT b FROM v",
             "INSERT INTO t SELECT a FROM u LIMIT 2, 3",

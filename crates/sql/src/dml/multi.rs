@@ -125,7 +125,7 @@ fn is_word(c: u8) -> bool {
 }
 
 /// The tables of a FROM list, left to right.
-fn joined(list: &[TableWithJoins], db: &str) -> Result<Vec<Joined>, String> {
+pub(crate) fn joined(list: &[TableWithJoins], db: &str) -> Result<Vec<Joined>, String> {
     let mut out = Vec::new();
     for twj in list {
         out.push(factor(

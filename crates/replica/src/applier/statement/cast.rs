@@ -371,6 +371,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
             }
             Ok(Cell::Bytes(b))
         }
+        ColumnType::Time(fsp) => super::time::time_cell(v, col, *fsp, rules),
         ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_) => {
             let t = match v {
                 Value::Temporal(t) => *t,

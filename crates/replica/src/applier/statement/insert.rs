@@ -197,6 +197,9 @@ pub(super) fn selected_rows(
     session: &Session,
     ordered: bool,
 ) -> Result<Vec<Vec<Option<Value>>>> {
+    if !sel.joined.is_empty() {
+        return super::multi::select_rows(store, txn, tables, sel, session, ordered);
+    }
     let Some((name, alias)) = &sel.from else {
         // SELECT without FROM: one row, or none when WHERE says no.
         let keep = match &sel.selection {

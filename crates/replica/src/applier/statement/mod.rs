@@ -14,6 +14,7 @@ mod lookup;
 mod members;
 mod multi;
 mod subquery;
+mod time;
 pub mod vars;
 
 pub use multi::changed_tables;

@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, btree_map};
 use std::sync::Arc;
 
 use understudy_sql::dml::eval::{Context, EvalError, Row, eval};
+use understudy_sql::dml::group::sort_without_ties;
 use understudy_sql::dml::multi::{JoinKind, Joined, MultiDelete, MultiUpdate};
 use understudy_sql::dml::value::Value;
-use understudy_sql::dml::{BinaryOperator, Dml, Expr, Ident};
+use understudy_sql::dml::{BinaryOperator, Dml, Expr, Ident, SelectSource};
 use understudy_sql::{ColumnType, TableName};
 use understudy_store::{Cell, Store, TableEntry, Txn};
 
@@ -484,6 +485,73 @@ pub(super) fn delete(
         super::change::foreign_keys(store, txn, tables, &s.e, &changes, session, &[])?;
     }
     Ok(())
+}
+
+/// The rows of an INSERT … SELECT over a join (see
+/// `insert::selected_rows`): grouped, or in the statement's ORDER BY
+/// when their order matters (none without one, nor with ties).
+pub(super) fn select_rows(
+    store: &Store,
+    txn: &Txn,
+    tables: &mut TableCache,
+    sel: &SelectSource,
+    session: &Session,
+    ordered: bool,
+) -> Result<Vec<Vec<Option<Value>>>> {
+    let inlined = super::subquery::inline(store, txn, tables, sel.selection.as_ref(), session)?;
+    let selection = inlined.as_ref().or(sel.selection.as_ref());
+    let sources = load(store, txn, tables, &sel.joined, session, selection)?;
+    let picks = join(&sources, session, selection)?;
+    let rows: Vec<JoinedRow<'_>> = picks
+        .iter()
+        .map(|p| JoinedRow {
+            sources: &sources,
+            picks: p,
+            session,
+            reads: None,
+        })
+        .collect();
+    if let Some(g) = &sel.grouping {
+        let refs: Vec<&dyn Row> = rows.iter().map(|r| r as &dyn Row).collect();
+        let out = g
+            .run(&refs, session, ordered, sel.limit)
+            .map_err(eval_err)?;
+        return Ok(out
+            .into_iter()
+            .map(|r| r.into_iter().map(Some).collect())
+            .collect());
+    }
+    let mut keyed = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let keys = sel
+            .order_by
+            .iter()
+            .map(|(e, _)| eval(e, r))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(eval_err)?;
+        let items = sel
+            .items
+            .iter()
+            .map(|x| x.as_ref().map(|x| eval(x, r)).transpose())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(eval_err)?;
+        keyed.push((keys, items));
+    }
+    let n = sel
+        .limit
+        .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    if keyed.len() > 1 && (ordered || n < keyed.len()) {
+        if sel.order_by.is_empty() {
+            return Err(fatal(
+                "an INSERT … SELECT over a join whose row order matters (AUTO_INCREMENT, \
+                 duplicates, LIMIT) without an ORDER BY is not applied (the source's join \
+                 order decides it)",
+            ));
+        }
+        let desc: Vec<bool> = sel.order_by.iter().map(|(_, d)| *d).collect();
+        sort_without_ties(&mut keyed, &desc).map_err(eval_err)?;
+    }
+    Ok(keyed.into_iter().take(n).map(|(_, items)| items).collect())
 }
 
 /// The tables a statement changes, as replication filters see them.
