@@ -72,6 +72,7 @@ fn same(ours: &Value, theirs: &str) -> bool {
         Value::Str(b, _) | Value::Member(b, _) => *b == unescape(theirs),
         Value::Temporal(t) => t.to_string() == theirs,
         Value::Json(doc) => json::render(doc).into_bytes() == unescape(theirs),
+        Value::Time(t) => t.to_string() == theirs,
     }
 }
 

@@ -21,6 +21,7 @@ fn input(v: &Value, name: &str) -> Result<Option<Vec<u8>>, EvalError> {
         Value::Null => None,
         Value::Str(b, _) | Value::Member(b, _) => Some(b.clone()),
         Value::Json(doc) => Some(crate::dml::json::render(doc).into_bytes()),
+        Value::Time(t) => Some(t.to_string().into_bytes()),
         Value::Int(i) => Some(i.to_string().into_bytes()),
         Value::UInt(u) => Some(u.to_string().into_bytes()),
         Value::Decimal(d) => Some(d.to_string().into_bytes()),

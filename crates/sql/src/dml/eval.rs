@@ -670,7 +670,11 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 Value::Decimal(d) => d.mantissa < 0,
                 Value::Double(f) => *f < 0.0,
                 Value::Null | Value::UInt(_) => false,
-                Value::Str(..) | Value::Temporal(_) | Value::Member(..) | Value::Json(_) => {
+                Value::Str(..)
+                | Value::Temporal(_)
+                | Value::Member(..)
+                | Value::Json(_)
+                | Value::Time(_) => {
                     return Ok(Value::Double(v.to_f64()?.unwrap_or(0.0).abs()));
                 }
             };
@@ -773,6 +777,7 @@ fn as_text(v: Value) -> Value {
     match v {
         Value::Member(b, c) => Value::Str(b, Text::Collated(c)),
         Value::Json(doc) => json::as_text(&doc),
+        Value::Time(t) => Value::Str(t.to_string().into_bytes(), Text::TEXT),
         v => v,
     }
 }

@@ -24,6 +24,7 @@ mod operators {
             Value::Str(b, _) | Value::Member(b, _) => String::from_utf8_lossy(&b).into_owned(),
             Value::Temporal(t) => t.to_string(),
             Value::Json(doc) => crate::dml::json::render(&doc),
+            Value::Time(t) => t.to_string(),
         }
     }
 

@@ -378,6 +378,7 @@ fn group_key(values: &[Value]) -> Result<Vec<u8>, EvalError> {
             }
             Value::Str(b, _) => [b"b".as_slice(), b].concat(),
             Value::Temporal(t) => format!("t{:?}", t.key()).into_bytes(),
+            Value::Time(t) => format!("h{}", t.signed()).into_bytes(),
             Value::Member(..) | Value::Json(_) => {
                 return Err(unsupported("GROUP BY on an ENUM, SET or JSON value"));
             }

@@ -24,9 +24,11 @@ fn kind(v: &Value) -> Option<Kind> {
         Value::Int(_) | Value::UInt(_) => Some(Kind::Integer),
         Value::Decimal(d) => Some(Kind::Decimal(d.scale)),
         Value::Double(_) => Some(Kind::Double),
-        Value::Str(..) | Value::Temporal(_) | Value::Member(..) | Value::Json(_) => {
-            Some(Kind::Other)
-        }
+        Value::Str(..)
+        | Value::Temporal(_)
+        | Value::Member(..)
+        | Value::Json(_)
+        | Value::Time(_) => Some(Kind::Other),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod multi;
 mod precedence;
 mod strings;
 pub mod temporal;
+pub mod time;
 pub mod value;
 
 pub use sqlparser::ast::{BinaryOperator, Expr, Ident, Query, UnaryOperator, Value as Literal};

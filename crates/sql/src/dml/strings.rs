@@ -24,6 +24,7 @@ fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError>
         Value::UInt(u) => Some((u.to_string().into_bytes(), Text::TEXT)),
         Value::Decimal(d) => Some((d.to_string().into_bytes(), Text::TEXT)),
         Value::Temporal(t) => Some((t.to_string().into_bytes(), Text::TEXT)),
+        Value::Time(t) => Some((t.to_string().into_bytes(), Text::TEXT)),
         Value::Double(_) => {
             return Err(EvalError::unsupported(format!(
                 "{function} of a floating-point value"

@@ -10,6 +10,7 @@ use super::decimal::Decimal;
 use super::eval::EvalError;
 use super::json::{self, JsonDoc};
 use super::temporal::Temporal;
+use super::time::{TimeValue, parse_time};
 use crate::collation::Collation;
 
 /// What kind of string a value is, for comparisons.
@@ -115,6 +116,9 @@ pub enum Value {
     Member(Vec<u8>, Coll),
     /// A MySQL JSON value (a JSON column's, a JSON function's result).
     Json(Box<JsonDoc>),
+    /// A TIME column's value: text where a string is wanted, compared
+    /// with times and with strings read as times.
+    Time(TimeValue),
 }
 
 impl Value {
@@ -166,6 +170,9 @@ impl Value {
             }
             Value::Member(..) => return Err(member_as_number()),
             Value::Json(doc) => json::as_double(doc)?,
+            Value::Time(_) => {
+                return Err(EvalError::unsupported("a TIME value used as a number"));
+            }
             Value::Str(b, _) => str_prefix_f64(b),
         }))
     }
@@ -307,6 +314,7 @@ pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
         }
         (Value::Member(..), _) | (_, Value::Member(..)) => return Err(member_as_number()),
         (Value::Json(x), Value::Json(y)) => return json::compare_json(x, y),
+        (Value::Time(_), _) | (_, Value::Time(_)) => return compare_times(a, b),
         (Value::Json(x), y) => return json::compare_with_sql(x, y),
         (x, Value::Json(y)) => return json::compare_with_sql(y, x).map(Ordering::reverse),
         _ => {}
@@ -334,6 +342,33 @@ pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
             .ok_or_else(|| EvalError::unsupported("a comparison with NaN")),
         _ => Err(EvalError::unsupported("a comparison with NULL")),
     }
+}
+
+/// A TIME with a TIME, or with a string read as one (MySQL compares a
+/// TIME column with a constant as times); anything else is refused.
+fn compare_times(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
+    let as_time = |v: &Value| -> Result<i128, EvalError> {
+        match v {
+            Value::Time(t) => Ok(t.signed()),
+            Value::Str(s, Text::Collated(_) | Text::Binary) => std::str::from_utf8(s)
+                .ok()
+                .and_then(parse_time)
+                .map(|p| {
+                    let m = i128::from(p.micros(6, true));
+                    if p.negative { -m } else { m }
+                })
+                .ok_or_else(|| {
+                    EvalError::unsupported(format!(
+                        "comparing a TIME with '{}'",
+                        String::from_utf8_lossy(s)
+                    ))
+                }),
+            _ => Err(EvalError::unsupported(
+                "comparing a TIME with a value that is not a time or a string",
+            )),
+        }
+    };
+    Ok(as_time(a)?.cmp(&as_time(b)?))
 }
 
 /// Both sides as temporal values when either is one: `None` when
@@ -485,6 +520,7 @@ fn out_of_range(unsigned: bool, a: &Value, op: Arith, b: &Value) -> EvalError {
         Value::Str(s, _) | Value::Member(s, _) => format!("'{}'", String::from_utf8_lossy(s)),
         Value::Temporal(t) => format!("'{t}'"),
         Value::Json(doc) => format!("'{}'", json::render(doc)),
+        Value::Time(t) => format!("'{t}'"),
         Value::Null => "NULL".into(),
     };
     EvalError::Sql {

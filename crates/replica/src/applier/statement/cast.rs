@@ -78,6 +78,7 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             },
         }),
         (Cell::Year(y), _) => Value::Int(i64::from(*y)),
+        (Cell::Time { .. }, ColumnType::Time(fsp)) => super::time::time_value(cell, *fsp),
         // MySQL's JSON: a binary document.
         (Cell::Json(b), ColumnType::Json) => Value::Json(Box::new(JsonDoc::from_value(
             &parse_json(b).map_err(|e| unsupported(format!("the JSON in {}: {e}", col.name)))?,
@@ -525,6 +526,7 @@ fn show(v: &Value) -> String {
         Value::Str(b, _) | Value::Member(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
         Value::Temporal(t) => format!("'{t}'"),
         Value::Json(doc) => format!("'{}'", understudy_sql::dml::json::render(doc)),
+        Value::Time(t) => format!("'{t}'"),
     }
 }
 
@@ -546,9 +548,12 @@ fn exact_integer(v: &Value) -> Option<i128> {
         }
         // (An ENUM or SET value as a number is its index or mask: not
         // followed yet.)
-        Value::Str(..) | Value::Null | Value::Temporal(_) | Value::Member(..) | Value::Json(_) => {
-            None
-        }
+        Value::Str(..)
+        | Value::Null
+        | Value::Temporal(_)
+        | Value::Member(..)
+        | Value::Json(_)
+        | Value::Time(_) => None,
     }
 }
 
@@ -598,6 +603,7 @@ fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>>
         Value::Member(b, _) => (b.is_ascii()
             || column_charset(col, rules.table_charset).is_some_and(is_utf8))
         .then(|| b.clone()),
+        Value::Time(t) => Some(t.to_string().into_bytes()),
         Value::Double(_) | Value::Null | Value::Temporal(_) | Value::Json(_) => None,
     }
 }

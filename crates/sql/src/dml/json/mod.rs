@@ -168,6 +168,7 @@ pub(super) fn from_sql(v: Value, boolean: bool) -> Result<JsonDoc, EvalError> {
             )
         }
         Value::Json(doc) => *doc,
+        Value::Time(_) => return Err(EvalError::unsupported("a TIME value in JSON")),
     })
 }
 
