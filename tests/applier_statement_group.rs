@@ -4,7 +4,8 @@
 //! numbers, text under its collation and expressions, GROUP BY and
 //! ORDER BY by position and alias, aggregates over no rows, and groups
 //! written in ORDER BY order into an AUTO_INCREMENT table; JOIN … ON,
-//! LEFT JOIN … USING grouped, and a comma join in ORDER BY order. After
+//! LEFT JOIN … USING grouped, and a comma join in ORDER BY order;
+//! SELECT DISTINCT, also in ORDER BY order with LIMIT. After
 //! catch-up every table equals the primary's. Text grouped together by
 //! a case-insensitive collation but spelled differently stops the
 //! applier (MySQL shows whichever it reads first).
@@ -69,7 +70,13 @@ fn grouped(kind: ServerKind, what: &str) {
                FROM gb.s s LEFT JOIN gb.k k USING (k) GROUP BY k.label ORDER BY k.label; \
              CREATE TABLE gb.ja (n INT AUTO_INCREMENT PRIMARY KEY, id INT, label VARCHAR(10)); \
              INSERT INTO gb.ja (id, label) SELECT s.id, k.label FROM gb.s s, gb.k k \
-               WHERE s.k = k.k AND s.id < 50 ORDER BY s.id DESC;",
+               WHERE s.k = k.k AND s.id < 50 ORDER BY s.id DESC; \
+             CREATE TABLE gb.dd (k INT, name VARCHAR(20), PRIMARY KEY (k, name)) \
+               DEFAULT CHARSET=utf8mb4; \
+             INSERT INTO gb.dd SELECT DISTINCT k, name FROM gb.s WHERE id % 3 = 0; \
+             CREATE TABLE gb.dl (n INT AUTO_INCREMENT PRIMARY KEY, b INT); \
+             INSERT INTO gb.dl (b) SELECT DISTINCT v DIV 100 AS b FROM gb.s \
+               WHERE v IS NOT NULL ORDER BY b DESC LIMIT 5;",
             rows.join(", ")
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));

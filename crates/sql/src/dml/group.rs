@@ -228,6 +228,11 @@ impl Grouping {
         }))
     }
 
+    /// Whether the SELECT calls aggregate functions.
+    pub fn aggregates(&self) -> bool {
+        !self.aggregates.is_empty()
+    }
+
     /// The SELECT's rows from the rows its WHERE kept. `ordered`: the
     /// order of the result matters (an ORDER BY must decide it).
     pub fn run(

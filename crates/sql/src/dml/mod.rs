@@ -384,12 +384,16 @@ fn select_source(
     order_by: Vec<SortKey>,
     limit: Option<u64>,
 ) -> Result<SelectSource, String> {
-    let group_by = match &s.group_by {
+    let mut group_by = match &s.group_by {
         GroupByExpr::Expressions(g, m) if m.is_empty() => g.clone(),
         _ => return Err("GROUP BY ALL or WITH ROLLUP".into()),
     };
-    if s.distinct.is_some()
-        || s.top.is_some()
+    let distinct = match &s.distinct {
+        None => false,
+        Some(sqlparser::ast::Distinct::Distinct) if group_by.is_empty() => true,
+        Some(_) => return Err("DISTINCT ON, or DISTINCT with GROUP BY".into()),
+    };
+    if s.top.is_some()
         || s.into.is_some()
         || !s.lateral_views.is_empty()
         || s.exclude.is_some()
@@ -401,7 +405,7 @@ fn select_source(
         || s.qualify.is_some()
         || !s.named_window.is_empty()
     {
-        return Err("INSERT … SELECT with DISTINCT or another clause".into());
+        return Err("INSERT … SELECT with this clause".into());
     }
     let (from, joined) = match s.from.as_slice() {
         [] => (None, Vec::new()),
@@ -434,9 +438,20 @@ fn select_source(
         .zip(&aliases)
         .map(|(e, a)| e.clone().map(|e| (e, a.clone())))
         .collect();
+    if distinct {
+        // SELECT DISTINCT is a GROUP BY of the selected expressions.
+        let Some(named) = named.as_ref() else {
+            return Err("SELECT DISTINCT *".into());
+        };
+        group_by = named.iter().map(|(e, _)| e.clone()).collect();
+    }
     let grouping = match named {
         Some(named) => {
-            group::Grouping::new(&named, &group_by, s.having.as_ref(), &order_by)?.map(Box::new)
+            let g = group::Grouping::new(&named, &group_by, s.having.as_ref(), &order_by)?;
+            if distinct && g.as_ref().is_some_and(|g| g.aggregates()) {
+                return Err("SELECT DISTINCT with aggregates".into());
+            }
+            g.map(Box::new)
         }
         None if group_by.is_empty() && s.having.is_none() => None,
         None => return Err("SELECT * with GROUP BY".into()),
@@ -754,11 +769,16 @@ mod tests {
             joined("INSERT INTO t SELECT SUM(a) FROM u"),
             Some((0, true))
         );
+        assert_eq!(
+            joined("INSERT INTO t SELECT DISTINCT a, b + 1 FROM u"),
+            Some((0, true))
+        );
         for sql in [
             "INSERT INTO t SELECT * FROM u JOIN v ON u.id = v.id",
             "INSERT INTO t SELECT a, COUNT(*) FROM u GROUP BY a WITH ROLLUP",
             "INSERT INTO t SELECT GROUP_CONCAT(a) FROM u",
-            "INSERT INTO t SELECT DISTINCT a FROM u",
+            "INSERT INTO t SELECT DISTINCT * FROM u",
+            "INSERT INTO t SELECT DISTINCT COUNT(*) FROM u",
             "INSERT INTO t SELECT a FROM u UNION SELECT b FROM v",
             "INSERT INTO t SELECT a FROM u LIMIT 2, 3",
         ] {
