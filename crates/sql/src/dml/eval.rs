@@ -262,7 +262,13 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
             let v = eval(e, row)?;
             let mut result = Some(false);
             for item in list {
-                match equal(&v, &eval(item, row)?)? {
+                let x = eval(item, row)?;
+                // (Against JSON, TRUE and comparisons are booleans.)
+                let x = match v {
+                    Value::Json(_) => json::json_operand(x, item)?,
+                    _ => x,
+                };
+                match equal(&v, &x)? {
                     Some(true) => {
                         result = Some(true);
                         break;
@@ -318,7 +324,7 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
             conditions,
             else_result,
             ..
-        } => case(operand.as_deref(), conditions, else_result.as_deref(), row),
+        } => math::case(operand.as_deref(), conditions, else_result.as_deref(), row),
         Expr::Substring {
             expr: e,
             substring_from,
@@ -729,41 +735,6 @@ pub(super) fn param_count(
             message: format!("Incorrect parameter count in the call to native function '{name}'"),
         })
     }
-}
-
-/// CASE [operand] WHEN … THEN … [ELSE …] END: the first matching
-/// branch's value, as the type of all the branches.
-fn case(
-    operand: Option<&Expr>,
-    conditions: &[sqlparser::ast::CaseWhen],
-    else_result: Option<&Expr>,
-    row: &dyn Row,
-) -> Result<Value, EvalError> {
-    let op = operand.map(|o| eval(o, row)).transpose()?;
-    let mut chosen = None;
-    for w in conditions {
-        let hit = match &op {
-            Some(v) => equal(v, &eval(&w.condition, row)?)? == Some(true),
-            None => eval(&w.condition, row)?.truth()? == Some(true),
-        };
-        if hit {
-            chosen = Some(&w.result);
-            break;
-        }
-    }
-    let value = match chosen.or(else_result) {
-        Some(x) => eval(x, row)?,
-        None => Value::Null,
-    };
-    // The result's type comes from every branch; one that cannot be
-    // evaluated leaves it unknown.
-    let mut all = Vec::with_capacity(conditions.len() + 1);
-    for x in conditions.iter().map(|w| &w.result).chain(else_result) {
-        all.push(eval(x, row).map_err(|_| {
-            EvalError::unsupported("a CASE with a branch understudy does not evaluate")
-        })?);
-    }
-    math::as_common(value, &all, false)
 }
 
 /// REPEAT past the source's `max_allowed_packet` is NULL there; that

@@ -5,8 +5,10 @@
 use std::cmp::Ordering;
 
 use super::decimal::Decimal;
-use super::eval::EvalError;
+use super::eval::{EvalError, Row, eval};
+use super::value::equal;
 use super::value::{Arith, Value, arith, compare};
+use sqlparser::ast::Expr;
 
 /// What a value of several possible ones becomes (CASE, GREATEST).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +247,41 @@ fn extreme(a: &[Value], want: Ordering) -> Result<Value, EvalError> {
         }
     }
     as_common(best.clone(), a, true)
+}
+
+/// CASE [operand] WHEN … THEN … [ELSE …] END: the first matching
+/// branch's value, as the type of all the branches.
+pub(super) fn case(
+    operand: Option<&Expr>,
+    conditions: &[sqlparser::ast::CaseWhen],
+    else_result: Option<&Expr>,
+    row: &dyn Row,
+) -> Result<Value, EvalError> {
+    let op = operand.map(|o| eval(o, row)).transpose()?;
+    let mut chosen = None;
+    for w in conditions {
+        let hit = match &op {
+            Some(v) => equal(v, &eval(&w.condition, row)?)? == Some(true),
+            None => eval(&w.condition, row)?.truth()? == Some(true),
+        };
+        if hit {
+            chosen = Some(&w.result);
+            break;
+        }
+    }
+    let value = match chosen.or(else_result) {
+        Some(x) => eval(x, row)?,
+        None => Value::Null,
+    };
+    // The result's type comes from every branch; one that cannot be
+    // evaluated leaves it unknown.
+    let mut all = Vec::with_capacity(conditions.len() + 1);
+    for x in conditions.iter().map(|w| &w.result).chain(else_result) {
+        all.push(eval(x, row).map_err(|_| {
+            EvalError::unsupported("a CASE with a branch understudy does not evaluate")
+        })?);
+    }
+    as_common(value, &all, false)
 }
 
 #[cfg(test)]

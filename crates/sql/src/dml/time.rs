@@ -86,8 +86,11 @@ pub fn parse_time(text: &str) -> Option<ParsedTime> {
 }
 
 impl ParsedTime {
+    /// Microseconds at `fsp` fraction digits: rounded half up (the
+    /// digit after them decides), or cut.
     pub fn micros(&self, fsp: u8, cut: bool) -> u64 {
         let p = self;
+        let fsp = fsp.min(6);
         let keep = usize::from(fsp);
         let mut kept: String = p.fraction.chars().take(keep).collect();
         while kept.len() < 6 {
