@@ -7,7 +7,8 @@
 //! scripts, cases and accents, expansions (`ß`, `æ`) and trailing
 //! spaces; then INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE on a
 //! table whose primary key and unique key are text, and ENUM and SET
-//! values named by members or numbers. After catch-up the
+//! values named by members or numbers, and read as numbers (index, bit
+//! mask) in arithmetic, comparisons, IN and truth. After catch-up the
 //! rows equal the primary's (`export` and `verify`).
 
 #![allow(clippy::unwrap_used)]
@@ -113,6 +114,18 @@ fn script() -> String {
          UPDATE co.e SET b = 'x' WHERE b = 'X' AND tags LIKE '%c%';\n\
          UPDATE co.e SET status = status WHERE status <> 'active';\n\
          DELETE FROM co.e WHERE status IN ('straße') OR tags = 'a,b,c';\n",
+    );
+    // ENUM and SET values as numbers: the index, the bit mask.
+    out.push_str(
+        "CREATE TABLE co.en (id INT PRIMARY KEY, e ENUM('lo', 'mid', 'hi'), \
+           s SET('x', 'y', 'z'), n INT, d DECIMAL(6,2)) DEFAULT CHARSET=utf8mb4;\n\
+         INSERT INTO co.en VALUES (1, 'lo', 'x', 0, 0), (2, 'mid', 'y,z', 0, 0), \
+           (3, 'hi', '', 0, 0), (4, 'mid', 'x,y,z', 0, 0), (5, NULL, NULL, 0, 0);\n\
+         UPDATE co.en SET n = e + 10, d = s * 1.5 WHERE e >= 2;\n\
+         UPDATE co.en SET n = n + 100 WHERE s = 6 OR e IN (1, 3);\n\
+         UPDATE co.en SET d = d + 1 WHERE e AND s BETWEEN 1 AND 4;\n\
+         UPDATE co.en SET n = n - 1 WHERE e = 'MID' AND s <> 7;\n\
+         DELETE FROM co.en WHERE e = 3 AND s = 0;\n",
     );
     out
 }

@@ -69,7 +69,7 @@ fn same(ours: &Value, theirs: &str) -> bool {
         Value::UInt(u) => u.to_string() == theirs,
         Value::Decimal(d) => d.to_string() == theirs,
         Value::Double(f) => theirs.parse::<f64>().is_ok_and(|t| t == *f),
-        Value::Str(b, _) | Value::Member(b, _) => *b == unescape(theirs),
+        Value::Str(b, _) | Value::Member(b, ..) => *b == unescape(theirs),
         Value::Temporal(t) => t.to_string() == theirs,
         Value::Json(doc) => json::render(doc).into_bytes() == unescape(theirs),
         Value::Time(t) => t.to_string() == theirs,

@@ -19,7 +19,7 @@ fn hex(bytes: &[u8]) -> Vec<u8> {
 fn input(v: &Value, name: &str) -> Result<Option<Vec<u8>>, EvalError> {
     Ok(match v {
         Value::Null => None,
-        Value::Str(b, _) | Value::Member(b, _) => Some(b.clone()),
+        Value::Str(b, _) | Value::Member(b, ..) => Some(b.clone()),
         Value::Json(doc) => Some(crate::dml::json::render(doc).into_bytes()),
         Value::Time(t) => Some(t.to_string().into_bytes()),
         Value::Int(i) => Some(i.to_string().into_bytes()),

@@ -746,7 +746,7 @@ const MAX_ALLOWED_PACKET: u64 = 16 << 20;
 /// An ENUM or SET value as the string its members make.
 fn as_text(v: Value) -> Value {
     match v {
-        Value::Member(b, c) => Value::Str(b, Text::Collated(c)),
+        Value::Member(b, c, _) => Value::Str(b, Text::Collated(c)),
         Value::Json(doc) => json::as_text(&doc),
         Value::Time(t) => Value::Str(t.to_string().into_bytes(), Text::TEXT),
         v => v,

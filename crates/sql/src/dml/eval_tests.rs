@@ -21,7 +21,7 @@ mod operators {
             Value::UInt(u) => u.to_string(),
             Value::Decimal(d) => d.to_string(),
             Value::Double(f) => f.to_string(),
-            Value::Str(b, _) | Value::Member(b, _) => String::from_utf8_lossy(&b).into_owned(),
+            Value::Str(b, _) | Value::Member(b, ..) => String::from_utf8_lossy(&b).into_owned(),
             Value::Temporal(t) => t.to_string(),
             Value::Json(doc) => crate::dml::json::render(&doc),
             Value::Time(t) => t.to_string(),

@@ -15,7 +15,7 @@ fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError>
     Ok(match v {
         Value::Null => None,
         Value::Str(b, t) => Some((b.clone(), if *t == Text::Hex { Text::Binary } else { *t })),
-        Value::Member(b, c) => Some((b.clone(), Text::Collated(*c))),
+        Value::Member(b, c, _) => Some((b.clone(), Text::Collated(*c))),
         Value::Json(doc) => match super::json::as_text(doc) {
             Value::Str(b, t) => Some((b, t)),
             _ => None,

@@ -109,11 +109,12 @@ pub enum Value {
     Str(Vec<u8>, Text),
     /// A DATE or DATETIME (from a column).
     Temporal(Temporal),
-    /// An ENUM or SET column's value, as its members' text: a string
-    /// where a string is wanted; where a number is (MySQL uses the index
-    /// or bit mask), and in comparisons with anything but a string, not
-    /// evaluated yet.
-    Member(Vec<u8>, Coll),
+    /// An ENUM or SET column's value: its members' text where a string
+    /// is wanted (and compared with strings), its ENUM index or SET bit
+    /// mask where a number is (arithmetic, truth, compared with numbers),
+    /// as MySQL reads it. Two of them compared (MySQL sorts them by
+    /// index, compares them as text) are not evaluated.
+    Member(Vec<u8>, Coll, u64),
     /// A MySQL JSON value (a JSON column's, a JSON function's result).
     Json(Box<JsonDoc>),
     /// A TIME column's value: text where a string is wanted, compared
@@ -168,7 +169,7 @@ impl Value {
             Value::Temporal(_) => {
                 return Err(EvalError::unsupported("a date or time used as a number"));
             }
-            Value::Member(..) => return Err(member_as_number()),
+            Value::Member(_, _, n) => *n as f64,
             Value::Json(doc) => json::as_double(doc)?,
             Value::Time(_) => {
                 return Err(EvalError::unsupported("a TIME value used as a number"));
@@ -183,6 +184,7 @@ impl Value {
             Value::Int(i) => Some(Decimal::from_i128(i128::from(*i))),
             Value::UInt(u) => Some(Decimal::from_i128(i128::from(*u))),
             Value::Decimal(d) => Some(*d),
+            Value::Member(_, _, n) => Some(Decimal::from_i128(i128::from(*n))),
             _ => None,
         }
     }
@@ -191,6 +193,7 @@ impl Value {
         match self {
             Value::Int(i) => Some(i128::from(*i)),
             Value::UInt(u) => Some(i128::from(*u)),
+            Value::Member(_, _, n) => Some(i128::from(*n)),
             // A hexadecimal or bit-value literal (or a BIT column's value)
             // as a number: its bytes, big-endian, unsigned.
             Value::Str(b, Text::Hex) if b.len() <= 8 => {
@@ -221,7 +224,10 @@ impl Value {
 }
 
 fn member_as_number() -> EvalError {
-    EvalError::unsupported("an ENUM or SET value used as a number or compared with one")
+    EvalError::unsupported(
+        "an ENUM or SET value compared with another, or with a value that is neither a string \
+         nor a number",
+    )
 }
 
 /// The numeric prefix of a string as a double (`'12abc'` → 12, `'x'` →
@@ -306,13 +312,21 @@ fn as_decimal(v: &Value) -> Result<Option<Decimal>, EvalError> {
 pub fn compare(a: &Value, b: &Value) -> Result<Ordering, EvalError> {
     // An ENUM or SET value with a string: their text, by collation.
     match (a, b) {
-        (Value::Member(x, cx), Value::Str(y, ty @ (Text::Collated(_) | Text::Binary))) => {
+        (Value::Member(x, cx, _), Value::Str(y, ty @ (Text::Collated(_) | Text::Binary))) => {
             return compare_text(x, Text::Collated(*cx), y, *ty);
         }
-        (Value::Str(x, tx @ (Text::Collated(_) | Text::Binary)), Value::Member(y, cy)) => {
+        (Value::Str(x, tx @ (Text::Collated(_) | Text::Binary)), Value::Member(y, cy, _)) => {
             return compare_text(x, *tx, y, Text::Collated(*cy));
         }
-        (Value::Member(..), _) | (_, Value::Member(..)) => return Err(member_as_number()),
+        (Value::Member(..), Value::Member(..)) => return Err(member_as_number()),
+        (Value::Member(..), o) | (o, Value::Member(..))
+            if !matches!(
+                o,
+                Value::Int(_) | Value::UInt(_) | Value::Decimal(_) | Value::Double(_)
+            ) =>
+        {
+            return Err(member_as_number());
+        }
         (Value::Json(x), Value::Json(y)) => return json::compare_json(x, y),
         (Value::Time(_), _) | (_, Value::Time(_)) => return compare_times(a, b),
         (Value::Json(x), y) => return json::compare_with_sql(x, y),
@@ -517,7 +531,7 @@ fn out_of_range(unsigned: bool, a: &Value, op: Arith, b: &Value) -> EvalError {
         Value::UInt(u) => u.to_string(),
         Value::Decimal(d) => d.to_string(),
         Value::Double(f) => f.to_string(),
-        Value::Str(s, _) | Value::Member(s, _) => format!("'{}'", String::from_utf8_lossy(s)),
+        Value::Str(s, _) | Value::Member(s, ..) => format!("'{}'", String::from_utf8_lossy(s)),
         Value::Temporal(t) => format!("'{t}'"),
         Value::Json(doc) => format!("'{}'", json::render(doc)),
         Value::Time(t) => format!("'{t}'"),
@@ -738,15 +752,19 @@ mod tests {
     #[test]
     fn members_compare_as_text_with_strings_only() {
         let general = Coll::new(Collation::GeneralCi, Derivation::Implicit);
-        let m = Value::Member(b"Active".to_vec(), general);
+        let m = Value::Member(b"Active".to_vec(), general, 2);
         assert_eq!(compare(&m, &s("ACTIVE")).unwrap(), Ordering::Equal);
         assert_eq!(compare(&s("b"), &m).unwrap(), Ordering::Greater);
-        // MySQL compares an ENUM with a number by index, two ENUMs in an
-        // ORDER BY by index: not evaluated.
-        assert!(compare(&m, &Value::Int(1)).is_err());
+        // With numbers, MySQL reads the index; two ENUMs in an ORDER BY
+        // sort by index: not evaluated.
+        assert_eq!(compare(&m, &Value::Int(2)).unwrap(), Ordering::Equal);
+        assert_eq!(compare(&Value::Double(2.5), &m).unwrap(), Ordering::Greater);
         assert!(compare(&m, &m.clone()).is_err());
-        assert!(m.truth().is_err() && m.to_f64().is_err());
-        assert!(arith(&m, Arith::Add, &Value::Int(0)).is_err());
+        assert_eq!(m.truth().unwrap(), Some(true));
+        assert_eq!(
+            arith(&m, Arith::Add, &Value::Int(0)).unwrap(),
+            Value::Int(2)
+        );
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
             Value::Str(v.to_be_bytes()[8 - len..].to_vec(), Text::Hex)
         }
         (Cell::Enum(_) | Cell::Set(_), ColumnType::Enum(_) | ColumnType::Set(_)) => {
+            let number = match cell {
+                Cell::Enum(i) => u64::from(*i),
+                Cell::Set(mask) => *mask,
+                _ => 0,
+            };
             let text = understudy_store::text::cell_text(cell, &col.ty).ok_or_else(|| {
                 unsupported(format!("the value of {} ({})", col.name, col.ty.sql()))
             })?;
@@ -102,7 +107,7 @@ pub fn cell_value(cell: &Cell, col: &Column, zone: &Zone) -> Result<Value, EvalE
                 .collation
                 .as_deref()
                 .map_or(Collation::Unknown, Collation::named);
-            Value::Member(text, Coll::new(collation, Derivation::Implicit))
+            Value::Member(text, Coll::new(collation, Derivation::Implicit), number)
         }
         (Cell::Timestamp { seconds, micros }, ColumnType::Timestamp(fsp)) => {
             Value::Temporal(clock::local(zone.get()?, *seconds, *micros, *fsp)?)
@@ -454,7 +459,7 @@ pub fn value_cell(v: &Value, col: &Column, rules: StoreRules<'_>) -> Result<Cell
         // MariaDB's JSON is text the source checked (json_valid): stored
         // as it is. (MySQL's is a binary document: not written yet.)
         ColumnType::Json if rules.mariadb => match v {
-            Value::Str(b, Text::Collated(_)) | Value::Member(b, _)
+            Value::Str(b, Text::Collated(_)) | Value::Member(b, ..)
                 if std::str::from_utf8(b).is_ok()
                     && (b.is_ascii() || rules.client_charset.is_some_and(is_utf8)) =>
             {
@@ -523,7 +528,7 @@ fn show(v: &Value) -> String {
         Value::UInt(u) => u.to_string(),
         Value::Decimal(d) => d.to_string(),
         Value::Double(f) => format!("{f:e}"),
-        Value::Str(b, _) | Value::Member(b, _) => format!("'{}'", String::from_utf8_lossy(b)),
+        Value::Str(b, _) | Value::Member(b, ..) => format!("'{}'", String::from_utf8_lossy(b)),
         Value::Temporal(t) => format!("'{t}'"),
         Value::Json(doc) => format!("'{}'", understudy_sql::dml::json::render(doc)),
         Value::Time(t) => format!("'{t}'"),
@@ -600,7 +605,7 @@ fn text_bytes(v: &Value, col: &Column, rules: StoreRules<'_>) -> Option<Vec<u8>>
         Value::UInt(u) => Some(u.to_string().into_bytes()),
         Value::Decimal(d) => Some(d.to_string().into_bytes()),
         // (Members are UTF-8, as the DDL defined them.)
-        Value::Member(b, _) => (b.is_ascii()
+        Value::Member(b, ..) => (b.is_ascii()
             || column_charset(col, rules.table_charset).is_some_and(is_utf8))
         .then(|| b.clone()),
         Value::Time(t) => Some(t.to_string().into_bytes()),

@@ -62,7 +62,7 @@ pub(super) fn member_cell(v: &Value, col: &Column) -> Option<Result<Cell, EvalEr
     Some(match v {
         Value::Int(i) => u64::try_from(*i).map_or_else(|_| refused(), number),
         Value::UInt(u) => number(*u),
-        Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, ..) => {
             let Ok(s) = std::str::from_utf8(b) else {
                 return Some(refused());
             };

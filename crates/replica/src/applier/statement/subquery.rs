@@ -46,7 +46,7 @@ fn literal(v: Value) -> Result<Expr> {
         Value::UInt(u) => Expr::value(Literal::Number(u.to_string(), false)),
         Value::Decimal(d) => Expr::value(Literal::Number(d.to_string(), false)),
         Value::Double(f) if f.is_finite() => Expr::value(Literal::Number(format!("{f:e}"), false)),
-        Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, ..) => {
             let s = String::from_utf8(b).map_err(|_| {
                 fatal("a subquery giving text that is not UTF-8 is not applied yet")
             })?;

@@ -31,7 +31,7 @@ fn sql(errno: u32, message: String) -> EvalError {
 fn path_arg(v: &Value) -> Result<Option<Path>, EvalError> {
     let text = match v {
         Value::Null => return Ok(None),
-        Value::Str(b, _) | Value::Member(b, _) => b.clone(),
+        Value::Str(b, _) | Value::Member(b, ..) => b.clone(),
         Value::Int(i) => i.to_string().into_bytes(),
         Value::UInt(u) => u.to_string().into_bytes(),
         Value::Decimal(d) => d.to_string().into_bytes(),
@@ -105,7 +105,7 @@ fn unquote_value(v: Value) -> Result<Value, EvalError> {
             JsonDoc::String(s) => s,
             other => render(&other).into_bytes(),
         },
-        Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, ..) => {
             if b.len() >= 2 && b.starts_with(b"\"") && b.ends_with(b"\"") {
                 match parse_text(&b) {
                     Ok(JsonDoc::String(s)) => s,
@@ -141,7 +141,7 @@ fn key_of(v: Value) -> Result<Vec<u8>, EvalError> {
             3158,
             "JSON documents may not contain NULL member names.".into(),
         )),
-        Value::Str(b, Text::Collated(_)) | Value::Member(b, _)
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, ..)
             if std::str::from_utf8(&b).is_ok() =>
         {
             Ok(b)
@@ -304,7 +304,7 @@ fn evaluate(name: &str, args: &[Expr], row: &dyn Row) -> Result<Value, EvalError
         "JSON_QUOTE" => {
             count(1..=1)?;
             match v.into_iter().next() {
-                Some(Value::Str(b, Text::Collated(_)) | Value::Member(b, _))
+                Some(Value::Str(b, Text::Collated(_)) | Value::Member(b, ..))
                     if std::str::from_utf8(&b).is_ok() =>
                 {
                     Ok(Value::Str(
@@ -327,7 +327,7 @@ fn evaluate(name: &str, args: &[Expr], row: &dyn Row) -> Result<Value, EvalError
             Ok(match v.into_iter().next().unwrap_or(Value::Null) {
                 Value::Null => Value::Null,
                 Value::Json(_) => Value::Int(1),
-                Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
+                Value::Str(b, Text::Collated(_)) | Value::Member(b, ..) => {
                     Value::Int(i64::from(parse_text(&b).is_ok()))
                 }
                 Value::Str(..) => {

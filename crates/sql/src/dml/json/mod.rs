@@ -142,7 +142,7 @@ pub(super) fn from_sql(v: Value, boolean: bool) -> Result<JsonDoc, EvalError> {
         Value::Double(d) => JsonDoc::Double(d),
         Value::Decimal(d) => JsonDoc::decimal(&d.to_string())
             .ok_or_else(|| EvalError::unsupported(format!("the decimal {d} in JSON")))?,
-        Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, ..) => {
             if std::str::from_utf8(&b).is_err() {
                 return Err(EvalError::unsupported("text that is not UTF-8 in JSON"));
             }
@@ -179,7 +179,7 @@ pub(super) fn doc_arg(v: Value, arg: usize, function: &str) -> Result<Option<Jso
     match v {
         Value::Null => Ok(None),
         Value::Json(doc) => Ok(Some(*doc)),
-        Value::Str(b, Text::Collated(_)) | Value::Member(b, _) => {
+        Value::Str(b, Text::Collated(_)) | Value::Member(b, ..) => {
             parse_text(&b).map(Some).map_err(|e| EvalError::Sql {
                 errno: 3141,
                 message: format!(
