@@ -50,7 +50,8 @@ fn grouped(kind: ServerKind, what: &str) {
              CREATE TABLE gb.a (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20), n INT, \
                s DECIMAL(20,2)) DEFAULT CHARSET=utf8mb4; \
              INSERT INTO gb.a (name, n, s) SELECT name AS nm, COUNT(v), SUM(v) + 1 AS total \
-               FROM gb.s GROUP BY nm HAVING COUNT(*) > 10 ORDER BY total DESC, 1; \
+               FROM gb.s GROUP BY nm HAVING COUNT(*) > 10 AND total > -1000 \
+               ORDER BY total DESC, 1; \
              INSERT INTO gb.a (name, n, s) SELECT 'all', COUNT(*), SUM(d) FROM gb.s; \
              INSERT INTO gb.a (name, n, s) SELECT 'none', COUNT(*), SUM(d) FROM gb.s WHERE id < 0; \
              INSERT INTO gb.a (name, n, s) SELECT 'avg', COUNT(DISTINCT id) > 0, AVG(d) FROM gb.s \

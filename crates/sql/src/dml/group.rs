@@ -145,6 +145,28 @@ fn has_aggregate(e: &Expr) -> bool {
     !x.found.is_empty() || x.error.is_some()
 }
 
+/// A select alias where HAVING names one: the item's expression.
+struct Aliases<'a> {
+    items: &'a [Expr],
+    aliases: &'a [Option<String>],
+}
+
+impl VisitorMut for Aliases<'_> {
+    type Break = ();
+
+    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Identifier(id) = e
+            && let Some(i) = self.aliases.iter().position(|a| {
+                a.as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&id.value))
+            })
+        {
+            *e = self.items[i].clone();
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 /// `GROUP BY n` and `ORDER BY n` name the n-th item; a bare name that is
 /// an item's alias names that item.
 fn resolve(e: &Expr, items: &[Expr], aliases: &[Option<String>]) -> Result<Expr, String> {
@@ -199,8 +221,13 @@ impl Grouping {
         for e in &mut rewritten {
             let _ = e.visit(&mut x);
         }
-        let mut having = having.map(|h| resolve(h, &plain, &aliases)).transpose()?;
+        // HAVING names the select list's aliases anywhere in it.
+        let mut having = having.cloned();
         if let Some(h) = &mut having {
+            let _ = h.visit(&mut Aliases {
+                items: &plain,
+                aliases: &aliases,
+            });
             let _ = h.visit(&mut x);
         }
         let mut order = Vec::with_capacity(order_by.len());

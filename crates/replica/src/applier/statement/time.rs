@@ -83,8 +83,9 @@ pub(super) fn time_cell(
             col.name
         ))
     };
-    let Some(p) = parsed(v) else {
-        return Err(if rules.strict {
+    // In strict mode the source failed the statement.
+    let refused = || {
+        if rules.strict {
             EvalError::Sql {
                 errno: 1292,
                 message: format!(
@@ -94,7 +95,10 @@ pub(super) fn time_cell(
             }
         } else {
             not_stored()
-        });
+        }
+    };
+    let Some(p) = parsed(v) else {
+        return Err(refused());
     };
     let us = match rules.fraction {
         Fraction::Round => p.micros(fsp, false),
@@ -103,17 +107,7 @@ pub(super) fn time_cell(
         Fraction::Unknown => return Err(not_stored()),
     };
     if us > MAX_MICROS {
-        return Err(if rules.strict {
-            EvalError::Sql {
-                errno: 1292,
-                message: format!(
-                    "Incorrect time value for column '{}' at row {}",
-                    col.name, rules.row
-                ),
-            }
-        } else {
-            not_stored()
-        });
+        return Err(refused());
     }
     let seconds = us / 1_000_000;
     Ok(Cell::Time {
