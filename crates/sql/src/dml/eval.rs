@@ -181,11 +181,6 @@ fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {
 
 /// `expr`'s value for `row`.
 pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
-    if super::precedence::misread(expr) {
-        return Err(EvalError::unsupported(format!(
-            "{expr}, which MySQL reads with other precedence"
-        )));
-    }
     match expr {
         Expr::Value(v) => Ok(match literal(&v.value)? {
             Value::Str(b, Text::Collated(_)) => Value::Str(

@@ -142,8 +142,16 @@ pub fn parse_expr(text: &str) -> Result<Expr, SqlError> {
         .try_with_sql(text)
         .and_then(|mut p| p.parse_expr())
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(text))))?;
-    precedence::fix_expr_arrows(&mut e);
+    precedence::normalize_expr(&mut e).map_err(misread)?;
     Ok(e)
+}
+
+/// A shape the SQL parser reads with other precedence than MySQL.
+fn misread(shape: String) -> SqlError {
+    SqlError::Unsupported(format!(
+        "{}, which MySQL reads with other precedence",
+        clip(&shape)
+    ))
 }
 
 /// Reads one DML statement (`default_db`: the query event's database).
@@ -192,7 +200,7 @@ pub fn parse_dml_slowly(sql: &str, default_db: &str) -> Result<Dml, SqlError> {
     if stmts.len() != 1 {
         return Err(unsupported("more than one statement"));
     }
-    precedence::fix_arrows(&mut stmts[0]);
+    precedence::normalize(&mut stmts[0]).map_err(misread)?;
     let dml = match stmts.remove(0) {
         Statement::Insert(i) => insert(i, default_db),
         Statement::Update(u) => update(u, default_db),

@@ -9,7 +9,8 @@
 //!   its right.
 //! * In MySQL's grammar the right side of a comparison is a predicate:
 //!   `a = b IN (…)` is `a = (b IN (…))`; the parser reads `(a = b) IN
-//!   (…)`. [`misread`] finds those shapes, which evaluation refuses.
+//!   (…)`. [`normalize`] refuses those shapes when a statement is read,
+//!   before anything is evaluated.
 
 use std::ops::ControlFlow;
 
@@ -80,13 +81,22 @@ fn fix(e: &mut Expr) {
     *e = r;
 }
 
-struct Arrows;
+/// Puts arrows back in their place and notes the first shape MySQL
+/// reads otherwise.
+#[derive(Default)]
+struct Normalize {
+    misread: Option<String>,
+}
 
-impl VisitorMut for Arrows {
+impl VisitorMut for Normalize {
     type Break = ();
 
     fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
         fix(e);
+        if misread(e) {
+            self.misread = Some(e.to_string());
+            return ControlFlow::Break(());
+        }
         ControlFlow::Continue(())
     }
 }
@@ -94,7 +104,7 @@ impl VisitorMut for Arrows {
 /// Whether sqlparser read `expr` otherwise than MySQL: `a = b IN (…)`
 /// (also BETWEEN, LIKE) is `a = (b IN (…))` in MySQL's grammar, and
 /// `a = NOT b` is not MySQL at all.
-pub(super) fn misread(expr: &Expr) -> bool {
+fn misread(expr: &Expr) -> bool {
     use BinaryOperator as B;
     let comparison = |e: &Expr| {
         matches!(
@@ -121,14 +131,19 @@ pub(super) fn misread(expr: &Expr) -> bool {
     }
 }
 
-/// Every arrow of a statement put back in its place.
-pub fn fix_arrows(s: &mut Statement) {
-    let _ = s.visit(&mut Arrows);
+/// A statement as MySQL reads it: every arrow put back in its place;
+/// `Err` names a shape the parser read otherwise than MySQL.
+pub fn normalize(s: &mut Statement) -> Result<(), String> {
+    let mut n = Normalize::default();
+    let _ = s.visit(&mut n);
+    n.misread.map_or(Ok(()), Err)
 }
 
-/// Every arrow of an expression put back in its place.
-pub fn fix_expr_arrows(e: &mut Expr) {
-    let _ = e.visit(&mut Arrows);
+/// [`normalize`] for one expression.
+pub fn normalize_expr(e: &mut Expr) -> Result<(), String> {
+    let mut n = Normalize::default();
+    let _ = e.visit(&mut n);
+    n.misread.map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
@@ -142,7 +157,7 @@ mod tests {
             .try_with_sql(sql)
             .and_then(|mut p| p.parse_expr())
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        fix_expr_arrows(&mut e);
+        assert_eq!(normalize_expr(&mut e), Ok(()));
         // Display of the tree with each binary operation parenthesised.
         fn show(e: &Expr) -> String {
             match e {
@@ -166,5 +181,21 @@ mod tests {
             "(((j ->> '$.a') = 'x') AND (((k -> '$.b') + 1) = 2))"
         );
         assert_eq!(fixed("(j->'$.n') + 1"), "((j -> '$.n') + 1)");
+    }
+
+    #[test]
+    fn shapes_mysql_reads_otherwise_are_named() {
+        let read = |sql: &str| {
+            let mut e = Parser::new(&MySqlDialect {})
+                .try_with_sql(sql)
+                .and_then(|mut p| p.parse_expr())
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            normalize_expr(&mut e)
+        };
+        assert!(read("a = 2 IN (1, 2)").is_err());
+        assert!(read("a < b BETWEEN 1 AND 2").is_err());
+        assert!(read("x + (a = 1) AND a = NOT b").is_err());
+        assert_eq!(read("a = (2 IN (1, 2))"), Ok(()));
+        assert_eq!(read("(a = 2) IN (1, 2) AND b LIKE 'x'"), Ok(()));
     }
 }

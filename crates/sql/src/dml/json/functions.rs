@@ -223,7 +223,7 @@ pub(crate) fn call(name: &str, args: &[Expr], row: &dyn Row) -> Option<Result<Va
         "JSON_MERGE_PRESERVE",
         "JSON_MERGE",
     ];
-    if !NAMES.contains(&name) {
+    if !name.starts_with("JSON_") || !NAMES.contains(&name) {
         return None;
     }
     if !row.context().mysql_json() {
