@@ -1,20 +1,23 @@
-//! The expression evaluator against a real MySQL 9.7: every expression
-//! in `testdata/expressions/mysql-9.7.tsv` (recorded by
-//! `record-expressions` from `SELECT expr` on the server) is evaluated,
-//! and must give the server's answer — the same text for integers,
+//! The expression evaluator against a real MySQL 9.7 and MariaDB 10.11:
+//! every expression in `testdata/expressions/mysql-9.7.tsv` and
+//! `mariadb-10.11.tsv` (recorded by `record-expressions` from `SELECT
+//! expr` on the servers) is evaluated, and must give the server's answer — the same text for integers,
 //! decimals and strings, the same double, NULL, or the same error number
 //! — or say it does not evaluate it (counted, never a wrong answer).
 
 #![allow(clippy::unwrap_used)]
 
 use understudy_sql::collation::Collation;
-use understudy_sql::dml::eval::{Context, EvalError, NoRow, Row, eval};
+use understudy_sql::dml::eval::{Context, EvalError, NoRow, Row, eval_value};
 use understudy_sql::dml::json;
 use understudy_sql::dml::parse_expr;
 use understudy_sql::dml::value::Value;
 
-/// No columns, and the recording session's `collation_connection`.
-struct Connection;
+/// No columns, and the recording session's `collation_connection` on
+/// MySQL 9.7 or MariaDB 10.11.
+struct Connection {
+    mysql: bool,
+}
 
 impl Row for Connection {
     fn column(&self, table: Option<&str>, name: &str) -> Result<Value, EvalError> {
@@ -28,7 +31,11 @@ impl Row for Connection {
 
 impl Context for Connection {
     fn connection_collation(&self) -> Collation {
-        Collation::Uca0900AiCi
+        if self.mysql {
+            Collation::Uca0900AiCi
+        } else {
+            Collation::GeneralCi
+        }
     }
 
     fn lc_time_names(&self) -> Option<u16> {
@@ -36,7 +43,7 @@ impl Context for Connection {
     }
 
     fn mysql_json(&self) -> bool {
-        true
+        self.mysql
     }
 }
 
@@ -75,11 +82,13 @@ fn same(ours: &Value, theirs: &str) -> bool {
     }
 }
 
-#[test]
-fn evaluator_agrees_with_mysql_97() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/expressions/mysql-9.7.tsv"
+/// Every expression of `file` evaluated on `connection` (as the applier
+/// evaluates a value it stores): (agreed, not evaluated); panics on any
+/// answer that differs.
+fn check(file: &str, server: &str, connection: &Connection) -> (usize, Vec<String>) {
+    let path = format!(
+        "{}/../../testdata/expressions/{file}",
+        env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(path).unwrap();
     let (mut agreed, mut unsupported) = (0, Vec::new());
@@ -94,7 +103,7 @@ fn evaluator_agrees_with_mysql_97() {
                 continue;
             }
         };
-        let ours = eval(&parsed, &Connection);
+        let ours = eval_value(&parsed, connection);
         let ok = match (&ours, theirs.strip_prefix("ERROR ")) {
             (Err(EvalError::Unsupported(_) | EvalError::Order(_)), _) => {
                 unsupported.push(expr.to_owned());
@@ -107,14 +116,18 @@ fn evaluator_agrees_with_mysql_97() {
         if ok {
             agreed += 1;
         } else {
-            wrong.push(format!("{expr}: MySQL {theirs}, understudy {ours:?}"));
+            let ours = match &ours {
+                Ok(Value::Str(b, _)) => format!("'{}'", String::from_utf8_lossy(b)),
+                other => format!("{other:?}"),
+            };
+            wrong.push(format!("{expr}: {server} {theirs}, understudy {ours}"));
         }
     }
     if std::env::var_os("UNDERSTUDY_LIST_REFUSED").is_some() {
         eprintln!("not evaluated:\n{}", unsupported.join("\n"));
     }
     eprintln!(
-        "{} expressions: {agreed} agree with MySQL 9.7, {} not evaluated by understudy",
+        "{} expressions: {agreed} agree with {server}, {} not evaluated by understudy",
         text.lines().count(),
         unsupported.len()
     );
@@ -124,5 +137,22 @@ fn evaluator_agrees_with_mysql_97() {
         wrong.len(),
         wrong.join("\n")
     );
+    (agreed, unsupported)
+}
+
+#[test]
+fn evaluator_agrees_with_mysql_97() {
+    let (agreed, unsupported) = check("mysql-9.7.tsv", "MySQL 9.7", &Connection { mysql: true });
     assert!(agreed >= 2200, "only {agreed} evaluated: {unsupported:?}");
+}
+
+/// MariaDB's JSON functions, which work on text.
+#[test]
+fn evaluator_agrees_with_mariadb_1011() {
+    let (agreed, unsupported) = check(
+        "mariadb-10.11.tsv",
+        "MariaDB 10.11",
+        &Connection { mysql: false },
+    );
+    assert!(agreed >= 5000, "only {agreed} evaluated: {unsupported:?}");
 }

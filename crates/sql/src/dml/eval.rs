@@ -179,6 +179,19 @@ fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {
     Ok(out)
 }
 
+/// `expr`'s value where it is stored or passed on as it is: a column's
+/// new value, an inserted or selected value. The same as [`eval`], but
+/// for MariaDB's JSON functions that give JSON text, which are evaluated
+/// only here (as operands MariaDB reads them by rules of their own).
+pub fn eval_value(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
+    if !row.context().mysql_json()
+        && let Some(v) = json::mariadb_value(expr, row)
+    {
+        return v;
+    }
+    eval(expr, row)
+}
+
 /// `expr`'s value for `row`.
 pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
     match expr {
@@ -482,7 +495,7 @@ fn binary(
     Ok(Value::from_bool(truth))
 }
 
-fn args(whole: &Expr, f: &sqlparser::ast::Function) -> Result<Vec<Expr>, EvalError> {
+pub(super) fn args(whole: &Expr, f: &sqlparser::ast::Function) -> Result<Vec<Expr>, EvalError> {
     let FunctionArguments::List(list) = &f.args else {
         return match &f.args {
             FunctionArguments::None => Ok(Vec::new()),

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use understudy_sql::dml::eval::eval;
+use understudy_sql::dml::eval::eval_value;
 use understudy_sql::dml::{DeleteStmt, Expr, SortKey, UpdateStmt};
 use understudy_store::{Cell, Store, TableEntry, Txn};
 
@@ -69,7 +69,7 @@ pub(super) fn update(
         // (IGNORE stores what does not fit as without strict mode.)
         r.strict &= !st.ignore;
         for (&i, (_, ex)) in targets.iter().zip(&st.assignments) {
-            let v = eval(ex, &scope.row(&cells)).map_err(eval_err)?;
+            let v = eval_value(ex, &scope.row(&cells)).map_err(eval_err)?;
             cells[i] = value_cell(&v, &e.schema.columns[i], r).map_err(eval_err)?;
         }
         if cells == old {

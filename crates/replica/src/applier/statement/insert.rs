@@ -3,7 +3,7 @@
 //! and the AUTO_INCREMENT series the INTVAR event starts, then written,
 //! left out, replacing or updating the rows it collides with.
 
-use understudy_sql::dml::eval::{Context, EvalError, Row, eval};
+use understudy_sql::dml::eval::{Context, EvalError, Row, eval, eval_value};
 use understudy_sql::dml::value::Value;
 use understudy_sql::dml::{InsertMode, InsertStmt, RowAlias, SelectSource};
 use understudy_sql::{ColumnType, DefaultValue};
@@ -86,7 +86,11 @@ pub(super) fn insert(
             .map(|exprs| {
                 exprs
                     .iter()
-                    .map(|x| x.as_ref().map(|x| eval(x, &ValuesRow(session))).transpose())
+                    .map(|x| {
+                        x.as_ref()
+                            .map(|x| eval_value(x, &ValuesRow(session)))
+                            .transpose()
+                    })
                     .collect::<std::result::Result<Vec<_>, _>>()
             })
             .collect::<std::result::Result<Vec<_>, _>>()
@@ -218,7 +222,7 @@ pub(super) fn selected_rows(
             .items
             .iter()
             .map(|x| match x {
-                Some(x) => eval(x, &ValuesRow(session)).map(Some),
+                Some(x) => eval_value(x, &ValuesRow(session)).map(Some),
                 None => Ok(None),
             })
             .collect::<std::result::Result<Vec<_>, _>>()
@@ -264,7 +268,7 @@ pub(super) fn selected_rows(
         let mut values = Vec::with_capacity(sel.items.len());
         for item in &sel.items {
             match item {
-                Some(x) => values.push(Some(eval(x, &row).map_err(eval_err)?)),
+                Some(x) => values.push(Some(eval_value(x, &row).map_err(eval_err)?)),
                 None => {
                     for (i, c) in cols.iter().enumerate().filter(|(_, c)| !c.invisible) {
                         values.push(Some(
@@ -342,7 +346,7 @@ fn update_duplicate(
             alias: st.row_alias.as_ref(),
             targets: b.targets,
         };
-        let v = eval(ex, &row).map_err(eval_err)?;
+        let v = eval_value(ex, &row).map_err(eval_err)?;
         cells[i] =
             value_cell(&v, &e.schema.columns[i], rules(e, b.session, n + 1)).map_err(eval_err)?;
     }
@@ -524,7 +528,7 @@ impl Builder<'_> {
                         let ex = understudy_sql::dml::parse_expr(x).map_err(|err| {
                             SqlError::new(ER_FATAL, format!("DEFAULT of {}: {err}", cols[i].name))
                         })?;
-                        let v = eval(&ex, &ValuesRow(session)).map_err(eval_err)?;
+                        let v = eval_value(&ex, &ValuesRow(session)).map_err(eval_err)?;
                         to_cell(&v, i)?
                     }
                     DefaultValue::Literal(_) if matches!(cols[i].ty, ColumnType::Timestamp(_)) => {

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, btree_map};
 use std::sync::Arc;
 
-use understudy_sql::dml::eval::{Context, EvalError, Row, eval};
+use understudy_sql::dml::eval::{Context, EvalError, Row, eval, eval_value};
 use understudy_sql::dml::group::sort_without_ties;
 use understudy_sql::dml::multi::{JoinKind, Joined, MultiDelete, MultiUpdate};
 use understudy_sql::dml::value::Value;
@@ -354,7 +354,7 @@ pub(super) fn update(
         for (&(k, i), (_, ex)) in targets.iter().zip(&st.assignments) {
             let Some(r) = picks[k] else { continue };
             reads.borrow_mut().clear();
-            let v = eval(ex, &row).map_err(eval_err)?;
+            let v = eval_value(ex, &row).map_err(eval_err)?;
             if let Some(read) = reads
                 .borrow()
                 .iter()
@@ -532,7 +532,7 @@ pub(super) fn select_rows(
         let items = sel
             .items
             .iter()
-            .map(|x| x.as_ref().map(|x| eval(x, r)).transpose())
+            .map(|x| x.as_ref().map(|x| eval_value(x, r)).transpose())
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(eval_err)?;
         keyed.push((keys, items));

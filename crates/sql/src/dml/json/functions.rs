@@ -9,7 +9,7 @@ use understudy_binlog::value::json::{
 };
 
 use super::compare::contains;
-use super::modify::{self, Change};
+use super::modify::{self, Change, Keys};
 use super::path::Path;
 use super::{check_depth, doc_arg, from_sql, is_boolean, key_order, parse_text, render};
 use crate::collation::Collation;
@@ -223,11 +223,14 @@ pub(crate) fn call(name: &str, args: &[Expr], row: &dyn Row) -> Option<Result<Va
         "JSON_MERGE_PRESERVE",
         "JSON_MERGE",
     ];
-    if !name.starts_with("JSON_") || !NAMES.contains(&name) {
+    if !name.starts_with("JSON_") {
         return None;
     }
     if !row.context().mysql_json() {
-        return Some(Err(super::mariadb(name)));
+        return super::maria::in_expression(name, args, row);
+    }
+    if !NAMES.contains(&name) {
+        return None;
     }
     Some(evaluate(name, args, row))
 }
@@ -273,9 +276,15 @@ fn evaluate(name: &str, args: &[Expr], row: &dyn Row) -> Result<Value, EvalError
                 no_wildcards(&path)?;
                 let value = from_sql(eval(&pair[1], row)?, is_boolean(&pair[1]))?;
                 match name {
-                    "JSON_SET" => modify::change(&mut doc, &path.legs, value, Change::Set),
-                    "JSON_INSERT" => modify::change(&mut doc, &path.legs, value, Change::Insert),
-                    "JSON_REPLACE" => modify::change(&mut doc, &path.legs, value, Change::Replace),
+                    "JSON_SET" => {
+                        modify::change(&mut doc, &path.legs, value, Change::Set, Keys::Sorted)
+                    }
+                    "JSON_INSERT" => {
+                        modify::change(&mut doc, &path.legs, value, Change::Insert, Keys::Sorted)
+                    }
+                    "JSON_REPLACE" => {
+                        modify::change(&mut doc, &path.legs, value, Change::Replace, Keys::Sorted)
+                    }
                     "JSON_ARRAY_APPEND" => modify::array_append(&mut doc, &path.legs, value),
                     _ => modify::array_insert(&mut doc, &path.legs, value)?,
                 }

@@ -6,12 +6,13 @@
 //! binary JSON, so that a value stored into a JSON column is what the
 //! source stored.
 //!
-//! MariaDB's JSON functions work on text and answer differently; the
-//! [`Context`](super::eval::Context) says which server's rules apply, and
-//! on MariaDB these functions are not evaluated yet.
+//! MariaDB's JSON functions work on text and answer differently
+//! (`maria/`); the [`Context`](super::eval::Context) says which server's
+//! rules apply.
 
 mod compare;
 mod functions;
+mod maria;
 mod modify;
 mod path;
 
@@ -29,6 +30,7 @@ use crate::collation::Collation;
 pub(super) use compare::{compare_json, compare_with_sql, json_operand};
 pub(super) use functions::call;
 use functions::extract_op;
+pub(super) use maria::value as mariadb_value;
 
 /// JSON text as a document, as MySQL's parser reads it: integers as
 /// integers when they fit (signed first), other numbers as doubles, a

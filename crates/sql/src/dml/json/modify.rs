@@ -20,6 +20,15 @@ pub(super) enum Change {
     Replace,
 }
 
+/// Where an object's members go: MySQL keeps them sorted (and each key
+/// once), MariaDB as written (a new key last; a repeated key's first
+/// member is the one a path names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keys {
+    Sorted,
+    Written,
+}
+
 /// The value a plain path names, if the document has it.
 fn locate<'d>(doc: &'d mut JsonDoc, legs: &[Leg]) -> Option<&'d mut JsonDoc> {
     let mut cur = doc;
@@ -40,7 +49,7 @@ fn locate<'d>(doc: &'d mut JsonDoc, legs: &[Leg]) -> Option<&'d mut JsonDoc> {
 }
 
 /// JSON_SET, JSON_INSERT or JSON_REPLACE of one path and value.
-pub(super) fn change(doc: &mut JsonDoc, legs: &[Leg], value: JsonDoc, how: Change) {
+pub(super) fn change(doc: &mut JsonDoc, legs: &[Leg], value: JsonDoc, how: Change, keys: Keys) {
     let Some((last, parent)) = legs.split_last() else {
         if how != Change::Insert {
             *doc = value;
@@ -53,7 +62,11 @@ pub(super) fn change(doc: &mut JsonDoc, legs: &[Leg], value: JsonDoc, how: Chang
     let (add, replace) = (how != Change::Replace, how != Change::Insert);
     match (target, last) {
         (JsonDoc::Object(m), Leg::Member(k)) => {
-            match m.binary_search_by(|(mk, _)| key_order(mk, k)) {
+            let at = match keys {
+                Keys::Sorted => m.binary_search_by(|(mk, _)| key_order(mk, k)),
+                Keys::Written => m.iter().position(|(mk, _)| mk == k).ok_or(m.len()),
+            };
+            match at {
                 Ok(i) if replace => m[i].1 = value,
                 Err(i) if add => m.insert(i, (k.clone(), value)),
                 _ => {}
@@ -78,7 +91,8 @@ pub(super) fn change(doc: &mut JsonDoc, legs: &[Leg], value: JsonDoc, how: Chang
     }
 }
 
-/// JSON_REMOVE of one path (`$` itself stays).
+/// JSON_REMOVE of one path (`$` itself stays; of repeated keys, the
+/// first).
 pub(super) fn remove(doc: &mut JsonDoc, legs: &[Leg]) {
     let Some((last, parent)) = legs.split_last() else {
         return;
@@ -88,7 +102,11 @@ pub(super) fn remove(doc: &mut JsonDoc, legs: &[Leg]) {
         (Some(v), Leg::Cell(i)) if !matches!(v, JsonDoc::Array(_)) && i.resolve(1) == Ok(0) => {
             remove(doc, parent)
         }
-        (Some(JsonDoc::Object(m)), Leg::Member(k)) => m.retain(|(mk, _)| mk != k),
+        (Some(JsonDoc::Object(m)), Leg::Member(k)) => {
+            if let Some(i) = m.iter().position(|(mk, _)| mk == k) {
+                m.remove(i);
+            }
+        }
         (Some(JsonDoc::Array(a)), Leg::Cell(i)) => {
             if let Ok(i) = i.resolve(a.len())
                 && i < a.len()

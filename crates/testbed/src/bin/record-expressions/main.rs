@@ -3,8 +3,9 @@
 //! IN, BETWEEN, the functions the executor knows), into
 //! `testdata/expressions/mysql-9.7.tsv`: one line per expression, the
 //! expression, a tab, and the `mysql --batch` text of the result or
-//! `ERROR <code>`. `crates/sql/tests/expressions.rs` checks the
-//! evaluator against it.
+//! `ERROR <code>`; and what MariaDB 10.11 answers to its JSON functions
+//! (`mariadb.rs`), into `testdata/expressions/mariadb-10.11.tsv`.
+//! `crates/sql/tests/expressions.rs` checks the evaluator against both.
 //!
 //! Usage: `record-expressions [ROOT]` (ROOT: the repository, default `.`).
 
@@ -13,6 +14,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use understudy_testbed::{Server, ServerKind, ServerOptions};
+
+mod mariadb;
 
 type Error = Box<dyn std::error::Error>;
 
@@ -627,11 +630,36 @@ fn main() -> Result<(), Error> {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
-    let server = Server::start(ServerKind::Mysql97, ServerOptions::new())?;
+    // RECORD_ONLY=mysql or =mariadb records one file.
+    let only = std::env::var("RECORD_ONLY").ok();
+    if only.as_deref() != Some("mariadb") {
+        let server = Server::start(ServerKind::Mysql97, ServerOptions::new())?;
+        let text = record(&server, "utf8mb4_0900_ai_ci", &expressions())?;
+        write(&root, "mysql-9.7.tsv", &text)?;
+    }
+    if only.as_deref() != Some("mysql") {
+        let server = Server::start(ServerKind::Mariadb1011, ServerOptions::new())?;
+        let text = record(&server, "utf8mb4_general_ci", &mariadb::expressions())?;
+        write(&root, "mariadb-10.11.tsv", &text)?;
+    }
+    Ok(())
+}
+
+fn write(root: &std::path::Path, name: &str, text: &str) -> Result<(), Error> {
+    let dir = root.join("testdata/expressions");
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join(name), text)?;
+    eprintln!("recorded {} expressions into {name}", text.lines().count());
+    Ok(())
+}
+
+/// Each expression's answer on `server`, in a session whose
+/// `collation_connection` is `collation`.
+fn record(server: &Server, collation: &str, expressions: &[String]) -> Result<String, Error> {
     let mut text = String::new();
-    for e in expressions() {
+    for e in expressions {
         let answer = match server.sql(&format!(
-            "SET NAMES utf8mb4 COLLATE utf8mb4_0900_ai_ci; SELECT {e};"
+            "SET NAMES utf8mb4 COLLATE {collation}; SELECT {e};"
         )) {
             Ok(out) => out.trim_end_matches('\n').to_owned(),
             Err(err) => {
@@ -650,9 +678,5 @@ fn main() -> Result<(), Error> {
         }
         writeln!(text, "{e}\t{answer}")?;
     }
-    let dir = root.join("testdata/expressions");
-    fs::create_dir_all(&dir)?;
-    fs::write(dir.join("mysql-9.7.tsv"), text)?;
-    eprintln!("recorded {} expressions", expressions().len());
-    Ok(())
+    Ok(text)
 }
