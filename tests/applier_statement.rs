@@ -186,9 +186,37 @@ fn session_values(r: &mut Rng, mariadb: bool) -> String {
 
 /// The statement's time: NOW() and its kin, CURRENT_TIMESTAMP defaults,
 /// ON UPDATE CURRENT_TIMESTAMP, and TIMESTAMP columns written and read
-/// in the session's time zone.
+/// in the session's time zone (and UNIX_TIMESTAMP, FROM_UNIXTIME);
+/// calendar functions (week modes, TIMESTAMPDIFF, EXTRACT …) and string
+/// search and padding.
 fn clocked(r: &mut Rng) -> String {
-    match r.below(10) {
+    match r.below(14) {
+        10 => weeks(r),
+        13 => format!(
+            "UPDATE sb.ev SET fixed = FROM_UNIXTIME(UNIX_TIMESTAMP(at) + {}), \
+             seen = FROM_UNIXTIME(17{:08}.{:02}), \
+             what = FROM_UNIXTIME(UNIX_TIMESTAMP(day), '%Y %V %a') WHERE id % 5 = {};",
+            r.range(-90_000, 90_000),
+            r.below(100_000_000),
+            r.below(100),
+            r.below(5)
+        ),
+        11 => format!(
+            "UPDATE sb.t SET d = MAKEDATE(2024, {}), dt = TIMESTAMPADD(HOUR, {}, dt), \
+             n = IFNULL(DAYOFWEEK(d) + WEEKDAY(dt) * 10 + EXTRACT(MONTH FROM dt) * 100, 0) \
+             WHERE id % 6 = {};",
+            r.range(1, 366),
+            r.range(-50, 50),
+            r.below(6)
+        ),
+        12 => format!(
+            "UPDATE sb.t SET name = CONCAT(LPAD(id, 4, '0'), '-', \
+             LEFT(SUBSTRING_INDEX(IFNULL(name, 'a.b'), ' ', 1), 20)), code = HEX(id % 256), \
+             n = FIELD(y, 2000, 2001) + INSTR(IFNULL(code, ''), '{}') + CRC32(id) % 7 \
+             WHERE id % 5 = {};",
+            r.pick(&["a", "D", " "]),
+            r.below(5)
+        ),
         9 => format!(
             "UPDATE sb.ev SET what = DATE_FORMAT(at, '%b %D %H:%i %p'), \
              day = IFNULL(day, DATE(NOW())) WHERE id % 3 = {};",
@@ -236,6 +264,21 @@ fn clocked(r: &mut Rng) -> String {
             r.range(1, 9)
         ),
     }
+}
+
+/// A row into sb.ev and week modes, DAYNAME, QUARTER and TIMESTAMPDIFF
+/// written into it (also the workload's last statement: other
+/// statements may have emptied sb.ev).
+fn weeks(r: &mut Rng) -> String {
+    format!(
+        "INSERT INTO sb.ev (what, day) VALUES ('wk', '2024-{:02}-{:02}'); \
+         UPDATE sb.ev SET what = CONCAT(LEFT(DAYNAME(at), 3), WEEK(at, {}), '/', QUARTER(day), \
+         '/', TIMESTAMPDIFF(MONTH, day, at)) WHERE id % 4 = {};",
+        r.range(1, 12),
+        r.range(1, 28),
+        r.below(8),
+        r.below(4)
+    )
 }
 
 /// INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE on sb.u (two
@@ -491,6 +534,7 @@ fn workload(seed: u64, mixed: bool, mariadb: bool) -> Vec<String> {
             );
         }
     }
+    out.push(weeks(&mut r));
     out
 }
 
@@ -663,11 +707,14 @@ fn mariadb_1011_temporary_tables() {
 
 /// LOAD DATA: the file travels in the binlog (Begin_load_query,
 /// Append_block, Execute_load_query) and is split as the source split it
-/// (enclosed fields, escapes, `\N`, IGNORE n LINES, REPLACE).
+/// (enclosed fields, escapes, `\N`, IGNORE n LINES, REPLACE); fields into
+/// user variables and a SET clause.
 fn load_data(kind: ServerKind, what: &str) {
     let (server, _tmp, replica) = statement_primary(kind, &[]);
     let files = tempfile::tempdir().unwrap();
     let (one, two) = (files.path().join("one.csv"), files.path().join("two.tsv"));
+    let three = files.path().join("three.csv");
+    std::fs::write(&three, "x,1,one\nyy,2,tw\u{f6}\n\\N,3,three\n").unwrap();
     std::fs::write(
         &one,
         "name,n,d\nalpha,1,2024-01-02\n\"be,ta\",2,2024-02-03\n\"caf\u{e9}\",\\N,\\N\n\"q\"\"uote\",4,2024-04-05\n",
@@ -684,7 +731,7 @@ fn load_data(kind: ServerKind, what: &str) {
     }
     std::fs::write(&two, big).unwrap();
     // The server reads the files: they must be world-readable.
-    for p in [files.path(), one.as_path(), two.as_path()] {
+    for p in [files.path(), one.as_path(), two.as_path(), three.as_path()] {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
@@ -694,13 +741,18 @@ fn load_data(kind: ServerKind, what: &str) {
              name VARCHAR(20), n INT, d DATE) DEFAULT CHARSET=utf8mb4; \
              LOAD DATA INFILE '{}' INTO TABLE ld.t CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' \
              OPTIONALLY ENCLOSED BY '\"' LINES TERMINATED BY '\\n' IGNORE 1 LINES (name, n, d); \
-             LOAD DATA INFILE '{}' REPLACE INTO TABLE ld.t CHARACTER SET utf8mb4 (id, name, n, d);",
+             LOAD DATA INFILE '{}' REPLACE INTO TABLE ld.t CHARACTER SET utf8mb4 (id, name, n, d); \
+             LOAD DATA INFILE '{}' INTO TABLE ld.t CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' \
+             (@w, @num, name) SET n = @num * 10 + LENGTH(@w), \
+             d = DATE_ADD('2024-01-01', INTERVAL @num DAY), id = 50000 + @num, \
+             name = CONCAT(UPPER(name), '/', IFNULL(@w, '-'));",
             one.display(),
-            two.display()
+            two.display(),
+            three.display()
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     let ours = caught_up_rows(&replica, &server, "ld.t", what);
-    assert_eq!(ours.len(), 4 + 1 + 19_800, "{what}");
+    assert_eq!(ours.len(), 4 + 1 + 19_800 + 3, "{what}");
     replica.stop();
 }
 

@@ -184,6 +184,19 @@ impl Collation {
         }
     }
 
+    /// A character's one weight, where it has exactly one (`None`: none,
+    /// an expansion to several, or not known): what finding text
+    /// (LOCATE, INSTR) compares character by character.
+    pub fn single_weight(self, c: char) -> Option<u16> {
+        match self {
+            Collation::Unknown | Collation::Utf8Bin | Collation::Utf8NoPadBin => None,
+            _ => match self.table()?.weights(c)? {
+                [w] => Some(*w),
+                _ => None,
+            },
+        }
+    }
+
     /// Whether LIKE takes two characters as the same.
     pub fn same_char(self, a: char, b: char) -> Option<bool> {
         match self {

@@ -36,6 +36,20 @@ pub fn interval(i: &Interval, row: &dyn Row) -> Result<Option<Span>, EvalError> 
             .ok_or_else(unsupported)?,
         _ => return Err(unsupported()),
     };
+    let field = i.leading_field.as_ref().ok_or_else(unsupported)?;
+    span(field, n).map(Some).ok_or_else(unsupported)
+}
+
+/// `n` units of `field` (`None`: a unit not followed, or past i64).
+pub fn span(field: &DateTimeField, n: i64) -> Option<Span> {
+    let months = |per: i64| {
+        n.checked_mul(per).map(|months| Span {
+            months,
+            micros: 0,
+            timed: false,
+            fraction: false,
+        })
+    };
     let micro = |per: i64, fraction| {
         n.checked_mul(per).map(|micros| Span {
             months: 0,
@@ -44,38 +58,22 @@ pub fn interval(i: &Interval, row: &dyn Row) -> Result<Option<Span>, EvalError> 
             fraction,
         })
     };
-    let span = match i.leading_field.as_ref().ok_or_else(unsupported)? {
-        DateTimeField::Year => n.checked_mul(12).map(|months| Span {
-            months,
-            micros: 0,
-            timed: false,
-            fraction: false,
-        }),
-        DateTimeField::Quarter => n.checked_mul(3).map(|months| Span {
-            months,
-            micros: 0,
-            timed: false,
-            fraction: false,
-        }),
-        DateTimeField::Month => Some(Span {
-            months: n,
-            micros: 0,
-            timed: false,
-            fraction: false,
-        }),
+    match field {
+        DateTimeField::Year => months(12),
+        DateTimeField::Quarter => months(3),
+        DateTimeField::Month => months(1),
         DateTimeField::Week(None) => micro(7 * 86_400_000_000, false),
         DateTimeField::Day => micro(86_400_000_000, false),
         DateTimeField::Hour => micro(3_600_000_000, false),
         DateTimeField::Minute => micro(60_000_000, false),
         DateTimeField::Second => micro(1_000_000, false),
         DateTimeField::Microsecond => micro(1, true),
-        _ => return Err(unsupported()),
-    };
-    span.map(Some).ok_or_else(unsupported)
+        _ => None,
+    }
 }
 
 /// A value as a date or datetime (`None`: NULL).
-fn temporal(v: &Value, what: &str) -> Result<Option<Temporal>, EvalError> {
+pub(super) fn temporal(v: &Value, what: &str) -> Result<Option<Temporal>, EvalError> {
     let t = temporal_any_year(v, what)?;
     if t.is_some_and(|t| t.year == 0) {
         // MySQL's year 0 is not the proleptic Gregorian one.
@@ -111,10 +109,18 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 
 /// `t + span` (`sign` −1: minus); NULL past the years 0–9999, as MySQL
 /// gives (with a warning).
-pub fn add(v: &Value, span: Option<Span>, sign: i64) -> Result<Value, EvalError> {
-    let (Some(t), Some(s)) = (temporal(v, "date arithmetic")?, span) else {
+/// `mysql`: the source is MySQL, where a string with a fraction is a
+/// DATETIME(6); MariaDB keeps the digits the string has.
+pub fn add(v: &Value, span: Option<Span>, sign: i64, mysql: bool) -> Result<Value, EvalError> {
+    let (Some(mut t), Some(s)) = (temporal(v, "date arithmetic")?, span) else {
         return Ok(Value::Null);
     };
+    if let (false, Value::Str(b, _)) = (mysql, v) {
+        t.fsp = std::str::from_utf8(b)
+            .ok()
+            .and_then(Temporal::parse)
+            .map_or(t.fsp, |p| p.fsp);
+    }
     let (mut y, mut m, mut d) = (i64::from(t.year), i64::from(t.month), i64::from(t.day));
     // Past i64 is past year 9999 too: NULL, as MySQL gives.
     if s.months != 0 {
@@ -266,7 +272,7 @@ mod tests {
             (0, i64::MAX, 1),
         ] {
             assert_eq!(
-                add(&d, span(months, micros), sign).unwrap(),
+                add(&d, span(months, micros), sign, true).unwrap(),
                 Value::Null,
                 "{months} {micros} {sign}"
             );

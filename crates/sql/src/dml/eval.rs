@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::temporal::{Clock, Temporal};
 use super::value::{Arith, Coll, Derivation, Text, Value, arith, compare, equal, negate};
-use super::{dates, digest, json, math, strings};
+use super::{calendar, dates, digest, encode, json, math, search, strings};
 use crate::collation::Collation;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,10 +80,26 @@ pub trait Context {
         None
     }
 
-    /// Whether JSON follows MySQL's rules (the source is MySQL; MariaDB's
-    /// JSON functions work on text and are not evaluated).
-    fn mysql_json(&self) -> bool {
+    /// Whether the source is MySQL (else MariaDB, or not known): JSON
+    /// and a few functions follow each server's own rules.
+    fn source_is_mysql(&self) -> bool {
         false
+    }
+
+    /// A moment (seconds since the epoch, microseconds) as a time in the
+    /// session's `time_zone`, with `fsp` fraction digits.
+    fn local_time(&self, _secs: u32, _micros: u32, _fsp: u8) -> Result<Temporal, EvalError> {
+        Err(EvalError::unsupported(
+            "FROM_UNIXTIME without the session's time zone",
+        ))
+    }
+
+    /// A time in the session's `time_zone` as seconds since the epoch and
+    /// microseconds; `None` outside TIMESTAMP's range.
+    fn epoch_of(&self, _t: &Temporal) -> Result<Option<(u32, u32)>, EvalError> {
+        Err(EvalError::unsupported(
+            "UNIX_TIMESTAMP(d) without the session's time zone",
+        ))
     }
 }
 
@@ -184,7 +200,7 @@ fn unhex(h: &str) -> Result<Vec<u8>, EvalError> {
 /// for MariaDB's JSON functions that give JSON text, which are evaluated
 /// only here (as operands MariaDB reads them by rules of their own).
 pub fn eval_value(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
-    if !row.context().mysql_json()
+    if !row.context().source_is_mysql()
         && let Some(v) = json::mariadb_value(expr, row)
     {
         return v;
@@ -361,6 +377,12 @@ pub fn eval(expr: &Expr, row: &dyn Row) -> Result<Value, EvalError> {
         {
             math::floor_ceil(&eval(e, row)?, matches!(expr, Expr::Ceil { .. }))
         }
+        Expr::Position { expr: e, r#in } => search::position(
+            &eval(e, row)?,
+            &eval(r#in, row)?,
+            row.context().source_is_mysql(),
+        ),
+        Expr::Extract { field, expr: e, .. } => calendar::extract(field, &eval(e, row)?),
         other => Err(EvalError::unsupported(format!("the expression {other}"))),
     }
 }
@@ -404,10 +426,12 @@ fn binary(
     match (left, op, right) {
         (d, B::Plus | B::Minus, Expr::Interval(i)) => {
             let sign = if matches!(op, B::Minus) { -1 } else { 1 };
-            return dates::add(&eval(d, row)?, dates::interval(i, row)?, sign);
+            let mysql = row.context().source_is_mysql();
+            return dates::add(&eval(d, row)?, dates::interval(i, row)?, sign, mysql);
         }
         (Expr::Interval(i), B::Plus, d) => {
-            return dates::add(&eval(d, row)?, dates::interval(i, row)?, 1);
+            let mysql = row.context().source_is_mysql();
+            return dates::add(&eval(d, row)?, dates::interval(i, row)?, 1, mysql);
         }
         _ => {}
     }
@@ -517,7 +541,7 @@ pub(super) fn args(whole: &Expr, f: &sqlparser::ast::Function) -> Result<Vec<Exp
 fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result<Value, EvalError> {
     let name = f.name.to_string().to_ascii_uppercase();
     let a = args(whole, f)?;
-    if let Some(v) = json::call(&name, &a, row) {
+    if let Some(v) = json::call(&name, &a, row).or_else(|| calendar::call_in_row(&name, &a, row)) {
         return v;
     }
     let arity = |n: usize| param_count(&name, a.len(), n..=n);
@@ -529,23 +553,7 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             } else {
                 c.local
             };
-            let fsp = match a.as_slice() {
-                [] => 0,
-                [x] => match eval(x, row)? {
-                    Value::Int(n @ 0..=6) => n as u8,
-                    Value::UInt(n @ 0..=6) => n as u8,
-                    _ => {
-                        return Err(EvalError::Sql {
-                            errno: 1426,
-                            message: format!(
-                                "Too-big precision specified for '{name}'. Maximum is 6."
-                            ),
-                        });
-                    }
-                },
-                // More than one argument: the count error.
-                _ => return arity(1).map(|()| Value::Null),
-            };
+            let fsp = calendar::fsp_arg(&name, &a, row)?;
             // The fraction past `fsp` digits is cut, not rounded.
             let cut = 10u32.pow(6 - u32::from(fsp));
             Ok(Value::Temporal(Temporal {
@@ -573,10 +581,6 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             [x] => eval(x, row),
             _ => arity(1).map(|()| Value::Null),
         },
-        "UNIX_TIMESTAMP" => {
-            arity(0)?;
-            Ok(Value::Int(row.context().clock()?.unix))
-        }
         "VALUES" => {
             arity(1)?;
             match &a[0] {
@@ -706,15 +710,20 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
             } else {
                 1
             };
-            dates::add(&eval(&a[0], row)?, dates::interval(i, row)?, sign)
+            let mysql = row.context().source_is_mysql();
+            dates::add(&eval(&a[0], row)?, dates::interval(i, row)?, sign, mysql)
         }
         "FLOOR" | "CEIL" | "CEILING" => {
             arity(1)?;
             math::floor_ceil(&eval(&a[0], row)?, name != "FLOOR")
         }
-        "DATE_FORMAT" if row.context().lc_time_names() != Some(0) => Err(EvalError::unsupported(
-            "DATE_FORMAT in a locale other than en_US (lc_time_names)",
-        )),
+        "DATE_FORMAT" | "DAYNAME" | "MONTHNAME" | "STR_TO_DATE"
+            if row.context().lc_time_names() != Some(0) =>
+        {
+            Err(EvalError::unsupported(format!(
+                "{name} in a locale other than en_US (lc_time_names)"
+            )))
+        }
         other => {
             let values = a
                 .iter()
@@ -724,6 +733,9 @@ fn function(whole: &Expr, f: &sqlparser::ast::Function, row: &dyn Row) -> Result
                 .or_else(|| math::call(other, &values))
                 .or_else(|| dates::call(other, &values))
                 .or_else(|| digest::call(other, &values))
+                .or_else(|| search::call(other, &values, row.context().source_is_mysql()))
+                .or_else(|| encode::call(other, &values))
+                .or_else(|| calendar::call(other, &values))
                 .unwrap_or_else(|| Err(EvalError::unsupported(format!("the function {name}"))))
         }
     }

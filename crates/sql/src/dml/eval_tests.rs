@@ -136,6 +136,7 @@ mod clock {
         eval(&e, row).map(|v| match v {
             Value::Temporal(t) => t.to_string(),
             Value::Int(i) => i.to_string(),
+            Value::Time(t) => t.to_string(),
             other => format!("{other:?}"),
         })
     }
@@ -152,12 +153,22 @@ mod clock {
             ("CURRENT_DATE", "2024-03-01"),
             ("UTC_DATE()", "2024-02-29"),
             ("UNIX_TIMESTAMP()", "1709251198"),
+            ("CURTIME()", "01:59:58"),
+            ("CURRENT_TIME", "01:59:58"),
+            ("CURRENT_TIME(4)", "01:59:58.1234"),
+            ("UTC_TIME(1)", "23:59:58.1"),
         ] {
             assert_eq!(ev(sql, &At).unwrap(), want, "{sql}");
         }
+        for sql in ["NOW(7)", "CURTIME(7)", "UTC_TIME(-1)"] {
+            assert!(
+                matches!(ev(sql, &At), Err(EvalError::Sql { errno: 1426, .. })),
+                "{sql}"
+            );
+        }
         assert!(matches!(
-            ev("NOW(7)", &At),
-            Err(EvalError::Sql { errno: 1426, .. })
+            ev("NOW(1, 2)", &At),
+            Err(EvalError::Sql { errno: 1582, .. })
         ));
         // Without the event's time there is no NOW().
         assert!(matches!(

@@ -1,12 +1,13 @@
 //! `DATE_FORMAT(d, format)` as MySQL formats a date in the `en_US`
 //! locale (`lc_time_names`' default; another locale's names are not
-//! followed). The week specifiers (`%U %u %V %v %X %x`), whose weeks
-//! follow MySQL's WEEK() modes, are not evaluated yet.
+//! followed); the week specifiers (`%U %u %V %v %X %x`) in WEEK()'s
+//! modes.
 
+use super::calendar::week;
 use super::eval::EvalError;
 use super::temporal::{Temporal, day_number};
 
-const MONTHS: [&str; 12] = [
+pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -21,7 +22,7 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-const DAYS: [&str; 7] = [
+pub(super) const DAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",
@@ -92,12 +93,13 @@ pub fn date_format(t: &Temporal, format: &[u8]) -> Result<Vec<u8>, EvalError> {
             b'w' => weekday.to_string(),
             b'Y' => format!("{:04}", t.year),
             b'y' => format!("{:02}", t.year % 100),
-            b'U' | b'u' | b'V' | b'v' | b'X' | b'x' => {
-                return Err(EvalError::unsupported(format!(
-                    "DATE_FORMAT's week specifier %{}",
-                    char::from(spec)
-                )));
-            }
+            // Weeks in WEEK()'s modes 0 to 3, and the years of 2 and 3.
+            b'U' => format!("{:02}", week(t, 0).1),
+            b'u' => format!("{:02}", week(t, 1).1),
+            b'V' => format!("{:02}", week(t, 2).1),
+            b'v' => format!("{:02}", week(t, 3).1),
+            b'X' => format!("{:04}", week(t, 2).0),
+            b'x' => format!("{:04}", week(t, 3).0),
             // `%%` and `%x` for any other x: the character.
             other => {
                 out.push(other);
@@ -126,6 +128,7 @@ mod tests {
             f("%r|%T|%h %l %k %p %f|%w %%|%q"),
             "01:05:09 PM|13:05:09|01 1 13 PM 000123|5 %|q"
         );
-        assert!(date_format(&t, b"%U").is_err());
+        // 2024-03-01 is in week 8 in modes 0 and 2, 9 in 1 and 3.
+        assert_eq!(f("%U %u %V %v %X %x"), "08 09 08 09 2024 2024");
     }
 }

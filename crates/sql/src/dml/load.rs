@@ -3,19 +3,31 @@
 //! into rows of fields by its FIELDS and LINES options as MySQL splits
 //! them.
 
+use sqlparser::ast::Expr;
 use sqlparser::dialect::MySqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer, Word};
+use sqlparser::tokenizer::{Location, Token, Tokenizer, Word};
 
+use super::{Dml, parse_dml};
 use crate::ddl::TableName;
 use crate::error::SqlError;
 use crate::lexical::clip;
+
+/// Where a field of the file goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadTarget {
+    Column(String),
+    /// `@name` (lowercase): a user variable the SET clause reads.
+    Variable(String),
+}
 
 /// What a LOAD DATA statement says about its file and table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadData {
     pub table: TableName,
-    /// The named columns (`None`: every column, in order).
-    pub columns: Option<Vec<String>>,
+    /// Where the fields go (`None`: every column, in order).
+    pub columns: Option<Vec<LoadTarget>>,
+    /// `SET column = expr, …`, evaluated for each row after its fields.
+    pub set: Vec<(String, Expr)>,
     /// CHARACTER SET of the file, when given.
     pub charset: Option<String>,
     pub fields_terminated: Vec<u8>,
@@ -29,11 +41,12 @@ pub struct LoadData {
 /// Reads a LOAD DATA statement (`default_db`: the event's database).
 pub fn parse_load(sql: &str, default_db: &str) -> Result<LoadData, SqlError> {
     let unsupported = |what: &str| SqlError::Unsupported(format!("{what}: {}", clip(sql)));
-    let tokens: Vec<Token> = Tokenizer::new(&MySqlDialect {}, sql)
-        .tokenize()
+    let (tokens, starts): (Vec<Token>, Vec<Location>) = Tokenizer::new(&MySqlDialect {}, sql)
+        .tokenize_with_location()
         .map_err(|e| SqlError::Parse(format!("{e}: {}", clip(sql))))?
         .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .map(|t| (t.token, t.span.start))
         .collect();
     let mut at = 0;
     let word = |t: Option<&Token>| match t {
@@ -98,6 +111,7 @@ pub fn parse_load(sql: &str, default_db: &str) -> Result<LoadData, SqlError> {
     let mut load = LoadData {
         table,
         columns: None,
+        set: Vec::new(),
         charset: None,
         fields_terminated: b"\t".to_vec(),
         enclosed: None,
@@ -169,10 +183,27 @@ pub fn parse_load(sql: &str, default_db: &str) -> Result<LoadData, SqlError> {
             at += 1;
             let mut cols = Vec::new();
             loop {
-                match word(tokens.get(at)) {
-                    Some((c, quoted)) if quoted || !c.starts_with('@') => cols.push(c),
-                    _ => return Err(unsupported("LOAD DATA into user variables")),
-                }
+                let target = match (tokens.get(at), word(tokens.get(at + 1))) {
+                    (Some(Token::AtSign), Some((v, true))) => {
+                        at += 1;
+                        LoadTarget::Variable(v.to_lowercase())
+                    }
+                    (Some(Token::AtSign), _) => match tokens.get(at + 1) {
+                        Some(Token::SingleQuotedString(v) | Token::DoubleQuotedString(v)) => {
+                            at += 1;
+                            LoadTarget::Variable(v.to_lowercase())
+                        }
+                        _ => return Err(unsupported("LOAD DATA's column list")),
+                    },
+                    _ => match word(tokens.get(at)) {
+                        Some((c, false)) if c.starts_with('@') => {
+                            LoadTarget::Variable(c[1..].to_lowercase())
+                        }
+                        Some((c, _)) => LoadTarget::Column(c),
+                        None => return Err(unsupported("LOAD DATA's column list")),
+                    },
+                };
+                cols.push(target);
                 at += 1;
                 match tokens.get(at) {
                     Some(Token::Comma) => at += 1,
@@ -186,14 +217,45 @@ pub fn parse_load(sql: &str, default_db: &str) -> Result<LoadData, SqlError> {
             load.columns = Some(cols);
         } else if t == Some(&Token::SemiColon) {
             at += 1;
+        } else if is(t, "SET") {
+            // The rest is the assignments, read as an UPDATE's.
+            let from = starts
+                .get(at + 1)
+                .and_then(|l| offset(sql, *l))
+                .ok_or_else(|| unsupported("LOAD DATA's SET"))?;
+            let rest = sql[from..].trim_end().trim_end_matches(';');
+            match parse_dml(&format!("UPDATE t SET {rest}"), default_db)? {
+                Dml::Update(u) if u.selection.is_none() && u.order_by.is_empty() => {
+                    load.set = u.assignments;
+                }
+                _ => return Err(unsupported("LOAD DATA's SET")),
+            }
+            break;
         } else {
-            return Err(unsupported("this LOAD DATA clause (SET, PARTITION…)"));
+            return Err(unsupported("this LOAD DATA clause (PARTITION…)"));
         }
     }
     if load.fields_terminated.is_empty() || load.lines_terminated.is_empty() {
         return Err(unsupported("LOAD DATA with fixed-width rows"));
     }
     Ok(load)
+}
+
+/// The byte offset of a tokenizer location (1-based line and column,
+/// in characters).
+fn offset(sql: &str, at: Location) -> Option<usize> {
+    let (mut line, mut column) = (1, 1);
+    for (i, c) in sql.char_indices() {
+        if (line, column) == (at.line, at.column) {
+            return Some(i);
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
 }
 
 /// The file's rows: each field's bytes, `None` for NULL (`\N`, or the
@@ -311,7 +373,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l.table.to_string(), "d.t");
-        assert_eq!(l.columns, Some(vec!["a".to_owned(), "b".to_owned()]));
+        let col = |c: &str| LoadTarget::Column(c.to_owned());
+        assert_eq!(l.columns, Some(vec![col("a"), col("b")]));
         assert_eq!((l.enclosed, l.escaped), (Some(b'"'), Some(b'\\')));
         assert_eq!(l.charset.as_deref(), Some("utf8mb4"));
         let data = b">head,er\nskip me\n>1,\"a,\"\"b\"\"\"\n>\\N,NULL\n>2,x\\ty\n>3,\"NULL\"";
@@ -331,8 +394,23 @@ mod tests {
             load_rows(&plain, b"1\ta\n2\t\\N\n\n"),
             vec![vec![s("1"), s("a")], vec![s("2"), None], vec![s("")]]
         );
+        // As MySQL 9.7 logs it.
+        let set = parse_load(
+            "LOAD DATA LOCAL INFILE '/tmp/SQL_LOAD_MB-1-0' INTO TABLE `ldt`.`t` FIELDS \
+             TERMINATED BY ',' ENCLOSED BY '' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' \
+             (`name`, @`Num`, @w, @'x y') SET `n`= @num * 10,\n `up`= CONCAT(UPPER(@w), name)",
+            "x",
+        )
+        .unwrap();
+        let var = |v: &str| LoadTarget::Variable(v.to_owned());
+        assert_eq!(
+            set.columns,
+            Some(vec![col("name"), var("num"), var("w"), var("x y")])
+        );
+        let assigned: Vec<String> = set.set.iter().map(|(c, e)| format!("{c} = {e}")).collect();
+        assert_eq!(assigned, ["n = @num * 10", "up = CONCAT(UPPER(@w), name)"]);
         for sql in [
-            "LOAD DATA INFILE 'f' INTO TABLE t (a, @v) SET b = @v",
+            "LOAD DATA INFILE 'f' INTO TABLE t (a, @v) SET b = @v WHERE 1",
             "LOAD DATA INFILE 'f' INTO TABLE t PARTITION (p0)",
             "LOAD DATA INFILE 'f' INTO TABLE t FIELDS TERMINATED BY ''",
         ] {

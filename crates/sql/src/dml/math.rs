@@ -111,8 +111,57 @@ pub fn call(name: &str, a: &[Value]) -> Option<Result<Value, EvalError>> {
         "MOD" => count(name, a, 2..=2).and_then(|()| arith(&a[0], Arith::Rem, &a[1])),
         "GREATEST" => count(name, a, 2..=usize::MAX).and_then(|()| extreme(a, Ordering::Greater)),
         "LEAST" => count(name, a, 2..=usize::MAX).and_then(|()| extreme(a, Ordering::Less)),
+        "POW" | "POWER" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG2" | "LOG10" => real(name, a),
         _ => return None,
     })
+}
+
+/// POW, SQRT, EXP and the logarithms, on doubles: NULL where MySQL
+/// gives NULL (roots of negatives, logarithms of non-positives or to
+/// base 1), 1690 where the result is not a finite double.
+fn real(name: &str, a: &[Value]) -> Result<Value, EvalError> {
+    let two = matches!(name, "POW" | "POWER") || (name == "LOG" && a.len() == 2);
+    let n = if name == "LOG" {
+        1..=2
+    } else if two {
+        2..=2
+    } else {
+        1..=1
+    };
+    count(name, a, n)?;
+    let mut x = Vec::with_capacity(a.len());
+    for v in a {
+        match v.to_f64()? {
+            None => return Ok(Value::Null),
+            Some(f) => x.push(f),
+        }
+    }
+    let r = match (name, x.as_slice()) {
+        ("POW" | "POWER", &[b, e]) => b.powf(e),
+        ("SQRT", &[v]) if v < 0.0 => return Ok(Value::Null),
+        ("SQRT", &[v]) => v.sqrt(),
+        ("EXP", &[v]) => v.exp(),
+        (_, &[v]) if v <= 0.0 => return Ok(Value::Null),
+        ("LN" | "LOG", &[v]) => v.ln(),
+        // (MySQL's log2, MariaDB's ln(x)/ln(2): answered where they agree.)
+        ("LOG2", &[v]) if v.log2() == v.ln() / 2f64.ln() => v.log2(),
+        ("LOG2", _) => {
+            return Err(EvalError::unsupported(
+                "LOG2 where MySQL's and MariaDB's rounding differ",
+            ));
+        }
+        ("LOG10", &[v]) => v.log10(),
+        ("LOG", &[b, v]) if b <= 0.0 || b == 1.0 || v <= 0.0 => return Ok(Value::Null),
+        ("LOG", &[b, v]) => v.ln() / b.ln(),
+        _ => return Err(EvalError::unsupported(format!("the function {name}"))),
+    };
+    if !r.is_finite() {
+        return Err(EvalError::Sql {
+            errno: 1690,
+            message: format!("DOUBLE value is out of range in '{name}'"),
+        });
+    }
+    Ok(Value::Double(r))
 }
 
 /// FLOOR (`up` false) or CEIL of `v`.

@@ -4,9 +4,11 @@
 //! ([`value`], [`decimal`]). A form understudy does not execute yet is an
 //! error naming it.
 
+mod calendar;
 mod dates;
 pub mod decimal;
 mod digest;
+mod encode;
 pub mod eval;
 mod fast;
 mod format;
@@ -16,6 +18,8 @@ pub mod load;
 mod math;
 pub mod multi;
 mod precedence;
+mod search;
+mod str_to_date;
 mod strings;
 pub mod temporal;
 pub mod time;

@@ -11,7 +11,7 @@ use super::value::{Text, Value};
 use crate::collation::Collation;
 
 /// A string argument: its bytes and kind (numbers as their text).
-fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError> {
+pub(super) fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError> {
     Ok(match v {
         Value::Null => None,
         Value::Str(b, t) => Some((b.clone(), if *t == Text::Hex { Text::Binary } else { *t })),
@@ -34,7 +34,7 @@ fn text(v: &Value, function: &str) -> Result<Option<(Vec<u8>, Text)>, EvalError>
 }
 
 /// Collated text as characters (not UTF-8: not evaluated).
-fn chars(b: &[u8], function: &str) -> Result<Vec<char>, EvalError> {
+pub(super) fn chars(b: &[u8], function: &str) -> Result<Vec<char>, EvalError> {
     std::str::from_utf8(b)
         .map(|s| s.chars().collect())
         .map_err(|_| EvalError::unsupported(format!("{function} of text that is not UTF-8")))
@@ -42,20 +42,20 @@ fn chars(b: &[u8], function: &str) -> Result<Vec<char>, EvalError> {
 
 /// The units a function counts in: characters of collated text, bytes
 /// of binary strings.
-enum Units {
+pub(super) enum Units {
     Chars(Vec<char>),
     Bytes(Vec<u8>),
 }
 
 impl Units {
-    fn of(b: Vec<u8>, t: Text, function: &str) -> Result<Units, EvalError> {
+    pub(super) fn of(b: Vec<u8>, t: Text, function: &str) -> Result<Units, EvalError> {
         Ok(match t {
             Text::Collated(_) => Units::Chars(chars(&b, function)?),
             _ => Units::Bytes(b),
         })
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         match self {
             Units::Chars(c) => c.len(),
             Units::Bytes(b) => b.len(),
@@ -63,7 +63,7 @@ impl Units {
     }
 
     /// Units `from..to` as a value of kind `t`.
-    fn slice(&self, from: usize, to: usize, t: Text) -> Value {
+    pub(super) fn slice(&self, from: usize, to: usize, t: Text) -> Value {
         let (from, to) = (from.min(self.len()), to.min(self.len()));
         let bytes = match self {
             Units::Chars(c) => c[from..to.max(from)]
@@ -77,7 +77,7 @@ impl Units {
 }
 
 /// An integer argument (NULL: `None`); others are not evaluated.
-fn integer(v: &Value, function: &str) -> Result<Option<i64>, EvalError> {
+pub(super) fn integer(v: &Value, function: &str) -> Result<Option<i64>, EvalError> {
     match v {
         Value::Null => Ok(None),
         Value::Int(i) => Ok(Some(*i)),
@@ -200,7 +200,11 @@ pub fn call(name: &str, a: &[Value]) -> Option<Result<Value, EvalError>> {
     Some(f(name, a))
 }
 
-fn count(name: &str, a: &[Value], n: std::ops::RangeInclusive<usize>) -> Result<(), EvalError> {
+pub(super) fn count(
+    name: &str,
+    a: &[Value],
+    n: std::ops::RangeInclusive<usize>,
+) -> Result<(), EvalError> {
     super::eval::param_count(name, a.len(), n)
 }
 
@@ -344,7 +348,7 @@ fn rtrim(name: &str, a: &[Value]) -> Result<Value, EvalError> {
 
 /// Kind of a result made of several strings: binary if any is, else
 /// the collation they meet under.
-fn joined(kinds: &[Text]) -> Text {
+pub(super) fn joined(kinds: &[Text]) -> Text {
     let mut out = None;
     for &t in kinds {
         out = Some(match (out, t) {

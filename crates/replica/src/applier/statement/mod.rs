@@ -10,6 +10,7 @@ pub mod clock;
 mod dup;
 mod insert;
 mod json_text;
+mod load;
 mod lookup;
 mod members;
 mod multi;
@@ -17,17 +18,16 @@ mod subquery;
 mod time;
 pub mod vars;
 
+pub use load::load;
 pub use multi::changed_tables;
 
 use std::cmp::Ordering;
 
 use understudy_sql::collation::Collation;
 use understudy_sql::dml::eval::{Context, EvalError, NoRow, Row, eval};
-use understudy_sql::dml::load::{LoadData, load_rows};
-use understudy_sql::dml::temporal::Clock;
-use understudy_sql::dml::value::Text;
+use understudy_sql::dml::temporal::{Clock, Temporal};
 use understudy_sql::dml::value::{Value, compare};
-use understudy_sql::dml::{Dml, Expr, InsertMode, InsertStmt, SortKey};
+use understudy_sql::dml::{Dml, Expr, SortKey};
 use understudy_sql::{ColumnType, DefaultValue, TableName};
 use understudy_store::{Cell, Family, Store, TableEntry, Txn, decode_row};
 
@@ -119,8 +119,21 @@ impl Context for Session {
         Some(self.lc_time_names)
     }
 
-    fn mysql_json(&self) -> bool {
+    fn source_is_mysql(&self) -> bool {
         !self.mariadb
+    }
+
+    fn local_time(
+        &self,
+        secs: u32,
+        micros: u32,
+        fsp: u8,
+    ) -> std::result::Result<Temporal, EvalError> {
+        clock::local(self.zone.get()?, secs, micros, fsp)
+    }
+
+    fn epoch_of(&self, t: &Temporal) -> std::result::Result<Option<(u32, u32)>, EvalError> {
+        clock::epoch(self.zone.get()?, t)
     }
 }
 
@@ -196,60 +209,6 @@ pub fn execute(
         Dml::MultiUpdate(u) => multi::update(store, txn, tables, u, session),
         Dml::MultiDelete(d) => multi::delete(store, txn, tables, d, session),
     }
-}
-
-/// LOAD DATA: the file's rows inserted into the statement's table, as
-/// `mode` says duplicates go.
-pub fn load(
-    store: &Store,
-    txn: &mut Txn,
-    tables: &mut TableCache,
-    spec: &LoadData,
-    data: &[u8],
-    mode: InsertMode,
-    session: &Session,
-) -> Result<()> {
-    let e = target(store, txn, tables, &spec.table, session)?;
-    let text = if session.client_charset.as_deref() == Some("binary") {
-        Text::Binary
-    } else {
-        Text::TEXT
-    };
-    let width = match &spec.columns {
-        Some(c) => c.len(),
-        None => e.schema.columns.iter().filter(|c| !c.invisible).count(),
-    };
-    let mut rows = Vec::new();
-    for (n, fields) in load_rows(spec, data).into_iter().enumerate() {
-        if fields.len() != width {
-            // The source fills or drops fields with a warning (or an
-            // error in strict mode): not followed yet.
-            return Err(SqlError::new(
-                ER_FATAL,
-                format!(
-                    "LOAD DATA row {} has {} fields for {width} columns (not applied yet)",
-                    n + 1,
-                    fields.len()
-                ),
-            ));
-        }
-        rows.push(
-            fields
-                .into_iter()
-                .map(|f| Some(f.map_or(Value::Null, |b| Value::Str(b, text))))
-                .collect(),
-        );
-    }
-    let st = InsertStmt {
-        table: spec.table.clone(),
-        columns: spec.columns.clone(),
-        rows: Vec::new(),
-        mode,
-        on_duplicate: Vec::new(),
-        select: None,
-        row_alias: None,
-    };
-    insert::insert(store, txn, tables, &e, &st, session, Some(rows))
 }
 
 /// The table a statement changes (the session's temporary one first),

@@ -226,7 +226,7 @@ pub(crate) fn call(name: &str, args: &[Expr], row: &dyn Row) -> Option<Result<Va
     if !name.starts_with("JSON_") {
         return None;
     }
-    if !row.context().mysql_json() {
+    if !row.context().source_is_mysql() {
         return super::maria::in_expression(name, args, row);
     }
     if !NAMES.contains(&name) {

@@ -274,7 +274,7 @@ pub(super) fn arrow(
     unquote: bool,
     context: &dyn Context,
 ) -> Result<Value, EvalError> {
-    if !context.mysql_json() {
+    if !context.source_is_mysql() {
         return Err(mariadb("the -> operator"));
     }
     extract_op(doc, path, unquote)
@@ -282,7 +282,7 @@ pub(super) fn arrow(
 
 /// `CAST(v AS JSON)`: text is parsed, other values are put in a document.
 pub(super) fn cast(v: Value, e: &Expr, context: &dyn Context) -> Result<Value, EvalError> {
-    if !context.mysql_json() {
+    if !context.source_is_mysql() {
         return Err(mariadb("CAST(… AS JSON)"));
     }
     match v {

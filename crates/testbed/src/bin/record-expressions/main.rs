@@ -4,7 +4,8 @@
 //! `testdata/expressions/mysql-9.7.tsv`: one line per expression, the
 //! expression, a tab, and the `mysql --batch` text of the result or
 //! `ERROR <code>`; and what MariaDB 10.11 answers to its JSON functions
-//! (`mariadb.rs`), into `testdata/expressions/mariadb-10.11.tsv`.
+//! (`mariadb.rs`) and to the functions both servers have
+//! (`functions.rs`), into `testdata/expressions/mariadb-10.11.tsv`.
 //! `crates/sql/tests/expressions.rs` checks the evaluator against both.
 //!
 //! Usage: `record-expressions [ROOT]` (ROOT: the repository, default `.`).
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 use understudy_testbed::{Server, ServerKind, ServerOptions};
 
+mod functions;
 mod mariadb;
 
 type Error = Box<dyn std::error::Error>;
@@ -139,6 +141,7 @@ fn expressions() -> Vec<String> {
     dates(&mut out);
     collations(&mut out);
     json(&mut out);
+    out.extend(functions::expressions());
     // Hexadecimal and bit-value literals (and so BIT values) as numbers.
     for e in [
         "X'41' + 1",

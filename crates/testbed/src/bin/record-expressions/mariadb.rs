@@ -1,5 +1,6 @@
 //! The expressions recorded from MariaDB 10.11: its JSON functions, which
-//! work on text (`testdata/expressions/mariadb-10.11.tsv`).
+//! work on text, and the functions both servers have
+//! (`testdata/expressions/mariadb-10.11.tsv`).
 
 /// The expressions, in a fixed order.
 pub fn expressions() -> Vec<String> {
@@ -282,5 +283,6 @@ pub fn expressions() -> Vec<String> {
     ] {
         out.push(e.to_owned());
     }
+    out.extend(super::functions::expressions());
     out
 }
