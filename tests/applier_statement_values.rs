@@ -47,7 +47,8 @@ fn mariadb_1011_bits() {
 /// fractions rounded (MySQL) or cut (MariaDB) into TIME(0) and TIME(3),
 /// a datetime's time, NOW()'s; and read: compared with each other and
 /// with strings (`<`, BETWEEN), copied by INSERT … SELECT (TIME(3) into
-/// TIME rounded or cut), as text in CONCAT.
+/// TIME rounded or cut), as text in CONCAT; TIMEDIFF, ADDTIME, SUBTIME,
+/// TIME(), TIME_TO_SEC and SEC_TO_TIME over them.
 fn times(kind: ServerKind, what: &str) {
     let (server, _tmp, replica) = statement_primary(kind, &[]);
     let values = [
@@ -92,10 +93,22 @@ fn times(kind: ServerKind, what: &str) {
                WHERE a < '10:00:00' AND b >= '-1:00:00'; \
              INSERT INTO tm.c SELECT id + 1000, b, a, CONCAT(a, '|', b) FROM tm.t WHERE a > b; \
              UPDATE tm.t SET a = '01:00:00' WHERE a BETWEEN '00:00:00' AND '00:59:59'; \
-             DELETE FROM tm.t WHERE b < '-00:00:00.4';",
+             DELETE FROM tm.t WHERE b < '-00:00:00.4'; \
+             CREATE TABLE tm.f (id INT PRIMARY KEY, d TIME(3), s TIME, dt DATETIME(3), \
+               txt VARCHAR(60)); \
+             INSERT INTO tm.f SELECT id, TIMEDIFF(b, a), ADDTIME(a, '00:30:00'), \
+               ADDTIME('2024-01-01 00:00:00', a), \
+               CONCAT(SUBTIME(b, a), '|', TIME(b), '|', TIMEDIFF(a, '01:00:00.25')) \
+               FROM tm.t WHERE a BETWEEN '-800:00:00' AND '800:00:00'; \
+             UPDATE tm.f SET s = SEC_TO_TIME(TIME_TO_SEC(s) + 60), \
+               dt = SUBTIME(dt, d), \
+               txt = CONCAT(TIME(dt), '/', ADDTIME(d, '00:00:00.5'), '/', SUBTIME(s, d)) \
+               WHERE id % 2 = 0 AND s < '800:00:00';",
             rows.join(", ")
         ))
         .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let rows = caught_up_rows(&replica, &server, "tm.f", what);
+    assert!(rows.len() > 10, "{what}: {rows:?}");
     let rows = caught_up_rows(&replica, &server, "tm.c", what);
     assert!(rows.len() > 10, "{what}: {rows:?}");
     replica.stop();

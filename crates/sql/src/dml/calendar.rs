@@ -59,7 +59,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<Result<Value, EvalError>> {
                 "STR_TO_DATE of values that are not strings",
             )),
         }),
-        _ => return None,
+        _ => return super::time_math::call(name, a),
     })
 }
 
@@ -263,13 +263,22 @@ pub fn fsp_arg(name: &str, a: &[Expr], row: &dyn Row) -> Result<u8, EvalError> {
 }
 
 /// The functions that read their arguments unevaluated (TIMESTAMPDIFF
-/// and TIMESTAMPADD, whose first is a unit) or the statement's clock
-/// (CURTIME and its kin); `None` for other names.
+/// and TIMESTAMPADD, whose first is a unit), the statement's clock
+/// (CURTIME and its kin), its time zone (UNIX_TIMESTAMP, FROM_UNIXTIME)
+/// or its server (ADDTIME, SUBTIME); `None` for other names.
 pub fn call_in_row(name: &str, a: &[Expr], row: &dyn Row) -> Option<Result<Value, EvalError>> {
     match name {
         "CURTIME" | "CURRENT_TIME" | "UTC_TIME" => return Some(curtime(name, a, row)),
         "UNIX_TIMESTAMP" => return Some(unix_timestamp(name, a, row)),
         "FROM_UNIXTIME" => return Some(from_unixtime(name, a, row)),
+        "ADDTIME" | "SUBTIME" => {
+            let values = a
+                .iter()
+                .map(|x| eval(x, row))
+                .collect::<Result<Vec<_>, _>>();
+            let mysql = row.context().source_is_mysql();
+            return Some(values.and_then(|v| super::time_math::moved(name, &v, mysql)));
+        }
         _ => {}
     }
     if !matches!(name, "TIMESTAMPDIFF" | "TIMESTAMPADD") {

@@ -778,6 +778,7 @@ fn exact_text(v: &Value, function: &str) -> Result<Vec<u8>, EvalError> {
         Value::Int(i) => i.to_string().into_bytes(),
         Value::UInt(u) => u.to_string().into_bytes(),
         Value::Decimal(d) => d.to_string().into_bytes(),
+        Value::Temporal(_) => return Err(EvalError::unsupported(format!("{function} of a date"))),
         _ => {
             return Err(EvalError::unsupported(format!(
                 "{function} of a floating-point value"

@@ -23,6 +23,7 @@ mod str_to_date;
 mod strings;
 pub mod temporal;
 pub mod time;
+mod time_math;
 pub mod value;
 
 pub use sqlparser::ast::{BinaryOperator, Expr, Ident, Query, UnaryOperator, Value as Literal};
