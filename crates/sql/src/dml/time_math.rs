@@ -57,6 +57,20 @@ fn from_text(name: &str, s: &str) -> Result<Arg, EvalError> {
 }
 
 fn read(name: &str, v: &Value) -> Result<Option<Arg>, EvalError> {
+    let arg = read_any_year(name, v)?;
+    if let Some(Arg {
+        moment: Moment::DateTime(t),
+        ..
+    }) = &arg
+        && t.year == 0
+    {
+        // MySQL's year 0 is not the proleptic Gregorian one.
+        return Err(refuse(name, "in the year 0"));
+    }
+    Ok(arg)
+}
+
+fn read_any_year(name: &str, v: &Value) -> Result<Option<Arg>, EvalError> {
     Ok(Some(match v {
         Value::Null => return Ok(None),
         Value::Time(t) => Arg {
