@@ -6,7 +6,7 @@
 use sqlparser::ast::{DateTimeField, Interval};
 
 use super::eval::{EvalError, Row, eval, param_count};
-use super::temporal::{Temporal, civil, day_number};
+use super::temporal::{Temporal, at_micros, civil, day_number};
 use super::value::{Text, Value};
 
 /// An interval: whole months (YEAR, QUARTER, MONTH) or microseconds
@@ -149,7 +149,7 @@ pub fn add(v: &Value, span: Option<Span>, sign: i64, mysql: bool) -> Result<Valu
     else {
         return Ok(Value::Null);
     };
-    let (y, m, d) = civil(at.div_euclid(day_micros));
+    let (y, _, _) = civil(at.div_euclid(day_micros));
     if !(0..=9999).contains(&y) {
         return Ok(Value::Null);
     }
@@ -158,19 +158,14 @@ pub fn add(v: &Value, span: Option<Span>, sign: i64, mysql: bool) -> Result<Valu
             "date arithmetic reaching the year 0",
         ));
     }
-    let rest = at.rem_euclid(day_micros);
-    let date = t.date && !s.timed;
-    Ok(Value::Temporal(Temporal {
-        year: y as u16,
-        month: m as u8,
-        day: d as u8,
-        hour: (rest / 3_600_000_000) as u8,
-        minute: (rest / 60_000_000 % 60) as u8,
-        second: (rest / 1_000_000 % 60) as u8,
-        micros: (rest % 1_000_000) as u32,
+    let (date, fsp) = (t.date && !s.timed, if s.fraction { 6 } else { t.fsp });
+    let at = at_micros(
+        at.div_euclid(day_micros),
+        at.rem_euclid(day_micros),
         date,
-        fsp: if s.fraction { 6 } else { t.fsp },
-    }))
+        fsp,
+    );
+    Ok(at.map_or(Value::Null, Value::Temporal))
 }
 
 /// A date function by name on evaluated arguments; `None` when the name

@@ -56,6 +56,23 @@ pub(crate) fn civil(n: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
+/// The date and time `micros` microseconds into day `day` (as
+/// [`day_number`] counts), when its year is 1 to 9999.
+pub(crate) fn at_micros(day: i64, micros: i64, date: bool, fsp: u8) -> Option<Temporal> {
+    let (y, m, d) = civil(day);
+    (1..=9999).contains(&y).then_some(Temporal {
+        year: y as u16,
+        month: m as u8,
+        day: d as u8,
+        hour: (micros / 3_600_000_000) as u8,
+        minute: (micros / 60_000_000 % 60) as u8,
+        second: (micros / 1_000_000 % 60) as u8,
+        micros: (micros % 1_000_000) as u32,
+        date,
+        fsp,
+    })
+}
+
 /// The civil date (year, month, day) of `days` since 1970-01-01.
 pub fn date_of_unix_day(days: i64) -> (i64, i64, i64) {
     civil(days + 719_468)

@@ -7,7 +7,7 @@
 //! 1–9999 is not evaluated.
 
 use super::eval::{EvalError, param_count};
-use super::temporal::{Temporal, civil, day_number};
+use super::temporal::{Temporal, at_micros, day_number};
 use super::time::{MAX_MICROS, TimeValue, parse_time};
 use super::value::{Text, Value};
 
@@ -110,22 +110,10 @@ fn micros_of(t: &Temporal) -> i128 {
 }
 
 fn datetime_of(name: &str, m: i128, fsp: u8) -> Result<Value, EvalError> {
-    let (y, mo, d) = civil(i64::try_from(m.div_euclid(DAY)).unwrap_or(i64::MAX));
-    if !(1..=9999).contains(&y) {
-        return Err(refuse(name, "past the years 1 to 9999"));
-    }
-    let rest = m.rem_euclid(DAY);
-    Ok(Value::Temporal(Temporal {
-        year: y as u16,
-        month: mo as u8,
-        day: d as u8,
-        hour: (rest / 3_600_000_000) as u8,
-        minute: (rest / 60_000_000 % 60) as u8,
-        second: (rest / 1_000_000 % 60) as u8,
-        micros: (rest % 1_000_000) as u32,
-        date: false,
-        fsp,
-    }))
+    let day = i64::try_from(m.div_euclid(DAY)).unwrap_or(i64::MAX);
+    at_micros(day, m.rem_euclid(DAY) as i64, false, fsp)
+        .map(Value::Temporal)
+        .ok_or_else(|| refuse(name, "past the years 1 to 9999"))
 }
 
 fn time_of(name: &str, m: i128, fsp: u8) -> Result<Value, EvalError> {
