@@ -235,8 +235,8 @@ fn push<'d>(out: &mut Vec<&'d JsonDoc>, v: &'d JsonDoc) {
     }
 }
 
-/// Every value of `v` and under it, the value first.
-fn preorder<'d>(v: &'d JsonDoc, out: &mut Vec<&'d JsonDoc>) {
+/// Every value of `v` and under it, the value first (document order).
+pub(super) fn preorder<'d>(v: &'d JsonDoc, out: &mut Vec<&'d JsonDoc>) {
     out.push(v);
     match v {
         JsonDoc::Array(a) => a.iter().for_each(|x| preorder(x, out)),

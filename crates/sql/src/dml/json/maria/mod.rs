@@ -16,7 +16,7 @@ use sqlparser::ast::Expr;
 use understudy_binlog::value::json::JsonDoc;
 
 use super::modify::{self, Change, Keys};
-use super::path::{Index, Leg, Path};
+use super::path::{Index, Leg, Path, preorder};
 use super::{is_boolean, mariadb};
 use crate::collation::Collation;
 use crate::dml::eval::{EvalError, Row, eval, param_count};
@@ -365,16 +365,6 @@ fn piece_doc(e: &Expr, row: &dyn Row) -> Result<JsonDoc, EvalError> {
 /// The values `path` selects in `doc`.
 fn find<'d>(doc: &'d JsonDoc, path: &Path) -> Vec<&'d JsonDoc> {
     path.find(doc)
-}
-
-/// Every value of `v` and under it, the value first (document order).
-fn preorder<'d>(v: &'d JsonDoc, out: &mut Vec<&'d JsonDoc>) {
-    out.push(v);
-    match v {
-        JsonDoc::Array(a) => a.iter().for_each(|x| preorder(x, out)),
-        JsonDoc::Object(m) => m.iter().for_each(|(_, x)| preorder(x, out)),
-        _ => {}
-    }
 }
 
 /// A path that may select more than one value is refused where MariaDB
