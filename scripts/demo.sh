@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: a sandbox MySQL 9.7 primary on loopback with a small shop
 # workload, `understudy run` following it (relay log and applier), then
-# `understudy status`, `understudy verify` against the primary, and an
-# export of one table next to the primary's own `mysql --batch` output.
+# `understudy status`, `understudy verify` against the primary, an
+# export of one table next to the primary's own `mysql --batch` output,
+# and the mysql client on the replica's own MySQL-protocol endpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${UNDERSTUDY_CACHE:-$HOME/.cache/understudy}
@@ -38,9 +39,12 @@ ALTER TABLE shop.customers ADD COLUMN email VARCHAR(80) AFTER name;
 UPDATE shop.customers SET email = CONCAT(name, '@example.com');
 SQL
 R=$D/replica
-echo "== understudy run --data-dir $R --source mysql://root@127.0.0.1:$PORT --auto-position=true" >&2
+EP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo demo-admin >"$D/admin-pw"
+echo "== understudy run --data-dir $R --source mysql://root@127.0.0.1:$PORT --auto-position=true --listen 127.0.0.1:$EP" >&2
 $U run --data-dir "$R" --source "mysql://root@127.0.0.1:$PORT" \
-  --server-id 2 --auto-position=true 2>"$D/replica.log" &
+  --server-id 2 --auto-position=true \
+  --listen "127.0.0.1:$EP" --admin-password-file "$D/admin-pw" 2>"$D/replica.log" &
 REPLICA=$!
 stop_replica() { kill "$REPLICA" 2>/dev/null && wait "$REPLICA" || true; }
 trap 'stop_replica; sandbox_stop' EXIT
@@ -77,3 +81,11 @@ else
 fi
 echo "== understudy export --format csv --table shop.customers" >&2
 $U export --data-dir "$R" --table shop.customers --format csv
+echo "== mysql -h127.0.0.1 -P$EP -uadmin: SHOW REPLICA STATUS\\G on the replica's endpoint" >&2
+replica_sql() {
+  "$UNDERSTUDY_MYSQL97_CLIENT" --no-defaults --commands -uadmin -pdemo-admin \
+    -h127.0.0.1 -P"$EP" "$@" 2>&1 | grep -v 'Using a password'
+}
+echo 'SHOW REPLICA STATUS\G' | replica_sql | sed -n 1,14p
+echo "== SHOW DATABASES; USE shop; SHOW TABLES; an INSERT (refused: read-only)" >&2
+echo 'SHOW DATABASES; USE shop; SHOW TABLES; INSERT INTO shop.audit VALUES (NOW(6), "x");' | replica_sql || true

@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod binlog_cmd;
 mod binlog_remote;
+mod endpoint_cmd;
 mod export_cmd;
 mod run_cmd;
 mod verify_cmd;
@@ -42,6 +43,9 @@ enum Command {
     /// Compare every replicated table with the source (row count and
     /// checksum); exit 1 on any difference.
     Verify(verify_cmd::VerifyArgs),
+    /// Read a password (first line of stdin) and print the hashes an
+    /// endpoint `[[account]]` takes in the config file.
+    HashPassword,
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Status(args) => run_cmd::status(args),
         Command::Export(args) => export_cmd::run(args),
         Command::Verify(args) => verify_cmd::run(args),
+        Command::HashPassword => endpoint_cmd::hash_password(),
     }
 }
 

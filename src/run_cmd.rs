@@ -14,8 +14,9 @@ use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
 use understudy_replica::filters::Filters;
 use understudy_replica::io::{IoConfig, StartFrom};
 use understudy_replica::service::{self, ReplicaConfig, Threads};
-use understudy_replica::status::{Running, read_status};
 use understudy_store::Durability;
+
+use crate::endpoint_cmd::EndpointConfig;
 
 /// Environment variable with the source password.
 pub const PASSWORD_ENV: &str = "UNDERSTUDY_SOURCE_PASSWORD";
@@ -157,6 +158,19 @@ pub struct RunArgs {
     /// committed in one step (default 32 MiB).
     #[arg(long)]
     large_transaction_bytes: Option<usize>,
+    /// The MySQL-protocol endpoint's address (default 127.0.0.1:3307 when
+    /// it has an account).
+    #[arg(long)]
+    listen: Option<String>,
+    /// A file holding the password of the endpoint's `admin` account
+    /// (first line); turns the endpoint on.
+    #[arg(long)]
+    admin_password_file: Option<PathBuf>,
+    /// The endpoint's accounts (config file only: `[[account]]` with
+    /// name, role, password-native and password-sha2 from `understudy
+    /// hash-password`).
+    #[arg(skip)]
+    account: Option<Vec<crate::endpoint_cmd::AccountConfig>>,
 }
 
 impl RunArgs {
@@ -219,7 +233,10 @@ impl RunArgs {
             sql_replica_skip_counter,
             threads,
             until_sql_after_gtids,
-            large_transaction_bytes
+            large_transaction_bytes,
+            listen,
+            admin_password_file,
+            account
         ))
     }
 }
@@ -271,8 +288,13 @@ pub fn compression(
     }
 }
 
-fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
+fn build(args: RunArgs) -> Result<(ReplicaConfig, Option<EndpointConfig>), String> {
     let args = args.merged()?;
+    let endpoint = crate::endpoint_cmd::config(
+        args.listen.as_deref(),
+        args.admin_password_file.as_deref(),
+        args.account.as_deref().unwrap_or_default(),
+    )?;
     let data_dir = args.data_dir.ok_or("--data-dir is required")?;
     let threads = match args.threads.as_deref() {
         None | Some("both") => Threads::Both,
@@ -351,7 +373,7 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
         exec_mode: ExecMode::parse(args.replica_exec_mode.as_deref().unwrap_or("STRICT"))?,
     };
     let replica_uuid = service::replica_uuid(&data_dir).map_err(|e| e.to_string())?;
-    Ok(ReplicaConfig {
+    let config = ReplicaConfig {
         io: IoConfig {
             connect,
             server_id,
@@ -386,7 +408,8 @@ fn build(args: RunArgs) -> Result<ReplicaConfig, String> {
             .large_transaction_bytes
             .unwrap_or(understudy_replica::applier::LARGE_TRANSACTION_BYTES)
             .max(1 << 20),
-    })
+    };
+    Ok((config, endpoint))
 }
 
 /// Turns true on SIGTERM or SIGINT. Called inside the runtime.
@@ -411,7 +434,7 @@ pub fn stop_on_signals() -> tokio::sync::watch::Receiver<bool> {
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
-    let cfg = match build(args) {
+    let (cfg, endpoint) = match build(args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("understudy run: {e}");
@@ -429,7 +452,15 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(async move { service::run(cfg, stop_on_signals()).await });
+    let result = rt.block_on(async move {
+        let stop = stop_on_signals();
+        if let Some(e) = endpoint {
+            crate::endpoint_cmd::start(e, &cfg, stop.clone())
+                .await
+                .map_err(understudy_replica::ReplicaError::Config)?;
+        }
+        service::run(cfg, stop).await
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -445,141 +476,18 @@ pub struct StatusArgs {
     data_dir: PathBuf,
 }
 
-/// SHOW REPLICA STATUS's fields in MySQL 8.0+'s order (the ones a
-/// replica without them leaves out are simply not shown).
-const FIELD_ORDER: &[&str] = &[
-    "Replica_IO_State",
-    "Source_Host",
-    "Source_User",
-    "Source_Port",
-    "Connect_Retry",
-    "Source_Log_File",
-    "Read_Source_Log_Pos",
-    "Relay_Log_File",
-    "Relay_Log_Pos",
-    "Relay_Source_Log_File",
-    "Replica_IO_Running",
-    "Replica_SQL_Running",
-    "Replicate_Do_DB",
-    "Replicate_Ignore_DB",
-    "Replicate_Do_Table",
-    "Replicate_Ignore_Table",
-    "Replicate_Wild_Do_Table",
-    "Replicate_Wild_Ignore_Table",
-    "Last_Errno",
-    "Last_Error",
-    "Skip_Counter",
-    "Exec_Source_Log_Pos",
-    "Relay_Log_Space",
-    "Seconds_Behind_Source",
-    "Last_IO_Errno",
-    "Last_IO_Error",
-    "Last_SQL_Errno",
-    "Last_SQL_Error",
-    "Source_Server_Id",
-    "Source_UUID",
-    "Replica_SQL_Running_State",
-    "Source_Retry_Count",
-    "Last_IO_Error_Timestamp",
-    "Last_SQL_Error_Timestamp",
-    "Retrieved_Gtid_Set",
-    "Executed_Gtid_Set",
-    "Auto_Position",
-    "Replicate_Rewrite_DB",
-    "Using_Gtid",
-    "Gtid_IO_Pos",
-    "Gtid_Slave_Pos",
-];
-
-/// SHOW REPLICA STATUS\G: the I/O task's fields with the applier's (the
-/// applier's relay log position wins), in MySQL's order.
-fn vertical(dir: &std::path::Path, io: &understudy_replica::status::IoStatus) -> String {
-    let mut fields: Vec<(String, String)> = io
-        .fields()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-    if let Some(mut sql) = understudy_replica::applier::status::read_sql_status(dir) {
-        if service::running_pid(dir).is_none() {
-            sql.running = false;
-            sql.state = String::new();
-        }
-        for line in sql.to_text().lines() {
-            let (k, v) = line
-                .split_once(": ")
-                .unwrap_or((line.trim_end_matches(':'), ""));
-            match fields.iter_mut().find(|(f, _)| f == k) {
-                Some(f) => f.1 = v.to_owned(),
-                None => fields.push((k.to_owned(), v.to_owned())),
-            }
-        }
-        // MySQL's Last_Errno / Last_Error repeat the SQL thread's.
-        for (k, from) in [
-            ("Last_Errno", "Last_SQL_Errno"),
-            ("Last_Error", "Last_SQL_Error"),
-        ] {
-            if let Some(v) = fields.iter().find(|(f, _)| f == from).map(|f| f.1.clone()) {
-                fields.push((k.to_owned(), v));
-            }
-        }
-    }
-    // A MariaDB source: its replica's GTID fields (the I/O position and
-    // @@gtid_slave_pos, in MariaDB's domain-server-sequence form).
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(f, _)| f == k)
-            .map(|f| f.1.clone())
-            .unwrap_or_default()
-    };
-    let (retrieved, executed, auto) = (
-        get("Retrieved_Gtid_Set"),
-        get("Executed_Gtid_Set"),
-        get("Auto_Position"),
-    );
-    let mariadb = |v: &str| !v.is_empty() && !v.contains(':');
-    if mariadb(&retrieved) || mariadb(&executed) {
-        let using = if auto == "1" { "Slave_Pos" } else { "No" };
-        fields.push(("Using_Gtid".into(), using.into()));
-        fields.push(("Gtid_IO_Pos".into(), retrieved));
-        fields.push(("Gtid_Slave_Pos".into(), executed));
-    }
-    let rank = |k: &str| {
-        FIELD_ORDER
-            .iter()
-            .position(|f| *f == k)
-            .unwrap_or(usize::MAX)
-    };
-    fields.sort_by_key(|(k, _)| rank(k));
-    let w = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut s = String::from("*************************** 1. row ***************************\n");
-    for (k, v) in fields {
-        s.push_str(&format!("{k:>w$}: {v}\n"));
-    }
-    s
-}
-
 pub fn status(args: StatusArgs) -> ExitCode {
-    let path = args.data_dir.join(service::STATUS_FILE);
-    match read_status(&path) {
-        Ok(Some(mut st)) => {
-            if service::running_pid(&args.data_dir).is_none() {
-                st.running = Running::No;
-                st.state = String::new();
-            }
-            print!("{}", vertical(&args.data_dir, &st));
+    match understudy_replica::status_report::report(&args.data_dir) {
+        Some(fields) => {
+            print!("{}", understudy_replica::status_report::vertical(&fields));
             ExitCode::SUCCESS
         }
-        Ok(None) => {
+        None => {
             eprintln!(
-                "understudy status: no replica in {} (no {})",
+                "understudy status: no replica in {} (no readable {})",
                 args.data_dir.display(),
                 service::STATUS_FILE
             );
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("understudy status: {e}");
             ExitCode::FAILURE
         }
     }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod handshake;
 pub mod packet;
 pub mod response;
+pub mod serve;
 pub mod wire;
 
 pub use error::{ProtoError, Result, ServerError};

@@ -15,6 +15,7 @@ pub mod relay_watch;
 pub mod remote;
 pub mod service;
 pub mod status;
+pub mod status_report;
 pub mod verify;
 
 pub use error::{ReplicaError, Result};

@@ -1,0 +1,486 @@
+//! Routes a client's statement: session chatter (SET, SELECT @@var,
+//! SHOW VARIABLES/WARNINGS), catalog SHOWs, operator statements, and
+//! writes, which get MySQL's read-only error.
+
+use crate::Endpoint;
+use crate::accounts::Role;
+use crate::error::SqlError;
+use crate::lex::{Token, like, tokens};
+use crate::results::{Reply, ResultSet, int_column, text_column};
+use crate::session::Session;
+use crate::vars::{self, Val};
+use understudy_replica::status_report::{self, Kind};
+
+/// The statements that change data or schema: a replica's clients may
+/// not (the replica would drift from its source).
+const WRITES: &[&str] = &[
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REPLACE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "TRUNCATE",
+    "RENAME",
+    "LOAD",
+    "GRANT",
+    "REVOKE",
+    "CALL",
+    "HANDLER",
+    "IMPORT",
+    "OPTIMIZE",
+    "REPAIR",
+    "INSTALL",
+    "UNINSTALL",
+    "XA",
+    "LOCK",
+    "UNLOCK",
+    "DO",
+];
+
+/// Runs one statement (comments allowed, no trailing `;`).
+pub fn execute(ep: &Endpoint, s: &mut Session, sql: &str) -> Result<Reply, SqlError> {
+    let clean = understudy_sql::lexical::strip_comments(sql);
+    let t = tokens(&clean).ok_or_else(|| SqlError::syntax(clean.trim()))?;
+    let Some(first) = t.first() else {
+        return Err(SqlError::syntax(""));
+    };
+    let word = match first {
+        Token::Word(w) => w.to_ascii_uppercase(),
+        Token::Punct('(') => "SELECT".to_owned(),
+        _ => return Err(SqlError::syntax(clean.trim())),
+    };
+    match word.as_str() {
+        "SELECT" => select(ep, s, &t),
+        "SHOW" => show(ep, s, &t[1..]),
+        "SET" => set(s, &t[1..]),
+        "USE" => {
+            let db = t
+                .get(1)
+                .and_then(Token::ident)
+                .ok_or_else(|| SqlError::syntax(""))?;
+            use_database(ep, s, db)?;
+            Ok(Reply::ok())
+        }
+        "BEGIN" | "COMMIT" | "ROLLBACK" | "SAVEPOINT" | "RELEASE" => Ok(Reply::ok()),
+        "START" if t.get(1).is_some_and(|w| w.is("TRANSACTION")) => {
+            if t.iter().any(|w| w.is("WRITE")) {
+                return Err(SqlError::read_only());
+            }
+            Ok(Reply::ok())
+        }
+        "CHANGE" | "START" | "STOP" | "RESET" | "PURGE" | "KILL" | "FLUSH" => {
+            admin_only(s)?;
+            Err(SqlError::not_supported(&format!(
+                "{} on this replica",
+                words(&t, 2)
+            )))
+        }
+        w if WRITES.contains(&w) => Err(SqlError::read_only()),
+        _ => Err(SqlError::syntax(clean.trim())),
+    }
+}
+
+/// The first `n` tokens' text, for messages.
+fn words(t: &[Token], n: usize) -> String {
+    t.iter()
+        .take(n)
+        .filter_map(Token::ident)
+        .map(str::to_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn admin_only(s: &Session) -> Result<(), SqlError> {
+    match s.role {
+        Role::Admin => Ok(()),
+        Role::ReadOnly => Err(SqlError::needs_privilege(
+            "SUPER or REPLICATION_SLAVE_ADMIN",
+        )),
+    }
+}
+
+/// `USE db` and COM_INIT_DB.
+pub fn use_database(ep: &Endpoint, s: &mut Session, db: &str) -> Result<(), SqlError> {
+    if !ep.reader.database_exists(db)? {
+        return Err(SqlError::unknown_database(db));
+    }
+    s.database = Some(db.to_owned());
+    Ok(())
+}
+
+/// A variable's value in this session.
+fn variable(ep: &Endpoint, s: &Session, global: bool, name: &str) -> Option<Val> {
+    let g = vars::globals(&ep.identity);
+    let v = if global {
+        None
+    } else {
+        s.vars.get(name).cloned()
+    };
+    v.or_else(|| g.get(name).cloned())
+}
+
+/// The items of a select list, split at top-level commas.
+fn items(t: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, tok) in t.iter().enumerate() {
+        match tok {
+            Token::Punct('(') => depth += 1,
+            Token::Punct(')') => depth -= 1,
+            Token::Punct(',') if depth == 0 => {
+                out.push(&t[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&t[start..]);
+    out
+}
+
+/// How MySQL names a select item's column: the expression as written.
+fn item_name(t: &[Token]) -> String {
+    let mut out = String::new();
+    for tok in t {
+        match tok {
+            Token::Word(w) | Token::Number(w) => {
+                if out.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    out.push(' ');
+                }
+                out.push_str(w);
+            }
+            Token::Quoted(w) => out.push_str(w),
+            Token::Str(v) => out.push_str(v),
+            Token::SysVar(v) => {
+                out.push_str("@@");
+                out.push_str(v);
+            }
+            Token::UserVar(v) => {
+                out.push('@');
+                out.push_str(v);
+            }
+            Token::Punct(c) => out.push(*c),
+        }
+    }
+    out
+}
+
+/// A value of a select list without FROM: (value, is a number).
+fn scalar(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<(Option<String>, bool), SqlError> {
+    let call = |name: &str| matches!(t, [Token::Word(w), Token::Punct('('), Token::Punct(')')] if w.eq_ignore_ascii_case(name));
+    Ok(match t {
+        [Token::SysVar(v)] => {
+            let (global, name) = vars::scoped(v);
+            let val =
+                variable(ep, s, global, &name).ok_or_else(|| SqlError::unknown_variable(&name))?;
+            let n = val.is_number();
+            (Some(val.select_text()), n)
+        }
+        [Token::UserVar(v)] => (s.user_vars.get(v).cloned().flatten(), false),
+        [Token::Number(n)] => (Some(n.clone()), true),
+        [Token::Punct('-'), Token::Number(n)] => (Some(format!("-{n}")), true),
+        [Token::Str(v)] => (Some(v.clone()), false),
+        [Token::Word(w)] if w.eq_ignore_ascii_case("NULL") => (None, false),
+        [Token::Word(w)] if w.eq_ignore_ascii_case("CURRENT_USER") => {
+            (Some(format!("{}@%", s.user)), false)
+        }
+        _ if call("DATABASE") || call("SCHEMA") => (s.database.clone(), false),
+        _ if call("USER") || call("SESSION_USER") || call("SYSTEM_USER") => {
+            (Some(s.user_at_host()), false)
+        }
+        _ if call("CURRENT_USER") => (Some(format!("{}@%", s.user)), false),
+        _ if call("CONNECTION_ID") => (Some(s.connection_id.to_string()), true),
+        _ if call("VERSION") => (Some(vars::SERVER_VERSION.to_owned()), false),
+        _ if call("LAST_INSERT_ID") || call("ROW_COUNT") || call("FOUND_ROWS") => {
+            (Some("0".into()), true)
+        }
+        _ => return Err(SqlError::not_supported(&format!("SELECT {}", item_name(t)))),
+    })
+}
+
+/// A SELECT without FROM (what drivers and the mysql client send); the
+/// rest go to the query engine.
+fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
+    let mut body = &t[1..];
+    let mut limit = None;
+    if let [rest @ .., l, Token::Number(n)] = body
+        && l.is("LIMIT")
+    {
+        limit = Some(n.parse::<usize>().map_err(|_| SqlError::syntax(n))?);
+        body = rest;
+    }
+    if body.iter().any(|w| w.is("FROM")) {
+        return Err(SqlError::not_supported("SELECT … FROM on this replica yet"));
+    }
+    let mut columns = Vec::new();
+    let mut row = Vec::new();
+    for item in items(body) {
+        let (expr, alias) = match item {
+            [e @ .., a, alias] if a.is("AS") => (
+                e,
+                alias.ident().map(str::to_owned).or_else(|| match alias {
+                    Token::Str(v) => Some(v.clone()),
+                    _ => None,
+                }),
+            ),
+            [e @ .., Token::Quoted(alias)] if !e.is_empty() => (e, Some(alias.clone())),
+            e => (e, None),
+        };
+        if expr.is_empty() {
+            return Err(SqlError::syntax(""));
+        }
+        let (v, number) = scalar(ep, s, expr)?;
+        let name = alias.unwrap_or_else(|| item_name(expr));
+        let mut c = if number {
+            int_column(&name, false)
+        } else {
+            text_column(&name, v.as_deref().map_or(0, |v| v.chars().count() as u32))
+        };
+        if v.is_none() {
+            c.flags &= !understudy_mysql_proto::serve::flags::NOT_NULL;
+        }
+        columns.push(c);
+        row.push(v.map(String::into_bytes));
+    }
+    let rows = if limit == Some(0) { vec![] } else { vec![row] };
+    Ok(Reply::Rows(ResultSet { columns, rows }))
+}
+
+/// The `LIKE 'pattern'` at the end of a SHOW.
+fn like_filter(t: &[Token]) -> Result<Option<String>, SqlError> {
+    match t {
+        [] => Ok(None),
+        [l, Token::Str(p)] if l.is("LIKE") => Ok(Some(p.clone())),
+        _ => Err(SqlError::not_supported(&format!("SHOW … {}", item_name(t)))),
+    }
+}
+
+fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
+    let mut t = t;
+    let mut global = false;
+    if let Some(w) = t.first()
+        && (w.is("GLOBAL") || w.is("SESSION") || w.is("LOCAL") || w.is("FULL"))
+    {
+        global = w.is("GLOBAL");
+        t = &t[1..];
+    }
+    let head = t.first().ok_or_else(|| SqlError::syntax(""))?;
+    let status_of = |rest: &[Token]| -> bool {
+        rest.first().is_some_and(|w| w.is("STATUS"))
+            && (rest.len() == 1 || (rest.len() == 4 && rest[1].is("FOR") && rest[2].is("CHANNEL")))
+    };
+    if (head.is("REPLICA") || head.is("SLAVE")) && status_of(&t[1..]) {
+        return Ok(Reply::Rows(replica_status(ep, head.is("SLAVE"))));
+    }
+    if head.is("VARIABLES") {
+        let pattern = like_filter(&t[1..])?;
+        let g = vars::globals(&ep.identity);
+        let rows = g
+            .keys()
+            .filter(|k| pattern.as_deref().is_none_or(|p| like(p, k)))
+            .filter_map(|k| {
+                let v = variable(ep, s, global, k)?;
+                Some(vec![Some(k.clone()), Some(v.show_text())])
+            })
+            .collect();
+        return Ok(Reply::Rows(ResultSet::strings(
+            &["Variable_name", "Value"],
+            rows,
+        )));
+    }
+    if head.is("WARNINGS") || head.is("ERRORS") {
+        let mut r = ResultSet::strings(&["Level", "Message"], vec![]);
+        r.columns.insert(1, int_column("Code", true));
+        return Ok(Reply::Rows(r));
+    }
+    if head.is("DATABASES") || head.is("SCHEMAS") {
+        let pattern = like_filter(&t[1..])?;
+        let rows = ep
+            .reader
+            .databases()?
+            .into_iter()
+            .filter(|d| pattern.as_deref().is_none_or(|p| like(p, d)))
+            .map(|d| vec![Some(d)])
+            .collect();
+        return Ok(Reply::Rows(ResultSet::strings(&["Database"], rows)));
+    }
+    if head.is("TABLES") {
+        let mut rest = &t[1..];
+        let db = match rest {
+            [f, db, r @ ..] if f.is("FROM") || f.is("IN") => {
+                rest = r;
+                db.ident().map(str::to_owned)
+            }
+            _ => s.database.clone(),
+        }
+        .ok_or_else(SqlError::no_database)?;
+        if !ep.reader.database_exists(&db)? {
+            return Err(SqlError::unknown_database(&db));
+        }
+        let pattern = like_filter(rest)?;
+        let rows = ep
+            .reader
+            .tables(&db)?
+            .into_iter()
+            .filter(|n| pattern.as_deref().is_none_or(|p| like(p, n)))
+            .map(|n| vec![Some(n)])
+            .collect();
+        let name = format!("Tables_in_{db}");
+        return Ok(Reply::Rows(ResultSet::strings(&[&name], rows)));
+    }
+    Err(SqlError::not_supported(&format!("SHOW {}", words(t, 3))))
+}
+
+/// SHOW REPLICA STATUS (or SLAVE, with MySQL 8.0's names): one row,
+/// every column MySQL 9.7 shows.
+fn replica_status(ep: &Endpoint, old_names: bool) -> ResultSet {
+    let Some(fields) = status_report::report(&ep.data_dir) else {
+        // MySQL: an empty set on a server that is no replica.
+        let cols: Vec<&str> = status_report::COLUMNS.iter().map(|c| c.0).collect();
+        return ResultSet::strings(&cols, vec![]);
+    };
+    let name = |n: &str| {
+        if old_names {
+            status_report::old_name(n)
+        } else {
+            n.to_owned()
+        }
+    };
+    let columns = fields
+        .iter()
+        .map(|f| {
+            let w = f.value.as_deref().map_or(0, |v| v.chars().count());
+            match f.kind {
+                Kind::Text => text_column(&name(&f.name), w.max(20) as u32),
+                Kind::Long | Kind::LongLong => {
+                    let mut c = int_column(&name(&f.name), true);
+                    c.length = 11;
+                    if f.kind == Kind::Long {
+                        c.column_type = understudy_mysql_proto::serve::types::LONG;
+                    }
+                    c
+                }
+            }
+        })
+        .collect();
+    let row = fields
+        .into_iter()
+        .map(|f| f.value.map(String::into_bytes))
+        .collect();
+    ResultSet {
+        columns,
+        rows: vec![row],
+    }
+}
+
+/// A SET's value: a literal, ON/OFF/DEFAULT, or another variable.
+fn set_value(t: &[Token]) -> Result<Option<String>, SqlError> {
+    Ok(match t {
+        [Token::Number(n)] => Some(n.clone()),
+        [Token::Punct('-'), Token::Number(n)] => Some(format!("-{n}")),
+        [Token::Str(v)] => Some(v.clone()),
+        [Token::Word(w)] if w.eq_ignore_ascii_case("NULL") => None,
+        [Token::Word(w)] | [Token::Quoted(w)] => Some(w.clone()),
+        _ => return Err(SqlError::syntax(&item_name(t))),
+    })
+}
+
+fn set(s: &mut Session, t: &[Token]) -> Result<Reply, SqlError> {
+    match t {
+        [n, cs, rest @ ..] if n.is("NAMES") => {
+            let collation = match rest {
+                [c, coll] if c.is("COLLATE") => coll.ident().or(match coll {
+                    Token::Str(v) => Some(v.as_str()),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            let cs = match cs {
+                Token::Str(v) => v.as_str(),
+                other => other.ident().ok_or_else(|| SqlError::syntax(""))?,
+            };
+            for (k, v) in vars::names(cs, collation) {
+                s.vars.insert(k.to_owned(), v);
+            }
+            return Ok(Reply::ok());
+        }
+        [a, b, ..] if (a.is("CHARACTER") && b.is("SET")) => return Ok(Reply::ok()),
+        [a, ..] if a.is("CHARSET") => return Ok(Reply::ok()),
+        [a, ..] if a.is("TRANSACTION") => return Ok(Reply::ok()),
+        [a, b, ..] if (a.is("SESSION") || a.is("LOCAL")) && b.is("TRANSACTION") => {
+            return Ok(Reply::ok());
+        }
+        _ => {}
+    }
+    for item in items(t) {
+        let mut item = item;
+        let mut global = false;
+        if let Some(w) = item.first()
+            && (w.is("GLOBAL") || w.is("PERSIST") || w.is("SESSION") || w.is("LOCAL"))
+        {
+            global = !(w.is("SESSION") || w.is("LOCAL"));
+            item = &item[1..];
+        }
+        let eq = item
+            .iter()
+            .position(|t| matches!(t, Token::Punct('=')))
+            .ok_or_else(|| SqlError::syntax(&item_name(item)))?;
+        let (target, value) = (&item[..eq], &item[eq + 1..]);
+        let value = match value {
+            [Token::Punct(':'), rest @ ..] => rest,
+            v => v,
+        };
+        match target {
+            [Token::UserVar(v)] => {
+                s.user_vars.insert(v.clone(), set_value(value)?);
+                continue;
+            }
+            [Token::SysVar(v)] => {
+                let (g, name) = vars::scoped(v);
+                set_system(s, g || global, &name, value)?;
+            }
+            [w] => {
+                let name = w.ident().ok_or_else(|| SqlError::syntax(""))?;
+                set_system(s, global, &name.to_ascii_lowercase(), value)?;
+            }
+            _ => return Err(SqlError::syntax(&item_name(target))),
+        }
+    }
+    Ok(Reply::ok())
+}
+
+fn set_system(s: &mut Session, global: bool, name: &str, value: &[Token]) -> Result<(), SqlError> {
+    let defaults = vars::globals(&Default::default());
+    let Some(current) = defaults.get(name) else {
+        return Err(SqlError::unknown_variable(name));
+    };
+    if global {
+        admin_only(s)?;
+        return Err(SqlError::not_supported(&format!(
+            "SET GLOBAL {name} on this replica"
+        )));
+    }
+    let given = set_value(value)?.unwrap_or_default();
+    let v = if given.eq_ignore_ascii_case("DEFAULT") {
+        current.clone()
+    } else {
+        current.parse_like(&given).ok_or_else(|| {
+            SqlError::new(
+                1231,
+                "42000",
+                format!("Variable '{name}' can't be set to the value of '{given}'"),
+            )
+        })?
+    };
+    if name == "read_only" || name == "super_read_only" {
+        return Err(SqlError::new(
+            1229,
+            "HY000",
+            format!("Variable '{name}' is a GLOBAL variable and should be set with SET GLOBAL"),
+        ));
+    }
+    s.vars.insert(name.to_owned(), v);
+    Ok(())
+}

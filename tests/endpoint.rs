@@ -1,0 +1,307 @@
+//! The MySQL-protocol endpoint with real clients: MySQL 9.7's own `mysql`
+//! command-line client against a replica of a real MySQL 9.7 primary.
+//! What the endpoint shows is compared with what the real server shows
+//! for the same statement (SHOW REPLICA STATUS's columns and types).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod replica_harness;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use replica_harness::{Replica, primary};
+use understudy_testbed::{Server, ServerKind};
+
+const ADMIN_PW: &str = "admin-pw";
+const READER_PW: &str = "reader-pw";
+
+/// A free loopback port for the endpoint.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real `mysql` client against the endpoint, local commands (`\G`)
+/// on; the statements go in on stdin.
+fn client(server: &Server, port: u16, user: &str, pw: &str, extra: &[&str], sql: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(server.client_path())
+        .arg("--no-defaults")
+        .arg("--commands")
+        .arg(format!("-u{user}"))
+        .args((!pw.is_empty()).then(|| format!("-p{pw}")))
+        .arg("-h127.0.0.1")
+        .arg(format!("-P{port}"))
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sql.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "client failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    assert!(
+        !o.status.success(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `Name: value` lines of `\G` output.
+fn vertical(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|l| !l.starts_with("***"))
+        .filter_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            Some((
+                k.trim().to_owned(),
+                v.strip_prefix(' ').unwrap_or(v).to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// `--column-type-info`'s (name, type, flags) per column.
+fn column_types(text: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(String, String, String)> = None;
+    for l in text.lines() {
+        if let Some(rest) = l.strip_prefix("Field ") {
+            if let Some(c) = cur.take() {
+                out.push(c);
+            }
+            let name = rest.split('`').nth(1).unwrap_or_default().to_owned();
+            cur = Some((name, String::new(), String::new()));
+        } else if let Some(c) = cur.as_mut() {
+            if let Some(t) = l.strip_prefix("Type:") {
+                c.1 = t.trim().to_owned();
+            } else if let Some(f) = l.strip_prefix("Flags:") {
+                c.2 = f.trim().to_owned();
+            }
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+/// A config file with a read-only account, its hashes from
+/// `understudy hash-password`.
+fn reader_config(dir: &Path) -> PathBuf {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_understudy"))
+        .arg("hash-password")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{READER_PW}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let hashes = String::from_utf8(out.stdout).unwrap();
+    assert!(!hashes.contains(READER_PW));
+    let path = dir.join("understudy.toml");
+    std::fs::create_dir_all(dir).unwrap();
+    let mut f = std::fs::File::create(&path).unwrap();
+    write!(
+        f,
+        "[[account]]\nname = \"reader\"\nrole = \"read-only\"\n{hashes}"
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn mysql_97_client_operates_and_reads_the_replica() {
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql("CREATE DATABASE shop; CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO shop.items VALUES (1,'pen'),(2,'ink');")
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let apw = tmp.path().join("admin-pw");
+    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
+    let config = reader_config(tmp.path());
+    let replica = Replica::start(
+        tmp.path(),
+        &server,
+        &[
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--admin-password-file",
+            apw.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    replica.wait_caught_up(&server);
+    let gtids = server
+        .sql("SELECT @@gtid_executed")
+        .unwrap()
+        .trim()
+        .replace('\n', "");
+
+    // SHOW REPLICA STATUS\G: running, caught up, every column MySQL 9.7
+    // has, in its order, with its types and flags.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let fields = loop {
+        let f = vertical(&ok(&client(
+            &server,
+            port,
+            "admin",
+            ADMIN_PW,
+            &[],
+            "SHOW REPLICA STATUS\\G",
+        )));
+        let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if get("Executed_Gtid_Set").as_deref() == Some(gtids.as_str()) {
+            break f;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not applied: {f:?}\n{}",
+            replica.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("Replica_IO_Running"), Some("Yes"));
+    assert_eq!(get("Replica_SQL_Running"), Some("Yes"));
+    assert_eq!(get("Source_Port"), Some(server.port().to_string().as_str()));
+    assert_eq!(get("Source_User"), Some("repl"));
+    assert_eq!(get("Retrieved_Gtid_Set"), Some(gtids.as_str()));
+    assert_eq!(get("Last_SQL_Errno"), Some("0"));
+
+    server
+        .sql("CHANGE REPLICATION SOURCE TO SOURCE_HOST='127.0.0.1', SOURCE_PORT=1, SOURCE_USER='x'")
+        .unwrap();
+    let real_types = column_types(&ok(&client(
+        &server,
+        server.port(),
+        "root",
+        "",
+        &["-t", "--column-type-info"],
+        "SHOW REPLICA STATUS",
+    )));
+    server.sql("RESET REPLICA ALL").unwrap();
+    let our_types = column_types(&ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-t", "--column-type-info"],
+        "SHOW REPLICA STATUS",
+    )));
+    assert_eq!(real_types.len(), 60, "{real_types:?}");
+    assert_eq!(our_types, real_types);
+    let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+    let real_names: Vec<&str> = real_types.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, real_names);
+
+    // The old names, as MySQL 8.0 gave them.
+    let old = vertical(&ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SHOW SLAVE STATUS\\G",
+    )));
+    assert_eq!(old[0].0, "Slave_IO_State");
+    assert!(
+        old.iter()
+            .any(|(n, v)| n == "Seconds_Behind_Master" && v == "0"),
+        "{old:?}"
+    );
+    assert!(old.iter().any(|(n, _)| n == "Relay_Master_Log_File"));
+
+    // Session chatter, catalog SHOWs, the read-only error.
+    let out = ok(&client(
+        &server,
+        port,
+        "reader",
+        READER_PW,
+        &["-N", "-B"],
+        "SELECT @@version_comment LIMIT 1; SET NAMES utf8mb4; SET autocommit=0; SELECT @@autocommit, @@read_only; SHOW DATABASES LIKE 'sh%'; USE shop; SHOW TABLES; SELECT DATABASE();",
+    ));
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        vec![
+            "understudy: clean-room MySQL replica",
+            "0\t1",
+            "shop",
+            "items",
+            "shop"
+        ]
+    );
+    let e = err(&client(
+        &server,
+        port,
+        "reader",
+        READER_PW,
+        &[],
+        "INSERT INTO shop.items VALUES (3,'cap')",
+    ));
+    assert!(e.contains("ERROR 1290 (HY000)"), "{e}");
+    let e = err(&client(
+        &server,
+        port,
+        "reader",
+        READER_PW,
+        &[],
+        "STOP REPLICA",
+    ));
+    assert!(e.contains("ERROR 1227 (42000)"), "{e}");
+    let e = err(&client(&server, port, "reader", "wrong", &[], "SELECT 1"));
+    assert!(
+        e.contains("ERROR 1045 (28000): Access denied for user 'reader'"),
+        "{e}"
+    );
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "USE nowhere",
+    ));
+    assert!(
+        e.contains("ERROR 1049 (42000)") && e.contains("Unknown database 'nowhere'"),
+        "{e}"
+    );
+    // mysql_native_password, as older drivers answer.
+    let native = ["--default-auth=mysql_native_password", "-N"];
+    let out = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &native,
+        "SELECT 'native'",
+    ));
+    assert_eq!(out.trim(), "native");
+    let e = err(&client(&server, port, "admin", "nope", &native, "SELECT 1"));
+    assert!(e.contains("ERROR 1045 (28000)"), "{e}");
+    replica.stop();
+}
