@@ -305,3 +305,141 @@ fn mysql_97_client_operates_and_reads_the_replica() {
     assert!(e.contains("ERROR 1045 (28000)"), "{e}");
     replica.stop();
 }
+
+/// `mysql -N -B` output of `sql` on the primary and on the endpoint.
+fn both(server: &Server, port: u16, sql: &str) -> (String, String) {
+    let theirs = ok(&client(
+        server,
+        server.port(),
+        "root",
+        "",
+        &["-N", "-B"],
+        sql,
+    ));
+    let ours = ok(&client(server, port, "admin", ADMIN_PW, &["-N", "-B"], sql));
+    (theirs, ours)
+}
+
+/// SELECTs over the random workload's tables (every column type): what
+/// the endpoint returns is what the primary returns, byte for byte in
+/// `mysql --batch` output, and the result columns have MySQL's types.
+#[test]
+fn selects_return_what_the_primary_returns() {
+    use replica_harness::real::{Ended, gtid_executed, understudy_wait};
+    let server = primary(ServerKind::Mysql97);
+    server.sql("SET GLOBAL time_zone = '+00:00'").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let apw = tmp.path().join("admin-pw");
+    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
+    let replica = Replica::start(
+        tmp.path(),
+        &server,
+        &[
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--admin-password-file",
+            apw.to_str().unwrap(),
+        ],
+    );
+    let script = format!(
+        "SET NAMES utf8mb4;\n{}",
+        replica_harness::random::workload(0x5eed_0042, false, false).join("\n")
+    );
+    server.sql(&script).unwrap();
+    assert_eq!(
+        understudy_wait(&replica, &gtid_executed(&server)),
+        Ended::CaughtUp,
+        "{}",
+        replica.stderr()
+    );
+    let first = server
+        .sql("SELECT MIN(id) FROM rnd.wide")
+        .unwrap()
+        .trim()
+        .to_owned();
+    let queries = [
+        "SELECT * FROM rnd.wide ORDER BY id".to_owned(),
+        "SELECT * FROM rnd.comp ORDER BY id, k2".to_owned(),
+        "SELECT * FROM rnd.nokey ORDER BY id, i".to_owned(),
+        format!("SELECT id, vc, de, dt FROM rnd.wide WHERE id = {first}"),
+        "SELECT id, d FROM rnd.wide WHERE id BETWEEN 10 AND 60 ORDER BY id".to_owned(),
+        "SELECT id FROM rnd.wide WHERE id > 100 AND id <= 250 ORDER BY id DESC LIMIT 7".to_owned(),
+        "SELECT COUNT(*), SUM(i), MIN(bi), MAX(bu), MIN(d), MAX(dt), MAX(de), MIN(db) FROM rnd.wide".to_owned(),
+        "SELECT e, COUNT(*) FROM rnd.wide GROUP BY e ORDER BY e".to_owned(),
+        "SELECT id % 3, COUNT(*), SUM(LENGTH(tx)) FROM rnd.wide GROUP BY id % 3 ORDER BY 1".to_owned(),
+        "SELECT w.id, c.id, c.k2 FROM rnd.wide w JOIN rnd.comp c ON c.id = w.id + 1 ORDER BY w.id, c.k2".to_owned(),
+        "SELECT w.id, c.i FROM rnd.wide w LEFT JOIN rnd.comp c ON c.id = w.id + 1 ORDER BY w.id, c.i".to_owned(),
+        "SELECT id FROM rnd.wide WHERE id IN (SELECT id - 1 FROM rnd.comp) ORDER BY id".to_owned(),
+        "SELECT COUNT(*) FROM rnd.nokey WHERE i IS NULL".to_owned(),
+        "SELECT id, fl, ts FROM rnd.wide ORDER BY fl, id LIMIT 9".to_owned(),
+        "SELECT 1+1, 'text', id * 2 AS twice FROM rnd.wide ORDER BY id LIMIT 2".to_owned(),
+    ];
+    let mut compared = 0;
+    for q in &queries {
+        let (theirs, ours) = both(&server, port, q);
+        if ours != theirs {
+            let diff = theirs
+                .lines()
+                .zip(ours.lines())
+                .find(|(a, b)| a != b)
+                .map(|(a, b)| format!("primary: {a:?}\n   ours: {b:?}"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "{} lines vs {}",
+                        theirs.lines().count(),
+                        ours.lines().count()
+                    )
+                });
+            panic!("{q}: first difference\n{diff}");
+        }
+        assert!(!theirs.is_empty(), "{q} returned nothing on the primary");
+        compared += theirs.lines().count();
+    }
+    assert!(compared > 300, "only {compared} rows compared");
+    // Column names and types as MySQL gives them.
+    let q = "SELECT *, COUNT(*) OVER () AS n FROM rnd.wide ORDER BY id LIMIT 1";
+    let real = column_types(&ok(&client(
+        &server,
+        server.port(),
+        "root",
+        "",
+        &["-t", "--column-type-info"],
+        q,
+    )));
+    let ours = column_types(&ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-t", "--column-type-info"],
+        q,
+    )));
+    let strip = |v: &[(String, String, String)]| -> Vec<(String, String)> {
+        v.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect()
+    };
+    assert_eq!(strip(&ours), strip(&real));
+    // Errors as MySQL's.
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SELECT * FROM rnd.nope",
+    ));
+    assert!(
+        e.contains("ERROR 1146 (42S02)") && e.contains("Table 'rnd.nope' doesn't exist"),
+        "{e}"
+    );
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SELECT * FROM wide",
+    ));
+    assert!(e.contains("ERROR 1046 (3D000)"), "{e}");
+    replica.stop();
+}

@@ -104,7 +104,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         return Ok(());
     };
     if let Some(db) = &hello.database
-        && let Err(e) = query::use_database(&ep, &mut session, db)
+        && let Err(e) = query::use_database(&ep, &mut session, db).await
     {
         return refuse(&mut w, &e).await;
     }
@@ -127,7 +127,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             }
             COM_INIT_DB => {
                 let db = String::from_utf8_lossy(body).into_owned();
-                match query::use_database(&ep, &mut session, &db) {
+                match query::use_database(&ep, &mut session, &db).await {
                     Ok(()) => w.send(&serve::ok(0, 0, STATUS_AUTOCOMMIT, 0, false)),
                     Err(e) => send_err(&mut w, &e),
                 }
@@ -228,7 +228,7 @@ async fn run_queries<S: AsyncRead + AsyncWrite + Unpin>(
     for (i, stmt) in statements.iter().enumerate() {
         let more = if i + 1 < n { MORE_RESULTS_EXISTS } else { 0 };
         let status = STATUS_AUTOCOMMIT | more;
-        match query::execute(ep, session, stmt) {
+        match query::execute(ep, session, stmt).await {
             Ok(Reply::Ok { affected }) => w.send(&serve::ok(affected, 0, status, 0, false)),
             Ok(Reply::Rows(rs)) => send_rows(w, &rs, status, deprecate_eof).await?,
             Err(e) => {

@@ -95,3 +95,20 @@ impl SqlError {
         SqlError::new(1105, "HY000", message)
     }
 }
+
+impl From<understudy_query::QueryError> for SqlError {
+    fn from(e: understudy_query::QueryError) -> SqlError {
+        use understudy_query::QueryError as Q;
+        match e {
+            Q::NoDatabase => SqlError::no_database(),
+            Q::UnknownDatabase(d) => SqlError::unknown_database(&d),
+            Q::NoSuchTable(t) => SqlError::new(1146, "42S02", format!("Table '{t}' doesn't exist")),
+            Q::Syntax(m) => SqlError::new(
+                1064,
+                "42000",
+                format!("You have an error in your SQL syntax: {m}"),
+            ),
+            Q::Store(m) | Q::Engine(m) => SqlError::internal(m),
+        }
+    }
+}

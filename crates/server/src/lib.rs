@@ -10,7 +10,6 @@ pub mod conn;
 pub mod error;
 pub mod lex;
 pub mod query;
-pub mod reader;
 pub mod results;
 pub mod session;
 pub mod vars;
@@ -27,7 +26,7 @@ use tokio::sync::watch;
 pub use accounts::{Account, Accounts, Role};
 pub use error::SqlError;
 
-use reader::StoreReader;
+use understudy_query::{Engine, StoreReader};
 use vars::Identity;
 
 /// What every connection shares.
@@ -37,7 +36,7 @@ pub struct Endpoint {
     /// The replica's data directory (status, store).
     pub data_dir: PathBuf,
     pub identity: Identity,
-    pub reader: StoreReader,
+    pub engine: Engine,
     next_connection: AtomicU32,
 }
 
@@ -48,7 +47,7 @@ impl Endpoint {
             accounts,
             data_dir,
             identity,
-            reader,
+            engine: Engine::new(Arc::new(reader)),
             next_connection: AtomicU32::new(1),
         }
     }

@@ -9,6 +9,7 @@ use crate::lex::{Token, like, tokens};
 use crate::results::{Reply, ResultSet, int_column, text_column};
 use crate::session::Session;
 use crate::vars::{self, Val};
+use understudy_query::View;
 use understudy_replica::status_report::{self, Kind};
 
 /// The statements that change data or schema: a replica's clients may
@@ -40,7 +41,7 @@ const WRITES: &[&str] = &[
 ];
 
 /// Runs one statement (comments allowed, no trailing `;`).
-pub fn execute(ep: &Endpoint, s: &mut Session, sql: &str) -> Result<Reply, SqlError> {
+pub async fn execute(ep: &Endpoint, s: &mut Session, sql: &str) -> Result<Reply, SqlError> {
     let clean = understudy_sql::lexical::strip_comments(sql);
     let t = tokens(&clean).ok_or_else(|| SqlError::syntax(clean.trim()))?;
     let Some(first) = t.first() else {
@@ -52,15 +53,19 @@ pub fn execute(ep: &Endpoint, s: &mut Session, sql: &str) -> Result<Reply, SqlEr
         _ => return Err(SqlError::syntax(clean.trim())),
     };
     match word.as_str() {
-        "SELECT" => select(ep, s, &t),
-        "SHOW" => show(ep, s, &t[1..]),
+        "SELECT" => match select(ep, s, &t) {
+            Some(r) => r,
+            None => engine_query(ep, s, &clean).await,
+        },
+        "WITH" | "VALUES" | "TABLE" => engine_query(ep, s, &clean).await,
+        "SHOW" => show(ep, s, &t[1..]).await,
         "SET" => set(s, &t[1..]),
         "USE" => {
             let db = t
                 .get(1)
                 .and_then(Token::ident)
                 .ok_or_else(|| SqlError::syntax(""))?;
-            use_database(ep, s, db)?;
+            use_database(ep, s, db).await?;
             Ok(Reply::ok())
         }
         "BEGIN" | "COMMIT" | "ROLLBACK" | "SAVEPOINT" | "RELEASE" => Ok(Reply::ok()),
@@ -101,13 +106,34 @@ fn admin_only(s: &Session) -> Result<(), SqlError> {
     }
 }
 
+/// The store as it stands (`None`: nothing replicated yet).
+async fn view(ep: &Endpoint) -> Result<Option<View>, SqlError> {
+    ep.engine.reader().view().await.map_err(SqlError::from)
+}
+
+async fn database_exists(ep: &Endpoint, db: &str) -> Result<bool, SqlError> {
+    match view(ep).await? {
+        Some(v) => Ok(v.database_exists(db)?),
+        None => Ok(false),
+    }
+}
+
 /// `USE db` and COM_INIT_DB.
-pub fn use_database(ep: &Endpoint, s: &mut Session, db: &str) -> Result<(), SqlError> {
-    if !ep.reader.database_exists(db)? {
+pub async fn use_database(ep: &Endpoint, s: &mut Session, db: &str) -> Result<(), SqlError> {
+    if !database_exists(ep, db).await? {
         return Err(SqlError::unknown_database(db));
     }
     s.database = Some(db.to_owned());
     Ok(())
+}
+
+/// A query for the engine (DataFusion over the store).
+async fn engine_query(ep: &Endpoint, s: &Session, sql: &str) -> Result<Reply, SqlError> {
+    let rows = ep.engine.query(sql, s.database.as_deref()).await?;
+    Ok(Reply::Rows(ResultSet {
+        columns: rows.columns,
+        rows: rows.rows,
+    }))
 }
 
 /// A variable's value in this session.
@@ -200,9 +226,39 @@ fn scalar(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<(Option<String>, bo
     })
 }
 
-/// A SELECT without FROM (what drivers and the mysql client send); the
-/// rest go to the query engine.
-fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
+/// A SELECT without FROM of what the engine does not know (system and
+/// user variables, DATABASE(), …: what drivers and the mysql client
+/// send); `None` for the rest, which go to the query engine.
+fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Option<Result<Reply, SqlError>> {
+    let has = |f: &dyn Fn(&Token) -> bool| t.iter().any(f);
+    if has(&|w| w.is("FROM")) {
+        return None;
+    }
+    let ours = has(&|w| matches!(w, Token::SysVar(_) | Token::UserVar(_)))
+        || has(&|w| {
+            [
+                "DATABASE",
+                "SCHEMA",
+                "USER",
+                "CURRENT_USER",
+                "SESSION_USER",
+                "SYSTEM_USER",
+                "CONNECTION_ID",
+                "VERSION",
+                "LAST_INSERT_ID",
+                "ROW_COUNT",
+                "FOUND_ROWS",
+            ]
+            .iter()
+            .any(|f| w.is(f))
+        });
+    if !ours {
+        return None;
+    }
+    Some(select_session(ep, s, t))
+}
+
+fn select_session(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
     let mut body = &t[1..];
     let mut limit = None;
     if let [rest @ .., l, Token::Number(n)] = body
@@ -210,9 +266,6 @@ fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
     {
         limit = Some(n.parse::<usize>().map_err(|_| SqlError::syntax(n))?);
         body = rest;
-    }
-    if body.iter().any(|w| w.is("FROM")) {
-        return Err(SqlError::not_supported("SELECT … FROM on this replica yet"));
     }
     let mut columns = Vec::new();
     let mut row = Vec::new();
@@ -257,7 +310,7 @@ fn like_filter(t: &[Token]) -> Result<Option<String>, SqlError> {
     }
 }
 
-fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
+async fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
     let mut t = t;
     let mut global = false;
     if let Some(w) = t.first()
@@ -297,9 +350,11 @@ fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
     }
     if head.is("DATABASES") || head.is("SCHEMAS") {
         let pattern = like_filter(&t[1..])?;
-        let rows = ep
-            .reader
-            .databases()?
+        let dbs = match view(ep).await? {
+            Some(v) => v.databases()?,
+            None => vec![],
+        };
+        let rows = dbs
             .into_iter()
             .filter(|d| pattern.as_deref().is_none_or(|p| like(p, d)))
             .map(|d| vec![Some(d)])
@@ -316,14 +371,15 @@ fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
             _ => s.database.clone(),
         }
         .ok_or_else(SqlError::no_database)?;
-        if !ep.reader.database_exists(&db)? {
-            return Err(SqlError::unknown_database(&db));
-        }
         let pattern = like_filter(rest)?;
-        let rows = ep
-            .reader
+        let v = view(ep).await?;
+        let Some(v) = v.filter(|v| v.database_exists(&db).unwrap_or(false)) else {
+            return Err(SqlError::unknown_database(&db));
+        };
+        let rows = v
             .tables(&db)?
             .into_iter()
+            .map(|e| e.name)
             .filter(|n| pattern.as_deref().is_none_or(|p| like(p, n)))
             .map(|n| vec![Some(n)])
             .collect();

@@ -562,6 +562,39 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Up to `max` stored rows of a table from key `from` (inclusive) to
+    /// `to` (exclusive; `None`: the table's end), in key order: a scan
+    /// resumes from just after the last key it got.
+    pub fn rows_between(
+        &self,
+        table_id: u32,
+        from: &[u8],
+        to: Option<&[u8]>,
+        max: usize,
+    ) -> Result<Vec<KeyValue>> {
+        let prefix = table_prefix(table_id);
+        let start = if from.starts_with(&prefix) {
+            from
+        } else {
+            &prefix[..]
+        };
+        let it = self.db.iterator_cf(
+            self.cf(CF_ROWS)?,
+            IteratorMode::From(start, Direction::Forward),
+        );
+        let mut out = Vec::with_capacity(max.min(1 << 16));
+        for item in it {
+            let (k, v) = item.map_err(|e| StoreError::rocks(&self.path, "scanning", e))?;
+            if !k.starts_with(&prefix) || to.is_some_and(|t| k.as_ref() >= t) || out.len() >= max {
+                break;
+            }
+            out.push((k, v));
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 #[path = "store_tests.rs"]
 mod tests;
