@@ -441,5 +441,35 @@ fn selects_return_what_the_primary_returns() {
         "SELECT * FROM wide",
     ));
     assert!(e.contains("ERROR 1046 (3D000)"), "{e}");
+    // Applications' drivers: PyMySQL and mysql-connector-python, plain
+    // and prepared (the binary protocol).
+    let testbed = understudy_testbed::Testbed::load().unwrap();
+    let python = testbed.var("UNDERSTUDY_PYTHON_CLIENTS").unwrap_or_else(|| {
+        panic!(
+            "no UNDERSTUDY_PYTHON_CLIENTS in {}: run `make testbed` (scripts/testbed/provision.sh)",
+            testbed.path().display()
+        )
+    });
+    let out = Command::new(python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/python/app_reads.py"
+        ))
+        .args([&port.to_string(), ADMIN_PW, &server.port().to_string()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{said}");
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        said.lines().filter(|l| l.contains("rows equal")).count(),
+        7,
+        "{said}"
+    );
+    assert!(said.contains("INSERT refused with 1290"), "{said}");
     replica.stop();
 }

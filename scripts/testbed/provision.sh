@@ -138,8 +138,29 @@ provision_mariadb118() {
   "$base/sbin/mariadbd" --version | grep -q ' 11\.8\.' || die "unpacked mariadbd is not 11.8"
 }
 
+# ------------------------------------------------ Python MySQL drivers
+# The drivers applications read a replica with (the endpoint's tests):
+# PyMySQL and mysql-connector-python (run in its pure-Python mode), in a
+# virtualenv of their own, from PyPI.
+PYCLIENTS=$CACHE/python-clients
+PYCLIENTS_PINS="PyMySQL==1.1.1 mysql-connector-python==9.1.0"
+provision_python_clients() {
+  if [ -x "$PYCLIENTS/bin/python" ] && [ "$(cat "$PYCLIENTS/.pins" 2>/dev/null)" = "$PYCLIENTS_PINS" ] \
+     && "$PYCLIENTS/bin/python" -c 'import pymysql, mysql.connector' 2>/dev/null; then
+    return
+  fi
+  command -v python3 >/dev/null || die "python3 is needed for the driver tests (apt-get install python3 python3-venv)"
+  log "installing $PYCLIENTS_PINS into $PYCLIENTS (pip, PyPI)"
+  rm -rf "$PYCLIENTS"
+  python3 -m venv "$PYCLIENTS" || die "python3 -m venv failed (apt-get install python3-venv)"
+  # shellcheck disable=SC2086
+  "$PYCLIENTS/bin/pip" install -q $PYCLIENTS_PINS || die "pip install $PYCLIENTS_PINS failed"
+  echo "$PYCLIENTS_PINS" > "$PYCLIENTS/.pins"
+}
+
 provision_mariadb1011
 provision_mysql97
+provision_python_clients
 if [ "${UNDERSTUDY_SKIP_MARIADB118:-0}" != 1 ]; then provision_mariadb118; fi
 
 cat > "$CACHE/testbed.env.tmp" <<ENV
@@ -152,6 +173,7 @@ UNDERSTUDY_MYSQL97_MYSQLD=$MYSQL97/bin/mysqld
 UNDERSTUDY_MYSQL97_CLIENT=$MYSQL97/bin/mysql
 UNDERSTUDY_MYSQL97_BINLOG=$MYSQL97/bin/mysqlbinlog
 UNDERSTUDY_MYSQL97_BASEDIR=$MYSQL97/prefix/usr
+UNDERSTUDY_PYTHON_CLIENTS=$PYCLIENTS/bin/python
 ENV
 if [ -x "$MARIADB118/base/sbin/mariadbd" ]; then
   cat >> "$CACHE/testbed.env.tmp" <<ENV

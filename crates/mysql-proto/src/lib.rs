@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod binary;
 pub mod command;
 pub mod compress;
 pub mod error;

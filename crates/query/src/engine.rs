@@ -18,7 +18,7 @@ use crate::error::QueryError;
 use crate::names::name_columns;
 use crate::provider::StoreTable;
 use crate::reader::{StoreReader, View};
-use crate::render::{Rows, render};
+use crate::render::{Protocol, Rows, render};
 
 /// MySQL's catalog name (`TABLE_CATALOG` in information_schema).
 const CATALOG: &str = "def";
@@ -118,7 +118,12 @@ impl Engine {
     }
 
     /// Runs a SELECT with `db` as the current database.
-    pub async fn query(&self, sql: &str, db: Option<&str>) -> Result<Rows, QueryError> {
+    pub async fn query(
+        &self,
+        sql: &str,
+        db: Option<&str>,
+        protocol: Protocol,
+    ) -> Result<Rows, QueryError> {
         let view = self.reader.view().await?;
         let mut state = self.base.clone();
         state.config_mut().options_mut().catalog.default_schema =
@@ -143,7 +148,7 @@ impl Engine {
             .map_err(|e| classify(e, db))?;
         let schema = df.schema().as_arrow().clone();
         let batches = df.collect().await.map_err(|e| classify(e, db))?;
-        render(&schema, &batches)
+        render(&schema, &batches, protocol)
     }
 }
 

@@ -16,4 +16,4 @@ pub mod render;
 pub use engine::Engine;
 pub use error::QueryError;
 pub use reader::{StoreReader, View};
-pub use render::Rows;
+pub use render::{Protocol, Rows};

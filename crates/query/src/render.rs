@@ -16,6 +16,16 @@ use understudy_store::text::cell_text;
 use crate::columns::from_field;
 use crate::error::QueryError;
 
+/// Which row format the result is for. The binary protocol sends a
+/// FLOAT as its four bytes, so its text must give them back exactly
+/// (Rust's shortest round-trip form), where the text protocol shows
+/// MySQL's six digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Text,
+    Binary,
+}
+
 /// A result set: definitions and text values (`None`: NULL).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rows {
@@ -100,7 +110,20 @@ fn decimal_text(v: i128, scale: i8) -> Vec<u8> {
 
 /// One column's values, MySQL's text (`year`: a YEAR column, shown with
 /// four digits).
-fn values(a: &dyn Array, float: bool, year: bool) -> Result<Vec<Option<Vec<u8>>>, QueryError> {
+fn values(
+    a: &dyn Array,
+    float: bool,
+    year: bool,
+    protocol: Protocol,
+) -> Result<Vec<Option<Vec<u8>>>, QueryError> {
+    let exact = float && protocol == Protocol::Binary;
+    let double_text = |v: f64, float: bool| {
+        if exact {
+            format!("{}", v as f32).into_bytes()
+        } else {
+            double_text(v, float)
+        }
+    };
     let n = a.len();
     let mut out = Vec::with_capacity(n);
     macro_rules! each {
@@ -184,7 +207,11 @@ fn values(a: &dyn Array, float: bool, year: bool) -> Result<Vec<Option<Vec<u8>>>
 }
 
 /// The result of a query as MySQL sends it.
-pub fn render(schema: &Schema, batches: &[RecordBatch]) -> Result<Rows, QueryError> {
+pub fn render(
+    schema: &Schema,
+    batches: &[RecordBatch],
+    protocol: Protocol,
+) -> Result<Rows, QueryError> {
     let mut floats = Vec::new();
     let mut years = Vec::new();
     let mut columns: Vec<Column> = schema
@@ -219,7 +246,7 @@ pub fn render(schema: &Schema, batches: &[RecordBatch]) -> Result<Rows, QueryErr
             .columns()
             .iter()
             .zip(floats.iter().zip(&years))
-            .map(|(a, (&float, &year))| values(a.as_ref(), float, year))
+            .map(|(a, (&float, &year))| values(a.as_ref(), float, year, protocol))
             .collect::<Result<_, _>>()?;
         for i in 0..b.num_rows() {
             rows.push(cols.iter().map(|c| c[i].clone()).collect());

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rand_core::{OsRng, RngCore};
 use tokio::io::{AsyncRead, AsyncWrite};
 use understudy_mysql_proto::auth::{CACHING_SHA2, NATIVE};
+use understudy_mysql_proto::binary::{binary_row, execute_stmt_id, parse_execute, prepare_ok};
 use understudy_mysql_proto::handshake::caps;
 use understudy_mysql_proto::response::MORE_RESULTS_EXISTS;
 use understudy_mysql_proto::serve::{
@@ -15,16 +16,24 @@ use understudy_mysql_proto::serve::{
 use crate::Endpoint;
 use crate::error::SqlError;
 use crate::lex::split_statements;
+use crate::prepared::{Statements, bind};
 use crate::query;
-use crate::results::{Reply, ResultSet};
+use crate::results::{Reply, ResultSet, text_column};
 use crate::session::Session;
 use crate::vars::SERVER_VERSION;
 use crate::wire::Wire;
+use understudy_query::Protocol;
 
 const COM_QUIT: u8 = 0x01;
 const COM_INIT_DB: u8 = 0x02;
 const COM_QUERY: u8 = 0x03;
+const COM_FIELD_LIST: u8 = 0x04;
 const COM_PING: u8 = 0x0e;
+const COM_STMT_PREPARE: u8 = 0x16;
+const COM_STMT_EXECUTE: u8 = 0x17;
+const COM_STMT_SEND_LONG_DATA: u8 = 0x18;
+const COM_STMT_CLOSE: u8 = 0x19;
+const COM_STMT_RESET: u8 = 0x1a;
 const COM_RESET_CONNECTION: u8 = 0x1f;
 
 /// What the endpoint offers clients.
@@ -112,6 +121,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     w.flush().await?;
     tracing::debug!(connection_id, user = %session.user, "client connected");
     let deprecate_eof = caps_used & caps::DEPRECATE_EOF != 0;
+    let mut statements = Statements::default();
     while let Some(p) = w.read().await? {
         let Some((&cmd, body)) = p.split_first() else {
             continue;
@@ -122,8 +132,97 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                 if cmd == COM_RESET_CONNECTION {
                     session.vars.clear();
                     session.user_vars.clear();
+                    statements.clear();
                 }
                 w.send(&serve::ok(0, 0, STATUS_AUTOCOMMIT, 0, false));
+            }
+            COM_STMT_PREPARE => {
+                let sql = String::from_utf8_lossy(body).into_owned();
+                let (id, params) = statements.prepare(&sql);
+                w.send(&prepare_ok(
+                    id,
+                    0,
+                    params.min(usize::from(u16::MAX)) as u16,
+                    0,
+                ));
+                if params > 0 {
+                    for _ in 0..params {
+                        w.send(&text_column("?", 0).encode());
+                    }
+                    if !deprecate_eof {
+                        w.send(&serve::eof(0, STATUS_AUTOCOMMIT));
+                    }
+                }
+            }
+            COM_STMT_EXECUTE => {
+                let sql = match bound_statement(&mut statements, body) {
+                    Ok(sql) => sql,
+                    Err(e) => {
+                        send_err(&mut w, &e);
+                        w.flush().await?;
+                        continue;
+                    }
+                };
+                match query::execute(&ep, &mut session, &sql, Protocol::Binary).await {
+                    Ok(Reply::Ok { affected }) => {
+                        w.send(&serve::ok(affected, 0, STATUS_AUTOCOMMIT, 0, false));
+                    }
+                    Ok(Reply::Rows(rs)) => {
+                        send_binary_rows(&mut w, &rs, deprecate_eof).await?;
+                    }
+                    Err(e) => send_err(&mut w, &e),
+                }
+            }
+            COM_STMT_SEND_LONG_DATA => {
+                // No answer, whatever happens (the protocol has none).
+                if let [a, b, c, d, p0, p1, data @ ..] = body {
+                    let id = u32::from_le_bytes([*a, *b, *c, *d]);
+                    let i = usize::from(u16::from_le_bytes([*p0, *p1]));
+                    if let Some(slot) = statements.get_mut(id).and_then(|s| s.long_data.get_mut(i))
+                    {
+                        slot.get_or_insert_with(Vec::new).extend_from_slice(data);
+                    }
+                }
+                continue;
+            }
+            COM_STMT_CLOSE => {
+                if let [a, b, c, d, ..] = body {
+                    statements.close(u32::from_le_bytes([*a, *b, *c, *d]));
+                }
+                continue;
+            }
+            COM_STMT_RESET => {
+                let id = body
+                    .get(..4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                match id.and_then(|id| statements.get_mut(id)) {
+                    Some(st) => {
+                        st.long_data.iter_mut().for_each(|d| *d = None);
+                        w.send(&serve::ok(0, 0, STATUS_AUTOCOMMIT, 0, false));
+                    }
+                    None => send_err(&mut w, &unknown_statement(id.unwrap_or(0))),
+                }
+            }
+            COM_FIELD_LIST => {
+                let table = body.split(|&b| b == 0).next().unwrap_or_default();
+                let table = String::from_utf8_lossy(table).into_owned();
+                let sql = format!("SELECT * FROM `{}` LIMIT 0", table.replace('`', "``"));
+                match query::execute(&ep, &mut session, &sql, Protocol::Text).await {
+                    Ok(Reply::Rows(rs)) => {
+                        for c in &rs.columns {
+                            let mut def = c.encode();
+                            def.push(0xfb);
+                            w.send(&def);
+                        }
+                        w.send(&if deprecate_eof {
+                            serve::ok(0, 0, STATUS_AUTOCOMMIT, 0, true)
+                        } else {
+                            serve::eof(0, STATUS_AUTOCOMMIT)
+                        });
+                    }
+                    Ok(Reply::Ok { .. }) => send_err(&mut w, &SqlError::unknown_command()),
+                    Err(e) => send_err(&mut w, &e),
+                }
             }
             COM_INIT_DB => {
                 let db = String::from_utf8_lossy(body).into_owned();
@@ -228,7 +327,7 @@ async fn run_queries<S: AsyncRead + AsyncWrite + Unpin>(
     for (i, stmt) in statements.iter().enumerate() {
         let more = if i + 1 < n { MORE_RESULTS_EXISTS } else { 0 };
         let status = STATUS_AUTOCOMMIT | more;
-        match query::execute(ep, session, stmt).await {
+        match query::execute(ep, session, stmt, Protocol::Text).await {
             Ok(Reply::Ok { affected }) => w.send(&serve::ok(affected, 0, status, 0, false)),
             Ok(Reply::Rows(rs)) => send_rows(w, &rs, status, deprecate_eof).await?,
             Err(e) => {
@@ -269,5 +368,81 @@ async fn send_rows<S: AsyncRead + AsyncWrite + Unpin>(
     } else {
         w.send(&serve::eof(0, status));
     }
+    Ok(())
+}
+
+/// ER_UNKNOWN_STMT_HANDLER.
+fn unknown_statement(id: u32) -> SqlError {
+    SqlError::new(
+        1243,
+        "HY000",
+        format!("Unknown prepared statement handler ({id}) given to mysqld_stmt_execute"),
+    )
+}
+
+/// A COM_STMT_EXECUTE's statement with its values in place.
+fn bound_statement(statements: &mut Statements, body: &[u8]) -> Result<String, SqlError> {
+    let bad = |e: understudy_mysql_proto::ProtoError| {
+        SqlError::new(
+            1210,
+            "HY000",
+            format!("Incorrect arguments to mysqld_stmt_execute: {e}"),
+        )
+    };
+    let id = execute_stmt_id(body).map_err(bad)?;
+    let st = statements
+        .get_mut(id)
+        .ok_or_else(|| unknown_statement(id))?;
+    let long: Vec<bool> = st.long_data.iter().map(Option::is_some).collect();
+    let mut e = parse_execute(body, st.params, &st.types, &long).map_err(bad)?;
+    for (p, d) in e.params.iter_mut().zip(st.long_data.iter_mut()) {
+        if let Some(data) = d.take() {
+            *p = understudy_mysql_proto::binary::Param::Bytes(data);
+        }
+    }
+    st.types = e.types;
+    Ok(bind(&st.sql, &e.params))
+}
+
+/// A result set in the binary protocol (COM_STMT_EXECUTE's answer).
+async fn send_binary_rows<S: AsyncRead + AsyncWrite + Unpin>(
+    w: &mut Wire<S>,
+    rs: &ResultSet,
+    deprecate_eof: bool,
+) -> Io {
+    let mut count = Vec::new();
+    understudy_mysql_proto::wire::put_lenenc_int(&mut count, rs.columns.len() as u64);
+    w.send(&count);
+    for c in &rs.columns {
+        w.send(&c.encode());
+    }
+    if !deprecate_eof {
+        w.send(&serve::eof(0, STATUS_AUTOCOMMIT));
+    }
+    let types: Vec<(u8, bool)> = rs
+        .columns
+        .iter()
+        .map(|c| (c.column_type, c.flags & serve::flags::UNSIGNED != 0))
+        .collect();
+    for row in &rs.rows {
+        let values: Vec<Option<&[u8]>> = row.iter().map(|v| v.as_deref()).collect();
+        match binary_row(&types, &values) {
+            Ok(r) => w.send(&r),
+            Err(e) => {
+                // Cannot happen for values the endpoint rendered itself;
+                // the client gets the error instead of a wrong row.
+                send_err(w, &SqlError::internal(format!("binary row: {e}")));
+                return Ok(());
+            }
+        }
+        if w.pending() > 1 << 20 {
+            w.flush().await?;
+        }
+    }
+    w.send(&if deprecate_eof {
+        serve::ok(0, 0, STATUS_AUTOCOMMIT, 0, true)
+    } else {
+        serve::eof(0, STATUS_AUTOCOMMIT)
+    });
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod conn;
 pub mod error;
 pub mod lex;
+pub mod prepared;
 pub mod query;
 pub mod results;
 pub mod session;

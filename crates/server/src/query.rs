@@ -9,7 +9,7 @@ use crate::lex::{Token, like, tokens};
 use crate::results::{Reply, ResultSet, int_column, text_column};
 use crate::session::Session;
 use crate::vars::{self, Val};
-use understudy_query::View;
+use understudy_query::{Protocol, View};
 use understudy_replica::status_report::{self, Kind};
 
 /// The statements that change data or schema: a replica's clients may
@@ -41,7 +41,13 @@ const WRITES: &[&str] = &[
 ];
 
 /// Runs one statement (comments allowed, no trailing `;`).
-pub async fn execute(ep: &Endpoint, s: &mut Session, sql: &str) -> Result<Reply, SqlError> {
+/// `protocol`: the row format the result goes out in.
+pub async fn execute(
+    ep: &Endpoint,
+    s: &mut Session,
+    sql: &str,
+    protocol: Protocol,
+) -> Result<Reply, SqlError> {
     let clean = understudy_sql::lexical::strip_comments(sql);
     let t = tokens(&clean).ok_or_else(|| SqlError::syntax(clean.trim()))?;
     let Some(first) = t.first() else {
@@ -55,9 +61,9 @@ pub async fn execute(ep: &Endpoint, s: &mut Session, sql: &str) -> Result<Reply,
     match word.as_str() {
         "SELECT" => match select(ep, s, &t) {
             Some(r) => r,
-            None => engine_query(ep, s, &clean).await,
+            None => engine_query(ep, s, &clean, protocol).await,
         },
-        "WITH" | "VALUES" | "TABLE" => engine_query(ep, s, &clean).await,
+        "WITH" | "VALUES" | "TABLE" => engine_query(ep, s, &clean, protocol).await,
         "SHOW" => show(ep, s, &t[1..]).await,
         "SET" => set(s, &t[1..]),
         "USE" => {
@@ -128,8 +134,16 @@ pub async fn use_database(ep: &Endpoint, s: &mut Session, db: &str) -> Result<()
 }
 
 /// A query for the engine (DataFusion over the store).
-async fn engine_query(ep: &Endpoint, s: &Session, sql: &str) -> Result<Reply, SqlError> {
-    let rows = ep.engine.query(sql, s.database.as_deref()).await?;
+async fn engine_query(
+    ep: &Endpoint,
+    s: &Session,
+    sql: &str,
+    protocol: Protocol,
+) -> Result<Reply, SqlError> {
+    let rows = ep
+        .engine
+        .query(sql, s.database.as_deref(), protocol)
+        .await?;
     Ok(Reply::Rows(ResultSet {
         columns: rows.columns,
         rows: rows.rows,
