@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use serde::Deserialize;
+use understudy_replica::control::Control;
 use understudy_replica::service::ReplicaConfig;
 use understudy_server::accounts::hashes_for_config;
 use understudy_server::vars::Identity;
@@ -88,6 +89,7 @@ pub fn config(
 pub async fn start(
     e: EndpointConfig,
     replica: &ReplicaConfig,
+    control: Arc<Control>,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), String> {
     let listener = understudy_server::bind(e.listen)
@@ -106,6 +108,7 @@ pub async fn start(
         e.accounts,
         replica.data_dir.clone(),
         identity,
+        Some(control),
     ));
     tracing::info!(address = %e.listen, "MySQL-protocol endpoint listening");
     tokio::spawn(understudy_server::serve(listener, ep, stop));

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use understudy_mysql_proto::compress::Algorithm;
 use understudy_replica::applier::policy::{ApplyPolicy, ExecMode, SkipErrors};
 use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
+use understudy_replica::control::Control;
 use understudy_replica::filters::Filters;
 use understudy_replica::io::{IoConfig, StartFrom};
 use understudy_replica::service::{self, ReplicaConfig, Threads};
@@ -454,12 +455,16 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
     let result = rt.block_on(async move {
         let stop = stop_on_signals();
-        if let Some(e) = endpoint {
-            crate::endpoint_cmd::start(e, &cfg, stop.clone())
-                .await
-                .map_err(understudy_replica::ReplicaError::Config)?;
-        }
-        service::run(cfg, stop).await
+        let Some(e) = endpoint else {
+            return service::run(cfg, stop).await;
+        };
+        // With the endpoint, operators start and stop the tasks; the
+        // process runs until it is told to stop.
+        let control = Control::new(cfg.clone());
+        crate::endpoint_cmd::start(e, &cfg, control.clone(), stop.clone())
+            .await
+            .map_err(understudy_replica::ReplicaError::Config)?;
+        service::run_controlled(control, stop, cfg.threads).await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -473,3 +473,173 @@ fn selects_return_what_the_primary_returns() {
     assert!(said.contains("INSERT refused with 1290"), "{said}");
     replica.stop();
 }
+
+/// `SHOW REPLICA STATUS\G` through the endpoint, as (name, value).
+fn replica_status(server: &Server, port: u16) -> Vec<(String, String)> {
+    vertical(&ok(&client(
+        server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SHOW REPLICA STATUS\\G",
+    )))
+}
+
+fn field<'a>(st: &'a [(String, String)], name: &str) -> &'a str {
+    st.iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Polls SHOW REPLICA STATUS until `done` holds.
+fn wait_status(
+    server: &Server,
+    port: u16,
+    what: &str,
+    done: impl Fn(&[(String, String)]) -> bool,
+) -> Vec<(String, String)> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let st = replica_status(server, port);
+        if done(&st) {
+            return st;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {st:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The operator's statements through the mysql client: STOP REPLICA,
+/// CHANGE REPLICATION SOURCE TO a position past a row's INSERT, START
+/// REPLICA; the UPDATE of that row stops the applier with 1032 at its
+/// position; SET GLOBAL sql_replica_skip_counter = 1 and START REPLICA
+/// SQL_THREAD skip it and replication goes on.
+#[test]
+fn operators_skip_a_failed_transaction() {
+    use replica_harness::primary_position;
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql("CREATE DATABASE ops; CREATE TABLE ops.t (id INT PRIMARY KEY, v INT);")
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let apw = tmp.path().join("admin-pw");
+    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
+    let replica = Replica::start(
+        tmp.path(),
+        &server,
+        &[
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--admin-password-file",
+            apw.to_str().unwrap(),
+        ],
+    );
+    let (file, pos) = primary_position(&server);
+    wait_status(&server, port, "caught up", |st| {
+        field(st, "Exec_Source_Log_Pos") == pos.to_string()
+            && field(st, "Relay_Source_Log_File") == file
+    });
+    // Running: START is a note, CHANGE an error.
+    let out = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N"],
+        "START REPLICA; SHOW WARNINGS;",
+    ));
+    assert!(
+        out.contains("Note\t3083\tReplication thread(s) for channel '' are already runnning."),
+        "{out}"
+    );
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "CHANGE REPLICATION SOURCE TO SOURCE_CONNECT_RETRY=2",
+    ));
+    assert!(e.contains("ERROR 3021 (HY000)"), "{e}");
+
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "STOP REPLICA",
+    ));
+    let st = replica_status(&server, port);
+    assert_eq!(
+        (
+            field(&st, "Replica_IO_Running"),
+            field(&st, "Replica_SQL_Running")
+        ),
+        ("No", "No"),
+        "{st:?}"
+    );
+    server.sql("INSERT INTO ops.t VALUES (1, 1)").unwrap();
+    let (file, after_insert) = primary_position(&server);
+    server
+        .sql("UPDATE ops.t SET v = 2 WHERE id = 1; INSERT INTO ops.t VALUES (2, 2);")
+        .unwrap();
+    let (_, end) = primary_position(&server);
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        &format!(
+            "CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE='{file}', SOURCE_LOG_POS={after_insert}; START REPLICA;"
+        ),
+    ));
+    let st = wait_status(&server, port, "the UPDATE fails", |st| {
+        field(st, "Last_SQL_Errno") == "1032"
+    });
+    assert_eq!(field(&st, "Replica_SQL_Running"), "No", "{st:?}");
+    assert_eq!(field(&st, "Replica_IO_Running"), "Yes", "{st:?}");
+    assert_eq!(
+        field(&st, "Exec_Source_Log_Pos"),
+        after_insert.to_string(),
+        "{st:?}"
+    );
+    assert_eq!(field(&st, "Relay_Source_Log_File"), file, "{st:?}");
+    assert!(field(&st, "Last_SQL_Error").contains("ops.t"), "{st:?}");
+
+    let out = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N"],
+        "SET GLOBAL sql_replica_skip_counter = 1; SELECT @@sql_replica_skip_counter; START REPLICA SQL_THREAD;",
+    ));
+    assert_eq!(out.trim(), "1");
+    let st = wait_status(
+        &server,
+        port,
+        "resumed after the skipped transaction",
+        |st| {
+            field(st, "Exec_Source_Log_Pos") == end.to_string()
+                && field(st, "Replica_SQL_Running") == "Yes"
+        },
+    );
+    assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
+    let rows = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N", "-B"],
+        "SELECT * FROM ops.t ORDER BY id",
+    ));
+    assert_eq!(rows, "2\t2\n");
+    // The change went to master.info.
+    let mi = std::fs::read_to_string(replica.dir.join("master.info")).unwrap();
+    assert!(mi.contains(&file), "{mi}");
+    replica.stop();
+}

@@ -5,6 +5,7 @@
 
 pub mod applier;
 pub mod client;
+pub mod control;
 pub mod error;
 pub mod filters;
 pub mod io;

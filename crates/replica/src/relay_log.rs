@@ -516,6 +516,12 @@ impl RelayLog {
         self.watch.clone()
     }
 
+    /// Notifies `watch` from now on (an applier that outlives this I/O
+    /// task keeps waiting on the same one).
+    pub fn set_watch(&mut self, watch: RelayWatch) {
+        self.watch = watch;
+    }
+
     pub fn index_path(&self) -> &Path {
         &self.index_path
     }

@@ -152,8 +152,85 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
         }
         return applied;
     }
+    let (relay, progress, status) = open_io(&cfg, &dir)?;
+    let watch = relay.watch();
+    let applier_stop = Arc::new(AtomicBool::new(false));
+    let applier = if cfg.threads == Threads::Io {
+        None
+    } else {
+        Some(spawn_applier(&cfg, &dir, &watch, &applier_stop)?)
+    };
+    let r = io::run(cfg.io, relay, progress, status.clone(), stop).await;
+    applier_stop.store(true, Ordering::SeqCst);
+    watch.close();
+    let applied = match applier {
+        Some(a) => a
+            .join()
+            .unwrap_or_else(|_| Err(ReplicaError::Config("the applier thread panicked".into()))),
+        None => Ok(()),
+    };
+    let _ = fs::remove_file(&pid_path);
+    if let Err(e) = &applied {
+        tracing::error!("{e}");
+    }
+    r.and(applied)
+}
+
+/// Runs the replica under operator control (the endpoint's START/STOP
+/// REPLICA): the tasks `cfg.threads` names are started, and the process
+/// runs until `stop` turns true whatever becomes of them.
+pub async fn run_controlled(
+    control: Arc<crate::control::Control>,
+    mut stop: watch::Receiver<bool>,
+    threads: Threads,
+) -> Result<()> {
+    let dir = control.data_dir().to_owned();
+    fs::create_dir_all(&dir).map_err(|e| ReplicaError::io(&dir, e))?;
+    if let Some(pid) = running_pid(&dir)
+        && pid != std::process::id()
+    {
+        return Err(ReplicaError::Config(format!(
+            "{} is in use by process {pid}",
+            dir.display()
+        )));
+    }
+    let pid_path = dir.join(PID_FILE);
+    fs::write(&pid_path, format!("{}\n", std::process::id()))
+        .map_err(|e| ReplicaError::io(&pid_path, e))?;
+    let status_path = dir.join(STATUS_FILE);
+    if !status_path.exists() {
+        SharedStatus::new(&status_path, IoStatus::default()).persist()?;
+    }
+    let started = async {
+        if threads != Threads::Sql {
+            control.start_io().await?;
+        }
+        if threads != Threads::Io {
+            control.start_sql()?;
+        }
+        Ok::<(), ReplicaError>(())
+    }
+    .await;
+    if started.is_ok() {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                break;
+            }
+        }
+    }
+    control.shutdown().await;
+    let _ = fs::remove_file(&pid_path);
+    started
+}
+
+/// The I/O side's start-up: the relay log opened (a torn tail cut), where
+/// the source's binlog is to be read from, and the status (persisted).
+pub(crate) fn open_io(
+    cfg: &ReplicaConfig,
+    dir: &Path,
+) -> Result<(RelayLog, Progress, SharedStatus)> {
     let (relay, recovered) = RelayLog::open(RelayLogOptions {
-        dir: dir.clone(),
+        dir: dir.to_owned(),
         basename: format!("{}-relay-bin", cfg.relay_log_name),
         max_size: cfg.max_relay_log_size,
         sync_every: cfg.sync_relay_log,
@@ -202,31 +279,11 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
         },
     );
     status.persist()?;
-    let watch = relay.watch();
-    let applier_stop = Arc::new(AtomicBool::new(false));
-    let applier = if cfg.threads == Threads::Io {
-        None
-    } else {
-        Some(spawn_applier(&cfg, &dir, &watch, &applier_stop)?)
-    };
-    let r = io::run(cfg.io, relay, progress, status.clone(), stop).await;
-    applier_stop.store(true, Ordering::SeqCst);
-    watch.close();
-    let applied = match applier {
-        Some(a) => a
-            .join()
-            .unwrap_or_else(|_| Err(ReplicaError::Config("the applier thread panicked".into()))),
-        None => Ok(()),
-    };
-    let _ = fs::remove_file(&pid_path);
-    if let Err(e) = &applied {
-        tracing::error!("{e}");
-    }
-    r.and(applied)
+    Ok((relay, progress, status))
 }
 
 /// Starts the applier on a thread of its own.
-fn spawn_applier(
+pub(crate) fn spawn_applier(
     cfg: &ReplicaConfig,
     dir: &Path,
     watch: &RelayWatch,

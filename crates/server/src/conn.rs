@@ -328,7 +328,10 @@ async fn run_queries<S: AsyncRead + AsyncWrite + Unpin>(
         let more = if i + 1 < n { MORE_RESULTS_EXISTS } else { 0 };
         let status = STATUS_AUTOCOMMIT | more;
         match query::execute(ep, session, stmt, Protocol::Text).await {
-            Ok(Reply::Ok { affected }) => w.send(&serve::ok(affected, 0, status, 0, false)),
+            Ok(Reply::Ok { affected }) => {
+                let warnings = session.warnings.len().min(usize::from(u16::MAX)) as u16;
+                w.send(&serve::ok(affected, 0, status, warnings, false));
+            }
             Ok(Reply::Rows(rs)) => send_rows(w, &rs, status, deprecate_eof).await?,
             Err(e) => {
                 tracing::debug!(statement = %stmt.trim(), "{e}");

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod conn;
 pub mod error;
 pub mod lex;
+pub mod operator;
 pub mod prepared;
 pub mod query;
 pub mod results;
@@ -28,6 +29,7 @@ pub use accounts::{Account, Accounts, Role};
 pub use error::SqlError;
 
 use understudy_query::{Engine, StoreReader};
+use understudy_replica::control::Control;
 use vars::Identity;
 
 /// What every connection shares.
@@ -38,17 +40,26 @@ pub struct Endpoint {
     pub data_dir: PathBuf,
     pub identity: Identity,
     pub engine: Engine,
+    /// The replica's tasks, for the operator's statements (`None`: an
+    /// endpoint over a data directory only).
+    pub control: Option<Arc<Control>>,
     next_connection: AtomicU32,
 }
 
 impl Endpoint {
-    pub fn new(accounts: Accounts, data_dir: PathBuf, identity: Identity) -> Endpoint {
+    pub fn new(
+        accounts: Accounts,
+        data_dir: PathBuf,
+        identity: Identity,
+        control: Option<Arc<Control>>,
+    ) -> Endpoint {
         let reader = StoreReader::new(&data_dir, &data_dir.join("endpoint-reader"));
         Endpoint {
             accounts,
             data_dir,
             identity,
             engine: Engine::new(Arc::new(reader)),
+            control,
             next_connection: AtomicU32::new(1),
         }
     }

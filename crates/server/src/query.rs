@@ -6,6 +6,7 @@ use crate::Endpoint;
 use crate::accounts::Role;
 use crate::error::SqlError;
 use crate::lex::{Token, like, tokens};
+use crate::operator;
 use crate::results::{Reply, ResultSet, int_column, text_column};
 use crate::session::Session;
 use crate::vars::{self, Val};
@@ -58,6 +59,12 @@ pub async fn execute(
         Token::Punct('(') => "SELECT".to_owned(),
         _ => return Err(SqlError::syntax(clean.trim())),
     };
+    let shows_warnings = word == "SHOW"
+        && t.get(1)
+            .is_some_and(|w| w.is("WARNINGS") || w.is("ERRORS") || w.is("COUNT"));
+    if !shows_warnings {
+        s.warnings.clear();
+    }
     match word.as_str() {
         "SELECT" => match select(ep, s, &t) {
             Some(r) => r,
@@ -65,7 +72,7 @@ pub async fn execute(
         },
         "WITH" | "VALUES" | "TABLE" => engine_query(ep, s, &clean, protocol).await,
         "SHOW" => show(ep, s, &t[1..]).await,
-        "SET" => set(s, &t[1..]),
+        "SET" => set(ep, s, &t[1..]),
         "USE" => {
             let db = t
                 .get(1)
@@ -81,6 +88,24 @@ pub async fn execute(
             }
             Ok(Reply::ok())
         }
+        "START" | "STOP" | "CHANGE" if operator_statement(&t) => {
+            admin_only(s)?;
+            let c = ep
+                .control
+                .as_ref()
+                .ok_or_else(|| SqlError::new(1200, "HY000", "The server is not configured as replica; fix in config file or with CHANGE REPLICATION SOURCE TO"))?;
+            match word.as_str() {
+                "START" => operator::start(c, s, &t[2..]).await,
+                "STOP" => operator::stop(c, s, &t[2..]).await,
+                _ => {
+                    let to = t
+                        .iter()
+                        .position(|w| w.is("TO"))
+                        .ok_or_else(|| SqlError::syntax(""))?;
+                    operator::change(c, &t[to + 1..]).await
+                }
+            }
+        }
         "CHANGE" | "START" | "STOP" | "RESET" | "PURGE" | "KILL" | "FLUSH" => {
             admin_only(s)?;
             Err(SqlError::not_supported(&format!(
@@ -90,6 +115,17 @@ pub async fn execute(
         }
         w if WRITES.contains(&w) => Err(SqlError::read_only()),
         _ => Err(SqlError::syntax(clean.trim())),
+    }
+}
+
+/// START/STOP REPLICA|SLAVE, CHANGE REPLICATION SOURCE TO, CHANGE MASTER
+/// TO.
+fn operator_statement(t: &[Token]) -> bool {
+    match t {
+        [w, r, ..] if w.is("START") || w.is("STOP") => r.is("REPLICA") || r.is("SLAVE"),
+        [_, r, so, to, ..] if r.is("REPLICATION") => so.is("SOURCE") && to.is("TO"),
+        [_, m, to, ..] => m.is("MASTER") && to.is("TO"),
+        _ => false,
     }
 }
 
@@ -152,6 +188,13 @@ async fn engine_query(
 
 /// A variable's value in this session.
 fn variable(ep: &Endpoint, s: &Session, global: bool, name: &str) -> Option<Val> {
+    if let Some(c) = &ep.control
+        && (name == "sql_replica_skip_counter" || name == "sql_slave_skip_counter")
+    {
+        return Some(Val::Int(
+            i64::try_from(c.skip_counter()).unwrap_or(i64::MAX),
+        ));
+    }
     let g = vars::globals(&ep.identity);
     let v = if global {
         None
@@ -358,8 +401,20 @@ async fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError
         )));
     }
     if head.is("WARNINGS") || head.is("ERRORS") {
-        let mut r = ResultSet::strings(&["Level", "Message"], vec![]);
-        r.columns.insert(1, int_column("Code", true));
+        let rows = s
+            .warnings
+            .iter()
+            .filter(|w| head.is("WARNINGS") || w.level == "Error")
+            .map(|w| {
+                vec![
+                    Some(w.level.to_owned()),
+                    Some(w.code.to_string()),
+                    Some(w.message.clone()),
+                ]
+            })
+            .collect();
+        let mut r = ResultSet::strings(&["Level", "Code", "Message"], rows);
+        r.columns[1] = int_column("Code", true);
         return Ok(Reply::Rows(r));
     }
     if head.is("DATABASES") || head.is("SCHEMAS") {
@@ -457,7 +512,7 @@ fn set_value(t: &[Token]) -> Result<Option<String>, SqlError> {
     })
 }
 
-fn set(s: &mut Session, t: &[Token]) -> Result<Reply, SqlError> {
+fn set(ep: &Endpoint, s: &mut Session, t: &[Token]) -> Result<Reply, SqlError> {
     match t {
         [n, cs, rest @ ..] if n.is("NAMES") => {
             let collation = match rest {
@@ -509,11 +564,11 @@ fn set(s: &mut Session, t: &[Token]) -> Result<Reply, SqlError> {
             }
             [Token::SysVar(v)] => {
                 let (g, name) = vars::scoped(v);
-                set_system(s, g || global, &name, value)?;
+                set_system(ep, s, g || global, &name, value)?;
             }
             [w] => {
                 let name = w.ident().ok_or_else(|| SqlError::syntax(""))?;
-                set_system(s, global, &name.to_ascii_lowercase(), value)?;
+                set_system(ep, s, global, &name.to_ascii_lowercase(), value)?;
             }
             _ => return Err(SqlError::syntax(&item_name(target))),
         }
@@ -521,11 +576,42 @@ fn set(s: &mut Session, t: &[Token]) -> Result<Reply, SqlError> {
     Ok(Reply::ok())
 }
 
-fn set_system(s: &mut Session, global: bool, name: &str, value: &[Token]) -> Result<(), SqlError> {
+fn set_system(
+    ep: &Endpoint,
+    s: &mut Session,
+    global: bool,
+    name: &str,
+    value: &[Token],
+) -> Result<(), SqlError> {
     let defaults = vars::globals(&Default::default());
     let Some(current) = defaults.get(name) else {
         return Err(SqlError::unknown_variable(name));
     };
+    if name == "sql_replica_skip_counter" || name == "sql_slave_skip_counter" {
+        if !global {
+            return Err(SqlError::new(
+                1229,
+                "HY000",
+                format!("Variable '{name}' is a GLOBAL variable and should be set with SET GLOBAL"),
+            ));
+        }
+        admin_only(s)?;
+        let n = set_value(value)?
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|n| *n <= u64::from(u32::MAX))
+            .ok_or_else(|| {
+                SqlError::new(
+                    1232,
+                    "42000",
+                    format!("Incorrect argument type to variable '{name}'"),
+                )
+            })?;
+        let c = ep.control.as_ref().ok_or_else(|| {
+            SqlError::new(1200, "HY000", "The server is not configured as replica; fix in config file or with CHANGE REPLICATION SOURCE TO")
+        })?;
+        c.set_skip_counter(n);
+        return Ok(());
+    }
     if global {
         admin_only(s)?;
         return Err(SqlError::not_supported(&format!(

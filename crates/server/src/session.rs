@@ -6,6 +6,14 @@ use std::collections::BTreeMap;
 use crate::accounts::Role;
 use crate::vars::Val;
 
+/// A note or warning of the last statement (SHOW WARNINGS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub level: &'static str,
+    pub code: u16,
+    pub message: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
     pub connection_id: u32,
@@ -16,6 +24,8 @@ pub struct Session {
     /// Session values that differ from the global ones.
     pub vars: BTreeMap<String, Val>,
     pub user_vars: BTreeMap<String, Option<String>>,
+    /// The last statement's notes and warnings.
+    pub warnings: Vec<Warning>,
 }
 
 impl Session {
@@ -28,6 +38,7 @@ impl Session {
             database: None,
             vars: BTreeMap::new(),
             user_vars: BTreeMap::new(),
+            warnings: Vec::new(),
         }
     }
 

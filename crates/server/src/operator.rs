@@ -1,0 +1,270 @@
+//! The operator's statements, as a MySQL replica takes them: START /
+//! STOP REPLICA [IO_THREAD | SQL_THREAD] (and the SLAVE spellings),
+//! CHANGE REPLICATION SOURCE TO / CHANGE MASTER TO, and
+//! `SET GLOBAL sql_replica_skip_counter` (`sql_slave_skip_counter`).
+//! Admin accounts only; MySQL's errors and notes.
+
+use std::sync::Arc;
+
+use understudy_replica::control::{ChangeError, Control, Outcome, SourceChange};
+
+use crate::error::SqlError;
+use crate::lex::Token;
+use crate::results::Reply;
+use crate::session::{Session, Warning};
+
+fn channel_note(code: u16, what: &str) -> Warning {
+    Warning {
+        level: "Note",
+        code,
+        message: format!("Replication thread(s) for channel '' are already {what}."),
+    }
+}
+
+fn replica_error(e: impl std::fmt::Display) -> SqlError {
+    SqlError::internal(e.to_string())
+}
+
+/// Which threads a START/STOP names: (io, sql).
+fn threads(rest: &[Token]) -> Result<(bool, bool), SqlError> {
+    let mut io = false;
+    let mut sql = false;
+    let mut i = 0;
+    while i < rest.len() {
+        let t = &rest[i];
+        if t.is("IO_THREAD") {
+            io = true;
+        } else if t.is("SQL_THREAD") {
+            sql = true;
+        } else if t.is("FOR") {
+            // FOR CHANNEL '': the default channel is the only one.
+            match rest.get(i + 2) {
+                Some(Token::Str(c)) if c.is_empty() && rest[i + 1].is("CHANNEL") => {
+                    i += 3;
+                    continue;
+                }
+                _ => {
+                    return Err(SqlError::new(
+                        3074,
+                        "HY000",
+                        "Replica channel does not exist.",
+                    ));
+                }
+            }
+        } else if t.is("UNTIL") {
+            return Err(SqlError::not_supported(
+                "START REPLICA … UNTIL on this replica yet",
+            ));
+        } else if !matches!(t, Token::Punct(',')) {
+            return Err(SqlError::syntax(&format!("{t:?}")));
+        }
+        i += 1;
+    }
+    Ok(if io || sql { (io, sql) } else { (true, true) })
+}
+
+/// START REPLICA / START SLAVE.
+pub async fn start(c: &Arc<Control>, s: &mut Session, rest: &[Token]) -> Result<Reply, SqlError> {
+    let (io, sql) = threads(rest)?;
+    let mut already = true;
+    if io {
+        already &= c.start_io().await.map_err(replica_error)? == Outcome::AlreadyRunning;
+    }
+    if sql {
+        let c2 = c.clone();
+        let started = tokio::task::spawn_blocking(move || c2.start_sql())
+            .await
+            .map_err(replica_error)?
+            .map_err(replica_error)?;
+        already &= started == Outcome::AlreadyRunning;
+    }
+    if already {
+        s.warnings.push(channel_note(3083, "runnning"));
+    }
+    Ok(Reply::ok())
+}
+
+/// STOP REPLICA / STOP SLAVE: returns once the tasks have stopped.
+pub async fn stop(c: &Arc<Control>, s: &mut Session, rest: &[Token]) -> Result<Reply, SqlError> {
+    let (io, sql) = threads(rest)?;
+    let mut already = true;
+    if io {
+        already &= c.stop_io().await.map_err(replica_error)? == Outcome::AlreadyStopped;
+    }
+    if sql {
+        let c2 = c.clone();
+        let stopped = tokio::task::spawn_blocking(move || c2.stop_sql())
+            .await
+            .map_err(replica_error)?
+            .map_err(replica_error)?;
+        already &= stopped == Outcome::AlreadyStopped;
+    }
+    if already {
+        s.warnings.push(channel_note(3084, "stopped"));
+    }
+    Ok(Reply::ok())
+}
+
+fn text_value(t: &Token) -> Option<String> {
+    match t {
+        Token::Str(v) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+fn number<T: std::str::FromStr>(t: &Token) -> Option<T> {
+    match t {
+        Token::Number(n) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Options understudy knows of but does not take (yet).
+const NOT_TAKEN: &[&str] = &[
+    "DELAY",
+    "BIND",
+    "SSL_CAPATH",
+    "SSL_CIPHER",
+    "SSL_CRL",
+    "SSL_CRLPATH",
+    "TLS_VERSION",
+    "TLS_CIPHERSUITES",
+    "COMPRESSION_ALGORITHMS",
+    "ZSTD_COMPRESSION_LEVEL",
+    "NETWORK_NAMESPACE",
+    "RELAY_LOG_FILE",
+    "RELAY_LOG_POS",
+    "PRIVILEGE_CHECKS_USER",
+    "REQUIRE_ROW_FORMAT",
+    "REQUIRE_TABLE_PRIMARY_KEY_CHECK",
+    "ASSIGN_GTIDS_TO_ANONYMOUS_TRANSACTIONS",
+    "GTID_ONLY",
+    "SOURCE_CONNECTION_AUTO_FAILOVER",
+    "IGNORE_SERVER_IDS",
+];
+
+/// The options of CHANGE REPLICATION SOURCE TO / CHANGE MASTER TO.
+fn change_options(t: &[Token]) -> Result<SourceChange, SqlError> {
+    let mut ch = SourceChange::default();
+    let mut i = 0;
+    while i < t.len() {
+        if t[i].is("FOR") {
+            if matches!((t.get(i + 1), t.get(i + 2)), (Some(c), Some(Token::Str(n))) if c.is("CHANNEL") && n.is_empty())
+                && i + 3 == t.len()
+            {
+                break;
+            }
+            return Err(SqlError::new(
+                3074,
+                "HY000",
+                "Replica channel does not exist.",
+            ));
+        }
+        let Some(name) = t[i].ident().map(str::to_ascii_uppercase) else {
+            return Err(SqlError::syntax(&format!("{:?}", t[i])));
+        };
+        let (Some(Token::Punct('=')), Some(v)) = (t.get(i + 1), t.get(i + 2)) else {
+            return Err(SqlError::syntax(&name));
+        };
+        let key = name
+            .strip_prefix("SOURCE_")
+            .or_else(|| name.strip_prefix("MASTER_"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| match name.as_str() {
+                "GET_SOURCE_PUBLIC_KEY" | "GET_MASTER_PUBLIC_KEY" => "GET_PUBLIC_KEY".into(),
+                other => other.to_owned(),
+            });
+        let bad = || SqlError::syntax(&format!("{name} = {v:?}"));
+        let flag = |v: &Token| number::<u8>(v).filter(|n| *n <= 1).map(|n| n == 1);
+        match key.as_str() {
+            "HOST" => ch.host = Some(text_value(v).ok_or_else(bad)?),
+            "PORT" => ch.port = Some(number(v).ok_or_else(bad)?),
+            "USER" => ch.user = Some(text_value(v).ok_or_else(bad)?),
+            "PASSWORD" => ch.password = Some(text_value(v).ok_or_else(bad)?),
+            "LOG_FILE" => ch.log_file = Some(text_value(v).ok_or_else(bad)?),
+            "LOG_POS" => ch.log_pos = Some(number(v).ok_or_else(bad)?),
+            "AUTO_POSITION" => ch.auto_position = Some(flag(v).ok_or_else(bad)?),
+            "CONNECT_RETRY" => ch.connect_retry = Some(number(v).ok_or_else(bad)?),
+            "RETRY_COUNT" => ch.retry_count = Some(number(v).ok_or_else(bad)?),
+            "HEARTBEAT_PERIOD" => ch.heartbeat_period = Some(number(v).ok_or_else(bad)?),
+            "SSL" => ch.ssl = Some(flag(v).ok_or_else(bad)?),
+            "SSL_CA" => ch.ssl_ca = Some(text_value(v).ok_or_else(bad)?),
+            "SSL_CERT" => ch.ssl_cert = Some(text_value(v).ok_or_else(bad)?),
+            "SSL_KEY" => ch.ssl_key = Some(text_value(v).ok_or_else(bad)?),
+            "SSL_VERIFY_SERVER_CERT" => ch.ssl_verify_server_cert = Some(flag(v).ok_or_else(bad)?),
+            "GET_PUBLIC_KEY" => ch.get_public_key = Some(flag(v).ok_or_else(bad)?),
+            "PUBLIC_KEY_PATH" => ch.public_key_path = Some(text_value(v).ok_or_else(bad)?),
+            k if NOT_TAKEN.contains(&k) => {
+                return Err(SqlError::not_supported(&format!(
+                    "CHANGE REPLICATION SOURCE TO {name} on this replica yet"
+                )));
+            }
+            _ => return Err(SqlError::syntax(&name)),
+        }
+        i += 3;
+        if matches!(t.get(i), Some(Token::Punct(','))) {
+            i += 1;
+        }
+    }
+    Ok(ch)
+}
+
+/// CHANGE REPLICATION SOURCE TO / CHANGE MASTER TO (`t` after TO).
+pub async fn change(c: &Arc<Control>, t: &[Token]) -> Result<Reply, SqlError> {
+    let ch = change_options(t)?;
+    match c.change_source(&ch).await {
+        Ok(()) => Ok(Reply::ok()),
+        Err(ChangeError::IoRunning) => Err(SqlError::new(
+            3021,
+            "HY000",
+            "This operation cannot be performed with a running replica io thread; run STOP REPLICA IO_THREAD FOR CHANNEL '' first.",
+        )),
+        Err(ChangeError::SqlRunning) => Err(SqlError::new(
+            3017,
+            "HY000",
+            "This operation cannot be performed with a running replica sql thread; run STOP REPLICA SQL_THREAD first",
+        )),
+        Err(ChangeError::PositionWithAutoPosition) => Err(SqlError::new(
+            1776,
+            "HY000",
+            "Parameters SOURCE_LOG_FILE, SOURCE_LOG_POS, RELAY_LOG_FILE and RELAY_LOG_POS cannot be set when SOURCE_AUTO_POSITION is active.",
+        )),
+        Err(ChangeError::Other(m)) => Err(SqlError::internal(m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lex::tokens;
+
+    #[test]
+    fn change_options_in_both_spellings() {
+        let t = tokens("SOURCE_HOST='h', MASTER_PORT=3306, SOURCE_LOG_FILE='b.000002', SOURCE_LOG_POS=157, GET_MASTER_PUBLIC_KEY=1 FOR CHANNEL ''").unwrap();
+        let ch = change_options(&t).unwrap();
+        assert_eq!(ch.host.as_deref(), Some("h"));
+        assert_eq!(ch.port, Some(3306));
+        assert_eq!(ch.log_file.as_deref(), Some("b.000002"));
+        assert_eq!(ch.log_pos, Some(157));
+        assert_eq!(ch.get_public_key, Some(true));
+        let e = change_options(&tokens("SOURCE_DELAY=10").unwrap()).unwrap_err();
+        assert_eq!(e.code, 1235);
+        assert_eq!(
+            change_options(&tokens("SOURCE_BOGUS=1").unwrap())
+                .unwrap_err()
+                .code,
+            1064
+        );
+        assert_eq!(
+            change_options(&tokens("SOURCE_PORT='x'").unwrap())
+                .unwrap_err()
+                .code,
+            1064
+        );
+        assert_eq!(
+            threads(&tokens("IO_THREAD").unwrap()).unwrap(),
+            (true, false)
+        );
+        assert_eq!(threads(&[]).unwrap(), (true, true));
+    }
+}
