@@ -290,6 +290,52 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         e.contains("ERROR 1049 (42000)") && e.contains("Unknown database 'nowhere'"),
         "{e}"
     );
+    // What the real server says for the same statements.
+    for q in [
+        "DESCRIBE shop.items",
+        "SHOW COLUMNS FROM items FROM shop LIKE 'n%'",
+        "SELECT GTID_SUBSET('3E11FA47-71CA-11E1-9E33-C80AA9429562:21-22', '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-57'), GTID_SUBSET('3E11FA47-71CA-11E1-9E33-C80AA9429562:58', '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-57')",
+        "SELECT GTID_SUBTRACT('3E11FA47-71CA-11E1-9E33-C80AA9429562:21-57,4E11FA47-71CA-11E1-9E33-C80AA9429562:1-5', '3E11FA47-71CA-11E1-9E33-C80AA9429562:20-25') AS errant",
+    ] {
+        let theirs = ok(&client(&server, server.port(), "root", "", &["-B"], q));
+        let ours = ok(&client(&server, port, "admin", ADMIN_PW, &["-B"], q));
+        assert_eq!(ours, theirs, "{q}");
+    }
+    let create = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N", "-B"],
+        "SHOW CREATE TABLE shop.items",
+    ));
+    assert!(
+        create.starts_with("items\tCREATE TABLE `items` ("),
+        "{create}"
+    );
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SELECT GTID_SUBSET('x', '')",
+    ));
+    assert!(e.contains("ERROR 1772 (HY000)"), "{e}");
+    let list = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N", "-B"],
+        "SHOW PROCESSLIST",
+    ));
+    assert!(
+        list.contains("system user\t\tNULL\tConnect\t0\tWaiting for source to send event"),
+        "{list}"
+    );
+    assert!(list.contains("system user\t\tNULL\tQuery\t0\tReplica has read all relay log; waiting for more updates"), "{list}");
+    assert!(list.contains("\tadmin\t127.0.0.1\tNULL\tQuery\t"), "{list}");
     // mysql_native_password, as older drivers answer.
     let native = ["--default-auth=mysql_native_password", "-N"];
     let out = ok(&client(

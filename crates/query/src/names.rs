@@ -39,7 +39,7 @@ const MODIFIERS: &[&str] = &[
 /// The texts of the top-level select list's items, as written: the
 /// statement's first `SELECT` up to the clause after its list, split at
 /// commas outside parentheses and quotes.
-fn item_texts(sql: &str) -> Vec<String> {
+pub fn item_texts(sql: &str) -> Vec<String> {
     let b = sql.as_bytes();
     let mut items = Vec::new();
     let (mut i, mut depth, mut start) = (0, 0i32, None::<usize>);

@@ -112,6 +112,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     else {
         return Ok(());
     };
+    let _listed = ep.register(connection_id, &session.user, &host);
     if let Some(db) = &hello.database
         && let Err(e) = query::use_database(&ep, &mut session, db).await
     {

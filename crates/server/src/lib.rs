@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod catalog_show;
 pub mod conn;
 pub mod error;
 pub mod lex;
@@ -14,13 +15,16 @@ pub mod prepared;
 pub mod query;
 pub mod results;
 pub mod session;
+pub mod show;
 pub mod vars;
 pub mod wire;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -44,6 +48,30 @@ pub struct Endpoint {
     /// endpoint over a data directory only).
     pub control: Option<Arc<Control>>,
     next_connection: AtomicU32,
+    connections: Mutex<BTreeMap<u32, Connection>>,
+}
+
+/// A client connection, as SHOW PROCESSLIST lists it.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub id: u32,
+    pub user: String,
+    pub host: String,
+    pub database: Option<String>,
+    pub since: Instant,
+}
+
+/// Takes a connection off the list when it ends.
+#[derive(Debug)]
+pub struct Registered<'a> {
+    ep: &'a Endpoint,
+    id: u32,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.ep.list().remove(&self.id);
+    }
 }
 
 impl Endpoint {
@@ -60,8 +88,42 @@ impl Endpoint {
             identity,
             engine: Engine::new(Arc::new(reader)),
             control,
-            next_connection: AtomicU32::new(1),
+            // Ids 1 and 2 are the replication threads'.
+            next_connection: AtomicU32::new(8),
+            connections: Mutex::new(BTreeMap::new()),
         }
+    }
+}
+
+impl Endpoint {
+    fn list(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, Connection>> {
+        self.connections.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Lists a logged-in connection until the guard drops.
+    pub fn register(&self, id: u32, user: &str, host: &str) -> Registered<'_> {
+        self.list().insert(
+            id,
+            Connection {
+                id,
+                user: user.to_owned(),
+                host: host.to_owned(),
+                database: None,
+                since: Instant::now(),
+            },
+        );
+        Registered { ep: self, id }
+    }
+
+    pub fn set_database(&self, id: u32, db: &str) {
+        if let Some(c) = self.list().get_mut(&id) {
+            c.database = Some(db.to_owned());
+        }
+    }
+
+    /// The connections, by id.
+    pub fn connections(&self) -> Vec<Connection> {
+        self.list().values().cloned().collect()
     }
 }
 

@@ -5,13 +5,14 @@
 use crate::Endpoint;
 use crate::accounts::Role;
 use crate::error::SqlError;
-use crate::lex::{Token, like, tokens};
+use crate::lex::{Token, tokens};
 use crate::operator;
 use crate::results::{Reply, ResultSet, int_column, text_column};
 use crate::session::Session;
+use crate::show;
 use crate::vars::{self, Val};
+use understudy_binlog::gtid::GtidSet;
 use understudy_query::{Protocol, View};
-use understudy_replica::status_report::{self, Kind};
 
 /// The statements that change data or schema: a replica's clients may
 /// not (the replica would drift from its source).
@@ -66,12 +67,17 @@ pub async fn execute(
         s.warnings.clear();
     }
     match word.as_str() {
-        "SELECT" => match select(ep, s, &t) {
+        "SELECT" => match select(ep, s, &t, &clean) {
             Some(r) => r,
             None => engine_query(ep, s, &clean, protocol).await,
         },
         "WITH" | "VALUES" | "TABLE" => engine_query(ep, s, &clean, protocol).await,
-        "SHOW" => show(ep, s, &t[1..]).await,
+        "SHOW" => show::show(ep, s, &t[1..], &clean).await,
+        "DESCRIBE" | "DESC" | "EXPLAIN"
+            if t.len() >= 2 && !t[1].is("SELECT") && !t[1].is("FORMAT") && !t[1].is("ANALYZE") =>
+        {
+            show::describe(ep, s, &t[1..]).await
+        }
         "SET" => set(ep, s, &t[1..]),
         "USE" => {
             let db = t
@@ -130,7 +136,7 @@ fn operator_statement(t: &[Token]) -> bool {
 }
 
 /// The first `n` tokens' text, for messages.
-fn words(t: &[Token], n: usize) -> String {
+pub(crate) fn words(t: &[Token], n: usize) -> String {
     t.iter()
         .take(n)
         .filter_map(Token::ident)
@@ -149,7 +155,7 @@ fn admin_only(s: &Session) -> Result<(), SqlError> {
 }
 
 /// The store as it stands (`None`: nothing replicated yet).
-async fn view(ep: &Endpoint) -> Result<Option<View>, SqlError> {
+pub(crate) async fn view(ep: &Endpoint) -> Result<Option<View>, SqlError> {
     ep.engine.reader().view().await.map_err(SqlError::from)
 }
 
@@ -166,6 +172,7 @@ pub async fn use_database(ep: &Endpoint, s: &mut Session, db: &str) -> Result<()
         return Err(SqlError::unknown_database(db));
     }
     s.database = Some(db.to_owned());
+    ep.set_database(s.connection_id, db);
     Ok(())
 }
 
@@ -187,7 +194,7 @@ async fn engine_query(
 }
 
 /// A variable's value in this session.
-fn variable(ep: &Endpoint, s: &Session, global: bool, name: &str) -> Option<Val> {
+pub(crate) fn variable(ep: &Endpoint, s: &Session, global: bool, name: &str) -> Option<Val> {
     if let Some(c) = &ep.control
         && (name == "sql_replica_skip_counter" || name == "sql_slave_skip_counter")
     {
@@ -224,7 +231,7 @@ fn items(t: &[Token]) -> Vec<&[Token]> {
 }
 
 /// How MySQL names a select item's column: the expression as written.
-fn item_name(t: &[Token]) -> String {
+pub(crate) fn item_name(t: &[Token]) -> String {
     let mut out = String::new();
     for tok in t {
         match tok {
@@ -254,6 +261,35 @@ fn item_name(t: &[Token]) -> String {
 fn scalar(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<(Option<String>, bool), SqlError> {
     let call = |name: &str| matches!(t, [Token::Word(w), Token::Punct('('), Token::Punct(')')] if w.eq_ignore_ascii_case(name));
     Ok(match t {
+        [
+            Token::Word(f),
+            Token::Punct('('),
+            a,
+            Token::Punct(','),
+            b,
+            Token::Punct(')'),
+        ] if f.eq_ignore_ascii_case("GTID_SUBSET") || f.eq_ignore_ascii_case("GTID_SUBTRACT") => {
+            let set = |t: &Token| -> Result<Option<GtidSet>, SqlError> {
+                match t {
+                    Token::Str(v) => v.parse::<GtidSet>().map(Some).map_err(|e| {
+                        SqlError::new(
+                            1772,
+                            "HY000",
+                            format!("Malformed GTID set specification '{v}': {e}."),
+                        )
+                    }),
+                    Token::Word(w) if w.eq_ignore_ascii_case("NULL") => Ok(None),
+                    _ => Err(SqlError::not_supported(&format!("{f} of an expression"))),
+                }
+            };
+            match (set(a)?, set(b)?) {
+                (Some(a), Some(b)) if f.eq_ignore_ascii_case("GTID_SUBSET") => {
+                    (Some(u8::from(a.is_subset(&b)).to_string()), true)
+                }
+                (Some(a), Some(b)) => (Some(a.subtract(&b).to_string()), false),
+                _ => (None, false),
+            }
+        }
         [Token::SysVar(v)] => {
             let (global, name) = vars::scoped(v);
             let val =
@@ -286,7 +322,7 @@ fn scalar(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<(Option<String>, bo
 /// A SELECT without FROM of what the engine does not know (system and
 /// user variables, DATABASE(), …: what drivers and the mysql client
 /// send); `None` for the rest, which go to the query engine.
-fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Option<Result<Reply, SqlError>> {
+fn select(ep: &Endpoint, s: &Session, t: &[Token], sql: &str) -> Option<Result<Reply, SqlError>> {
     let has = |f: &dyn Fn(&Token) -> bool| t.iter().any(f);
     if has(&|w| w.is("FROM")) {
         return None;
@@ -296,6 +332,8 @@ fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Option<Result<Reply, SqlEr
             [
                 "DATABASE",
                 "SCHEMA",
+                "GTID_SUBSET",
+                "GTID_SUBTRACT",
                 "USER",
                 "CURRENT_USER",
                 "SESSION_USER",
@@ -312,10 +350,12 @@ fn select(ep: &Endpoint, s: &Session, t: &[Token]) -> Option<Result<Reply, SqlEr
     if !ours {
         return None;
     }
-    Some(select_session(ep, s, t))
+    Some(select_session(ep, s, t, sql))
 }
 
-fn select_session(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
+fn select_session(ep: &Endpoint, s: &Session, t: &[Token], sql: &str) -> Result<Reply, SqlError> {
+    // MySQL names a column by its item's text as written.
+    let texts = understudy_query::names::item_texts(sql);
     let mut body = &t[1..];
     let mut limit = None;
     if let [rest @ .., l, Token::Number(n)] = body
@@ -326,7 +366,9 @@ fn select_session(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlE
     }
     let mut columns = Vec::new();
     let mut row = Vec::new();
-    for item in items(body) {
+    let list = items(body);
+    let texts = (texts.len() == list.len()).then_some(texts);
+    for (n, item) in list.into_iter().enumerate() {
         let (expr, alias) = match item {
             [e @ .., a, alias] if a.is("AS") => (
                 e,
@@ -342,7 +384,12 @@ fn select_session(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlE
             return Err(SqlError::syntax(""));
         }
         let (v, number) = scalar(ep, s, expr)?;
-        let name = alias.unwrap_or_else(|| item_name(expr));
+        let written = || match (expr, &texts) {
+            ([Token::Str(v)], _) => v.clone(),
+            (_, Some(texts)) => texts[n].clone(),
+            _ => item_name(expr),
+        };
+        let name = alias.unwrap_or_else(written);
         let mut c = if number {
             int_column(&name, false)
         } else {
@@ -356,148 +403,6 @@ fn select_session(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlE
     }
     let rows = if limit == Some(0) { vec![] } else { vec![row] };
     Ok(Reply::Rows(ResultSet { columns, rows }))
-}
-
-/// The `LIKE 'pattern'` at the end of a SHOW.
-fn like_filter(t: &[Token]) -> Result<Option<String>, SqlError> {
-    match t {
-        [] => Ok(None),
-        [l, Token::Str(p)] if l.is("LIKE") => Ok(Some(p.clone())),
-        _ => Err(SqlError::not_supported(&format!("SHOW … {}", item_name(t)))),
-    }
-}
-
-async fn show(ep: &Endpoint, s: &Session, t: &[Token]) -> Result<Reply, SqlError> {
-    let mut t = t;
-    let mut global = false;
-    if let Some(w) = t.first()
-        && (w.is("GLOBAL") || w.is("SESSION") || w.is("LOCAL") || w.is("FULL"))
-    {
-        global = w.is("GLOBAL");
-        t = &t[1..];
-    }
-    let head = t.first().ok_or_else(|| SqlError::syntax(""))?;
-    let status_of = |rest: &[Token]| -> bool {
-        rest.first().is_some_and(|w| w.is("STATUS"))
-            && (rest.len() == 1 || (rest.len() == 4 && rest[1].is("FOR") && rest[2].is("CHANNEL")))
-    };
-    if (head.is("REPLICA") || head.is("SLAVE")) && status_of(&t[1..]) {
-        return Ok(Reply::Rows(replica_status(ep, head.is("SLAVE"))));
-    }
-    if head.is("VARIABLES") {
-        let pattern = like_filter(&t[1..])?;
-        let g = vars::globals(&ep.identity);
-        let rows = g
-            .keys()
-            .filter(|k| pattern.as_deref().is_none_or(|p| like(p, k)))
-            .filter_map(|k| {
-                let v = variable(ep, s, global, k)?;
-                Some(vec![Some(k.clone()), Some(v.show_text())])
-            })
-            .collect();
-        return Ok(Reply::Rows(ResultSet::strings(
-            &["Variable_name", "Value"],
-            rows,
-        )));
-    }
-    if head.is("WARNINGS") || head.is("ERRORS") {
-        let rows = s
-            .warnings
-            .iter()
-            .filter(|w| head.is("WARNINGS") || w.level == "Error")
-            .map(|w| {
-                vec![
-                    Some(w.level.to_owned()),
-                    Some(w.code.to_string()),
-                    Some(w.message.clone()),
-                ]
-            })
-            .collect();
-        let mut r = ResultSet::strings(&["Level", "Code", "Message"], rows);
-        r.columns[1] = int_column("Code", true);
-        return Ok(Reply::Rows(r));
-    }
-    if head.is("DATABASES") || head.is("SCHEMAS") {
-        let pattern = like_filter(&t[1..])?;
-        let dbs = match view(ep).await? {
-            Some(v) => v.databases()?,
-            None => vec![],
-        };
-        let rows = dbs
-            .into_iter()
-            .filter(|d| pattern.as_deref().is_none_or(|p| like(p, d)))
-            .map(|d| vec![Some(d)])
-            .collect();
-        return Ok(Reply::Rows(ResultSet::strings(&["Database"], rows)));
-    }
-    if head.is("TABLES") {
-        let mut rest = &t[1..];
-        let db = match rest {
-            [f, db, r @ ..] if f.is("FROM") || f.is("IN") => {
-                rest = r;
-                db.ident().map(str::to_owned)
-            }
-            _ => s.database.clone(),
-        }
-        .ok_or_else(SqlError::no_database)?;
-        let pattern = like_filter(rest)?;
-        let v = view(ep).await?;
-        let Some(v) = v.filter(|v| v.database_exists(&db).unwrap_or(false)) else {
-            return Err(SqlError::unknown_database(&db));
-        };
-        let rows = v
-            .tables(&db)?
-            .into_iter()
-            .map(|e| e.name)
-            .filter(|n| pattern.as_deref().is_none_or(|p| like(p, n)))
-            .map(|n| vec![Some(n)])
-            .collect();
-        let name = format!("Tables_in_{db}");
-        return Ok(Reply::Rows(ResultSet::strings(&[&name], rows)));
-    }
-    Err(SqlError::not_supported(&format!("SHOW {}", words(t, 3))))
-}
-
-/// SHOW REPLICA STATUS (or SLAVE, with MySQL 8.0's names): one row,
-/// every column MySQL 9.7 shows.
-fn replica_status(ep: &Endpoint, old_names: bool) -> ResultSet {
-    let Some(fields) = status_report::report(&ep.data_dir) else {
-        // MySQL: an empty set on a server that is no replica.
-        let cols: Vec<&str> = status_report::COLUMNS.iter().map(|c| c.0).collect();
-        return ResultSet::strings(&cols, vec![]);
-    };
-    let name = |n: &str| {
-        if old_names {
-            status_report::old_name(n)
-        } else {
-            n.to_owned()
-        }
-    };
-    let columns = fields
-        .iter()
-        .map(|f| {
-            let w = f.value.as_deref().map_or(0, |v| v.chars().count());
-            match f.kind {
-                Kind::Text => text_column(&name(&f.name), w.max(20) as u32),
-                Kind::Long | Kind::LongLong => {
-                    let mut c = int_column(&name(&f.name), true);
-                    c.length = 11;
-                    if f.kind == Kind::Long {
-                        c.column_type = understudy_mysql_proto::serve::types::LONG;
-                    }
-                    c
-                }
-            }
-        })
-        .collect();
-    let row = fields
-        .into_iter()
-        .map(|f| f.value.map(String::into_bytes))
-        .collect();
-    ResultSet {
-        columns,
-        rows: vec![row],
-    }
 }
 
 /// A SET's value: a literal, ON/OFF/DEFAULT, or another variable.
