@@ -136,7 +136,8 @@ fn reader_config(dir: &Path) -> PathBuf {
 fn mysql_97_client_operates_and_reads_the_replica() {
     let server = primary(ServerKind::Mysql97);
     server
-        .sql("CREATE DATABASE shop; CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO shop.items VALUES (1,'pen'),(2,'ink');")
+        .sql("CREATE DATABASE shop; CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO shop.items VALUES (1,'pen'),(2,'ink'); \
+              CREATE TABLE shop.orders (o BIGINT UNSIGNED NOT NULL, line SMALLINT NOT NULL, item INT, qty DECIMAL(9,2) DEFAULT '1.00', at DATETIME(3), note TEXT, PRIMARY KEY (o, line), UNIQUE KEY by_item (item, o), KEY by_at (at));")
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -252,6 +253,7 @@ fn mysql_97_client_operates_and_reads_the_replica() {
             "0\t1",
             "shop",
             "items",
+            "orders",
             "shop"
         ]
     );
@@ -296,6 +298,10 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         "SHOW COLUMNS FROM items FROM shop LIKE 'n%'",
         "SELECT GTID_SUBSET('3E11FA47-71CA-11E1-9E33-C80AA9429562:21-22', '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-57'), GTID_SUBSET('3E11FA47-71CA-11E1-9E33-C80AA9429562:58', '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-57')",
         "SELECT GTID_SUBTRACT('3E11FA47-71CA-11E1-9E33-C80AA9429562:21-57,4E11FA47-71CA-11E1-9E33-C80AA9429562:1-5', '3E11FA47-71CA-11E1-9E33-C80AA9429562:20-25') AS errant",
+        "SELECT CATALOG_NAME, SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop'",
+        "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'",
+        "SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, COLUMN_TYPE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'shop' ORDER BY TABLE_NAME, ORDINAL_POSITION",
+        "SELECT TABLE_NAME, NON_UNIQUE, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' ORDER BY TABLE_NAME, LOWER(INDEX_NAME), SEQ_IN_INDEX",
     ] {
         let theirs = ok(&client(&server, server.port(), "root", "", &["-B"], q));
         let ours = ok(&client(&server, port, "admin", ADMIN_PW, &["-B"], q));

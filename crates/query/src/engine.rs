@@ -15,6 +15,7 @@ use datafusion::execution::{FunctionRegistry, SessionState};
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::error::QueryError;
+use crate::information_schema::{self, InformationSchema};
 use crate::names::name_columns;
 use crate::provider::StoreTable;
 use crate::reader::{StoreReader, View};
@@ -39,10 +40,17 @@ struct Tables {
 
 impl CatalogProvider for Databases {
     fn schema_names(&self) -> Vec<String> {
-        self.view.databases().unwrap_or_default()
+        let mut names = vec![information_schema::NAME.to_owned()];
+        names.extend(self.view.databases().unwrap_or_default());
+        names
     }
 
     fn schema(&self, name: &str) -> Option<Arc<dyn SchemaProvider>> {
+        if name.eq_ignore_ascii_case(information_schema::NAME) {
+            return Some(Arc::new(InformationSchema {
+                view: self.view.clone(),
+            }));
+        }
         self.view
             .database_exists(name)
             .ok()?

@@ -8,6 +8,7 @@ pub mod batch;
 pub mod columns;
 pub mod engine;
 pub mod error;
+pub mod information_schema;
 pub mod names;
 pub mod provider;
 pub mod reader;

@@ -3,7 +3,8 @@
 //! the source's DDL left, as understudy keeps it).
 
 use understudy_query::View;
-use understudy_sql::{ColumnType, DefaultValue, TableSchema};
+use understudy_query::information_schema::{column_type, key_of};
+use understudy_sql::DefaultValue;
 use understudy_store::TableEntry;
 use understudy_store::export::create_table_sql;
 
@@ -29,49 +30,6 @@ pub fn show_create(e: &TableEntry) -> ResultSet {
         &["Table", "Create Table"],
         vec![vec![Some(e.name.clone()), Some(sql)]],
     )
-}
-
-/// A column type as DESCRIBE shows it: lower-case, without its
-/// character set (`varchar(20)`, `enum('a','B')`, `int unsigned`).
-fn type_text(ty: &ColumnType) -> String {
-    let sql = ty.sql();
-    let sql = sql.split(" CHARACTER SET ").next().unwrap_or(&sql);
-    match sql.find('(') {
-        Some(i) => {
-            let close = sql.rfind(')').unwrap_or(sql.len() - 1);
-            format!(
-                "{}{}{}",
-                sql[..i].to_ascii_lowercase(),
-                &sql[i..=close],
-                sql[close + 1..].to_ascii_lowercase()
-            )
-        }
-        None => sql.to_ascii_lowercase(),
-    }
-}
-
-/// The `Key` column: PRI, UNI (first column of a unique index), MUL
-/// (first column of another index).
-fn key_of(s: &TableSchema, i: usize) -> &'static str {
-    if s.primary_key.contains(&i) {
-        return "PRI";
-    }
-    let name = &s.columns[i].name;
-    let first = |unique: bool| {
-        s.indexes.iter().flatten().any(|x| {
-            x.unique == unique
-                && x.columns
-                    .first()
-                    .is_some_and(|c| c.eq_ignore_ascii_case(name))
-        })
-    };
-    if first(true) {
-        "UNI"
-    } else if first(false) {
-        "MUL"
-    } else {
-        ""
-    }
 }
 
 /// DESCRIBE / SHOW COLUMNS: Field, Type, Null, Key, Default, Extra
@@ -102,7 +60,7 @@ pub fn describe(e: &TableEntry, full: bool) -> ResultSet {
             }
             let mut row = vec![
                 Some(c.name.clone()),
-                Some(type_text(&c.ty)),
+                Some(column_type(&c.ty)),
                 Some(if c.nullable { "YES" } else { "NO" }.to_owned()),
                 Some(key_of(s, i).to_owned()),
                 default,
@@ -133,38 +91,4 @@ pub fn describe(e: &TableEntry, full: bool) -> ResultSet {
         &["Field", "Type", "Null", "Key", "Default", "Extra"]
     };
     ResultSet::strings(names, rows).nullable_where_null()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn types_as_describe_shows_them() {
-        assert_eq!(
-            type_text(&ColumnType::Int {
-                bytes: 4,
-                unsigned: true
-            }),
-            "int unsigned"
-        );
-        assert_eq!(
-            type_text(&ColumnType::VarChar {
-                len: 20,
-                charset: Some("latin1".into())
-            }),
-            "varchar(20)"
-        );
-        assert_eq!(
-            type_text(&ColumnType::Enum(vec!["a".into(), "B".into()])),
-            "enum('a','B')"
-        );
-        assert_eq!(
-            type_text(&ColumnType::Decimal {
-                precision: 20,
-                scale: 6
-            }),
-            "decimal(20,6)"
-        );
-    }
 }

@@ -160,6 +160,9 @@ pub(crate) async fn view(ep: &Endpoint) -> Result<Option<View>, SqlError> {
 }
 
 async fn database_exists(ep: &Endpoint, db: &str) -> Result<bool, SqlError> {
+    if db.eq_ignore_ascii_case("information_schema") {
+        return Ok(true);
+    }
     match view(ep).await? {
         Some(v) => Ok(v.database_exists(db)?),
         None => Ok(false),

@@ -111,10 +111,10 @@ pub async fn show(ep: &Endpoint, s: &Session, t: &[Token], sql: &str) -> Result<
     }
     if head.is("DATABASES") || head.is("SCHEMAS") {
         let pattern = like_filter(&t[1..])?;
-        let dbs = match view(ep).await? {
-            Some(v) => v.databases()?,
-            None => vec![],
-        };
+        let mut dbs = vec!["information_schema".to_owned()];
+        if let Some(v) = view(ep).await? {
+            dbs.extend(v.databases()?);
+        }
         let rows = dbs
             .into_iter()
             .filter(|d| pattern.as_deref().is_none_or(|p| like(p, d)))
