@@ -172,6 +172,9 @@ pub struct RunArgs {
     /// hash-password`).
     #[arg(skip)]
     account: Option<Vec<crate::endpoint_cmd::AccountConfig>>,
+    /// Serve metrics for Prometheus on this address (GET /metrics).
+    #[arg(long)]
+    metrics: Option<String>,
 }
 
 impl RunArgs {
@@ -237,7 +240,8 @@ impl RunArgs {
             large_transaction_bytes,
             listen,
             admin_password_file,
-            account
+            account,
+            metrics
         ))
     }
 }
@@ -289,8 +293,22 @@ pub fn compression(
     }
 }
 
-fn build(args: RunArgs) -> Result<(ReplicaConfig, Option<EndpointConfig>), String> {
+/// What `run` serves besides replicating.
+struct Serving {
+    endpoint: Option<EndpointConfig>,
+    metrics: Option<std::net::SocketAddr>,
+}
+
+fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
     let args = args.merged()?;
+    let metrics = args
+        .metrics
+        .as_deref()
+        .map(|a| {
+            a.parse()
+                .map_err(|_| format!("--metrics {a}: expected HOST:PORT with an IP address"))
+        })
+        .transpose()?;
     let endpoint = crate::endpoint_cmd::config(
         args.listen.as_deref(),
         args.admin_password_file.as_deref(),
@@ -410,7 +428,7 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Option<EndpointConfig>), Strin
             .unwrap_or(understudy_replica::applier::LARGE_TRANSACTION_BYTES)
             .max(1 << 20),
     };
-    Ok((config, endpoint))
+    Ok((config, Serving { endpoint, metrics }))
 }
 
 /// Turns true on SIGTERM or SIGINT. Called inside the runtime.
@@ -435,7 +453,7 @@ pub fn stop_on_signals() -> tokio::sync::watch::Receiver<bool> {
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
-    let (cfg, endpoint) = match build(args) {
+    let (cfg, serving) = match build(args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("understudy run: {e}");
@@ -455,7 +473,18 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
     let result = rt.block_on(async move {
         let stop = stop_on_signals();
-        let Some(e) = endpoint else {
+        if let Some(addr) = serving.metrics {
+            let l = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                understudy_replica::ReplicaError::Config(format!("cannot listen on {addr}: {e}"))
+            })?;
+            tracing::info!(address = %addr, "metrics for Prometheus at /metrics");
+            tokio::spawn(understudy_server::metrics::serve(
+                l,
+                cfg.data_dir.clone(),
+                stop.clone(),
+            ));
+        }
+        let Some(e) = serving.endpoint else {
             return service::run(cfg, stop).await;
         };
         // With the endpoint, operators start and stop the tasks; the

@@ -526,6 +526,34 @@ fn selects_return_what_the_primary_returns() {
     replica.stop();
 }
 
+/// `GET /metrics` from the metrics port: (name with labels, value).
+fn metrics(port: u16) -> Vec<(String, String)> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut text = String::new();
+    c.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    text.split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            l.rsplit_once(' ')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+fn metric(m: &[(String, String)], name: &str) -> f64 {
+    m.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.parse().unwrap())
+        .unwrap_or_else(|| panic!("no {name} in {m:?}"))
+}
+
 /// `SHOW REPLICA STATUS\G` through the endpoint, as (name, value).
 fn replica_status(server: &Server, port: u16) -> Vec<(String, String)> {
     vertical(&ok(&client(
@@ -578,6 +606,7 @@ fn operators_skip_a_failed_transaction() {
     let port = free_port();
     let apw = tmp.path().join("admin-pw");
     std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
+    let metrics_port = free_port();
     let replica = Replica::start(
         tmp.path(),
         &server,
@@ -586,6 +615,8 @@ fn operators_skip_a_failed_transaction() {
             &format!("127.0.0.1:{port}"),
             "--admin-password-file",
             apw.to_str().unwrap(),
+            "--metrics",
+            &format!("127.0.0.1:{metrics_port}"),
         ],
     );
     let (file, pos) = primary_position(&server);
@@ -593,6 +624,31 @@ fn operators_skip_a_failed_transaction() {
         field(st, "Exec_Source_Log_Pos") == pos.to_string()
             && field(st, "Relay_Source_Log_File") == file
     });
+    let m = metrics(metrics_port);
+    assert!(
+        metric(&m, "understudy_events_received_total") > 0.0,
+        "{m:?}"
+    );
+    assert!(metric(&m, "understudy_bytes_received_total") > 0.0, "{m:?}");
+    assert!(
+        metric(&m, "understudy_transactions_applied_total") >= 2.0,
+        "{m:?}"
+    );
+    assert_eq!(metric(&m, "understudy_io_running"), 1.0, "{m:?}");
+    assert_eq!(metric(&m, "understudy_sql_running"), 1.0, "{m:?}");
+    assert_eq!(
+        metric(&m, "understudy_exec_source_log_pos"),
+        pos as f64,
+        "{m:?}"
+    );
+    assert!(metric(&m, "understudy_replica_lag_seconds") >= 0.0, "{m:?}");
+    assert_eq!(
+        metric(
+            &m,
+            "understudy_io_state{state=\"Waiting for source to send event\"}"
+        ),
+        1.0
+    );
     // Running: START is a note, CHANGE an error.
     let out = ok(&client(
         &server,
@@ -661,6 +717,9 @@ fn operators_skip_a_failed_transaction() {
     );
     assert_eq!(field(&st, "Relay_Source_Log_File"), file, "{st:?}");
     assert!(field(&st, "Last_SQL_Error").contains("ops.t"), "{st:?}");
+    let m = metrics(metrics_port);
+    assert_eq!(metric(&m, "understudy_last_sql_errno"), 1032.0, "{m:?}");
+    assert_eq!(metric(&m, "understudy_sql_running"), 0.0, "{m:?}");
 
     let out = ok(&client(
         &server,

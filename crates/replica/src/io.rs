@@ -437,6 +437,7 @@ async fn session(
         };
         let is_fde = raw.type_code == understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
         relay.append(raw.raw, is_fde)?;
+        crate::counters::received(raw.raw.len());
         fde = reader.into_fde();
         if boundary {
             let files = relay.files().last().cloned();

@@ -6,6 +6,7 @@
 pub mod applier;
 pub mod client;
 pub mod control;
+pub mod counters;
 pub mod error;
 pub mod filters;
 pub mod io;

@@ -10,6 +10,7 @@ pub mod catalog_show;
 pub mod conn;
 pub mod error;
 pub mod lex;
+pub mod metrics;
 pub mod operator;
 pub mod prepared;
 pub mod query;

@@ -91,6 +91,10 @@ struct Applier {
 
     group: Txn,
     group_txns: usize,
+    /// Events and relay bytes of the transactions in `group` (counted as
+    /// applied once committed).
+    group_events: u64,
+    group_bytes: u64,
     /// When the first transaction of `group` was taken.
     group_opened: Instant,
     last_sync: Instant,
@@ -143,6 +147,8 @@ pub fn run(
         pos,
         group: Txn::default(),
         group_txns: 0,
+        group_events: 0,
+        group_bytes: 0,
         group_opened: Instant::now(),
         last_sync: Instant::now(),
         unsynced: false,
@@ -506,6 +512,8 @@ impl Applier {
                 continue;
             };
             self.group.release_savepoint(sp);
+            self.group_events += events;
+            self.group_bytes += end.saturating_sub(txn_start.0);
             txn_start = (end, f.fde().clone());
             let skip_taken = t.skip_taken();
             let outcome = std::mem::take(&mut t.out);
@@ -605,10 +613,15 @@ impl Applier {
         self.large_at = None;
         self.pos.gtid_executed = self.executed.text();
         let txn = std::mem::take(&mut self.group);
-        self.group_txns = 0;
+        let txns = std::mem::take(&mut self.group_txns) as u64;
+        let (events, bytes) = (
+            std::mem::take(&mut self.group_events),
+            std::mem::take(&mut self.group_bytes),
+        );
         self.store
             .commit(txn, &self.pos)
             .map_err(|e| ReplicaError::Config(e.to_string()))?;
+        crate::counters::applied(txns, events, bytes);
         if large {
             tracing::info!(
                 "large transaction committed: {} bytes of table files ingested, at relay log {}:{}",
