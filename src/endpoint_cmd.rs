@@ -5,7 +5,7 @@
 
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use understudy_replica::control::Control;
 use understudy_replica::service::ReplicaConfig;
 use understudy_server::accounts::hashes_for_config;
+use understudy_server::tls::TlsSource;
 use understudy_server::vars::Identity;
 use understudy_server::{Account, Accounts, Endpoint, Role};
 
@@ -35,6 +36,8 @@ pub struct AccountConfig {
 pub struct EndpointConfig {
     listen: SocketAddr,
     accounts: Accounts,
+    /// A configured certificate and key.
+    tls_files: Option<(PathBuf, PathBuf)>,
 }
 
 /// The endpoint's configuration; `None` when it has no account (and no
@@ -43,6 +46,7 @@ pub fn config(
     listen: Option<&str>,
     admin_password_file: Option<&Path>,
     accounts: &[AccountConfig],
+    tls_files: Option<(PathBuf, PathBuf)>,
 ) -> Result<Option<EndpointConfig>, String> {
     let mut list = Vec::new();
     if let Some(f) = admin_password_file {
@@ -82,6 +86,7 @@ pub fn config(
     Ok(Some(EndpointConfig {
         listen,
         accounts: Accounts::new(list),
+        tls_files,
     }))
 }
 
@@ -104,12 +109,18 @@ pub async fn start(
         port: e.listen.port(),
         datadir: replica.data_dir.display().to_string(),
     };
-    let ep = Arc::new(Endpoint::new(
+    let source = match e.tls_files {
+        Some((cert, key)) => TlsSource::Files { cert, key },
+        None => TlsSource::Generated(replica.data_dir.join("endpoint-tls")),
+    };
+    let mut ep = Endpoint::new(
         e.accounts,
         replica.data_dir.clone(),
         identity,
         Some(control),
-    ));
+    );
+    ep.tls = Some(understudy_server::tls::acceptor(&source)?);
+    let ep = Arc::new(ep);
     tracing::info!(address = %e.listen, "MySQL-protocol endpoint listening");
     tokio::spawn(understudy_server::serve(listener, ep, stop));
     Ok(())

@@ -175,6 +175,12 @@ pub struct RunArgs {
     /// Serve metrics for Prometheus on this address (GET /metrics).
     #[arg(long)]
     metrics: Option<String>,
+    /// The endpoint's TLS certificate (PEM chain) and key; without them
+    /// one is generated into DATA_DIR/endpoint-tls, as MySQL does.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -241,7 +247,9 @@ impl RunArgs {
             listen,
             admin_password_file,
             account,
-            metrics
+            metrics,
+            tls_cert,
+            tls_key
         ))
     }
 }
@@ -313,6 +321,7 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
         args.listen.as_deref(),
         args.admin_password_file.as_deref(),
         args.account.as_deref().unwrap_or_default(),
+        args.tls_cert.zip(args.tls_key),
     )?;
     let data_dir = args.data_dir.ok_or("--data-dir is required")?;
     let threads = match args.threads.as_deref() {

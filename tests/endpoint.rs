@@ -342,6 +342,46 @@ fn mysql_97_client_operates_and_reads_the_replica() {
     );
     assert!(list.contains("system user\t\tNULL\tQuery\t0\tReplica has read all relay log; waiting for more updates"), "{list}");
     assert!(list.contains("\tadmin\t127.0.0.1\tNULL\tQuery\t"), "{list}");
+    // TLS with the certificate the replica generated (VERIFY_CA against
+    // its CA); another CA is refused.
+    let ca = replica.dir.join("endpoint-tls/ca.pem");
+    let verify = format!("--ssl-ca={}", ca.display());
+    let out = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["--ssl-mode=VERIFY_CA", &verify],
+        "\\s",
+    ));
+    assert!(out.contains("Cipher in use is TLS_"), "{out}");
+    let other = tmp.path().join("other-ca.pem");
+    std::fs::write(
+        &other,
+        std::fs::read(server.data_dir().join("ca.pem")).unwrap(),
+    )
+    .unwrap();
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[
+            "--ssl-mode=VERIFY_CA",
+            &format!("--ssl-ca={}", other.display()),
+        ],
+        "SELECT 1",
+    ));
+    assert!(e.contains("ERROR 2026"), "{e}");
+    let plain = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["--ssl-mode=DISABLED"],
+        "\\s",
+    ));
+    assert!(plain.contains("SSL:\t\t\tNot in use"), "{plain}");
     // mysql_native_password, as older drivers answer.
     let native = ["--default-auth=mysql_native_password", "-N"];
     let out = ok(&client(

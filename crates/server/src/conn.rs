@@ -73,12 +73,13 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Io {
     let mut w = Wire::new(stream);
     let scramble = scramble();
+    let offered = CAPABILITIES | if ep.tls.is_some() { caps::SSL } else { 0 };
     w.send(
         &Greeting {
             server_version: SERVER_VERSION,
             connection_id,
             scramble: &scramble,
-            capabilities: CAPABILITIES,
+            capabilities: offered,
             collation: 255,
             status: STATUS_AUTOCOMMIT,
             auth_plugin: CACHING_SHA2,
@@ -89,26 +90,48 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let Some(p) = w.read().await? else {
         return Ok(());
     };
-    let hello = match parse_hello(&p) {
-        Ok(Hello::Response(r)) => r,
+    match parse_hello(&p) {
+        Ok(Hello::Response(r)) => session(w, r, &scramble, host, ep, connection_id).await,
         Ok(Hello::SslRequest { .. }) => {
-            return refuse(
-                &mut w,
-                &SqlError::new(1043, "08S01", "Bad handshake: this endpoint has no TLS"),
-            )
-            .await;
+            let Some(acceptor) = ep.tls.clone() else {
+                return refuse(
+                    &mut w,
+                    &SqlError::new(1043, "08S01", "Bad handshake: this endpoint has no TLS"),
+                )
+                .await;
+            };
+            let tls = acceptor.0.accept(w.into_inner()).await?;
+            let mut w = Wire::new(tls);
+            let Some(p) = w.read().await? else {
+                return Ok(());
+            };
+            match parse_hello(&p) {
+                Ok(Hello::Response(r)) => session(w, r, &scramble, host, ep, connection_id).await,
+                _ => refuse(&mut w, &SqlError::new(1043, "08S01", "Bad handshake")).await,
+            }
         }
         Err(e) => {
-            return refuse(
+            refuse(
                 &mut w,
                 &SqlError::new(1043, "08S01", format!("Bad handshake: {e}")),
             )
-            .await;
+            .await
         }
-    };
+    }
+}
+
+/// After the handshake response: authentication, then commands.
+async fn session<S: AsyncRead + AsyncWrite + Unpin>(
+    mut w: Wire<S>,
+    hello: serve::ClientResponse,
+    scramble: &[u8; 20],
+    host: String,
+    ep: Arc<Endpoint>,
+    connection_id: u32,
+) -> Io {
     let caps_used = hello.capabilities & CAPABILITIES;
     let Some(mut session) =
-        authenticate(&mut w, &ep, &hello, &scramble, &host, connection_id).await?
+        authenticate(&mut w, &ep, &hello, scramble, &host, connection_id).await?
     else {
         return Ok(());
     };

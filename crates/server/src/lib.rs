@@ -17,6 +17,7 @@ pub mod query;
 pub mod results;
 pub mod session;
 pub mod show;
+pub mod tls;
 pub mod vars;
 pub mod wire;
 
@@ -48,6 +49,8 @@ pub struct Endpoint {
     /// The replica's tasks, for the operator's statements (`None`: an
     /// endpoint over a data directory only).
     pub control: Option<Arc<Control>>,
+    /// TLS for clients that ask for it (`None`: offered to none).
+    pub tls: Option<tls::Acceptor>,
     next_connection: AtomicU32,
     connections: Mutex<BTreeMap<u32, Connection>>,
 }
@@ -89,6 +92,7 @@ impl Endpoint {
             identity,
             engine: Engine::new(Arc::new(reader)),
             control,
+            tls: None,
             // Ids 1 and 2 are the replication threads'.
             next_connection: AtomicU32::new(8),
             connections: Mutex::new(BTreeMap::new()),

@@ -86,7 +86,7 @@ pub fn globals(id: &Identity) -> BTreeMap<String, Val> {
         ("default_week_format", Val::Int(0)),
         ("div_precision_increment", Val::Int(4)),
         ("group_concat_max_len", Val::Int(1024)),
-        ("have_ssl", s("DISABLED")),
+        ("have_ssl", s("YES")),
         ("init_connect", s("")),
         ("interactive_timeout", Val::Int(28800)),
         ("license", s("MIT OR Apache-2.0")),

@@ -79,6 +79,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Wire<S> {
         self.stream.flush().await
     }
 
+    /// The stream back (TLS begins on it); nothing may be buffered.
+    pub fn into_inner(self) -> S {
+        self.stream
+    }
+
     /// Bytes queued and not yet written.
     pub fn pending(&self) -> usize {
         self.out.len()
