@@ -4,6 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod endpoint;
 pub mod proxy;
 pub mod random;
 pub mod real;

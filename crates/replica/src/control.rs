@@ -181,6 +181,12 @@ impl Control {
 
     /// START REPLICA SQL_THREAD; takes `sql_replica_skip_counter`.
     pub fn start_sql(&self) -> Result<Outcome> {
+        self.start_sql_until(None)
+    }
+
+    /// START REPLICA SQL_THREAD [UNTIL SQL_AFTER_GTIDS = `until`]: the
+    /// applier stops once it has executed those GTIDs (this start only).
+    pub fn start_sql_until(&self, until: Option<String>) -> Result<Outcome> {
         let mut g = self.sql.lock().unwrap_or_else(|p| p.into_inner());
         if g.as_ref().is_some_and(|t| !t.thread.is_finished()) {
             return Ok(Outcome::AlreadyRunning);
@@ -190,6 +196,9 @@ impl Control {
         }
         let mut cfg = self.config();
         cfg.skip_counter = self.skip_counter.swap(0, Ordering::SeqCst);
+        if until.is_some() {
+            cfg.until_gtids = until;
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let thread = spawn_applier(&cfg, &self.dir, &self.watch, &stop)?;
         *g = Some(SqlTask { stop, thread });

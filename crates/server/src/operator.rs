@@ -25,8 +25,39 @@ fn replica_error(e: impl std::fmt::Display) -> SqlError {
     SqlError::internal(e.to_string())
 }
 
-/// Which threads a START/STOP names: (io, sql).
+/// Which threads a START/STOP names, and START's UNTIL clause.
+struct Threads {
+    io: bool,
+    sql: bool,
+    /// `UNTIL SQL_AFTER_GTIDS = '…'`.
+    until: Option<String>,
+}
+
+/// The UNTIL clause of START REPLICA: SQL_AFTER_GTIDS (the others are
+/// refused, not ignored).
+fn until_clause(t: &[Token]) -> Result<(String, usize), SqlError> {
+    match t {
+        [w, Token::Punct('='), Token::Str(set), ..] if w.is("SQL_AFTER_GTIDS") => {
+            Ok((set.clone(), 3))
+        }
+        [w, ..] => Err(SqlError::not_supported(&format!(
+            "START REPLICA UNTIL {} on this replica yet",
+            w.ident().unwrap_or("…").to_ascii_uppercase()
+        ))),
+        [] => Err(SqlError::syntax("")),
+    }
+}
+
 fn threads(rest: &[Token]) -> Result<(bool, bool), SqlError> {
+    let t = thread_clause(rest)?;
+    if t.until.is_some() {
+        return Err(SqlError::syntax("UNTIL"));
+    }
+    Ok((t.io, t.sql))
+}
+
+fn thread_clause(rest: &[Token]) -> Result<Threads, SqlError> {
+    let mut until = None;
     let mut io = false;
     let mut sql = false;
     let mut i = 0;
@@ -52,27 +83,44 @@ fn threads(rest: &[Token]) -> Result<(bool, bool), SqlError> {
                 }
             }
         } else if t.is("UNTIL") {
-            return Err(SqlError::not_supported(
-                "START REPLICA … UNTIL on this replica yet",
-            ));
+            let (set, used) = until_clause(&rest[i + 1..])?;
+            until = Some(set);
+            i += 1 + used;
+            continue;
         } else if !matches!(t, Token::Punct(',')) {
             return Err(SqlError::syntax(&format!("{t:?}")));
         }
         i += 1;
     }
-    Ok(if io || sql { (io, sql) } else { (true, true) })
+    let (io, sql) = if io || sql { (io, sql) } else { (true, true) };
+    Ok(Threads { io, sql, until })
 }
 
 /// START REPLICA / START SLAVE.
 pub async fn start(c: &Arc<Control>, s: &mut Session, rest: &[Token]) -> Result<Reply, SqlError> {
-    let (io, sql) = threads(rest)?;
+    let Threads { io, sql, until } = thread_clause(rest)?;
+    if let Some(set) = &until {
+        // Checked here: a bad set is the statement's error, not the
+        // applier's.
+        if set.parse::<understudy_binlog::gtid::GtidSet>().is_err()
+            && set
+                .parse::<understudy_binlog::gtid::MariaGtidList>()
+                .is_err()
+        {
+            return Err(SqlError::new(
+                1772,
+                "HY000",
+                format!("Malformed GTID set specification '{set}'."),
+            ));
+        }
+    }
     let mut already = true;
     if io {
         already &= c.start_io().await.map_err(replica_error)? == Outcome::AlreadyRunning;
     }
     if sql {
         let c2 = c.clone();
-        let started = tokio::task::spawn_blocking(move || c2.start_sql())
+        let started = tokio::task::spawn_blocking(move || c2.start_sql_until(until))
             .await
             .map_err(replica_error)?
             .map_err(replica_error)?;

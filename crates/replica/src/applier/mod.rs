@@ -171,6 +171,11 @@ pub fn run(
         s.relay_source_log_file = a.pos.source_file.clone();
         s.exec_source_log_pos = a.pos.source_pos;
         s.skip_counter = a.skip_counter;
+        s.until = if a.until.is_some() {
+            "SQL_AFTER_GTIDS".into()
+        } else {
+            String::new()
+        };
         s.filters = a
             .cfg
             .policy

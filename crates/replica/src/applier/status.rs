@@ -31,6 +31,8 @@ pub struct SqlStatus {
     pub exec_gtid: String,
     /// The `Replicate_*` fields (name, value), in MySQL's order.
     pub filters: Vec<(String, String)>,
+    /// `Until_Condition` (empty: None).
+    pub until: String,
 }
 
 impl SqlStatus {
@@ -58,6 +60,14 @@ impl SqlStatus {
             ),
             ("Seconds_Behind_Source", behind),
             ("Executed_Gtid_Set", self.exec_gtid.clone()),
+            (
+                "Until_Condition",
+                if self.until.is_empty() {
+                    "None".to_owned()
+                } else {
+                    self.until.clone()
+                },
+            ),
         ]
         .iter()
         .map(|(k, v)| (*k, v.as_str()))
@@ -83,6 +93,7 @@ impl SqlStatus {
                 "Last_SQL_Error_Timestamp" => s.last_error_timestamp = v.into(),
                 "Seconds_Behind_Source" => s.seconds_behind = v.parse().ok(),
                 "Executed_Gtid_Set" => s.exec_gtid = v.into(),
+                "Until_Condition" if v != "None" => s.until = v.into(),
                 k if k.starts_with("Replicate_") => s.filters.push((k.into(), v.into())),
                 _ => {}
             }

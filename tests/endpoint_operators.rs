@@ -1,0 +1,330 @@
+//! The operator's statements through the real mysql client against a
+//! replica of MySQL 9.7, and the metrics they move.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod replica_harness;
+
+use replica_harness::endpoint::{ADMIN_PW, client, err, free_port, ok, vertical};
+use replica_harness::{Replica, primary};
+use understudy_testbed::{Server, ServerKind};
+
+/// `GET /metrics` from the metrics port: (name with labels, value).
+fn metrics(port: u16) -> Vec<(String, String)> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut text = String::new();
+    c.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    text.split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            l.rsplit_once(' ')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+fn metric(m: &[(String, String)], name: &str) -> f64 {
+    m.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.parse().unwrap())
+        .unwrap_or_else(|| panic!("no {name} in {m:?}"))
+}
+
+/// `SHOW REPLICA STATUS\G` through the endpoint, as (name, value).
+fn replica_status(server: &Server, port: u16) -> Vec<(String, String)> {
+    vertical(&ok(&client(
+        server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SHOW REPLICA STATUS\\G",
+    )))
+}
+
+fn field<'a>(st: &'a [(String, String)], name: &str) -> &'a str {
+    st.iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Polls SHOW REPLICA STATUS until `done` holds.
+fn wait_status(
+    server: &Server,
+    port: u16,
+    what: &str,
+    done: impl Fn(&[(String, String)]) -> bool,
+) -> Vec<(String, String)> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let st = replica_status(server, port);
+        if done(&st) {
+            return st;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {st:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The operator's statements through the mysql client: STOP REPLICA,
+/// CHANGE REPLICATION SOURCE TO a position past a row's INSERT, START
+/// REPLICA; the UPDATE of that row stops the applier with 1032 at its
+/// position; SET GLOBAL sql_replica_skip_counter = 1 and START REPLICA
+/// SQL_THREAD skip it and replication goes on.
+#[test]
+fn operators_skip_a_failed_transaction() {
+    use replica_harness::primary_position;
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql("CREATE DATABASE ops; CREATE TABLE ops.t (id INT PRIMARY KEY, v INT);")
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let apw = tmp.path().join("admin-pw");
+    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
+    let metrics_port = free_port();
+    let replica = Replica::start(
+        tmp.path(),
+        &server,
+        &[
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--admin-password-file",
+            apw.to_str().unwrap(),
+            "--metrics",
+            &format!("127.0.0.1:{metrics_port}"),
+        ],
+    );
+    let (file, pos) = primary_position(&server);
+    wait_status(&server, port, "caught up", |st| {
+        field(st, "Exec_Source_Log_Pos") == pos.to_string()
+            && field(st, "Relay_Source_Log_File") == file
+    });
+    let m = metrics(metrics_port);
+    assert!(
+        metric(&m, "understudy_events_received_total") > 0.0,
+        "{m:?}"
+    );
+    assert!(metric(&m, "understudy_bytes_received_total") > 0.0, "{m:?}");
+    assert!(
+        metric(&m, "understudy_transactions_applied_total") >= 2.0,
+        "{m:?}"
+    );
+    assert_eq!(metric(&m, "understudy_io_running"), 1.0, "{m:?}");
+    assert_eq!(metric(&m, "understudy_sql_running"), 1.0, "{m:?}");
+    assert_eq!(
+        metric(&m, "understudy_exec_source_log_pos"),
+        pos as f64,
+        "{m:?}"
+    );
+    assert!(metric(&m, "understudy_replica_lag_seconds") >= 0.0, "{m:?}");
+    assert_eq!(
+        metric(
+            &m,
+            "understudy_io_state{state=\"Waiting for source to send event\"}"
+        ),
+        1.0
+    );
+    // Running: START is a note, CHANGE an error.
+    let out = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N"],
+        "START REPLICA; SHOW WARNINGS;",
+    ));
+    assert!(
+        out.contains("Note\t3083\tReplication thread(s) for channel '' are already runnning."),
+        "{out}"
+    );
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "CHANGE REPLICATION SOURCE TO SOURCE_CONNECT_RETRY=2",
+    ));
+    assert!(e.contains("ERROR 3021 (HY000)"), "{e}");
+
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "STOP REPLICA",
+    ));
+    let st = replica_status(&server, port);
+    assert_eq!(
+        (
+            field(&st, "Replica_IO_Running"),
+            field(&st, "Replica_SQL_Running")
+        ),
+        ("No", "No"),
+        "{st:?}"
+    );
+    server.sql("INSERT INTO ops.t VALUES (1, 1)").unwrap();
+    let (file, after_insert) = primary_position(&server);
+    server
+        .sql("UPDATE ops.t SET v = 2 WHERE id = 1; INSERT INTO ops.t VALUES (2, 2);")
+        .unwrap();
+    let (_, end) = primary_position(&server);
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        &format!(
+            "CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE='{file}', SOURCE_LOG_POS={after_insert}; START REPLICA;"
+        ),
+    ));
+    let st = wait_status(&server, port, "the UPDATE fails", |st| {
+        field(st, "Last_SQL_Errno") == "1032"
+    });
+    assert_eq!(field(&st, "Replica_SQL_Running"), "No", "{st:?}");
+    assert_eq!(field(&st, "Replica_IO_Running"), "Yes", "{st:?}");
+    assert_eq!(
+        field(&st, "Exec_Source_Log_Pos"),
+        after_insert.to_string(),
+        "{st:?}"
+    );
+    assert_eq!(field(&st, "Relay_Source_Log_File"), file, "{st:?}");
+    assert!(field(&st, "Last_SQL_Error").contains("ops.t"), "{st:?}");
+    let m = metrics(metrics_port);
+    assert_eq!(metric(&m, "understudy_last_sql_errno"), 1032.0, "{m:?}");
+    assert_eq!(metric(&m, "understudy_sql_running"), 0.0, "{m:?}");
+
+    let out = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N"],
+        "SET GLOBAL sql_replica_skip_counter = 1; SELECT @@sql_replica_skip_counter; START REPLICA SQL_THREAD;",
+    ));
+    assert_eq!(out.trim(), "1");
+    let st = wait_status(
+        &server,
+        port,
+        "resumed after the skipped transaction",
+        |st| {
+            field(st, "Exec_Source_Log_Pos") == end.to_string()
+                && field(st, "Replica_SQL_Running") == "Yes"
+        },
+    );
+    assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
+    let rows = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N", "-B"],
+        "SELECT * FROM ops.t ORDER BY id",
+    ));
+    assert_eq!(rows, "2\t2\n");
+    // START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS: applies up to and
+    // including that GTID, then stops; a plain START goes on.
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "STOP REPLICA SQL_THREAD",
+    ));
+    let uuid = server
+        .sql("SELECT @@server_uuid")
+        .unwrap()
+        .trim()
+        .to_owned();
+    server.sql("INSERT INTO ops.t VALUES (3, 3)").unwrap();
+    let upto = server.sql("SELECT @@gtid_executed").unwrap();
+    let last: u64 = upto
+        .trim()
+        .rsplit(['-', ':'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    server.sql("INSERT INTO ops.t VALUES (4, 4)").unwrap();
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        &format!("START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS = '{uuid}:{last}'"),
+    ));
+    let st = wait_status(&server, port, "stopped at the UNTIL GTID", |st| {
+        field(st, "Replica_SQL_Running") == "No"
+    });
+    assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
+    let rows = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N", "-B"],
+        "SELECT id FROM ops.t ORDER BY id",
+    ));
+    assert_eq!(rows, "2\n3\n");
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "START REPLICA UNTIL SQL_BEFORE_GTIDS = 'x:1'",
+    ));
+    assert!(e.contains("ERROR 1235"), "{e}");
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "START REPLICA UNTIL SQL_AFTER_GTIDS = 'nonsense'",
+    ));
+    assert!(e.contains("ERROR 1772"), "{e}");
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "START REPLICA SQL_THREAD",
+    ));
+    wait_status(&server, port, "the rest applied", |st| {
+        field(st, "Replica_SQL_Running") == "Yes"
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let rows = ok(&client(
+            &server,
+            port,
+            "admin",
+            ADMIN_PW,
+            &["-N", "-B"],
+            "SELECT id FROM ops.t ORDER BY id",
+        ));
+        if rows == "2\n3\n4\n" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{rows}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // The change went to master.info.
+    let mi = std::fs::read_to_string(replica.dir.join("master.info")).unwrap();
+    assert!(mi.contains(&file), "{mi}");
+    replica.stop();
+}
