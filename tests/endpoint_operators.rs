@@ -326,5 +326,100 @@ fn operators_skip_a_failed_transaction() {
     // The change went to master.info.
     let mi = std::fs::read_to_string(replica.dir.join("master.info")).unwrap();
     assert!(mi.contains(&file), "{mi}");
+
+    // RESET REPLICA: refused while running; then the relay log and the
+    // position go, the data and executed GTIDs stay, and the next start
+    // reads the source from its first binlog applying nothing twice.
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "RESET REPLICA",
+    ));
+    assert!(e.contains("ERROR 3081 (HY000)"), "{e}");
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "STOP REPLICA; RESET REPLICA;",
+    ));
+    let st = replica_status(&server, port);
+    assert_eq!(
+        field(&st, "Source_Port"),
+        server.port().to_string(),
+        "{st:?}"
+    );
+    assert_eq!(
+        (
+            field(&st, "Source_Log_File"),
+            field(&st, "Read_Source_Log_Pos")
+        ),
+        ("", "4"),
+        "{st:?}"
+    );
+    assert!(!replica.dir.join("understudy-relay-bin.index").exists());
+    assert!(!replica.dir.join("understudy-relay-bin.000001").exists());
+    server.sql("INSERT INTO ops.t VALUES (5, 5)").unwrap();
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "START REPLICA",
+    ));
+    let gtids = server
+        .sql("SELECT @@gtid_executed")
+        .unwrap()
+        .trim()
+        .replace('\n', "");
+    let st = wait_status(&server, port, "caught up again", |st| {
+        field(st, "Retrieved_Gtid_Set") == gtids && field(st, "Executed_Gtid_Set") == gtids
+    });
+    assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
+    let rows = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &["-N", "-B"],
+        "SELECT id FROM ops.t ORDER BY id",
+    ));
+    // Row 1's INSERT, passed over by the CHANGE of position before, is
+    // no executed GTID: read again from the first binlog, it is applied
+    // now, as a MySQL replica with GTIDs would; nothing applied before is
+    // applied twice (that would be a duplicate-key error).
+    assert_eq!(rows, "1\n2\n3\n4\n5\n");
+    // RESET REPLICA ALL forgets the source.
+    ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "STOP REPLICA; RESET REPLICA ALL;",
+    ));
+    let none = ok(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "SHOW REPLICA STATUS",
+    ));
+    assert_eq!(none, "");
+    let e = err(&client(
+        &server,
+        port,
+        "admin",
+        ADMIN_PW,
+        &[],
+        "START REPLICA",
+    ));
+    assert!(e.contains("ERROR 1200 (HY000)"), "{e}");
     replica.stop();
 }

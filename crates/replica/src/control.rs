@@ -52,6 +52,10 @@ pub enum ChangeError {
     SqlRunning,
     /// ER_BAD_REPLICA_AUTO_POSITION (1776).
     PositionWithAutoPosition,
+    /// ER_REPLICA_CHANNEL_MUST_STOP (3081): RESET REPLICA.
+    ThreadsRunning,
+    /// ER_REPLICA_NOT_CONFIGURED (1200): after RESET REPLICA ALL.
+    NotConfigured,
     Other(String),
 }
 
@@ -366,6 +370,73 @@ impl Control {
             }
         }
         self.watch.cutting();
+        Ok(())
+    }
+
+    /// Whether a source is configured (RESET REPLICA ALL forgets it).
+    pub fn configured(&self) -> bool {
+        !self
+            .cfg
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .io
+            .connect
+            .host
+            .is_empty()
+    }
+
+    /// RESET REPLICA [ALL]: both tasks stopped, the relay log deleted and
+    /// the source position forgotten (the next start reads the source
+    /// from its first binlog, or by GTID auto-positioning); ALL forgets
+    /// the source too. The applied data and executed GTIDs stay, as in
+    /// MySQL.
+    pub async fn reset(&self, all: bool) -> std::result::Result<(), ChangeError> {
+        if self.io_running().await || self.sql_running() {
+            return Err(ChangeError::ThreadsRunning);
+        }
+        let other = |e: ReplicaError| ChangeError::Other(e.to_string());
+        let mut cfg = self.config();
+        self.discard_relay_log(&cfg).map_err(other)?;
+        if cfg.io.start != StartFrom::AutoPosition {
+            cfg.io.start = StartFrom::Oldest;
+        }
+        let remove = |p: &Path| match fs::remove_file(p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(ChangeError::Other(format!("{}: {e}", p.display())))
+            }
+            _ => Ok(()),
+        };
+        remove(&self.dir.join(crate::applier::status::APPLIER_STATUS_FILE))?;
+        if all {
+            remove(&cfg.io.master_info_path)?;
+            remove(&self.dir.join(crate::service::STATUS_FILE))?;
+            cfg.io.connect.host = String::new();
+            cfg.io.start = StartFrom::Oldest;
+        } else {
+            let mut mi = MasterInfo::load(&cfg.io.master_info_path)
+                .map_err(other)?
+                .unwrap_or_default();
+            mi.source_log_file = String::new();
+            mi.read_source_log_pos = 4;
+            mi.store(&cfg.io.master_info_path).map_err(other)?;
+            let c = &cfg.io.connect;
+            crate::status::SharedStatus::new(
+                &self.dir.join(crate::service::STATUS_FILE),
+                crate::status::IoStatus {
+                    source_host: c.host.clone(),
+                    source_user: c.user.clone(),
+                    source_port: c.port,
+                    connect_retry: cfg.io.connect_retry.as_secs(),
+                    read_source_log_pos: 4,
+                    auto_position: cfg.io.start == StartFrom::AutoPosition,
+                    source_retry_count: cfg.io.retry_count,
+                    ..Default::default()
+                },
+            )
+            .persist()
+            .map_err(other)?;
+        }
+        *self.cfg.lock().unwrap_or_else(|p| p.into_inner()) = cfg;
         Ok(())
     }
 

@@ -99,6 +99,9 @@ fn thread_clause(rest: &[Token]) -> Result<Threads, SqlError> {
 /// START REPLICA / START SLAVE.
 pub async fn start(c: &Arc<Control>, s: &mut Session, rest: &[Token]) -> Result<Reply, SqlError> {
     let Threads { io, sql, until } = thread_clause(rest)?;
+    if !c.configured() {
+        return Err(change_error(ChangeError::NotConfigured));
+    }
     if let Some(set) = &until {
         // Checked here: a bad set is the statement's error, not the
         // applier's.
@@ -260,24 +263,63 @@ fn change_options(t: &[Token]) -> Result<SourceChange, SqlError> {
 /// CHANGE REPLICATION SOURCE TO / CHANGE MASTER TO (`t` after TO).
 pub async fn change(c: &Arc<Control>, t: &[Token]) -> Result<Reply, SqlError> {
     let ch = change_options(t)?;
-    match c.change_source(&ch).await {
-        Ok(()) => Ok(Reply::ok()),
-        Err(ChangeError::IoRunning) => Err(SqlError::new(
+    c.change_source(&ch).await.map_err(change_error)?;
+    Ok(Reply::ok())
+}
+
+/// RESET REPLICA [ALL] [FOR CHANNEL ''].
+pub async fn reset(c: &Arc<Control>, t: &[Token]) -> Result<Reply, SqlError> {
+    let t = match t {
+        [rest @ .., f, ch, Token::Str(name)] if f.is("FOR") && ch.is("CHANNEL") => {
+            if !name.is_empty() {
+                return Err(SqlError::new(
+                    3074,
+                    "HY000",
+                    "Replica channel does not exist.",
+                ));
+            }
+            rest
+        }
+        t => t,
+    };
+    let all = match t {
+        [] => false,
+        [a] if a.is("ALL") => true,
+        _ => return Err(SqlError::syntax(&format!("{t:?}"))),
+    };
+    c.reset(all).await.map_err(change_error)?;
+    Ok(Reply::ok())
+}
+
+/// A refused CHANGE / RESET / START as MySQL's error.
+fn change_error(e: ChangeError) -> SqlError {
+    match e {
+        ChangeError::IoRunning => SqlError::new(
             3021,
             "HY000",
             "This operation cannot be performed with a running replica io thread; run STOP REPLICA IO_THREAD FOR CHANNEL '' first.",
-        )),
-        Err(ChangeError::SqlRunning) => Err(SqlError::new(
+        ),
+        ChangeError::SqlRunning => SqlError::new(
             3017,
             "HY000",
             "This operation cannot be performed with a running replica sql thread; run STOP REPLICA SQL_THREAD first",
-        )),
-        Err(ChangeError::PositionWithAutoPosition) => Err(SqlError::new(
+        ),
+        ChangeError::PositionWithAutoPosition => SqlError::new(
             1776,
             "HY000",
             "Parameters SOURCE_LOG_FILE, SOURCE_LOG_POS, RELAY_LOG_FILE and RELAY_LOG_POS cannot be set when SOURCE_AUTO_POSITION is active.",
-        )),
-        Err(ChangeError::Other(m)) => Err(SqlError::internal(m)),
+        ),
+        ChangeError::ThreadsRunning => SqlError::new(
+            3081,
+            "HY000",
+            "This operation cannot be performed with running replication threads; run STOP REPLICA FOR CHANNEL '' first",
+        ),
+        ChangeError::NotConfigured => SqlError::new(
+            1200,
+            "HY000",
+            "The server is not configured as replica; fix in config file or with CHANGE REPLICATION SOURCE TO",
+        ),
+        ChangeError::Other(m) => SqlError::internal(m),
     }
 }
 

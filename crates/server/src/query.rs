@@ -94,7 +94,7 @@ pub async fn execute(
             }
             Ok(Reply::ok())
         }
-        "START" | "STOP" | "CHANGE" if operator_statement(&t) => {
+        "START" | "STOP" | "CHANGE" | "RESET" if operator_statement(&t) => {
             admin_only(s)?;
             let c = ep
                 .control
@@ -103,6 +103,7 @@ pub async fn execute(
             match word.as_str() {
                 "START" => operator::start(c, s, &t[2..]).await,
                 "STOP" => operator::stop(c, s, &t[2..]).await,
+                "RESET" => operator::reset(c, &t[2..]).await,
                 _ => {
                     let to = t
                         .iter()
@@ -128,7 +129,9 @@ pub async fn execute(
 /// TO.
 fn operator_statement(t: &[Token]) -> bool {
     match t {
-        [w, r, ..] if w.is("START") || w.is("STOP") => r.is("REPLICA") || r.is("SLAVE"),
+        [w, r, ..] if w.is("START") || w.is("STOP") || w.is("RESET") => {
+            r.is("REPLICA") || r.is("SLAVE")
+        }
         [_, r, so, to, ..] if r.is("REPLICATION") => so.is("SOURCE") && to.is("TO"),
         [_, m, to, ..] => m.is("MASTER") && to.is("TO"),
         _ => false,
