@@ -68,3 +68,4 @@ for _ in 1 2 3; do ./target/release/examples/decode_rate "$BIN"; done | sort -t:
 # Streaming from a live server into the relay log.
 bash scripts/bench-stream.sh
 bash scripts/bench-apply.sh
+bash scripts/bench-endpoint.sh

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use replica_harness::endpoint::{
-    ADMIN_PW, READER_PW, client, column_types, err, free_port, ok, vertical,
+    ADMIN_PW, READER_PW, admin, client, column_types, err, ok, start_replica, vertical,
 };
-use replica_harness::{Replica, primary};
+use replica_harness::primary;
 use understudy_testbed::{Server, ServerKind};
 
 /// A config file with a read-only account, its hashes from
@@ -50,22 +50,9 @@ fn mysql_97_client_operates_and_reads_the_replica() {
               CREATE TABLE shop.orders (o BIGINT UNSIGNED NOT NULL, line SMALLINT NOT NULL, item INT, qty DECIMAL(9,2) DEFAULT '1.00', at DATETIME(3), note TEXT, PRIMARY KEY (o, line), UNIQUE KEY by_item (item, o), KEY by_at (at));")
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let apw = tmp.path().join("admin-pw");
-    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
     let config = reader_config(tmp.path());
-    let replica = Replica::start(
-        tmp.path(),
-        &server,
-        &[
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--admin-password-file",
-            apw.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-        ],
-    );
+    let (replica, port) =
+        start_replica(tmp.path(), &server, &["--config", config.to_str().unwrap()]);
     replica.wait_caught_up(&server);
     let gtids = server
         .sql("SELECT @@gtid_executed")
@@ -77,14 +64,7 @@ fn mysql_97_client_operates_and_reads_the_replica() {
     // has, in its order, with its types and flags.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let fields = loop {
-        let f = vertical(&ok(&client(
-            &server,
-            port,
-            "admin",
-            ADMIN_PW,
-            &[],
-            "SHOW REPLICA STATUS\\G",
-        )));
+        let f = vertical(&ok(&admin(&server, port, &[], "SHOW REPLICA STATUS\\G")));
         let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         if get("Executed_Gtid_Set").as_deref() == Some(gtids.as_str()) {
             break f;
@@ -116,11 +96,9 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         "SHOW REPLICA STATUS",
     )));
     server.sql("RESET REPLICA ALL").unwrap();
-    let our_types = column_types(&ok(&client(
+    let our_types = column_types(&ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-t", "--column-type-info"],
         "SHOW REPLICA STATUS",
     )));
@@ -131,14 +109,7 @@ fn mysql_97_client_operates_and_reads_the_replica() {
     assert_eq!(names, real_names);
 
     // The old names, as MySQL 8.0 gave them.
-    let old = vertical(&ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "SHOW SLAVE STATUS\\G",
-    )));
+    let old = vertical(&ok(&admin(&server, port, &[], "SHOW SLAVE STATUS\\G")));
     assert_eq!(old[0].0, "Slave_IO_State");
     assert!(
         old.iter()
@@ -190,14 +161,7 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         e.contains("ERROR 1045 (28000): Access denied for user 'reader'"),
         "{e}"
     );
-    let e = err(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "USE nowhere",
-    ));
+    let e = err(&admin(&server, port, &[], "USE nowhere"));
     assert!(
         e.contains("ERROR 1049 (42000)") && e.contains("Unknown database 'nowhere'"),
         "{e}"
@@ -214,14 +178,12 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         "SELECT TABLE_NAME, NON_UNIQUE, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' ORDER BY TABLE_NAME, LOWER(INDEX_NAME), SEQ_IN_INDEX",
     ] {
         let theirs = ok(&client(&server, server.port(), "root", "", &["-B"], q));
-        let ours = ok(&client(&server, port, "admin", ADMIN_PW, &["-B"], q));
+        let ours = ok(&admin(&server, port, &["-B"], q));
         assert_eq!(ours, theirs, "{q}");
     }
-    let create = ok(&client(
+    let create = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-N", "-B"],
         "SHOW CREATE TABLE shop.items",
     ));
@@ -229,23 +191,9 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         create.starts_with("items\tCREATE TABLE `items` ("),
         "{create}"
     );
-    let e = err(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "SELECT GTID_SUBSET('x', '')",
-    ));
+    let e = err(&admin(&server, port, &[], "SELECT GTID_SUBSET('x', '')"));
     assert!(e.contains("ERROR 1772 (HY000)"), "{e}");
-    let list = ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &["-N", "-B"],
-        "SHOW PROCESSLIST",
-    ));
+    let list = ok(&admin(&server, port, &["-N", "-B"], "SHOW PROCESSLIST"));
     assert!(
         list.contains("system user\t\tNULL\tConnect\t0\tWaiting for source to send event"),
         "{list}"
@@ -256,11 +204,9 @@ fn mysql_97_client_operates_and_reads_the_replica() {
     // its CA); another CA is refused.
     let ca = replica.dir.join("endpoint-tls/ca.pem");
     let verify = format!("--ssl-ca={}", ca.display());
-    let out = ok(&client(
+    let out = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["--ssl-mode=VERIFY_CA", &verify],
         "\\s",
     ));
@@ -271,11 +217,9 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         std::fs::read(server.data_dir().join("ca.pem")).unwrap(),
     )
     .unwrap();
-    let e = err(&client(
+    let e = err(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[
             "--ssl-mode=VERIFY_CA",
             &format!("--ssl-ca={}", other.display()),
@@ -283,25 +227,11 @@ fn mysql_97_client_operates_and_reads_the_replica() {
         "SELECT 1",
     ));
     assert!(e.contains("ERROR 2026"), "{e}");
-    let plain = ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &["--ssl-mode=DISABLED"],
-        "\\s",
-    ));
+    let plain = ok(&admin(&server, port, &["--ssl-mode=DISABLED"], "\\s"));
     assert!(plain.contains("SSL:\t\t\tNot in use"), "{plain}");
     // mysql_native_password, as older drivers answer.
     let native = ["--default-auth=mysql_native_password", "-N"];
-    let out = ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &native,
-        "SELECT 'native'",
-    ));
+    let out = ok(&admin(&server, port, &native, "SELECT 'native'"));
     assert_eq!(out.trim(), "native");
     let e = err(&client(&server, port, "admin", "nope", &native, "SELECT 1"));
     assert!(e.contains("ERROR 1045 (28000)"), "{e}");
@@ -331,19 +261,7 @@ fn selects_return_what_the_primary_returns() {
     let server = primary(ServerKind::Mysql97);
     server.sql("SET GLOBAL time_zone = '+00:00'").unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let apw = tmp.path().join("admin-pw");
-    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
-    let replica = Replica::start(
-        tmp.path(),
-        &server,
-        &[
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--admin-password-file",
-            apw.to_str().unwrap(),
-        ],
-    );
+    let (replica, port) = start_replica(tmp.path(), &server, &[]);
     let script = format!(
         "SET NAMES utf8mb4;\n{}",
         replica_harness::random::workload(0x5eed_0042, false, false).join("\n")
@@ -409,39 +327,18 @@ fn selects_return_what_the_primary_returns() {
         &["-t", "--column-type-info"],
         q,
     )));
-    let ours = column_types(&ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &["-t", "--column-type-info"],
-        q,
-    )));
+    let ours = column_types(&ok(&admin(&server, port, &["-t", "--column-type-info"], q)));
     let strip = |v: &[(String, String, String)]| -> Vec<(String, String)> {
         v.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect()
     };
     assert_eq!(strip(&ours), strip(&real));
     // Errors as MySQL's.
-    let e = err(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "SELECT * FROM rnd.nope",
-    ));
+    let e = err(&admin(&server, port, &[], "SELECT * FROM rnd.nope"));
     assert!(
         e.contains("ERROR 1146 (42S02)") && e.contains("Table 'rnd.nope' doesn't exist"),
         "{e}"
     );
-    let e = err(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "SELECT * FROM wide",
-    ));
+    let e = err(&admin(&server, port, &[], "SELECT * FROM wide"));
     assert!(e.contains("ERROR 1046 (3D000)"), "{e}");
     // Applications' drivers: PyMySQL and mysql-connector-python, plain
     // and prepared (the binary protocol).

@@ -8,8 +8,9 @@
 
 mod replica_harness;
 
+use replica_harness::endpoint::{ADMIN_PW, start_replica};
 use replica_harness::real::{Ended, gtid_executed, understudy_wait};
-use replica_harness::{Replica, Rng, primary};
+use replica_harness::{Rng, primary};
 use understudy_replica::client::{Conn, ConnectOptions, SslMode};
 use understudy_testbed::ServerKind;
 
@@ -20,23 +21,7 @@ fn reads_never_see_half_a_transaction() {
         .sql("CREATE DATABASE bank; CREATE TABLE bank.acct (id INT PRIMARY KEY, bal INT NOT NULL); INSERT INTO bank.acct VALUES (1, 500), (2, 500);")
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let apw = tmp.path().join("admin-pw");
-    std::fs::write(&apw, "pw\n").unwrap();
-    let replica = Replica::start(
-        tmp.path(),
-        &server,
-        &[
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--admin-password-file",
-            apw.to_str().unwrap(),
-        ],
-    );
+    let (replica, port) = start_replica(tmp.path(), &server, &[]);
     assert_eq!(
         understudy_wait(&replica, &gtid_executed(&server)),
         Ended::CaughtUp
@@ -87,7 +72,7 @@ fn reads_never_see_half_a_transaction() {
         .unwrap();
     let (reads, moving) = rt.block_on(async {
         let mut o = ConnectOptions::new("127.0.0.1", port, "admin");
-        o.password = b"pw".to_vec();
+        o.password = ADMIN_PW.as_bytes().to_vec();
         o.ssl.mode = SslMode::Disabled;
         let mut c = Conn::connect(&o).await.unwrap();
         let (mut reads, mut seen) = (0u32, std::collections::BTreeSet::new());

@@ -5,8 +5,10 @@
 
 mod replica_harness;
 
-use replica_harness::endpoint::{ADMIN_PW, client, err, free_port, ok, vertical};
-use replica_harness::{Replica, primary};
+use replica_harness::endpoint::{
+    ADMIN_PW, admin, client, err, free_port, ok, start_replica, vertical,
+};
+use replica_harness::primary;
 use understudy_testbed::{Server, ServerKind};
 
 /// `GET /metrics` from the metrics port: (name with labels, value).
@@ -86,22 +88,9 @@ fn operators_skip_a_failed_transaction() {
         .sql("CREATE DATABASE ops; CREATE TABLE ops.t (id INT PRIMARY KEY, v INT);")
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let apw = tmp.path().join("admin-pw");
-    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
     let metrics_port = free_port();
-    let replica = Replica::start(
-        tmp.path(),
-        &server,
-        &[
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--admin-password-file",
-            apw.to_str().unwrap(),
-            "--metrics",
-            &format!("127.0.0.1:{metrics_port}"),
-        ],
-    );
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let (replica, port) = start_replica(tmp.path(), &server, &["--metrics", &metrics_addr]);
     let (file, pos) = primary_position(&server);
     wait_status(&server, port, "caught up", |st| {
         field(st, "Exec_Source_Log_Pos") == pos.to_string()
@@ -133,11 +122,9 @@ fn operators_skip_a_failed_transaction() {
         1.0
     );
     // Running: START is a note, CHANGE an error.
-    let out = ok(&client(
+    let out = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-N"],
         "START REPLICA; SHOW WARNINGS;",
     ));
@@ -145,24 +132,15 @@ fn operators_skip_a_failed_transaction() {
         out.contains("Note\t3083\tReplication thread(s) for channel '' are already runnning."),
         "{out}"
     );
-    let e = err(&client(
+    let e = err(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[],
         "CHANGE REPLICATION SOURCE TO SOURCE_CONNECT_RETRY=2",
     ));
     assert!(e.contains("ERROR 3021 (HY000)"), "{e}");
 
-    ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "STOP REPLICA",
-    ));
+    ok(&admin(&server, port, &[], "STOP REPLICA"));
     let st = replica_status(&server, port);
     assert_eq!(
         (
@@ -178,11 +156,9 @@ fn operators_skip_a_failed_transaction() {
         .sql("UPDATE ops.t SET v = 2 WHERE id = 1; INSERT INTO ops.t VALUES (2, 2);")
         .unwrap();
     let (_, end) = primary_position(&server);
-    ok(&client(
+    ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[],
         &format!(
             "CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE='{file}', SOURCE_LOG_POS={after_insert}; START REPLICA;"
@@ -204,11 +180,9 @@ fn operators_skip_a_failed_transaction() {
     assert_eq!(metric(&m, "understudy_last_sql_errno"), 1032.0, "{m:?}");
     assert_eq!(metric(&m, "understudy_sql_running"), 0.0, "{m:?}");
 
-    let out = ok(&client(
+    let out = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-N"],
         "SET GLOBAL sql_replica_skip_counter = 1; SELECT @@sql_replica_skip_counter; START REPLICA SQL_THREAD;",
     ));
@@ -223,25 +197,16 @@ fn operators_skip_a_failed_transaction() {
         },
     );
     assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
-    let rows = ok(&client(
+    let rows = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-N", "-B"],
         "SELECT * FROM ops.t ORDER BY id",
     ));
     assert_eq!(rows, "2\t2\n");
     // START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS: applies up to and
     // including that GTID, then stops; a plain START goes on.
-    ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "STOP REPLICA SQL_THREAD",
-    ));
+    ok(&admin(&server, port, &[], "STOP REPLICA SQL_THREAD"));
     let uuid = server
         .sql("SELECT @@server_uuid")
         .unwrap()
@@ -257,11 +222,9 @@ fn operators_skip_a_failed_transaction() {
         .parse()
         .unwrap();
     server.sql("INSERT INTO ops.t VALUES (4, 4)").unwrap();
-    ok(&client(
+    ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[],
         &format!("START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS = '{uuid}:{last}'"),
     ));
@@ -269,51 +232,36 @@ fn operators_skip_a_failed_transaction() {
         field(st, "Replica_SQL_Running") == "No"
     });
     assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
-    let rows = ok(&client(
+    let rows = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-N", "-B"],
         "SELECT id FROM ops.t ORDER BY id",
     ));
     assert_eq!(rows, "2\n3\n");
-    let e = err(&client(
+    let e = err(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[],
         "START REPLICA UNTIL SQL_BEFORE_GTIDS = 'x:1'",
     ));
     assert!(e.contains("ERROR 1235"), "{e}");
-    let e = err(&client(
+    let e = err(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[],
         "START REPLICA UNTIL SQL_AFTER_GTIDS = 'nonsense'",
     ));
     assert!(e.contains("ERROR 1772"), "{e}");
-    ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "START REPLICA SQL_THREAD",
-    ));
+    ok(&admin(&server, port, &[], "START REPLICA SQL_THREAD"));
     wait_status(&server, port, "the rest applied", |st| {
         field(st, "Replica_SQL_Running") == "Yes"
     });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let rows = ok(&client(
+        let rows = ok(&admin(
             &server,
             port,
-            "admin",
-            ADMIN_PW,
             &["-N", "-B"],
             "SELECT id FROM ops.t ORDER BY id",
         ));
@@ -330,23 +278,9 @@ fn operators_skip_a_failed_transaction() {
     // RESET REPLICA: refused while running; then the relay log and the
     // position go, the data and executed GTIDs stay, and the next start
     // reads the source from its first binlog applying nothing twice.
-    let e = err(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "RESET REPLICA",
-    ));
+    let e = err(&admin(&server, port, &[], "RESET REPLICA"));
     assert!(e.contains("ERROR 3081 (HY000)"), "{e}");
-    ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "STOP REPLICA; RESET REPLICA;",
-    ));
+    ok(&admin(&server, port, &[], "STOP REPLICA; RESET REPLICA;"));
     let st = replica_status(&server, port);
     assert_eq!(
         field(&st, "Source_Port"),
@@ -364,14 +298,7 @@ fn operators_skip_a_failed_transaction() {
     assert!(!replica.dir.join("understudy-relay-bin.index").exists());
     assert!(!replica.dir.join("understudy-relay-bin.000001").exists());
     server.sql("INSERT INTO ops.t VALUES (5, 5)").unwrap();
-    ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "START REPLICA",
-    ));
+    ok(&admin(&server, port, &[], "START REPLICA"));
     let gtids = server
         .sql("SELECT @@gtid_executed")
         .unwrap()
@@ -381,11 +308,9 @@ fn operators_skip_a_failed_transaction() {
         field(st, "Retrieved_Gtid_Set") == gtids && field(st, "Executed_Gtid_Set") == gtids
     });
     assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
-    let rows = ok(&client(
+    let rows = ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &["-N", "-B"],
         "SELECT id FROM ops.t ORDER BY id",
     ));
@@ -395,31 +320,15 @@ fn operators_skip_a_failed_transaction() {
     // applied twice (that would be a duplicate-key error).
     assert_eq!(rows, "1\n2\n3\n4\n5\n");
     // RESET REPLICA ALL forgets the source.
-    ok(&client(
+    ok(&admin(
         &server,
         port,
-        "admin",
-        ADMIN_PW,
         &[],
         "STOP REPLICA; RESET REPLICA ALL;",
     ));
-    let none = ok(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "SHOW REPLICA STATUS",
-    ));
+    let none = ok(&admin(&server, port, &[], "SHOW REPLICA STATUS"));
     assert_eq!(none, "");
-    let e = err(&client(
-        &server,
-        port,
-        "admin",
-        ADMIN_PW,
-        &[],
-        "START REPLICA",
-    ));
+    let e = err(&admin(&server, port, &[], "START REPLICA"));
     assert!(e.contains("ERROR 1200 (HY000)"), "{e}");
     replica.stop();
 }

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use understudy_testbed::Server;
 
+use super::Replica;
+
 pub const ADMIN_PW: &str = "admin-pw";
 pub const READER_PW: &str = "reader-pw";
 
@@ -48,6 +50,11 @@ pub fn client(
         .write_all(sql.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// [`client`] as the endpoint's `admin` account.
+pub fn admin(server: &Server, port: u16, extra: &[&str], sql: &str) -> Output {
+    client(server, port, "admin", ADMIN_PW, extra, sql)
 }
 
 pub fn ok(o: &Output) -> String {
@@ -103,4 +110,23 @@ pub fn column_types(text: &str) -> Vec<(String, String, String)> {
     }
     out.extend(cur);
     out
+}
+
+/// `understudy run` following `server` with the endpoint on a free port
+/// (account `admin`, [`ADMIN_PW`]) and `extra` flags: the replica and
+/// the endpoint's port.
+pub fn start_replica(dir: &std::path::Path, server: &Server, extra: &[&str]) -> (Replica, u16) {
+    let port = free_port();
+    let apw = dir.join("admin-pw");
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(&apw, format!("{ADMIN_PW}\n")).unwrap();
+    let mut args = vec![
+        "--listen".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "--admin-password-file".to_owned(),
+        apw.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (Replica::start(dir, server, &args), port)
 }

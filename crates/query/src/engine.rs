@@ -133,6 +133,11 @@ impl Engine {
         protocol: Protocol,
     ) -> Result<Rows, QueryError> {
         let view = self.reader.view().await?;
+        if let Some(v) = &view
+            && let Some(rows) = crate::point::try_point(v, sql, db, protocol)
+        {
+            return rows;
+        }
         let mut state = self.base.clone();
         state.config_mut().options_mut().catalog.default_schema =
             db.unwrap_or(NO_DATABASE).to_owned();

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod information_schema;
 pub mod names;
+pub mod point;
 pub mod provider;
 pub mod reader;
 pub mod render;

@@ -112,12 +112,12 @@ pub fn running_pid(data_dir: &Path) -> Option<u32> {
     Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
 }
 
-/// Runs the replica until `stop` turns true or the I/O task stops with an
-/// error.
-pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<()> {
-    let dir = cfg.data_dir.clone();
-    fs::create_dir_all(&dir).map_err(|e| ReplicaError::io(&dir, e))?;
-    if let Some(pid) = running_pid(&dir)
+/// Takes the data directory for this process (created if missing): its
+/// pid file, unless another live process holds it. Returns the pid
+/// file's path.
+fn claim(dir: &Path) -> Result<PathBuf> {
+    fs::create_dir_all(dir).map_err(|e| ReplicaError::io(dir, e))?;
+    if let Some(pid) = running_pid(dir)
         && pid != std::process::id()
     {
         return Err(ReplicaError::Config(format!(
@@ -128,6 +128,14 @@ pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<
     let pid_path = dir.join(PID_FILE);
     fs::write(&pid_path, format!("{}\n", std::process::id()))
         .map_err(|e| ReplicaError::io(&pid_path, e))?;
+    Ok(pid_path)
+}
+
+/// Runs the replica until `stop` turns true or the I/O task stops with an
+/// error.
+pub async fn run(mut cfg: ReplicaConfig, stop: watch::Receiver<bool>) -> Result<()> {
+    let dir = cfg.data_dir.clone();
+    let pid_path = claim(&dir)?;
     cfg.io.master_info_path = dir.join(MASTER_INFO);
     if cfg.threads == Threads::Sql {
         // The applier alone: the relay log is read as it is (the I/O
@@ -185,18 +193,7 @@ pub async fn run_controlled(
     threads: Threads,
 ) -> Result<()> {
     let dir = control.data_dir().to_owned();
-    fs::create_dir_all(&dir).map_err(|e| ReplicaError::io(&dir, e))?;
-    if let Some(pid) = running_pid(&dir)
-        && pid != std::process::id()
-    {
-        return Err(ReplicaError::Config(format!(
-            "{} is in use by process {pid}",
-            dir.display()
-        )));
-    }
-    let pid_path = dir.join(PID_FILE);
-    fs::write(&pid_path, format!("{}\n", std::process::id()))
-        .map_err(|e| ReplicaError::io(&pid_path, e))?;
+    let pid_path = claim(&dir)?;
     let status_path = dir.join(STATUS_FILE);
     if !status_path.exists() {
         SharedStatus::new(&status_path, IoStatus::default()).persist()?;

@@ -367,14 +367,14 @@ async fn run_queries<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(())
 }
 
-/// A text result set: column count, definitions, rows, and the end
-/// marker (OK-as-EOF with CLIENT_DEPRECATE_EOF, EOF before it).
-async fn send_rows<S: AsyncRead + AsyncWrite + Unpin>(
+/// A result set's head: the column count, the definitions, and (before
+/// CLIENT_DEPRECATE_EOF) an EOF.
+fn send_columns<S: AsyncRead + AsyncWrite + Unpin>(
     w: &mut Wire<S>,
     rs: &ResultSet,
     status: u16,
     deprecate_eof: bool,
-) -> Io {
+) {
     let mut count = Vec::new();
     understudy_mysql_proto::wire::put_lenenc_int(&mut count, rs.columns.len() as u64);
     w.send(&count);
@@ -384,6 +384,17 @@ async fn send_rows<S: AsyncRead + AsyncWrite + Unpin>(
     if !deprecate_eof {
         w.send(&serve::eof(0, status));
     }
+}
+
+/// A text result set: column count, definitions, rows, and the end
+/// marker (OK-as-EOF with CLIENT_DEPRECATE_EOF, EOF before it).
+async fn send_rows<S: AsyncRead + AsyncWrite + Unpin>(
+    w: &mut Wire<S>,
+    rs: &ResultSet,
+    status: u16,
+    deprecate_eof: bool,
+) -> Io {
+    send_columns(w, rs, status, deprecate_eof);
     for row in &rs.rows {
         w.send(&serve::text_row(row.iter().map(|v| v.as_deref())));
         if w.pending() > 1 << 20 {
@@ -437,15 +448,7 @@ async fn send_binary_rows<S: AsyncRead + AsyncWrite + Unpin>(
     rs: &ResultSet,
     deprecate_eof: bool,
 ) -> Io {
-    let mut count = Vec::new();
-    understudy_mysql_proto::wire::put_lenenc_int(&mut count, rs.columns.len() as u64);
-    w.send(&count);
-    for c in &rs.columns {
-        w.send(&c.encode());
-    }
-    if !deprecate_eof {
-        w.send(&serve::eof(0, STATUS_AUTOCOMMIT));
-    }
+    send_columns(w, rs, STATUS_AUTOCOMMIT, deprecate_eof);
     let types: Vec<(u8, bool)> = rs
         .columns
         .iter()

@@ -141,12 +141,12 @@ pub fn tokens(sql: &str) -> Option<Vec<Token>> {
     Some(out)
 }
 
-/// Splits a COM_QUERY's text into statements at `;` outside quotes and
-/// comments; empty statements are dropped.
-pub fn split_statements(sql: &str) -> Vec<String> {
+/// Calls `f` with the offset of every byte outside quotes and comments
+/// (backslash escapes count in '…' and "…"; `-- `, `#` and `/* */`
+/// comments are skipped whole).
+pub fn each_outside_quotes(sql: &str, mut f: impl FnMut(usize, u8)) {
     let b = sql.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut start) = (0, 0);
+    let mut i = 0;
     while i < b.len() {
         match b[i] {
             q @ (b'\'' | b'"' | b'`') => {
@@ -175,14 +175,23 @@ pub fn split_statements(sql: &str) -> Vec<String> {
                 }
                 i += 1;
             }
-            b';' => {
-                out.push(sql[start..i].to_owned());
-                start = i + 1;
-            }
-            _ => {}
+            c => f(i, c),
         }
         i += 1;
     }
+}
+
+/// Splits a COM_QUERY's text into statements at `;` outside quotes and
+/// comments; empty statements are dropped.
+pub fn split_statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    each_outside_quotes(sql, |i, c| {
+        if c == b';' {
+            out.push(sql[start..i].to_owned());
+            start = i + 1;
+        }
+    });
     if start < sql.len() {
         out.push(sql[start..].to_owned());
     }

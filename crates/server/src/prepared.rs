@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use understudy_mysql_proto::binary::Param;
 
+use crate::lex::each_outside_quotes;
+
 /// A statement prepared on one connection.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
@@ -56,42 +58,12 @@ impl Statements {
 
 /// The byte offsets of the `?` markers outside quotes and comments.
 pub fn markers(sql: &str) -> Vec<usize> {
-    let b = sql.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' && q != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'?' => out.push(i),
-            _ => {}
+    each_outside_quotes(sql, |i, c| {
+        if c == b'?' {
+            out.push(i);
         }
-        i += 1;
-    }
+    });
     out
 }
 
