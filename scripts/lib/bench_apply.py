@@ -512,5 +512,6 @@ def report(results):
               f"on the MariaDB binlog in STATEMENT format")
 
 
-WORK = sys.argv[1]
-main()
+if __name__ == "__main__":
+    WORK = sys.argv[1]
+    main()

@@ -5,6 +5,7 @@
 //! is one write batch, so that state is at a source-transaction boundary.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{OwnedRwLockReadGuard, RwLock};
@@ -22,6 +23,9 @@ pub struct StoreReader {
     store: Mutex<Option<Arc<Store>>>,
     /// Views read-lock it; catching up write-locks it.
     gate: Arc<RwLock<()>>,
+    /// The process's commit count at the last catch-up (the applier runs
+    /// in this process: nothing new to see while it has not moved).
+    caught_up_at: AtomicU64,
 }
 
 /// One consistent state of the store, for one statement.
@@ -39,6 +43,7 @@ impl StoreReader {
             scratch: scratch.to_owned(),
             store: Mutex::new(None),
             gate: Arc::new(RwLock::new(())),
+            caught_up_at: AtomicU64::new(u64::MAX),
         }
     }
 
@@ -63,11 +68,15 @@ impl StoreReader {
         let Some(store) = self.open()? else {
             return Ok(None);
         };
-        {
+        // Read before catching up: a commit made during it is caught up
+        // with next time.
+        let commits = understudy_store::commits();
+        if self.caught_up_at.load(Ordering::SeqCst) != commits {
             let _w = self.gate.write().await;
             store
                 .catch_up()
                 .map_err(|e| QueryError::Store(e.to_string()))?;
+            self.caught_up_at.store(commits, Ordering::SeqCst);
         }
         let held = Arc::new(self.gate.clone().read_owned().await);
         Ok(Some(View { store, _held: held }))

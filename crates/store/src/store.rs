@@ -82,6 +82,15 @@ impl Position {
     }
 }
 
+/// Commits made by any store of this process: a reader in the same
+/// process as the applier catches up only when this moved.
+static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of commits this process's stores have made.
+pub fn commits() -> u64 {
+    COMMITS.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 #[derive(Debug)]
 pub struct Store {
     db: DB,
@@ -451,7 +460,15 @@ impl Store {
     }
 
     /// Commits the transaction's rows and its position atomically.
-    pub fn commit(&self, mut txn: Txn, position: &Position) -> Result<()> {
+    pub fn commit(&self, txn: Txn, position: &Position) -> Result<()> {
+        let r = self.commit_inner(txn, position);
+        if r.is_ok() {
+            COMMITS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        r
+    }
+
+    fn commit_inner(&self, mut txn: Txn, position: &Position) -> Result<()> {
         if let Some(spill) = txn.spill.take() {
             return self.commit_large(spill, txn, position);
         }
