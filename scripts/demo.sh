@@ -87,5 +87,7 @@ replica_sql() {
     -h127.0.0.1 -P"$EP" "$@" 2>&1 | grep -v 'Using a password'
 }
 echo 'SHOW REPLICA STATUS\G' | replica_sql | sed -n 1,14p
+echo "== a query on the replica: orders per customer, joined with their names" >&2
+echo 'SELECT c.name, COUNT(*) AS orders, SUM(o.total) AS total FROM shop.orders o JOIN shop.customers c ON c.id = o.customer GROUP BY c.name ORDER BY c.name;' | replica_sql
 echo "== SHOW DATABASES; USE shop; SHOW TABLES; an INSERT (refused: read-only)" >&2
 echo 'SHOW DATABASES; USE shop; SHOW TABLES; INSERT INTO shop.audit VALUES (NOW(6), "x");' | replica_sql || true
