@@ -1,7 +1,10 @@
 //! Packets over a client's socket: payloads in, framed payloads out with
 //! the sequence ids the protocol expects.
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use understudy_mysql_proto::packet::{Frame, PacketDecoder, write_packets};
 
 /// The largest command a client may send (`max_allowed_packet`).
@@ -79,13 +82,98 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Wire<S> {
         self.stream.flush().await
     }
 
-    /// The stream back (TLS begins on it); nothing may be buffered.
-    pub fn into_inner(self) -> S {
-        self.stream
+    /// The stream back, with the bytes read past the last payload in
+    /// front of it: a client may send its TLS ClientHello right behind
+    /// the SSL request, in the same read.
+    pub fn into_inner(self) -> Prefixed<S> {
+        Prefixed {
+            prefix: self.buf,
+            at: 0,
+            inner: self.stream,
+        }
     }
 
     /// Bytes queued and not yet written.
     pub fn pending(&self) -> usize {
         self.out.len()
+    }
+}
+
+/// A stream whose first bytes were already read off it: they are read
+/// again first, then the stream's own.
+#[derive(Debug)]
+pub struct Prefixed<S> {
+    prefix: Vec<u8>,
+    at: usize,
+    inner: S,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.at < self.prefix.len() {
+            let n = buf.remaining().min(self.prefix.len() - self.at);
+            let at = self.at;
+            buf.put_slice(&self.prefix[at..at + n]);
+            self.at += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SSL request and the first TLS bytes in one read: the TLS side
+    /// still gets those bytes.
+    #[test]
+    fn bytes_behind_a_payload_are_not_lost() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(async {
+            let (mut client, server) = tokio::io::duplex(1024);
+            let mut sent = Vec::new();
+            understudy_mysql_proto::packet::write_packets(&mut sent, b"ssl-request", 1);
+            sent.extend_from_slice(b"\x16\x03\x01client-hello");
+            client
+                .write_all(&sent)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            drop(client);
+            let mut w = Wire::new(server);
+            let p = w.read().await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(p.as_deref(), Some(&b"ssl-request"[..]));
+            let mut rest = w.into_inner();
+            let mut got = [0u8; 15];
+            rest.read_exact(&mut got)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(&got, b"\x16\x03\x01client-hello");
+        });
     }
 }
