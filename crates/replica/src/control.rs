@@ -441,13 +441,17 @@ impl Control {
     }
 
     /// Stops both tasks (process shutdown).
-    pub async fn shutdown(&self) {
+    pub async fn shutdown(self: &Arc<Self>) {
         if let Err(e) = self.stop_io().await {
             tracing::error!("{e}");
         }
-        let sql_done = tokio::task::block_in_place(|| self.stop_sql());
-        if let Err(e) = sql_done {
-            tracing::error!("{e}");
+        // Joining the applier blocks: off the async workers (works on any
+        // runtime, where block_in_place panics on a current-thread one).
+        let c = self.clone();
+        match tokio::task::spawn_blocking(move || c.stop_sql()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!("{e}"),
+            Err(e) => tracing::error!("stopping the applier: {e}"),
         }
     }
 }
