@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use serde::Deserialize;
 use understudy_mysql_proto::compress::Algorithm;
+use understudy_replica::applier::Until;
 use understudy_replica::applier::policy::{ApplyPolicy, ExecMode, SkipErrors};
 use understudy_replica::client::{ConnectOptions, SslMode, SslOptions};
 use understudy_replica::control::Control;
@@ -152,8 +153,13 @@ pub struct RunArgs {
     /// START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS: the applier stops
     /// once it has executed these GTIDs (MySQL set, or MariaDB positions
     /// like 0-1-100); with --threads sql the run then ends.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "until_sql_before_gtids")]
     until_sql_after_gtids: Option<String>,
+    /// START REPLICA SQL_THREAD UNTIL SQL_BEFORE_GTIDS: the applier stops
+    /// in front of the first transaction with one of these GTIDs (the
+    /// point-in-time recovery of a delayed replica).
+    #[arg(long)]
+    until_sql_before_gtids: Option<String>,
     /// A source transaction whose changes pass this many bytes is applied
     /// through a scratch store beside the data (memory stays bounded) and
     /// committed in one step (default 32 MiB).
@@ -243,6 +249,7 @@ impl RunArgs {
             sql_replica_skip_counter,
             threads,
             until_sql_after_gtids,
+            until_sql_before_gtids,
             large_transaction_bytes,
             listen,
             admin_password_file,
@@ -431,7 +438,11 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
         policy,
         skip_counter: args.sql_replica_skip_counter.unwrap_or(0),
         threads,
-        until_gtids: args.until_sql_after_gtids,
+        until: match (args.until_sql_after_gtids, args.until_sql_before_gtids) {
+            (Some(s), _) => Some(Until::SqlAfterGtids(s)),
+            (None, Some(s)) => Some(Until::SqlBeforeGtids(s)),
+            (None, None) => None,
+        },
         large_transaction_bytes: args
             .large_transaction_bytes
             .unwrap_or(understudy_replica::applier::LARGE_TRANSACTION_BYTES)

@@ -204,6 +204,17 @@ fn operators_skip_a_failed_transaction() {
         "SELECT * FROM ops.t ORDER BY id",
     ));
     assert_eq!(rows, "2\t2\n");
+    let ids = |server: &Server| {
+        ok(&admin(
+            server,
+            port,
+            &["-N", "-B"],
+            "SELECT id FROM ops.t ORDER BY id",
+        ))
+        .lines()
+        .collect::<Vec<_>>()
+        .join(",")
+    };
     // START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS: applies up to and
     // including that GTID, then stops; a plain START goes on.
     ok(&admin(&server, port, &[], "STOP REPLICA SQL_THREAD"));
@@ -232,18 +243,13 @@ fn operators_skip_a_failed_transaction() {
         field(st, "Replica_SQL_Running") == "No"
     });
     assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
-    let rows = ok(&admin(
-        &server,
-        port,
-        &["-N", "-B"],
-        "SELECT id FROM ops.t ORDER BY id",
-    ));
-    assert_eq!(rows, "2\n3\n");
+    // Stopped, the applier has committed: a read sees it at once.
+    assert_eq!(ids(&server), "2,3", "{}", replica.stderr());
     let e = err(&admin(
         &server,
         port,
         &[],
-        "START REPLICA UNTIL SQL_BEFORE_GTIDS = 'x:1'",
+        "START REPLICA UNTIL SQL_AFTER_MTS_GAPS",
     ));
     assert!(e.contains("ERROR 1235"), "{e}");
     let e = err(&admin(
@@ -253,22 +259,95 @@ fn operators_skip_a_failed_transaction() {
         "START REPLICA UNTIL SQL_AFTER_GTIDS = 'nonsense'",
     ));
     assert!(e.contains("ERROR 1772"), "{e}");
-    ok(&admin(&server, port, &[], "START REPLICA SQL_THREAD"));
-    wait_status(&server, port, "the rest applied", |st| {
-        field(st, "Replica_SQL_Running") == "Yes"
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let rows = ok(&admin(
+    let e = err(&admin(
+        &server,
+        port,
+        &[],
+        &format!("START REPLICA UNTIL SOURCE_LOG_FILE = '{file}', RELAY_LOG_POS = 4"),
+    ));
+    assert!(e.contains("ERROR 1277"), "{e}");
+    let until_stop = |what: &str, until: &str| {
+        ok(&admin(
             &server,
             port,
-            &["-N", "-B"],
-            "SELECT id FROM ops.t ORDER BY id",
+            &[],
+            &format!("START REPLICA SQL_THREAD UNTIL {until}"),
         ));
-        if rows == "2\n3\n4\n" {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "{rows}");
+        let st = wait_status(&server, port, what, |st| {
+            field(st, "Replica_SQL_Running") == "No"
+        });
+        assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
+        st
+    };
+    // UNTIL SQL_BEFORE_GTIDS: 4 is applied, 5 (the named GTID) is not.
+    server.sql("INSERT INTO ops.t VALUES (5, 5)").unwrap();
+    let st = until_stop(
+        "stopped in front of the UNTIL GTID",
+        &format!("SQL_BEFORE_GTIDS = '{uuid}:{}'", last + 2),
+    );
+    assert_eq!(field(&st, "Until_Condition"), "SQL_BEFORE_GTIDS", "{st:?}");
+    assert_eq!(ids(&server), "2,3,4", "{}", replica.stderr());
+    // UNTIL SOURCE_LOG_FILE/POS: stops at the source position after 6.
+    server.sql("INSERT INTO ops.t VALUES (6, 6)").unwrap();
+    let (file6, pos6) = primary_position(&server);
+    server.sql("INSERT INTO ops.t VALUES (7, 7)").unwrap();
+    let st = until_stop(
+        "stopped at the UNTIL source position",
+        &format!("SOURCE_LOG_FILE = '{file6}', SOURCE_LOG_POS = {pos6}"),
+    );
+    assert_eq!(
+        (
+            field(&st, "Until_Condition"),
+            field(&st, "Until_Log_File"),
+            field(&st, "Until_Log_Pos"),
+            field(&st, "Exec_Source_Log_Pos"),
+        ),
+        (
+            "Source",
+            file6.as_str(),
+            pos6.to_string().as_str(),
+            pos6.to_string().as_str()
+        ),
+        "{st:?}"
+    );
+    assert_eq!(ids(&server), "2,3,4,5,6", "{}", replica.stderr());
+    // UNTIL RELAY_LOG_FILE/POS one byte past the applier's position:
+    // exactly one more transaction (7) is applied.
+    server.sql("INSERT INTO ops.t VALUES (8, 8)").unwrap();
+    let (relay_file, relay_pos) = (field(&st, "Relay_Log_File"), field(&st, "Relay_Log_Pos"));
+    let relay_pos: u64 = relay_pos.parse().unwrap();
+    let st = until_stop(
+        "stopped at the UNTIL relay position",
+        &format!(
+            "RELAY_LOG_FILE = '{relay_file}', RELAY_LOG_POS = {}",
+            relay_pos + 1
+        ),
+    );
+    assert_eq!(field(&st, "Until_Condition"), "Relay", "{st:?}");
+    assert_eq!(ids(&server), "2,3,4,5,6,7", "{}", replica.stderr());
+    // A condition met already: the applier stops at once.
+    let st = until_stop(
+        "stopped at once",
+        &format!("SOURCE_LOG_FILE = '{file6}', SOURCE_LOG_POS = {pos6}"),
+    );
+    assert_eq!(field(&st, "Until_Condition"), "Source", "{st:?}");
+    assert_eq!(ids(&server), "2,3,4,5,6,7", "{}", replica.stderr());
+    // UNTIL with the I/O thread only: ignored, with MySQL's warning.
+    let out = ok(&admin(
+        &server,
+        port,
+        &["-N"],
+        &format!("START REPLICA IO_THREAD UNTIL SQL_AFTER_GTIDS = '{uuid}:1'; SHOW WARNINGS;"),
+    ));
+    assert!(out.contains("Warning\t1279\t"), "{out}");
+    ok(&admin(&server, port, &[], "START REPLICA SQL_THREAD"));
+    let st = wait_status(&server, port, "the rest applied", |st| {
+        field(st, "Replica_SQL_Running") == "Yes"
+    });
+    assert_eq!(field(&st, "Until_Condition"), "None", "{st:?}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ids(&server) != "2,3,4,5,6,7,8" {
+        assert!(std::time::Instant::now() < deadline, "{}", ids(&server));
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     // The change went to master.info.
@@ -297,7 +376,7 @@ fn operators_skip_a_failed_transaction() {
     );
     assert!(!replica.dir.join("understudy-relay-bin.index").exists());
     assert!(!replica.dir.join("understudy-relay-bin.000001").exists());
-    server.sql("INSERT INTO ops.t VALUES (5, 5)").unwrap();
+    server.sql("INSERT INTO ops.t VALUES (9, 9)").unwrap();
     ok(&admin(&server, port, &[], "START REPLICA"));
     let gtids = server
         .sql("SELECT @@gtid_executed")
@@ -318,7 +397,7 @@ fn operators_skip_a_failed_transaction() {
     // no executed GTID: read again from the first binlog, it is applied
     // now, as a MySQL replica with GTIDs would; nothing applied before is
     // applied twice (that would be a duplicate-key error).
-    assert_eq!(rows, "1\n2\n3\n4\n5\n");
+    assert_eq!(rows, "1\n2\n3\n4\n5\n6\n7\n8\n9\n");
     // RESET REPLICA ALL forgets the source.
     ok(&admin(
         &server,

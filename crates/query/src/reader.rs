@@ -69,14 +69,32 @@ impl StoreReader {
             return Ok(None);
         };
         // Read before catching up: a commit made during it is caught up
-        // with next time.
-        let commits = understudy_store::commits();
-        if self.caught_up_at.load(Ordering::SeqCst) != commits {
+        // with next time. A catch-up can come back short of a commit the
+        // applier has made (seen while the applier's store flushes or
+        // closes): it is tried again until the reader has it.
+        let target = understudy_store::committed_sequence();
+        if self.caught_up_at.load(Ordering::SeqCst) != target {
             let _w = self.gate.write().await;
-            store
-                .catch_up()
-                .map_err(|e| QueryError::Store(e.to_string()))?;
-            self.caught_up_at.store(commits, Ordering::SeqCst);
+            let mut tries = 0;
+            loop {
+                store
+                    .catch_up()
+                    .map_err(|e| QueryError::Store(e.to_string()))?;
+                let seen = store.sequence();
+                if seen >= target {
+                    self.caught_up_at.store(target, Ordering::SeqCst);
+                    break;
+                }
+                tries += 1;
+                if tries == 100 {
+                    // Left for the next statement to try again.
+                    tracing::warn!(
+                        "the store's reader saw sequence {seen}, behind the applier's {target}"
+                    );
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
         }
         let held = Arc::new(self.gate.clone().read_owned().await);
         Ok(Some(View { store, _held: held }))

@@ -188,9 +188,14 @@ impl Control {
         self.start_sql_until(None)
     }
 
-    /// START REPLICA SQL_THREAD [UNTIL SQL_AFTER_GTIDS = `until`]: the
-    /// applier stops once it has executed those GTIDs (this start only).
-    pub fn start_sql_until(&self, until: Option<String>) -> Result<Outcome> {
+    /// The UNTIL condition the process was started with.
+    pub fn initial_until(&self) -> Option<crate::applier::Until> {
+        self.config().until
+    }
+
+    /// START REPLICA SQL_THREAD [UNTIL …]: the applier stops where
+    /// `until` says (this start only).
+    pub fn start_sql_until(&self, until: Option<crate::applier::Until>) -> Result<Outcome> {
         let mut g = self.sql.lock().unwrap_or_else(|p| p.into_inner());
         if g.as_ref().is_some_and(|t| !t.thread.is_finished()) {
             return Ok(Outcome::AlreadyRunning);
@@ -200,9 +205,7 @@ impl Control {
         }
         let mut cfg = self.config();
         cfg.skip_counter = self.skip_counter.swap(0, Ordering::SeqCst);
-        if until.is_some() {
-            cfg.until_gtids = until;
-        }
+        cfg.until = until;
         let stop = Arc::new(AtomicBool::new(false));
         let thread = spawn_applier(&cfg, &self.dir, &self.watch, &stop)?;
         *g = Some(SqlTask { stop, thread });

@@ -62,9 +62,8 @@ pub struct ReplicaConfig {
     pub threads: Threads,
     /// See [`ApplierConfig::large_transaction_bytes`].
     pub large_transaction_bytes: usize,
-    /// `UNTIL SQL_AFTER_GTIDS`: the applier stops once it has executed
-    /// these (MySQL's set or MariaDB's positions).
-    pub until_gtids: Option<String>,
+    /// `START REPLICA SQL_THREAD UNTIL …` for the first start.
+    pub until: Option<crate::applier::Until>,
 }
 
 /// The replica's UUID from `auto.cnf` (`[auto]` / `server-uuid=`),
@@ -203,7 +202,8 @@ pub async fn run_controlled(
             control.start_io().await?;
         }
         if threads != Threads::Io {
-            control.start_sql()?;
+            // The run's own UNTIL (a flag) holds for its first start.
+            control.start_sql_until(control.initial_until())?;
         }
         Ok::<(), ReplicaError>(())
     }
@@ -292,10 +292,37 @@ pub(crate) fn spawn_applier(
         durability: cfg.durability,
         policy: cfg.policy.clone(),
         skip_counter: cfg.skip_counter,
-        until_gtids: cfg.until_gtids.clone(),
+        until: cfg.until.clone(),
         large_transaction_bytes: cfg.large_transaction_bytes,
     };
     let (watch, stop, st) = (watch.clone(), stop.clone(), SharedSqlStatus::new(dir));
+    // START returns with the thread shown running, as MySQL's does: the
+    // last status, its error cleared, with this start's UNTIL (the
+    // applier fills in the rest once its store is open).
+    let before = crate::applier::status::read_sql_status(dir).unwrap_or_default();
+    st.update(|s| {
+        let (until_file, until_pos) = acfg
+            .until
+            .as_ref()
+            .map_or(("", 0), crate::applier::Until::log_position);
+        *s = crate::applier::status::SqlStatus {
+            running: true,
+            state: String::new(),
+            skip_counter: acfg.skip_counter,
+            last_errno: 0,
+            last_error: String::new(),
+            last_error_timestamp: String::new(),
+            seconds_behind: None,
+            until: acfg
+                .until
+                .as_ref()
+                .map_or("", crate::applier::Until::condition)
+                .to_owned(),
+            until_log_file: until_file.to_owned(),
+            until_log_pos: until_pos,
+            ..before
+        };
+    });
     std::thread::Builder::new()
         .name("applier".into())
         .spawn(move || applier::run(acfg, watch, stop, st))

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use understudy_replica::applier::Until;
 use understudy_replica::control::{ChangeError, Control, Outcome, SourceChange};
 
 use crate::error::SqlError;
@@ -29,22 +30,71 @@ fn replica_error(e: impl std::fmt::Display) -> SqlError {
 struct Threads {
     io: bool,
     sql: bool,
-    /// `UNTIL SQL_AFTER_GTIDS = '…'`.
-    until: Option<String>,
+    until: Option<Until>,
 }
 
-/// The UNTIL clause of START REPLICA: SQL_AFTER_GTIDS (the others are
-/// refused, not ignored).
-fn until_clause(t: &[Token]) -> Result<(String, usize), SqlError> {
-    match t {
-        [w, Token::Punct('='), Token::Str(set), ..] if w.is("SQL_AFTER_GTIDS") => {
-            Ok((set.clone(), 3))
+/// MySQL's 1277, for an UNTIL clause it cannot take.
+fn bad_until() -> SqlError {
+    SqlError::new(
+        1277,
+        "HY000",
+        "Incorrect parameter or combination of parameters for START REPLICA UNTIL",
+    )
+}
+
+/// The UNTIL clause of START REPLICA, and how many tokens it took:
+/// `{SQL_BEFORE_GTIDS | SQL_AFTER_GTIDS} = 'set'`,
+/// `SOURCE_LOG_FILE = 'f', SOURCE_LOG_POS = n` (or MASTER_…), or
+/// `RELAY_LOG_FILE = 'f', RELAY_LOG_POS = n`.
+fn until_clause(t: &[Token]) -> Result<(Until, usize), SqlError> {
+    let word = |i: usize| t.get(i).and_then(Token::ident).map(str::to_ascii_uppercase);
+    let Some(first) = word(0) else {
+        return Err(SqlError::syntax(""));
+    };
+    let value = |i: usize| match (t.get(i + 1), t.get(i + 2)) {
+        (Some(Token::Punct('=')), Some(v)) => Ok(v),
+        _ => Err(SqlError::syntax(&first)),
+    };
+    let gtids = |i: usize| match value(i)? {
+        Token::Str(set) if Until::gtids_valid(set) => Ok(set.clone()),
+        Token::Str(set) => Err(SqlError::new(
+            1772,
+            "HY000",
+            format!("Malformed GTID set specification '{set}'."),
+        )),
+        _ => Err(SqlError::syntax(&first)),
+    };
+    match first.as_str() {
+        "SQL_AFTER_GTIDS" => Ok((Until::SqlAfterGtids(gtids(0)?), 3)),
+        "SQL_BEFORE_GTIDS" => Ok((Until::SqlBeforeGtids(gtids(0)?), 3)),
+        "SOURCE_LOG_FILE" | "MASTER_LOG_FILE" | "RELAY_LOG_FILE" => {
+            let relay = first.starts_with("RELAY");
+            let Token::Str(file) = value(0)? else {
+                return Err(SqlError::syntax(&first));
+            };
+            // `, …_LOG_POS = n`: the position must name the same log.
+            let pos_word = word(4).ok_or_else(bad_until)?;
+            let same_log = if relay {
+                pos_word == "RELAY_LOG_POS"
+            } else {
+                pos_word == "SOURCE_LOG_POS" || pos_word == "MASTER_LOG_POS"
+            };
+            if !matches!(t.get(3), Some(Token::Punct(','))) || !same_log {
+                return Err(bad_until());
+            }
+            let pos = number::<u64>(value(4)?).ok_or_else(|| SqlError::syntax(&pos_word))?;
+            let file = file.clone();
+            let u = if relay {
+                Until::RelayPos { file, pos }
+            } else {
+                Until::SourcePos { file, pos }
+            };
+            Ok((u, 7))
         }
-        [w, ..] => Err(SqlError::not_supported(&format!(
-            "START REPLICA UNTIL {} on this replica yet",
-            w.ident().unwrap_or("…").to_ascii_uppercase()
+        "SOURCE_LOG_POS" | "MASTER_LOG_POS" | "RELAY_LOG_POS" => Err(bad_until()),
+        other => Err(SqlError::not_supported(&format!(
+            "START REPLICA UNTIL {other} on this replica"
         ))),
-        [] => Err(SqlError::syntax("")),
     }
 }
 
@@ -83,8 +133,8 @@ fn thread_clause(rest: &[Token]) -> Result<Threads, SqlError> {
                 }
             }
         } else if t.is("UNTIL") {
-            let (set, used) = until_clause(&rest[i + 1..])?;
-            until = Some(set);
+            let (u, used) = until_clause(&rest[i + 1..])?;
+            until = Some(u);
             i += 1 + used;
             continue;
         } else if !matches!(t, Token::Punct(',')) {
@@ -102,20 +152,12 @@ pub async fn start(c: &Arc<Control>, s: &mut Session, rest: &[Token]) -> Result<
     if !c.configured() {
         return Err(change_error(ChangeError::NotConfigured));
     }
-    if let Some(set) = &until {
-        // Checked here: a bad set is the statement's error, not the
-        // applier's.
-        if set.parse::<understudy_binlog::gtid::GtidSet>().is_err()
-            && set
-                .parse::<understudy_binlog::gtid::MariaGtidList>()
-                .is_err()
-        {
-            return Err(SqlError::new(
-                1772,
-                "HY000",
-                format!("Malformed GTID set specification '{set}'."),
-            ));
-        }
+    if until.is_some() && !sql {
+        s.warnings.push(Warning {
+            level: "Warning",
+            code: 1279,
+            message: "SQL thread is not to be started so UNTIL options are ignored".into(),
+        });
     }
     let mut already = true;
     if io {
@@ -356,5 +398,46 @@ mod tests {
             (true, false)
         );
         assert_eq!(threads(&[]).unwrap(), (true, true));
+    }
+
+    #[test]
+    fn until_clauses() {
+        let until = |q: &str| thread_clause(&tokens(q).unwrap()).map(|t| (t.io, t.sql, t.until));
+        assert_eq!(
+            until("SQL_THREAD UNTIL SOURCE_LOG_FILE='binlog.000002', SOURCE_LOG_POS=157").unwrap(),
+            (
+                false,
+                true,
+                Some(Until::SourcePos {
+                    file: "binlog.000002".into(),
+                    pos: 157
+                })
+            )
+        );
+        assert_eq!(
+            until("UNTIL RELAY_LOG_FILE='r.000003', RELAY_LOG_POS=4")
+                .unwrap()
+                .2,
+            Some(Until::RelayPos {
+                file: "r.000003".into(),
+                pos: 4
+            })
+        );
+        let uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562:5";
+        assert_eq!(
+            until(&format!("SQL_THREAD UNTIL SQL_BEFORE_GTIDS='{uuid}'"))
+                .unwrap()
+                .2,
+            Some(Until::SqlBeforeGtids(uuid.into()))
+        );
+        for (q, code) in [
+            ("UNTIL SOURCE_LOG_FILE='b.000001', RELAY_LOG_POS=4", 1277),
+            ("UNTIL SOURCE_LOG_POS=4", 1277),
+            ("UNTIL SOURCE_LOG_FILE='b.000001'", 1277),
+            ("UNTIL SQL_AFTER_GTIDS='nonsense'", 1772),
+            ("UNTIL SQL_AFTER_MTS_GAPS", 1235),
+        ] {
+            assert_eq!(until(q).unwrap_err().code, code, "{q}");
+        }
     }
 }

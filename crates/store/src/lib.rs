@@ -17,4 +17,4 @@ pub mod txn;
 pub use catalog::TableEntry;
 pub use error::{Result, StoreError};
 pub use row::{Cell, decode_row, encode_key_cell, encode_row};
-pub use store::{Durability, Family, Position, Savepoint, Store, Txn, commits};
+pub use store::{Durability, Family, Position, Savepoint, Store, Txn, committed_sequence};

@@ -82,13 +82,14 @@ impl Position {
     }
 }
 
-/// Commits made by any store of this process: a reader in the same
-/// process as the applier catches up only when this moved.
-static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// The RocksDB sequence number of the last commit any store of this
+/// process made: a reader in the same process as the applier catches up
+/// only when it moved, and until its own sequence number reaches it.
+static COMMITTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// The number of commits this process's stores have made.
-pub fn commits() -> u64 {
-    COMMITS.load(std::sync::atomic::Ordering::SeqCst)
+/// The sequence number of this process's last commit (0: none yet).
+pub fn committed_sequence() -> u64 {
+    COMMITTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 #[derive(Debug)]
@@ -163,6 +164,11 @@ impl Store {
             durability: Durability::None,
             last_large: Default::default(),
         })
+    }
+
+    /// The sequence number of the latest write this instance sees.
+    pub fn sequence(&self) -> u64 {
+        self.db.latest_sequence_number()
     }
 
     /// A reader ([`Store::open_reader`]) moves to the latest commit.
@@ -463,7 +469,10 @@ impl Store {
     pub fn commit(&self, txn: Txn, position: &Position) -> Result<()> {
         let r = self.commit_inner(txn, position);
         if r.is_ok() {
-            COMMITS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            COMMITTED.fetch_max(
+                self.db.latest_sequence_number(),
+                std::sync::atomic::Ordering::SeqCst,
+            );
         }
         r
     }

@@ -65,6 +65,30 @@ impl Executed {
             })
     }
 
+    /// Whether some GTID of `set` is executed (for MariaDB: some domain
+    /// at or past its sequence number).
+    pub(crate) fn meets(&self, set: &Executed) -> bool {
+        !set.mysql.intersection(&self.mysql).is_empty()
+            || set.mariadb.iter().any(|u| {
+                self.mariadb
+                    .get(u.domain_id)
+                    .is_some_and(|e| e.seq_no >= u.seq_no)
+            })
+    }
+
+    /// Whether `g` is one of this set's GTIDs (for MariaDB: in a listed
+    /// domain, at or past its sequence number).
+    pub(crate) fn covers(&self, g: &TxnGtid) -> bool {
+        match g {
+            TxnGtid::MySql(u, t, n) => self.mysql.contains(*u, *t, *n),
+            TxnGtid::MariaDb(m) => self
+                .mariadb
+                .get(m.domain_id)
+                .is_some_and(|e| m.seq_no >= e.seq_no),
+            TxnGtid::None => false,
+        }
+    }
+
     pub(crate) fn text(&self) -> String {
         if !self.mariadb.is_empty() {
             self.mariadb.to_string()

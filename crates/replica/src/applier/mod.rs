@@ -26,6 +26,9 @@ pub mod status;
 mod table_cache;
 mod table_check;
 pub mod temporary;
+mod until;
+
+pub use until::Until;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -58,9 +61,8 @@ pub struct ApplierConfig {
     /// transactions: the one holding the last skipped event is skipped
     /// to its end, as MySQL does).
     pub skip_counter: u64,
-    /// `START REPLICA SQL_THREAD UNTIL SQL_AFTER_GTIDS`: stop once these
-    /// are executed (a MySQL GTID set, or MariaDB positions).
-    pub until_gtids: Option<String>,
+    /// `START REPLICA SQL_THREAD UNTIL …`: where this run stops.
+    pub until: Option<Until>,
     /// A transaction whose changes pass this many bytes is applied as a
     /// large one: through a scratch store, in bounded memory, and
     /// committed by ingesting table files.
@@ -102,7 +104,7 @@ struct Applier {
     unsynced: bool,
     /// Events `sql_replica_skip_counter` still skips.
     skip_counter: u64,
-    until: Option<Executed>,
+    until: Option<until::Check>,
     tables: table_cache::TableCache,
     /// The relay offset where a transaction starts that is to be applied
     /// as a large one (it outgrew memory and is being read again).
@@ -158,9 +160,9 @@ pub fn run(
         large_at: None,
     };
     a.skip_counter = a.cfg.skip_counter;
-    if let Some(u) = &a.cfg.until_gtids {
-        a.until = Some(Executed::parse(u).ok_or_else(|| {
-            ReplicaError::Config(format!("UNTIL SQL_AFTER_GTIDS: unreadable GTID set '{u}'"))
+    if let Some(u) = &a.cfg.until {
+        a.until = Some(until::Check::new(u).ok_or_else(|| {
+            ReplicaError::Config(format!("UNTIL {}: unreadable GTID set", u.condition()))
         })?);
     }
     a.status.update(|s| {
@@ -171,11 +173,10 @@ pub fn run(
         s.relay_source_log_file = a.pos.source_file.clone();
         s.exec_source_log_pos = a.pos.source_pos;
         s.skip_counter = a.skip_counter;
-        s.until = if a.until.is_some() {
-            "SQL_AFTER_GTIDS".into()
-        } else {
-            String::new()
-        };
+        let (file, pos) = a.cfg.until.as_ref().map_or(("", 0), Until::log_position);
+        s.until = a.cfg.until.as_ref().map_or("", Until::condition).to_owned();
+        s.until_log_file = file.to_owned();
+        s.until_log_pos = pos;
         s.filters = a
             .cfg
             .policy
@@ -265,7 +266,32 @@ impl Applier {
         }
     }
 
+    /// Whether the UNTIL condition holds at the current position.
+    fn until_reached(&self) -> bool {
+        self.until.as_ref().is_some_and(|u| {
+            u.reached(
+                &self.executed,
+                &until::At {
+                    source_file: &self.pos.source_file,
+                    source_pos: self.pos.source_pos,
+                    relay_file: &self.pos.relay_file,
+                    relay_pos: self.pos.relay_pos,
+                },
+            )
+        })
+    }
+
     fn main(&mut self) -> Result<()> {
+        if self.until_reached() {
+            tracing::info!(
+                "the UNTIL condition holds already at relay log {}:{} (source {}:{}): the applier stops",
+                self.pos.relay_file,
+                self.pos.relay_pos,
+                self.pos.source_file,
+                self.pos.source_pos
+            );
+            return Ok(());
+        }
         let Some(mut name) = self.first_file()? else {
             return Ok(());
         };
@@ -491,6 +517,23 @@ impl Applier {
                 self.tables.clear();
                 return Err(self.sql_error(e, f.name.as_str(), end));
             }
+            if *events == 1
+                && let (Some(u), Some(g)) = (&self.until, &t.out.gtid)
+                && u.stops_before(g)
+            {
+                // UNTIL SQL_BEFORE_GTIDS: this transaction is not applied
+                // (its GTID event wrote nothing).
+                if let Some((sp, _)) = current.take() {
+                    self.group.rollback_to_savepoint(sp);
+                }
+                self.tables.clear();
+                self.commit_group()?;
+                self.relaxed_sync(true)?;
+                tracing::info!(
+                    "UNTIL SQL_BEFORE_GTIDS: the applier stops in front of {g:?} at {at}"
+                );
+                return Ok(None);
+            }
             if !self.group.is_large() && self.group.bytes() > self.cfg.large_transaction_bytes {
                 // Too large for memory: the complete transactions of the
                 // batch are committed without it, and it is read again
@@ -541,10 +584,6 @@ impl Applier {
             if let Some(g) = outcome.gtid {
                 self.executed.add(g);
             }
-            let until_reached = self
-                .until
-                .as_ref()
-                .is_some_and(|u| self.executed.reached(u));
             // The position after it (its strings copied only when they
             // change).
             if self.pos.relay_file != f.name {
@@ -556,6 +595,7 @@ impl Applier {
             self.pos.relay_pos = end;
             self.pos.source_pos = at.pos;
             self.group_txns += 1;
+            let until_reached = self.until_reached();
             let behind = now_secs().saturating_sub(u64::from(last_ts));
             self.status.update(|s| {
                 if s.state != sql_state::READING_EVENT {
@@ -574,7 +614,10 @@ impl Applier {
                 self.commit_group()?;
             }
             if until_reached {
-                tracing::info!("UNTIL SQL_AFTER_GTIDS reached at {at}: the applier stops");
+                tracing::info!(
+                    "UNTIL condition reached at {at} (relay log {}:{end}): the applier stops",
+                    f.name
+                );
                 self.relaxed_sync(true)?;
                 return Ok(None);
             }

@@ -33,6 +33,8 @@ pub struct SqlStatus {
     pub filters: Vec<(String, String)>,
     /// `Until_Condition` (empty: None).
     pub until: String,
+    pub until_log_file: String,
+    pub until_log_pos: u64,
 }
 
 impl SqlStatus {
@@ -68,6 +70,8 @@ impl SqlStatus {
                     self.until.clone()
                 },
             ),
+            ("Until_Log_File", self.until_log_file.clone()),
+            ("Until_Log_Pos", self.until_log_pos.to_string()),
         ]
         .iter()
         .map(|(k, v)| (*k, v.as_str()))
@@ -94,6 +98,8 @@ impl SqlStatus {
                 "Seconds_Behind_Source" => s.seconds_behind = v.parse().ok(),
                 "Executed_Gtid_Set" => s.exec_gtid = v.into(),
                 "Until_Condition" if v != "None" => s.until = v.into(),
+                "Until_Log_File" => s.until_log_file = v.into(),
+                "Until_Log_Pos" => s.until_log_pos = n(),
                 k if k.starts_with("Replicate_") => s.filters.push((k.into(), v.into())),
                 _ => {}
             }
