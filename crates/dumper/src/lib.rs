@@ -18,6 +18,7 @@ mod printer;
 mod rows;
 mod run;
 mod session;
+pub mod show_events;
 pub mod text;
 mod values;
 
@@ -30,6 +31,7 @@ use understudy_binlog::event_type::FORMAT_DESCRIPTION_EVENT;
 
 pub use options::{Base64Output, Dialect, Options, TzOffset};
 pub use printer::{Outcome, Tool};
+pub use show_events::{ShowEventRow, ShowEvents, ShowEventsError, show_events};
 
 /// Which reference tool a file's output should match (`Dialect::Auto`):
 /// MariaDB files → mariadb-binlog; MySQL files whose row events are v1
