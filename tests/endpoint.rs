@@ -370,5 +370,84 @@ fn selects_return_what_the_primary_returns() {
         "{said}"
     );
     assert!(said.contains("INSERT refused with 1290"), "{said}");
+    relay_log_statements(&server, port, &replica);
     replica.stop();
+}
+
+/// SHOW RELAY LOGS lists the relay log's files with their sizes; SHOW
+/// RELAYLOG EVENTS over them shows the source's transactions exactly as
+/// the primary's own SHOW BINLOG EVENTS shows them (every column but the
+/// file and offset, which are the relay log's).
+fn relay_log_statements(server: &Server, port: u16, replica: &replica_harness::Replica) {
+    let listed = ok(&admin(server, port, &["-N", "-B"], "SHOW RELAY LOGS"));
+    let files: Vec<&str> = listed.lines().collect();
+    assert!(!files.is_empty());
+    for line in &files {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let size = std::fs::metadata(replica.dir.join(cols[0])).unwrap().len();
+        assert_eq!(cols[1..], [size.to_string().as_str(), "No"], "{line}");
+    }
+    let e = err(&admin(server, port, &[], "SHOW BINARY LOGS"));
+    assert!(e.contains("ERROR 1381 (HY000)"), "{e}");
+    let framing = |row: &&str| {
+        let t = row.split('\t').nth(2).unwrap_or("");
+        !matches!(t, "Format_desc" | "Previous_gtids" | "Rotate" | "Stop")
+    };
+    let tail = |row: &str| row.splitn(3, '\t').nth(2).unwrap_or("").to_owned();
+    let mut ours = Vec::new();
+    for line in &files {
+        let name = line.split('\t').next().unwrap();
+        let out = ok(&admin(
+            server,
+            port,
+            &["-N", "-B"],
+            &format!("SHOW RELAYLOG EVENTS IN '{name}'"),
+        ));
+        ours.extend(out.lines().filter(framing).map(tail));
+    }
+    let mut theirs = Vec::new();
+    for line in server.sql("SHOW BINARY LOGS").unwrap().lines() {
+        let name = line.split('\t').next().unwrap();
+        let out = server
+            .sql(&format!("SHOW BINLOG EVENTS IN '{name}'"))
+            .unwrap();
+        theirs.extend(out.lines().filter(framing).map(tail));
+    }
+    assert!(theirs.len() > 500, "only {} events", theirs.len());
+    if let Some(i) = (0..ours.len().max(theirs.len())).find(|&i| ours.get(i) != theirs.get(i)) {
+        panic!(
+            "relay log event {i} of {}/{}:\n primary: {:?}\n    ours: {:?}",
+            ours.len(),
+            theirs.len(),
+            theirs.get(i),
+            ours.get(i)
+        );
+    }
+    // FROM and LIMIT, as MySQL takes them.
+    let first = files[0].split('\t').next().unwrap();
+    let all = ok(&admin(server, port, &["-N", "-B"], "SHOW RELAYLOG EVENTS"));
+    let all: Vec<&str> = all.lines().collect();
+    assert!(
+        all[0].starts_with(&format!("{first}\t4\tFormat_desc\t")),
+        "{}",
+        all[0]
+    );
+    let from = all[3].split('\t').nth(1).unwrap();
+    let some = ok(&admin(
+        server,
+        port,
+        &["-N", "-B"],
+        &format!("SHOW RELAYLOG EVENTS IN '{first}' FROM {from} LIMIT 1, 2"),
+    ));
+    assert_eq!(some.lines().collect::<Vec<_>>(), all[4..6]);
+    let e = err(&admin(
+        server,
+        port,
+        &[],
+        "SHOW RELAYLOG EVENTS IN 'nope.000001'",
+    ));
+    assert!(
+        e.contains("ERROR 1220 (HY000)") && e.contains("Could not find target log"),
+        "{e}"
+    );
 }

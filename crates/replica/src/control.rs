@@ -188,6 +188,12 @@ impl Control {
         self.start_sql_until(None)
     }
 
+    /// The relay log's index file.
+    pub fn relay_index(&self) -> std::path::PathBuf {
+        self.dir
+            .join(format!("{}-relay-bin.index", self.config().relay_log_name))
+    }
+
     /// The UNTIL condition the process was started with.
     pub fn initial_until(&self) -> Option<crate::applier::Until> {
         self.config().until

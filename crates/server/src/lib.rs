@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod operator;
 pub mod prepared;
 pub mod query;
+pub mod relay_show;
 pub mod results;
 pub mod session;
 pub mod show;

@@ -8,6 +8,7 @@ use crate::catalog_show;
 use crate::error::SqlError;
 use crate::lex::{Token, like};
 use crate::query::{item_name, variable, view, words};
+use crate::relay_show;
 use crate::results::{Reply, ResultSet, int_column, text_column};
 use crate::session::Session;
 use crate::vars;
@@ -75,6 +76,19 @@ pub async fn show(ep: &Endpoint, s: &Session, t: &[Token], sql: &str) -> Result<
     };
     if (head.is("REPLICA") || head.is("SLAVE")) && status_of(&t[1..]) {
         return Ok(Reply::Rows(replica_status(ep, head.is("SLAVE"))));
+    }
+    let next_is = |w: &str| t.get(1).is_some_and(|x| x.is(w));
+    if head.is("RELAYLOG") && next_is("EVENTS") {
+        return relay_show::relaylog_events(ep, &t[2..]).await;
+    }
+    if head.is("BINLOG") && next_is("EVENTS") {
+        return relay_show::binlog_events(&t[2..]);
+    }
+    if (head.is("BINARY") || head.is("MASTER")) && next_is("LOGS") && t.len() == 2 {
+        return Err(relay_show::binary_logs());
+    }
+    if head.is("RELAY") && next_is("LOGS") && t.len() == 2 {
+        return relay_show::relay_logs(ep);
     }
     if head.is("VARIABLES") {
         let pattern = like_filter(&t[1..])?;
