@@ -257,13 +257,38 @@ fn group_commit(server: &Server) {
     server.sql("SET GLOBAL binlog_commit_wait_count=0").unwrap();
 }
 
+/// Waits until no binlog file has grown for a second (MariaDB writes its
+/// Binlog_checkpoint event a moment after a rotation, from a thread of
+/// its own), at most 20 s.
+fn wait_quiet(server: &Server) {
+    let sizes = || -> Vec<u64> {
+        server
+            .binlog_files()
+            .expect("binlog files")
+            .iter()
+            .map(|p| fs::metadata(p).map_or(0, |m| m.len()))
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut last = sizes();
+    let mut quiet_since = std::time::Instant::now();
+    while quiet_since.elapsed() < Duration::from_secs(1) && std::time::Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(100));
+        let now = sizes();
+        if now != last {
+            last = now;
+            quiet_since = std::time::Instant::now();
+        }
+    }
+}
+
 fn check(kind: ServerKind) {
     let mut server = start(kind);
     run_workload(&server);
     // A graceful restart ends the current file with a Stop event.
     server.restart(true).unwrap();
     server.sql("FLUSH BINARY LOGS").unwrap();
-    thread::sleep(Duration::from_millis(100));
+    wait_quiet(&server);
     let (rows, types) = compare_all(&server);
     eprintln!("{kind}: {rows} rows equal the server's; types: {types:?}");
     // The workload must keep covering what it was written for.

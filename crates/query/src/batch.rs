@@ -10,12 +10,14 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::{DataFusionError, Result};
 use understudy_sql::{ColumnType, TableSchema};
+use understudy_store::charset::to_utf8;
 use understudy_store::export::current_row;
 use understudy_store::text::cell_text;
-use understudy_store::{Cell, decode_row};
+use understudy_store::{Cell, CellRef, decode_row, row_cells};
 
 use crate::columns::{Repr, repr};
 
+#[derive(Debug)]
 enum Builder {
     I64(Int64Builder),
     U64(UInt64Builder),
@@ -110,6 +112,44 @@ impl Builder {
         Ok(())
     }
 
+    /// A cell read in place: strings of a character column go to the
+    /// builder without a copy of their own (converted only when not
+    /// UTF-8 already); the rest as [`Builder::push`].
+    fn push_ref(&mut self, c: CellRef<'_>, ty: &ColumnType) -> Result<()> {
+        match (self, c) {
+            (b, CellRef::Fixed(c)) => b.push(&c, ty),
+            (Builder::Str(b), CellRef::Bytes(v))
+                if matches!(
+                    ty,
+                    ColumnType::Char { .. } | ColumnType::VarChar { .. } | ColumnType::Text { .. }
+                ) =>
+            {
+                let charset = match ty {
+                    ColumnType::Char { charset, .. }
+                    | ColumnType::VarChar { charset, .. }
+                    | ColumnType::Text { charset, .. } => charset.as_deref(),
+                    _ => None,
+                };
+                let u = to_utf8(charset, v);
+                match std::str::from_utf8(&u) {
+                    Ok(s) => b.append_value(s),
+                    Err(_) => b.append_value(String::from_utf8_lossy(&u)),
+                }
+                Ok(())
+            }
+            (Builder::Dec(b, scale), CellRef::Decimal(s)) => {
+                let v = unscaled(s, *scale).ok_or_else(|| {
+                    bad(format!(
+                        "stored value {s:?} does not fit a column of type {ty:?}"
+                    ))
+                })?;
+                b.append_value(v);
+                Ok(())
+            }
+            (b, c) => b.push(&c.to_cell(), ty),
+        }
+    }
+
     fn finish(self) -> ArrayRef {
         match self {
             Builder::I64(mut b) => Arc::new(b.finish()),
@@ -122,36 +162,102 @@ impl Builder {
     }
 }
 
+/// Stored rows into one batch of the wanted columns. Each row's cells are
+/// read in place, up to the last wanted column only.
+#[derive(Debug)]
+pub struct BatchBuilder<'a> {
+    schema: &'a TableSchema,
+    /// (schema column, builder), by schema column.
+    wanted: Vec<(usize, usize)>,
+    builders: Vec<Builder>,
+    out: SchemaRef,
+    rows: usize,
+}
+
+impl<'a> BatchBuilder<'a> {
+    /// The `columns` (schema positions) of rows of `schema`, as a batch of
+    /// `out` (their fields); `rows` is a capacity hint.
+    pub fn new(
+        schema: &'a TableSchema,
+        columns: &[usize],
+        out: &SchemaRef,
+        rows: usize,
+    ) -> BatchBuilder<'a> {
+        let builders = columns
+            .iter()
+            .map(|&i| Builder::new(repr(&schema.columns[i].ty), rows))
+            .collect();
+        let mut wanted: Vec<(usize, usize)> =
+            columns.iter().enumerate().map(|(b, &i)| (i, b)).collect();
+        wanted.sort_unstable();
+        BatchBuilder {
+            schema,
+            wanted,
+            builders,
+            out: out.clone(),
+            rows: 0,
+        }
+    }
+
+    /// Adds a stored row. History rows of system-versioned tables are
+    /// left out, as MySQL's `SELECT` leaves them out.
+    pub fn push(&mut self, v: &[u8]) -> Result<()> {
+        let cols = &self.schema.columns;
+        if self.schema.system_time.is_some() {
+            let (_, cells) = decode_row(v).map_err(|e| bad(e.to_string()))?;
+            if !current_row(self.schema, &cells) {
+                return Ok(());
+            }
+            for &(i, b) in &self.wanted {
+                self.builders[b].push(cells.get(i).unwrap_or(&Cell::Null), &cols[i].ty)?;
+            }
+        } else {
+            let (_, mut cells) = row_cells(v).map_err(|e| bad(e.to_string()))?;
+            let mut at = 0;
+            let mut cell = None;
+            for &(i, b) in &self.wanted {
+                // Cells up to column i (a row written before a column was
+                // added has none for it: NULL).
+                while at <= i {
+                    cell = cells.next().transpose().map_err(|e| bad(e.to_string()))?;
+                    at += 1;
+                }
+                let c = cell.clone().unwrap_or(CellRef::Fixed(Cell::Null));
+                self.builders[b].push_ref(c, &cols[i].ty)?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn finish(self) -> Result<RecordBatch> {
+        let arrays: Vec<ArrayRef> = self.builders.into_iter().map(Builder::finish).collect();
+        if arrays.is_empty() {
+            let opts =
+                datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(self.rows));
+            return RecordBatch::try_new_with_options(self.out, arrays, &opts).map_err(Into::into);
+        }
+        RecordBatch::try_new(self.out, arrays).map_err(Into::into)
+    }
+}
+
 /// The wanted `columns` (schema positions) of stored rows, as a batch of
-/// `out` (their fields). History rows of system-versioned tables are
-/// left out, as MySQL's `SELECT` leaves them out.
+/// `out` (their fields).
 pub fn rows_to_batch(
     schema: &TableSchema,
     columns: &[usize],
     out: &SchemaRef,
     values: &[Box<[u8]>],
 ) -> Result<RecordBatch> {
-    let mut builders: Vec<Builder> = columns
-        .iter()
-        .map(|&i| Builder::new(repr(&schema.columns[i].ty), values.len()))
-        .collect();
-    let mut rows = 0;
+    let mut b = BatchBuilder::new(schema, columns, out, values.len());
     for v in values {
-        let (_, cells) = decode_row(v).map_err(|e| bad(e.to_string()))?;
-        if !current_row(schema, &cells) {
-            continue;
-        }
-        for (b, &i) in builders.iter_mut().zip(columns) {
-            b.push(cells.get(i).unwrap_or(&Cell::Null), &schema.columns[i].ty)?;
-        }
-        rows += 1;
+        b.push(v)?;
     }
-    let arrays: Vec<ArrayRef> = builders.into_iter().map(Builder::finish).collect();
-    if arrays.is_empty() {
-        let opts = datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(rows));
-        return RecordBatch::try_new_with_options(out.clone(), arrays, &opts).map_err(Into::into);
-    }
-    RecordBatch::try_new(out.clone(), arrays).map_err(Into::into)
+    b.finish()
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use crate::error::QueryError;
 use crate::information_schema::{self, InformationSchema};
 use crate::names::name_columns;
+use crate::order_free::ScanHints;
 use crate::provider::StoreTable;
 use crate::reader::{StoreReader, View};
 use crate::render::{Protocol, Rows, render};
@@ -30,12 +31,14 @@ const NO_DATABASE: &str = "\0none";
 #[derive(Debug)]
 struct Databases {
     view: View,
+    hints: Arc<ScanHints>,
 }
 
 #[derive(Debug)]
 struct Tables {
     view: View,
     db: String,
+    hints: Arc<ScanHints>,
 }
 
 impl CatalogProvider for Databases {
@@ -58,6 +61,7 @@ impl CatalogProvider for Databases {
                 Arc::new(Tables {
                     view: self.view.clone(),
                     db: name.to_owned(),
+                    hints: self.hints.clone(),
                 })
             })
     }
@@ -77,8 +81,9 @@ impl SchemaProvider for Tables {
             .view
             .table(&self.db, name)
             .map_err(|e| DataFusionError::External(e.to_string().into()))?;
-        Ok(entry
-            .map(|e| -> Arc<dyn TableProvider> { Arc::new(StoreTable::new(self.view.clone(), e)) }))
+        Ok(entry.map(|e| -> Arc<dyn TableProvider> {
+            Arc::new(StoreTable::new(self.view.clone(), e).with_hints(self.hints.clone()))
+        }))
     }
 
     fn table_exist(&self, name: &str) -> bool {
@@ -142,8 +147,15 @@ impl Engine {
         state.config_mut().options_mut().catalog.default_schema =
             db.unwrap_or(NO_DATABASE).to_owned();
         let list = Arc::new(MemoryCatalogProviderList::new());
+        let hints = Arc::new(ScanHints::default());
         if let Some(view) = view {
-            list.register_catalog(CATALOG.to_owned(), Arc::new(Databases { view }));
+            list.register_catalog(
+                CATALOG.to_owned(),
+                Arc::new(Databases {
+                    view,
+                    hints: hints.clone(),
+                }),
+            );
         }
         state.register_catalog_list(list);
         let mut stmt = state
@@ -154,6 +166,7 @@ impl Engine {
             .statement_to_plan(stmt)
             .await
             .map_err(|e| classify(e, db))?;
+        hints.set_from(&plan, db.unwrap_or(NO_DATABASE));
         let ctx = SessionContext::new_with_state(state);
         let df = ctx
             .execute_logical_plan(plan)

@@ -10,6 +10,8 @@ pub mod engine;
 pub mod error;
 pub mod information_schema;
 pub mod names;
+pub mod order_free;
+mod parallel;
 pub mod point;
 pub mod provider;
 pub mod reader;

@@ -21,18 +21,20 @@ use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use understudy_store::keys::{KeyPart, encode_part, table_prefix};
 use understudy_store::{Cell, TableEntry, encode_key_cell};
 
-use crate::batch::rows_to_batch;
+use crate::batch::BatchBuilder;
 use crate::columns::field;
+use crate::order_free::ScanHints;
 use crate::reader::View;
 
 /// Rows per Arrow batch.
-const BATCH_ROWS: usize = 8192;
+pub(crate) const BATCH_ROWS: usize = 8192;
 
 #[derive(Debug)]
 pub struct StoreTable {
     view: View,
     entry: Arc<TableEntry>,
     schema: SchemaRef,
+    hints: Option<Arc<ScanHints>>,
 }
 
 impl StoreTable {
@@ -49,7 +51,79 @@ impl StoreTable {
             view,
             schema: Arc::new(Schema::new(fields)),
             entry: Arc::new(entry),
+            hints: None,
         }
+    }
+
+    /// What the statement's plan says of this table's reading.
+    pub fn with_hints(mut self, hints: Arc<ScanHints>) -> StoreTable {
+        self.hints = Some(hints);
+        self
+    }
+
+    /// A key range cut into `n` ranges of about equal key spans, for
+    /// partitions of their own (an integer first key column only, and a
+    /// range of some size: at least two batches a part).
+    fn split(&self, scan: &Scan, n: usize) -> Result<Option<Vec<Scan>>> {
+        let Scan::Range { from, to } = scan else {
+            return Ok(None);
+        };
+        let s = &self.entry.schema;
+        let Some(&k0) = s.primary_key.first() else {
+            return Ok(None);
+        };
+        if n < 2 || !s.columns[k0].ty.is_integer() {
+            return Ok(None);
+        }
+        let unsigned = s.columns[k0].ty.is_unsigned();
+        let Some((first, last)) = self
+            .view
+            .store
+            .first_last_row_keys(self.entry.id, from, to.as_deref())
+            .map_err(store_err)?
+        else {
+            return Ok(None);
+        };
+        let value = |k: &[u8]| -> Option<i128> {
+            let u = u64::from_be_bytes(k.get(4..12)?.try_into().ok()?);
+            Some(if unsigned {
+                i128::from(u)
+            } else {
+                i128::from((u ^ (1 << 63)) as i64)
+            })
+        };
+        let (Some(lo), Some(hi)) = (value(&first), value(&last)) else {
+            return Ok(None);
+        };
+        let span = hi - lo + 1;
+        if span < (n * BATCH_ROWS * 2) as i128 {
+            return Ok(None);
+        }
+        let step = span / n as i128;
+        let key = |v: i128| {
+            let mut k = table_prefix(self.entry.id).to_vec();
+            let p = if unsigned {
+                KeyPart::UInt(v as u64)
+            } else {
+                KeyPart::Int(v as i64)
+            };
+            encode_part(&mut k, &p);
+            k
+        };
+        let mut parts = Vec::with_capacity(n);
+        let mut start = from.clone();
+        for i in 1..n {
+            let cut = key(lo + step * i as i128);
+            parts.push(Scan::Range {
+                from: std::mem::replace(&mut start, cut.clone()),
+                to: Some(cut),
+            });
+        }
+        parts.push(Scan::Range {
+            from: start,
+            to: to.clone(),
+        });
+        Ok(Some(parts))
     }
 
     /// The schema column behind each Arrow column (invisible columns are
@@ -208,7 +282,7 @@ impl TableProvider for StoreTable {
 
     async fn scan(
         &self,
-        _state: &dyn Session,
+        state: &dyn Session,
         projection: Option<&Vec<usize>>,
         filters: &[Expr],
         limit: Option<usize>,
@@ -219,16 +293,45 @@ impl TableProvider for StoreTable {
             None => (0..visible.len()).collect(),
         };
         let schema = Arc::new(self.schema.project(&wanted)?);
-        let part = StorePartition {
-            view: self.view.clone(),
-            entry: self.entry.clone(),
-            columns: wanted.iter().map(|&i| visible[i]).collect(),
-            schema: schema.clone(),
-            scan: self.plan(filters),
-            limit,
+        let columns: Vec<usize> = wanted.iter().map(|&i| visible[i]).collect();
+        let part = |scan: Scan, mode: Mode| -> Arc<dyn PartitionStream> {
+            Arc::new(StorePartition {
+                view: self.view.clone(),
+                entry: self.entry.clone(),
+                columns: columns.clone(),
+                schema: schema.clone(),
+                scan,
+                limit,
+                mode,
+            })
         };
-        let exec =
-            StreamingTableExec::try_new(schema, vec![Arc::new(part)], None, [], false, limit)?;
+        let scan = self.plan(filters);
+        let order_free = limit.is_none()
+            && self
+                .hints
+                .as_ref()
+                .is_some_and(|h| h.order_free(&self.entry.db, &self.entry.name));
+        let split = if order_free {
+            self.split(&scan, state.config().target_partitions())?
+        } else {
+            None
+        };
+        let parts = match split {
+            // Rows whose order cannot show: a part per core, each read
+            // and decoded by a thread of its own.
+            Some(ranges) => ranges
+                .into_iter()
+                .map(|r| part(r, Mode::Threads(0)))
+                .collect(),
+            None if matches!(scan, Scan::Range { .. }) && limit.is_none() => {
+                // A whole range in key order: read by one thread, decoded
+                // on every core.
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+                vec![part(scan, Mode::Threads(cores))]
+            }
+            None => vec![part(scan, Mode::Cursor)],
+        };
+        let exec = StreamingTableExec::try_new(schema.clone(), parts, None, [], false, limit)?;
         Ok(Arc::new(exec))
     }
 }
@@ -242,6 +345,17 @@ struct StorePartition {
     schema: SchemaRef,
     scan: Scan,
     limit: Option<usize>,
+    mode: Mode,
+}
+
+/// How a partition reads.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Batch by batch, as the stream is polled (point reads, LIMITs).
+    Cursor,
+    /// A thread that reads the range, with this many decoding threads
+    /// (0: it decodes too).
+    Threads(usize),
 }
 
 /// Where a partition's reading stands.
@@ -255,16 +369,16 @@ struct Cursor {
 }
 
 #[derive(Debug)]
-struct StorePartitionData {
-    view: View,
-    entry: Arc<TableEntry>,
-    columns: Vec<usize>,
-    schema: SchemaRef,
-    to: Option<Vec<u8>>,
-    limit: Option<usize>,
+pub(crate) struct StorePartitionData {
+    pub view: View,
+    pub entry: Arc<TableEntry>,
+    pub columns: Vec<usize>,
+    pub schema: SchemaRef,
+    pub to: Option<Vec<u8>>,
+    pub limit: Option<usize>,
 }
 
-fn store_err(e: impl std::fmt::Display) -> DataFusionError {
+pub(crate) fn store_err(e: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::External(e.to_string().into())
 }
 
@@ -280,32 +394,43 @@ impl Cursor {
             return Ok(None);
         }
         let want = left.min(BATCH_ROWS);
-        let mut values = Vec::new();
+        let mut b = BatchBuilder::new(&p.entry.schema, &p.columns, &p.schema, want);
         if let Some(from) = self.next.take() {
-            let rows = p
-                .view
+            let mut last = Vec::new();
+            let mut pushed = Ok(());
+            let mut seen = 0;
+            p.view
                 .store
-                .rows_between(p.entry.id, &from, p.to.as_deref(), want)
+                .scan_rows(p.entry.id, &from, p.to.as_deref(), false, |k, v| {
+                    pushed = b.push(v);
+                    last.clear();
+                    last.extend_from_slice(k);
+                    seen += 1;
+                    pushed.is_ok() && seen < want
+                })
                 .map_err(store_err)?;
-            if rows.len() == want
-                && let Some((k, _)) = rows.last()
-            {
-                let mut after = k.to_vec();
-                after.push(0);
-                self.next = Some(after);
+            pushed?;
+            if seen == want {
+                // Resumes just past the last key.
+                last.push(0);
+                self.next = Some(last);
             }
-            values.extend(rows.into_iter().map(|(_, v)| v));
+            if seen == 0 && self.next.is_none() {
+                return Ok(None);
+            }
         } else {
+            let mut any = false;
             for key in self.keys.by_ref().take(want) {
+                any = true;
                 if let Some(v) = p.view.store.get_row(&key).map_err(store_err)? {
-                    values.push(v.into_boxed_slice());
+                    b.push(&v)?;
                 }
             }
+            if !any {
+                return Ok(None);
+            }
         }
-        if values.is_empty() && self.next.is_none() && self.keys.as_slice().is_empty() {
-            return Ok(None);
-        }
-        let batch = rows_to_batch(&p.entry.schema, &p.columns, &p.schema, &values)?;
+        let batch = b.finish()?;
         self.sent += batch.num_rows();
         Ok(Some(batch))
     }
@@ -328,6 +453,12 @@ impl PartitionStream for StorePartition {
             },
             limit: self.limit,
         });
+        if let (Scan::Range { from, .. }, Mode::Threads(decoders)) = (&self.scan, self.mode) {
+            match crate::parallel::ordered_scan(data.clone(), from.clone(), decoders) {
+                Ok(s) => return s,
+                Err(e) => tracing::warn!("a scan without threads of its own: {e}"),
+            }
+        }
         let cursor = match &self.scan {
             Scan::Range { from, .. } => Cursor {
                 part: data,

@@ -16,5 +16,5 @@ pub mod txn;
 
 pub use catalog::TableEntry;
 pub use error::{Result, StoreError};
-pub use row::{Cell, decode_row, encode_key_cell, encode_row};
+pub use row::{Cell, CellRef, decode_row, encode_key_cell, encode_row, row_cells};
 pub use store::{Durability, Family, Position, Savepoint, Store, Txn, committed_sequence};

@@ -180,6 +180,7 @@ pub fn encode_row(version: u32, cells: &[Cell]) -> Vec<u8> {
     out
 }
 
+#[derive(Debug, Clone)]
 struct Reader<'a> {
     b: &'a [u8],
 }
@@ -230,14 +231,39 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Decodes a stored row: its schema version and cells.
-pub fn decode_row(b: &[u8]) -> Result<(u32, Vec<Cell>)> {
-    let mut r = Reader { b };
-    let version = r.small::<u32>()?;
-    let mut cells = Vec::new();
-    while !r.b.is_empty() {
+/// A decoded cell whose bytes (strings, DECIMAL digits, JSON) stay in the
+/// stored row: what a scan reads without copying.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellRef<'a> {
+    /// A cell without bytes of its own (never `Bytes`, `Decimal`, `Json`).
+    Fixed(Cell),
+    Bytes(&'a [u8]),
+    Decimal(&'a str),
+    Json(&'a [u8]),
+}
+
+impl CellRef<'_> {
+    pub fn to_cell(&self) -> Cell {
+        match self {
+            CellRef::Fixed(c) => c.clone(),
+            CellRef::Bytes(b) => Cell::Bytes(b.to_vec()),
+            CellRef::Decimal(s) => Cell::Decimal((*s).to_owned()),
+            CellRef::Json(b) => Cell::Json(b.to_vec()),
+        }
+    }
+}
+
+/// The cells of a stored row, in column order.
+#[derive(Debug, Clone)]
+pub struct RowCells<'a> {
+    r: Reader<'a>,
+}
+
+impl<'a> RowCells<'a> {
+    fn cell(&mut self) -> Result<CellRef<'a>> {
+        let r = &mut self.r;
         let tag = r.u8()?;
-        cells.push(match tag {
+        Ok(CellRef::Fixed(match tag {
             T_NULL => Cell::Null,
             T_INT => {
                 let z = r.var()?;
@@ -251,9 +277,12 @@ pub fn decode_row(b: &[u8]) -> Result<(u32, Vec<Cell>)> {
                 r.take(8)?.try_into().map_err(|_| r.bad())?,
             )),
             T_DECIMAL => {
-                Cell::Decimal(String::from_utf8(r.bytes()?.to_vec()).map_err(|_| r.bad())?)
+                let b = r.bytes()?;
+                return std::str::from_utf8(b)
+                    .map(CellRef::Decimal)
+                    .map_err(|_| r.bad());
             }
-            T_BYTES => Cell::Bytes(r.bytes()?.to_vec()),
+            T_BYTES => return Ok(CellRef::Bytes(r.bytes()?)),
             T_DATE => Cell::Date {
                 year: r.small()?,
                 month: r.u8()?,
@@ -283,10 +312,41 @@ pub fn decode_row(b: &[u8]) -> Result<(u32, Vec<Cell>)> {
             T_ENUM => Cell::Enum(r.small()?),
             T_SET => Cell::Set(r.var()?),
             T_BIT => Cell::Bit(r.var()?),
-            T_JSON => Cell::Json(r.bytes()?.to_vec()),
+            T_JSON => return Ok(CellRef::Json(r.bytes()?)),
             _ => return Err(r.bad()),
-        });
+        }))
     }
+}
+
+impl<'a> Iterator for RowCells<'a> {
+    type Item = Result<CellRef<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.r.b.is_empty() {
+            return None;
+        }
+        let c = self.cell();
+        if c.is_err() {
+            // Nothing after a cell that cannot be read.
+            self.r.b = &[];
+        }
+        Some(c)
+    }
+}
+
+/// A stored row's schema version, and its cells as they are read.
+pub fn row_cells(b: &[u8]) -> Result<(u32, RowCells<'_>)> {
+    let mut r = Reader { b };
+    let version = r.small::<u32>()?;
+    Ok((version, RowCells { r }))
+}
+
+/// Decodes a stored row: its schema version and cells.
+pub fn decode_row(b: &[u8]) -> Result<(u32, Vec<Cell>)> {
+    let (version, cells) = row_cells(b)?;
+    let cells = cells
+        .map(|c| c.map(|c| c.to_cell()))
+        .collect::<Result<Vec<_>>>()?;
     Ok((version, cells))
 }
 
