@@ -155,6 +155,11 @@ pub struct RunArgs {
     /// like 0-1-100); with --threads sql the run then ends.
     #[arg(long, conflicts_with = "until_sql_before_gtids")]
     until_sql_after_gtids: Option<String>,
+    /// SOURCE_DELAY: each transaction is applied only this many seconds
+    /// after the source committed it (default: what relay-log.info holds,
+    /// as CHANGE REPLICATION SOURCE TO SOURCE_DELAY left it; else 0).
+    #[arg(long)]
+    delay: Option<u64>,
     /// START REPLICA SQL_THREAD UNTIL SQL_BEFORE_GTIDS: the applier stops
     /// in front of the first transaction with one of these GTIDs (the
     /// point-in-time recovery of a delayed replica).
@@ -250,6 +255,7 @@ impl RunArgs {
             threads,
             until_sql_after_gtids,
             until_sql_before_gtids,
+            delay,
             large_transaction_bytes,
             listen,
             admin_password_file,
@@ -408,6 +414,9 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
         exec_mode: ExecMode::parse(args.replica_exec_mode.as_deref().unwrap_or("STRICT"))?,
     };
     let replica_uuid = service::replica_uuid(&data_dir).map_err(|e| e.to_string())?;
+    let delay = args
+        .delay
+        .unwrap_or_else(|| understudy_replica::applier::delay::stored(&data_dir));
     let config = ReplicaConfig {
         io: IoConfig {
             connect,
@@ -443,6 +452,7 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
             (None, Some(s)) => Some(Until::SqlBeforeGtids(s)),
             (None, None) => None,
         },
+        delay,
         large_transaction_bytes: args
             .large_transaction_bytes
             .unwrap_or(understudy_replica::applier::LARGE_TRANSACTION_BYTES)

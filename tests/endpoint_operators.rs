@@ -411,3 +411,98 @@ fn operators_skip_a_failed_transaction() {
     assert!(e.contains("ERROR 1200 (HY000)"), "{e}");
     replica.stop();
 }
+
+/// CHANGE REPLICATION SOURCE TO SOURCE_DELAY: a transaction is applied
+/// only that many seconds after the source committed it; meanwhile SHOW
+/// REPLICA STATUS says what the applier waits for, and the delay stays
+/// in relay-log.info for the next start. SOURCE_COMPRESSION_ALGORITHMS
+/// takes MySQL's names.
+#[test]
+fn a_delayed_replica_waits() {
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql("CREATE DATABASE dl; CREATE TABLE dl.t (id INT PRIMARY KEY);")
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (replica, port) = start_replica(tmp.path(), &server, &[]);
+    let rows = || {
+        ok(&admin(
+            &server,
+            port,
+            &["-N", "-B"],
+            "SELECT id FROM dl.t ORDER BY id",
+        ))
+    };
+    wait_status(&server, port, "the table replicated", |_| {
+        admin(&server, port, &["-N", "-B"], "SELECT COUNT(*) FROM dl.t")
+            .status
+            .success()
+    });
+    let e = err(&admin(
+        &server,
+        port,
+        &[],
+        "CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 3",
+    ));
+    assert!(e.contains("ERROR 3017 (HY000)"), "{e}");
+    ok(&admin(
+        &server,
+        port,
+        &[],
+        "STOP REPLICA SQL_THREAD; CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 3; START REPLICA SQL_THREAD;",
+    ));
+    let info = std::fs::read_to_string(replica.dir.join("relay-log.info")).unwrap();
+    assert_eq!(info.lines().nth(5), Some("3"), "{info}");
+    server.sql("INSERT INTO dl.t VALUES (1)").unwrap();
+    let committed = std::time::Instant::now();
+    let st = wait_status(&server, port, "waiting for the delay", |st| {
+        field(st, "Replica_SQL_Running_State")
+            == "Waiting until SOURCE_DELAY seconds after source executed event"
+    });
+    assert_eq!(field(&st, "SQL_Delay"), "3", "{st:?}");
+    let left: u64 = field(&st, "SQL_Remaining_Delay").parse().unwrap();
+    assert!((1..=3).contains(&left), "{st:?}");
+    // A second after the commit it is not applied yet; within the delay
+    // and a little, it is.
+    std::thread::sleep(std::time::Duration::from_secs(1).saturating_sub(committed.elapsed()));
+    assert_eq!(rows(), "", "{}", replica.stderr());
+    while rows() != "1\n" {
+        assert!(
+            committed.elapsed() < std::time::Duration::from_secs(8),
+            "{}",
+            replica.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(committed.elapsed() >= std::time::Duration::from_secs(2));
+    let st = replica_status(&server, port);
+    assert_eq!(field(&st, "SQL_Remaining_Delay"), "NULL", "{st:?}");
+    // Compression: MySQL's names only, with the I/O thread stopped.
+    let e = err(&admin(
+        &server,
+        port,
+        &[],
+        "STOP REPLICA IO_THREAD; CHANGE REPLICATION SOURCE TO SOURCE_COMPRESSION_ALGORITHMS = 'bogus'",
+    ));
+    assert!(
+        e.contains("ERROR 3920 (HY000)") && e.contains("'bogus'"),
+        "{e}"
+    );
+    ok(&admin(
+        &server,
+        port,
+        &[],
+        "STOP REPLICA; CHANGE REPLICATION SOURCE TO SOURCE_COMPRESSION_ALGORITHMS = 'zstd', SOURCE_ZSTD_COMPRESSION_LEVEL = 5, SOURCE_DELAY = 0; START REPLICA;",
+    ));
+    server.sql("INSERT INTO dl.t VALUES (2)").unwrap();
+    wait_status(&server, port, "compressed and undelayed", |_| {
+        rows() == "1\n2\n"
+    });
+    let mi = std::fs::read_to_string(replica.dir.join("master.info")).unwrap();
+    assert!(mi.lines().any(|l| l == "zstd"), "{mi}");
+    assert!(
+        replica.stderr().contains("compression: zstd"),
+        "{}",
+        replica.stderr()
+    );
+}

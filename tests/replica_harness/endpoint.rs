@@ -128,5 +128,16 @@ pub fn start_replica(dir: &std::path::Path, server: &Server, extra: &[&str]) -> 
     ];
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    (Replica::start(dir, server, &args), port)
+    let replica = Replica::start(dir, server, &args);
+    // Returns once the endpoint listens.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the endpoint never listened on {port}: {}",
+            replica.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (replica, port)
 }

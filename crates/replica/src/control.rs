@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use understudy_mysql_proto::compress::Algorithm;
 
 use tokio::sync::watch;
 use understudy_binlog::relay::parse_index;
@@ -56,6 +57,8 @@ pub enum ChangeError {
     ThreadsRunning,
     /// ER_REPLICA_NOT_CONFIGURED (1200): after RESET REPLICA ALL.
     NotConfigured,
+    /// ER_CHANGE_RPL_SRC_WRONG_COMPRESSION_ALGORITHM_CLIENT (3920).
+    BadCompression(String),
     Other(String),
 }
 
@@ -79,11 +82,32 @@ pub struct SourceChange {
     pub ssl_verify_server_cert: Option<bool>,
     pub get_public_key: Option<bool>,
     pub public_key_path: Option<String>,
+    /// `SOURCE_COMPRESSION_ALGORITHMS`: a list of zlib, zstd and
+    /// uncompressed (zstd is taken when listed, then zlib).
+    pub compression_algorithms: Option<String>,
+    pub zstd_level: Option<i32>,
+    /// `SOURCE_DELAY` in seconds.
+    pub delay: Option<u64>,
 }
 
 impl SourceChange {
     fn touches_position(&self) -> bool {
         self.log_file.is_some() || self.log_pos.is_some()
+    }
+
+    /// Whether only the applier's options change (the I/O task may run).
+    fn applier_only(&self) -> bool {
+        let SourceChange { delay, .. } = self;
+        delay.is_some()
+            && SourceChange {
+                delay: None,
+                ..self.clone()
+            }
+            .is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        format!("{self:?}") == format!("{:?}", SourceChange::default())
     }
 }
 
@@ -248,10 +272,10 @@ impl Control {
     /// stopped; a source position also the applier, since the relay log
     /// is discarded (the applier's executed GTIDs stay).
     pub async fn change_source(&self, ch: &SourceChange) -> std::result::Result<(), ChangeError> {
-        if self.io_running().await {
+        if !ch.applier_only() && self.io_running().await {
             return Err(ChangeError::IoRunning);
         }
-        if ch.touches_position() && self.sql_running() {
+        if (ch.touches_position() || ch.delay.is_some()) && self.sql_running() {
             return Err(ChangeError::SqlRunning);
         }
         let mut cfg = self.config();
@@ -305,6 +329,37 @@ impl Control {
         if let Some(v) = ch.heartbeat_period {
             cfg.io.heartbeat_period = std::time::Duration::from_secs_f64(v.max(0.0));
         }
+        if let Some(list) = &ch.compression_algorithms {
+            let names: Vec<String> = list
+                .split(',')
+                .map(|n| n.trim().to_ascii_lowercase())
+                .collect();
+            if let Some(bad) = names
+                .iter()
+                .find(|n| !matches!(n.as_str(), "zlib" | "zstd" | "uncompressed"))
+            {
+                return Err(ChangeError::BadCompression(bad.clone()));
+            }
+            let level = match cfg.io.connect.compression {
+                Some(Algorithm::Zstd(l)) => l,
+                _ => 3,
+            };
+            cfg.io.connect.compression = if names.iter().any(|n| n == "zstd") {
+                Some(Algorithm::Zstd(level))
+            } else if names.iter().any(|n| n == "zlib") {
+                Some(Algorithm::Zlib)
+            } else {
+                None
+            };
+        }
+        if let (Some(l), Some(Algorithm::Zstd(_))) = (ch.zstd_level, cfg.io.connect.compression) {
+            cfg.io.connect.compression = Some(Algorithm::Zstd(l));
+        }
+        if let Some(v) = ch.delay {
+            crate::applier::delay::store(&self.dir, v)
+                .map_err(|e| ChangeError::Other(e.to_string()))?;
+            cfg.delay = v;
+        }
         if ch.touches_position() {
             let file = ch.log_file.clone().unwrap_or_default();
             let pos = ch.log_pos.unwrap_or(4).max(4);
@@ -340,6 +395,13 @@ impl Control {
         mi.heartbeat_period = cfg.io.heartbeat_period.as_secs_f64();
         mi.auto_position = cfg.io.start == StartFrom::AutoPosition;
         mi.get_public_key = c.get_public_key;
+        mi.compression_algorithm = c
+            .compression
+            .map(|a| a.name().to_owned())
+            .unwrap_or_default();
+        if let Some(Algorithm::Zstd(l)) = c.compression {
+            mi.zstd_level = u32::try_from(l).unwrap_or(3);
+        }
         if let StartFrom::Position { file, pos } = &cfg.io.start {
             mi.source_log_file = file.clone();
             mi.read_source_log_pos = *pos;

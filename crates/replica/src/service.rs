@@ -64,6 +64,8 @@ pub struct ReplicaConfig {
     pub large_transaction_bytes: usize,
     /// `START REPLICA SQL_THREAD UNTIL …` for the first start.
     pub until: Option<crate::applier::Until>,
+    /// `SOURCE_DELAY` in seconds (0: none).
+    pub delay: u64,
 }
 
 /// The replica's UUID from `auto.cnf` (`[auto]` / `server-uuid=`),
@@ -293,6 +295,7 @@ pub(crate) fn spawn_applier(
         policy: cfg.policy.clone(),
         skip_counter: cfg.skip_counter,
         until: cfg.until.clone(),
+        delay: cfg.delay,
         large_transaction_bytes: cfg.large_transaction_bytes,
     };
     let (watch, stop, st) = (watch.clone(), stop.clone(), SharedSqlStatus::new(dir));
@@ -320,6 +323,8 @@ pub(crate) fn spawn_applier(
                 .to_owned(),
             until_log_file: until_file.to_owned(),
             until_log_pos: until_pos,
+            sql_delay: acfg.delay,
+            remaining_delay: None,
             ..before
         };
     });

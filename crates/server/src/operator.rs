@@ -214,7 +214,6 @@ fn number<T: std::str::FromStr>(t: &Token) -> Option<T> {
 
 /// Options understudy knows of but does not take (yet).
 const NOT_TAKEN: &[&str] = &[
-    "DELAY",
     "BIND",
     "SSL_CAPATH",
     "SSL_CIPHER",
@@ -222,8 +221,6 @@ const NOT_TAKEN: &[&str] = &[
     "SSL_CRLPATH",
     "TLS_VERSION",
     "TLS_CIPHERSUITES",
-    "COMPRESSION_ALGORITHMS",
-    "ZSTD_COMPRESSION_LEVEL",
     "NETWORK_NAMESPACE",
     "RELAY_LOG_FILE",
     "RELAY_LOG_POS",
@@ -287,6 +284,11 @@ fn change_options(t: &[Token]) -> Result<SourceChange, SqlError> {
             "SSL_VERIFY_SERVER_CERT" => ch.ssl_verify_server_cert = Some(flag(v).ok_or_else(bad)?),
             "GET_PUBLIC_KEY" => ch.get_public_key = Some(flag(v).ok_or_else(bad)?),
             "PUBLIC_KEY_PATH" => ch.public_key_path = Some(text_value(v).ok_or_else(bad)?),
+            "COMPRESSION_ALGORITHMS" => {
+                ch.compression_algorithms = Some(text_value(v).ok_or_else(bad)?);
+            }
+            "ZSTD_COMPRESSION_LEVEL" => ch.zstd_level = Some(number(v).ok_or_else(bad)?),
+            "DELAY" => ch.delay = Some(number(v).ok_or_else(bad)?),
             k if NOT_TAKEN.contains(&k) => {
                 return Err(SqlError::not_supported(&format!(
                     "CHANGE REPLICATION SOURCE TO {name} on this replica yet"
@@ -361,6 +363,11 @@ fn change_error(e: ChangeError) -> SqlError {
             "HY000",
             "The server is not configured as replica; fix in config file or with CHANGE REPLICATION SOURCE TO",
         ),
+        ChangeError::BadCompression(name) => SqlError::new(
+            3920,
+            "HY000",
+            format!("Invalid SOURCE_COMPRESSION_ALGORITHMS '{name}' for channel ''."),
+        ),
         ChangeError::Other(m) => SqlError::internal(m),
     }
 }
@@ -379,8 +386,20 @@ mod tests {
         assert_eq!(ch.log_file.as_deref(), Some("b.000002"));
         assert_eq!(ch.log_pos, Some(157));
         assert_eq!(ch.get_public_key, Some(true));
-        let e = change_options(&tokens("SOURCE_DELAY=10").unwrap()).unwrap_err();
+        let e = change_options(&tokens("SOURCE_BIND='x'").unwrap()).unwrap_err();
         assert_eq!(e.code, 1235);
+        let ch = change_options(
+            &tokens("SOURCE_DELAY=10, SOURCE_COMPRESSION_ALGORITHMS='zstd', SOURCE_ZSTD_COMPRESSION_LEVEL=7").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                ch.delay,
+                ch.compression_algorithms.as_deref(),
+                ch.zstd_level
+            ),
+            (Some(10), Some("zstd"), Some(7))
+        );
         assert_eq!(
             change_options(&tokens("SOURCE_BOGUS=1").unwrap())
                 .unwrap_err()

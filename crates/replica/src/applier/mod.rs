@@ -13,6 +13,7 @@ mod charsets;
 mod column_compression;
 pub mod convert;
 pub mod ddl;
+pub mod delay;
 mod executed;
 mod foreign;
 mod hash_scan;
@@ -63,6 +64,8 @@ pub struct ApplierConfig {
     pub skip_counter: u64,
     /// `START REPLICA SQL_THREAD UNTIL …`: where this run stops.
     pub until: Option<Until>,
+    /// `SOURCE_DELAY` in seconds (0: none).
+    pub delay: u64,
     /// A transaction whose changes pass this many bytes is applied as a
     /// large one: through a scratch store, in bounded memory, and
     /// committed by ingesting table files.
@@ -177,6 +180,7 @@ pub fn run(
         s.until = a.cfg.until.as_ref().map_or("", Until::condition).to_owned();
         s.until_log_file = file.to_owned();
         s.until_log_pos = pos;
+        s.sql_delay = a.cfg.delay;
         s.filters = a
             .cfg
             .policy
@@ -433,7 +437,7 @@ impl Applier {
                 seen.cuts = now.cuts;
                 continue;
             }
-            let (boundary, first_type) = {
+            let (boundary, first_type, executed_at) = {
                 let Some((raw, e)) = unit.last_framed() else {
                     return Err(ReplicaError::Corrupt {
                         path: f.path().to_owned(),
@@ -441,7 +445,9 @@ impl Applier {
                     });
                 };
                 last_ts = raw.header.timestamp.max(last_ts);
-                (scanner.event(&raw, &e.fde), raw.type_code)
+                let at =
+                    (self.cfg.delay > 0 && current.is_none()).then(|| delay::executed_at(&raw));
+                (scanner.event(&raw, &e.fde), raw.type_code, at)
             };
             if let Some(e) = scanner.state().decode_error.clone() {
                 return Err(ReplicaError::Corrupt {
@@ -464,6 +470,13 @@ impl Applier {
                 file: sfile.unwrap_or_default(),
                 pos: spos.unwrap_or(0),
             };
+            if let Some(at) = executed_at.filter(|_| !is_framing_type(first_type))
+                && !self.wait_delay(at + self.cfg.delay)?
+            {
+                // Stopped while waiting: the transaction is read again at
+                // the next start.
+                return Ok(None);
+            }
             if current.is_none() {
                 // A transaction's first event. Framing (format
                 // descriptions, rotates…) stands alone and is not counted
@@ -624,6 +637,36 @@ impl Applier {
         }
     }
 
+    /// SOURCE_DELAY: waits until `due` (seconds since the epoch), the
+    /// transactions before committed; false when stopped meanwhile.
+    fn wait_delay(&mut self, due: u64) -> Result<bool> {
+        let mut waited = false;
+        loop {
+            let now = now_secs();
+            if now >= due {
+                break;
+            }
+            if !waited {
+                self.commit_group()?;
+                self.relaxed_sync(true)?;
+                waited = true;
+            }
+            if self.stopped() {
+                return Ok(false);
+            }
+            self.status.update(|s| {
+                s.state = delay::WAITING.into();
+                s.remaining_delay = Some(due - now);
+            });
+            let seen = self.watch.counters();
+            self.watch.wait_change(seen, Duration::from_millis(200));
+        }
+        if waited {
+            self.status.update(|s| s.remaining_delay = None);
+        }
+        Ok(true)
+    }
+
     fn sql_error(&self, e: SqlError, relay_file: &str, relay_pos: u64) -> ReplicaError {
         tracing::error!(
             errno = e.errno,
@@ -680,7 +723,7 @@ impl Applier {
         }
         self.unsynced = self.cfg.durability == Durability::Relaxed;
         self.relaxed_sync(false)?;
-        write_relay_log_info(&self.cfg.data_dir, &self.pos)?;
+        write_relay_log_info(&self.cfg.data_dir, &self.pos, self.cfg.delay)?;
         let p = self.pos.clone();
         self.status.update(|s| {
             s.relay_log_file = p.relay_file.clone();
@@ -722,9 +765,9 @@ fn now_secs() -> u64 {
 /// relay-log.info as MySQL 5.7 writes it: the line count, then relay log
 /// name, relay log position, source log name, executed source position,
 /// SQL_Delay, number of workers, id.
-pub fn write_relay_log_info(dir: &Path, p: &Position) -> Result<()> {
+pub fn write_relay_log_info(dir: &Path, p: &Position, sql_delay: u64) -> Result<()> {
     let text = format!(
-        "7\n./{}\n{}\n{}\n{}\n0\n0\n1\n",
+        "7\n./{}\n{}\n{}\n{}\n{sql_delay}\n0\n1\n",
         p.relay_file, p.relay_pos, p.source_file, p.source_pos
     );
     crate::status::write_status(&dir.join(RELAY_LOG_INFO), &text)

@@ -35,6 +35,10 @@ pub struct SqlStatus {
     pub until: String,
     pub until_log_file: String,
     pub until_log_pos: u64,
+    /// `SQL_Delay`: SOURCE_DELAY in seconds.
+    pub sql_delay: u64,
+    /// `SQL_Remaining_Delay`: while waiting for SOURCE_DELAY.
+    pub remaining_delay: Option<u64>,
 }
 
 impl SqlStatus {
@@ -72,6 +76,14 @@ impl SqlStatus {
             ),
             ("Until_Log_File", self.until_log_file.clone()),
             ("Until_Log_Pos", self.until_log_pos.to_string()),
+            ("SQL_Delay", self.sql_delay.to_string()),
+            (
+                "SQL_Remaining_Delay",
+                match (self.running, self.remaining_delay) {
+                    (true, Some(s)) => s.to_string(),
+                    _ => "NULL".into(),
+                },
+            ),
         ]
         .iter()
         .map(|(k, v)| (*k, v.as_str()))
@@ -100,6 +112,8 @@ impl SqlStatus {
                 "Until_Condition" if v != "None" => s.until = v.into(),
                 "Until_Log_File" => s.until_log_file = v.into(),
                 "Until_Log_Pos" => s.until_log_pos = n(),
+                "SQL_Delay" => s.sql_delay = n(),
+                "SQL_Remaining_Delay" => s.remaining_delay = v.parse().ok(),
                 k if k.starts_with("Replicate_") => s.filters.push((k.into(), v.into())),
                 _ => {}
             }
