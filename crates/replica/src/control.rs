@@ -10,10 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use understudy_mysql_proto::compress::Algorithm;
 
 use tokio::sync::watch;
 use understudy_binlog::relay::parse_index;
+use understudy_mysql_proto::compress::Algorithm;
 use understudy_store::{Durability, Store};
 
 use crate::applier::STORE_DIR;
@@ -63,7 +63,7 @@ pub enum ChangeError {
 }
 
 /// The options of CHANGE REPLICATION SOURCE TO that understudy takes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SourceChange {
     pub host: Option<String>,
     pub port: Option<u16>,
@@ -97,17 +97,11 @@ impl SourceChange {
 
     /// Whether only the applier's options change (the I/O task may run).
     fn applier_only(&self) -> bool {
-        let SourceChange { delay, .. } = self;
-        delay.is_some()
+        self.delay.is_some()
             && SourceChange {
                 delay: None,
                 ..self.clone()
-            }
-            .is_empty()
-    }
-
-    fn is_empty(&self) -> bool {
-        format!("{self:?}") == format!("{:?}", SourceChange::default())
+            } == SourceChange::default()
     }
 }
 
@@ -353,7 +347,8 @@ impl Control {
             };
         }
         if let (Some(l), Some(Algorithm::Zstd(_))) = (ch.zstd_level, cfg.io.connect.compression) {
-            cfg.io.connect.compression = Some(Algorithm::Zstd(l));
+            // zstd's levels, as MySQL takes them.
+            cfg.io.connect.compression = Some(Algorithm::Zstd(l.clamp(1, 22)));
         }
         if let Some(v) = ch.delay {
             crate::applier::delay::store(&self.dir, v)
