@@ -506,3 +506,81 @@ fn a_delayed_replica_waits() {
         replica.stderr()
     );
 }
+
+/// Point-in-time recovery from a delayed replica: a DROP TABLE on the
+/// source is not applied before the delay (`run --delay`); the operator
+/// stops the applier, removes the delay and applies everything up to the
+/// DROP (`START REPLICA SQL_THREAD UNTIL SQL_BEFORE_GTIDS`), the table and
+/// its rows intact.
+#[test]
+fn a_delayed_replica_stops_in_front_of_a_drop() {
+    let server = primary(ServerKind::Mysql97);
+    let tmp = tempfile::tempdir().unwrap();
+    let (replica, port) = start_replica(tmp.path(), &server, &["--delay", "10"]);
+    server
+        .sql(
+            "CREATE DATABASE pitr; CREATE TABLE pitr.t (id INT PRIMARY KEY); \
+             INSERT INTO pitr.t VALUES (1), (2); INSERT INTO pitr.t VALUES (3);",
+        )
+        .unwrap();
+    let uuid = server
+        .sql("SELECT @@server_uuid")
+        .unwrap()
+        .trim()
+        .to_owned();
+    server.sql("DROP TABLE pitr.t").unwrap();
+    let dropped = std::time::Instant::now();
+    let all = server.sql("SELECT @@gtid_executed").unwrap();
+    let drop_gno: u64 = all
+        .trim()
+        .rsplit(['-', ':'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let st = wait_status(&server, port, "the delay holds", |st| {
+        field(st, "Replica_SQL_Running_State")
+            == "Waiting until SOURCE_DELAY seconds after source executed event"
+    });
+    assert_eq!(field(&st, "SQL_Delay"), "10", "{st:?}");
+    // Stopped within the delay: nothing of the DROP applied.
+    ok(&admin(&server, port, &[], "STOP REPLICA SQL_THREAD"));
+    assert!(dropped.elapsed() < std::time::Duration::from_secs(8));
+    ok(&admin(
+        &server,
+        port,
+        &[],
+        &format!(
+            "CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 0; \
+             START REPLICA SQL_THREAD UNTIL SQL_BEFORE_GTIDS = '{uuid}:{drop_gno}';"
+        ),
+    ));
+    let st = wait_status(&server, port, "stopped in front of the DROP", |st| {
+        field(st, "Replica_SQL_Running") == "No"
+    });
+    assert_eq!(field(&st, "Last_SQL_Errno"), "0", "{st:?}");
+    assert_eq!(field(&st, "Until_Condition"), "SQL_BEFORE_GTIDS", "{st:?}");
+    assert_eq!(
+        field(&st, "Executed_Gtid_Set"),
+        format!("{uuid}:1-{}", drop_gno - 1),
+        "{st:?}"
+    );
+    assert_eq!(
+        ok(&admin(
+            &server,
+            port,
+            &["-N", "-B"],
+            "SELECT id FROM pitr.t ORDER BY id"
+        )),
+        "1\n2\n3\n",
+        "{}",
+        replica.stderr()
+    );
+    // Started without UNTIL, it applies the DROP too.
+    ok(&admin(&server, port, &[], "START REPLICA SQL_THREAD"));
+    wait_status(&server, port, "the DROP applied", |st| {
+        field(st, "Executed_Gtid_Set") == format!("{uuid}:1-{drop_gno}")
+    });
+    let e = err(&admin(&server, port, &[], "SELECT id FROM pitr.t"));
+    assert!(e.contains("ERROR 1146"), "{e}");
+}
