@@ -57,6 +57,17 @@ fn field<'a>(st: &'a [(String, String)], name: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
+/// The number of the primary's last GTID (its own, the only UUID).
+fn last_gno(server: &Server) -> u64 {
+    let set = server.sql("SELECT @@gtid_executed").unwrap();
+    set.trim()
+        .rsplit(['-', ':'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// Polls SHOW REPLICA STATUS until `done` holds.
 fn wait_status(
     server: &Server,
@@ -224,14 +235,7 @@ fn operators_skip_a_failed_transaction() {
         .trim()
         .to_owned();
     server.sql("INSERT INTO ops.t VALUES (3, 3)").unwrap();
-    let upto = server.sql("SELECT @@gtid_executed").unwrap();
-    let last: u64 = upto
-        .trim()
-        .rsplit(['-', ':'])
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let last = last_gno(&server);
     server.sql("INSERT INTO ops.t VALUES (4, 4)").unwrap();
     ok(&admin(
         &server,
@@ -530,14 +534,7 @@ fn a_delayed_replica_stops_in_front_of_a_drop() {
         .to_owned();
     server.sql("DROP TABLE pitr.t").unwrap();
     let dropped = std::time::Instant::now();
-    let all = server.sql("SELECT @@gtid_executed").unwrap();
-    let drop_gno: u64 = all
-        .trim()
-        .rsplit(['-', ':'])
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let drop_gno = last_gno(&server);
     let st = wait_status(&server, port, "the delay holds", |st| {
         field(st, "Replica_SQL_Running_State")
             == "Waiting until SOURCE_DELAY seconds after source executed event"

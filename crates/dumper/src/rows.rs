@@ -120,7 +120,8 @@ fn rows_name(ev: &RowsEvent<'_>, type_code: u8) -> &'static str {
     }
 }
 
-fn flag_names(out: &mut Buf, flags: u16) {
+/// A rows event's flags, by the names the servers print them with.
+pub(crate) fn flag_names(out: &mut Buf, flags: u16) {
     const NAMES: [(u16, &str); 5] = [
         (0x1, "STMT_END_F"),
         (0x2, "NO_FOREIGN_KEY_CHECKS_F"),

@@ -406,24 +406,12 @@ fn query_info(
 
 /// MySQL 9.7 names every flag of a row event; MariaDB only STMT_END_F.
 fn rows_flags(o: &mut Buf, flags: u16, mariadb: bool) {
-    const NAMES: [(u16, &str); 5] = [
-        (0x1, "STMT_END_F"),
-        (0x2, "NO_FOREIGN_KEY_CHECKS_F"),
-        (0x4, "RELAXED_UNIQUE_CHECKS_F"),
-        (0x8, "COMPLETE_ROWS_F"),
-        (0x10, "USE_SQL_FOREIGN_KEY_F"),
-    ];
     let shown = if mariadb { flags & 1 } else { flags & 0x1f };
     if shown == 0 {
         return;
     }
     o.s(" flags:");
-    for (bit, name) in NAMES {
-        if shown & bit != 0 {
-            o.ch(b' ');
-            o.s(name);
-        }
-    }
+    crate::rows::flag_names(o, shown);
 }
 
 /// `X'gtrid',X'bqual',format`, lower-case hex digits.
