@@ -144,6 +144,9 @@ fn events_error(what: &str, detail: &str) -> SqlError {
 /// event cut by the file's end is the one the I/O task is writing: the
 /// rows stop before it.
 fn file_rows(path: &Path, a: &EventsArgs) -> Result<Vec<ShowEventRow>, String> {
+    if a.count == Some(0) {
+        return Ok(Vec::new());
+    }
     let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let len = f
         .metadata()
@@ -153,14 +156,15 @@ fn file_rows(path: &Path, a: &EventsArgs) -> Result<Vec<ShowEventRow>, String> {
     let mut want = len.min(4 << 20);
     loop {
         let have = buf.len() as u64;
-        (&mut f)
+        let got = (&mut f)
             .take(want - have)
             .read_to_end(&mut buf)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let whole = buf.len() as u64 >= len;
+        // The file may have been cut shorter meanwhile (a torn tail
+        // removed): its end is then reached early.
+        let whole = buf.len() as u64 >= len || (got as u64) < want - have;
         let mut rows = Vec::new();
         let mut skip = a.offset;
-        let mut cut = false;
         let events = ShowEvents::new(&buf).map_err(|e| format!("{}: {e}", path.display()))?;
         for r in events {
             match r {
@@ -174,14 +178,11 @@ fn file_rows(path: &Path, a: &EventsArgs) -> Result<Vec<ShowEventRow>, String> {
                 }
                 Err(ShowEventsError::Read(
                     ReadError::TruncatedHeader { .. } | ReadError::TruncatedEvent { .. },
-                )) => {
-                    cut = true;
-                    break;
-                }
+                )) => break,
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         }
-        if whole || (!cut && buf.len() as u64 >= len) {
+        if whole {
             return Ok(rows);
         }
         want = len.min(want.saturating_mul(4));
@@ -319,6 +320,7 @@ mod tests {
             count,
         };
         assert_eq!(file_rows(&path, &args(0, 0, None)).unwrap(), all);
+        assert!(file_rows(&path, &args(0, 0, Some(0))).unwrap().is_empty());
         // FROM a position inside an event: from the next one on, as
         // MySQL 9.7 does.
         let got = file_rows(&path, &args(all[2].pos + 1, 1, Some(2))).unwrap();
