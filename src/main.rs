@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod binlog_cmd;
 mod binlog_remote;
+mod clone_cmd;
 mod endpoint_cmd;
 mod export_cmd;
 mod run_cmd;
@@ -36,6 +37,9 @@ enum Command {
     Binlog(Box<binlog_cmd::BinlogArgs>),
     /// Run the replica: stream the source's binlog into the relay log.
     Run(Box<run_cmd::RunArgs>),
+    /// Fill a new replica's data directory from a live source (a
+    /// consistent snapshot copied in parallel), ready for `run`.
+    Clone(Box<clone_cmd::CloneArgs>),
     /// Print the replica's status like SHOW REPLICA STATUS\G.
     Status(run_cmd::StatusArgs),
     /// Print a replicated table's rows (tsv like mysql --batch, csv, sql).
@@ -55,6 +59,10 @@ fn main() -> ExitCode {
         Command::Run(args) => {
             init_logging();
             run_cmd::run(*args)
+        }
+        Command::Clone(args) => {
+            init_logging();
+            clone_cmd::run(*args)
         }
         Command::Status(args) => run_cmd::status(args),
         Command::Export(args) => export_cmd::run(args),

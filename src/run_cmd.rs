@@ -294,6 +294,43 @@ pub(crate) fn parse_source(url: &str) -> Result<(String, Option<String>, String,
     Ok((user, password, host, port))
 }
 
+/// How to reach the source from `--source`, `--password-file` (or
+/// UNDERSTUDY_SOURCE_PASSWORD, or the URL's password) and the TLS flags;
+/// true when the password was given in clear (in the URL).
+pub(crate) fn source_options(
+    source: &str,
+    password_file: Option<&std::path::Path>,
+    ssl: SslOptions,
+) -> Result<(ConnectOptions, bool), String> {
+    let (user, url_password, host, port) = parse_source(source)?;
+    let (password, clear) = if let Some(f) = password_file {
+        let t = std::fs::read_to_string(f)
+            .map_err(|e| format!("cannot read password file {}: {e}", f.display()))?;
+        (t.lines().next().unwrap_or("").to_owned(), false)
+    } else if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        (p, false)
+    } else if let Some(p) = url_password {
+        (p, true)
+    } else {
+        (String::new(), false)
+    };
+    let mut connect = ConnectOptions::new(&host, port, &user);
+    connect.password = password.into_bytes();
+    connect.ssl = ssl;
+    Ok((connect, clear))
+}
+
+/// The replication filters from their options' values.
+pub(crate) fn build_filters(options: &[(&str, &Option<Vec<String>>)]) -> Result<Filters, String> {
+    let mut filters = Filters::default();
+    for (option, values) in options {
+        for v in values.iter().flatten() {
+            filters.add(option, v)?;
+        }
+    }
+    Ok(filters)
+}
+
 /// `--ssl-mode` (MySQL's names; `preferred` when absent).
 pub fn ssl_mode(mode: Option<&str>) -> Result<SslMode, String> {
     mode.map_or(Ok(SslMode::Preferred), str::parse)
@@ -349,26 +386,16 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
         (None, Threads::Sql) => "mysql://none@localhost".to_owned(),
         (None, _) => return Err("--source is required".into()),
     };
-    let (user, url_password, host, port) = parse_source(&source)?;
-    let (password, store_password) = if let Some(f) = &args.password_file {
-        let t = std::fs::read_to_string(f)
-            .map_err(|e| format!("cannot read password file {}: {e}", f.display()))?;
-        (t.lines().next().unwrap_or("").to_owned(), false)
-    } else if let Ok(p) = std::env::var(PASSWORD_ENV) {
-        (p, false)
-    } else if let Some(p) = url_password {
-        (p, true)
-    } else {
-        (String::new(), false)
-    };
-    let mut connect = ConnectOptions::new(&host, port, &user);
-    connect.password = password.into_bytes();
-    connect.ssl = SslOptions {
-        mode: ssl_mode(args.ssl_mode.as_deref())?,
-        ca: args.ssl_ca,
-        cert: args.ssl_cert,
-        key: args.ssl_key,
-    };
+    let (mut connect, store_password) = source_options(
+        &source,
+        args.password_file.as_deref(),
+        SslOptions {
+            mode: ssl_mode(args.ssl_mode.as_deref())?,
+            ca: args.ssl_ca,
+            cert: args.ssl_cert,
+            key: args.ssl_key,
+        },
+    )?;
     connect.compression = compression(args.compression.as_deref(), args.zstd_level)?;
     connect.public_key_path = args.source_public_key_path;
     connect.get_public_key = args.get_source_public_key.unwrap_or(false);
@@ -391,8 +418,7 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
     if server_id == 0 {
         return Err("--server-id must not be 0".into());
     }
-    let mut filters = Filters::default();
-    for (option, values) in [
+    let filters = build_filters(&[
         ("replicate-do-db", &args.replicate_do_db),
         ("replicate-ignore-db", &args.replicate_ignore_db),
         ("replicate-do-table", &args.replicate_do_table),
@@ -403,11 +429,7 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
             &args.replicate_wild_ignore_table,
         ),
         ("replicate-rewrite-db", &args.replicate_rewrite_db),
-    ] {
-        for v in values.iter().flatten() {
-            filters.add(option, v)?;
-        }
-    }
+    ])?;
     let policy = ApplyPolicy {
         filters,
         skip_errors: SkipErrors::parse(args.replica_skip_errors.as_deref().unwrap_or("OFF"))?,

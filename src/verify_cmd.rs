@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use understudy_replica::applier::status::read_sql_status;
-use understudy_replica::client::{Conn, ConnectOptions, SslOptions};
+use understudy_replica::client::{Conn, SslOptions};
 use understudy_replica::filters::Filters;
 use understudy_replica::verify::{self, Verdict};
 use understudy_sql::TableName;
 
 use crate::export_cmd::open_store;
-use crate::run_cmd::{PASSWORD_ENV, parse_source, ssl_mode};
+use crate::run_cmd::{source_options, ssl_mode};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -74,27 +74,16 @@ fn table_name(s: &str) -> Result<TableName, String> {
 }
 
 async fn connect(args: &VerifyArgs) -> Result<Conn, String> {
-    let (user, url_password, host, port) = parse_source(&args.source)?;
-    let password = if let Some(f) = &args.password_file {
-        std::fs::read_to_string(f)
-            .map_err(|e| format!("cannot read password file {}: {e}", f.display()))?
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_owned()
-    } else if let Ok(p) = std::env::var(PASSWORD_ENV) {
-        p
-    } else {
-        url_password.unwrap_or_default()
-    };
-    let mut opts = ConnectOptions::new(&host, port, &user);
-    opts.password = password.into_bytes();
-    opts.ssl = SslOptions {
-        mode: ssl_mode(args.ssl_mode.as_deref())?,
-        ca: args.ssl_ca.clone(),
-        cert: None,
-        key: None,
-    };
+    let (opts, _) = source_options(
+        &args.source,
+        args.password_file.as_deref(),
+        SslOptions {
+            mode: ssl_mode(args.ssl_mode.as_deref())?,
+            ca: args.ssl_ca.clone(),
+            cert: None,
+            key: None,
+        },
+    )?;
     Conn::connect(&opts)
         .await
         .map_err(|e| format!("{}: {e}", opts.address()))

@@ -5,6 +5,7 @@
 
 pub mod applier;
 pub mod client;
+pub mod clone;
 pub mod control;
 pub mod counters;
 pub mod error;

@@ -237,6 +237,12 @@ impl Store {
         self.delete(txn, Family::Rows, &rowid_key(id))
     }
 
+    /// Sets the next hidden row id of a table without a primary key (a
+    /// clone that numbered the rows it copied).
+    pub fn set_next_row_id(&self, txn: &mut Txn, id: u32, next: u64) -> Result<()> {
+        self.put(txn, Family::Rows, &rowid_key(id), &next.to_be_bytes())
+    }
+
     /// The next hidden row id of a table without a primary key.
     pub fn next_row_id(&self, txn: &mut Txn, id: u32) -> Result<u64> {
         let key = rowid_key(id);

@@ -94,8 +94,8 @@ pub fn committed_sequence() -> u64 {
 
 #[derive(Debug)]
 pub struct Store {
-    db: DB,
-    path: PathBuf,
+    pub(crate) db: DB,
+    pub(crate) path: PathBuf,
     durability: Durability,
     /// The size of the table files of the last large transaction.
     last_large: std::sync::atomic::AtomicU64,
@@ -104,7 +104,7 @@ pub struct Store {
 /// Options for an applier's write pattern: many small point writes in
 /// large batches, and a point read before most of them (does the key
 /// exist, what does the row hold).
-fn tune(opts: &mut Options) {
+pub(crate) fn tune(opts: &mut Options) {
     opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
     opts.set_max_background_jobs(2);
     opts.set_write_buffer_size(64 << 20);
@@ -181,7 +181,7 @@ impl Store {
             .map_err(|e| StoreError::rocks(&self.path, "catching up with the replica", e))
     }
 
-    fn cf(&self, name: &str) -> Result<&ColumnFamily> {
+    pub(crate) fn cf(&self, name: &str) -> Result<&ColumnFamily> {
         self.db.cf_handle(name).ok_or_else(|| {
             StoreError::Corrupt(format!(
                 "{}: no column family '{name}'",
@@ -237,7 +237,7 @@ impl Store {
         Ok(())
     }
 
-    fn large_dir(&self) -> PathBuf {
+    pub(crate) fn large_dir(&self) -> PathBuf {
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
         name.push(".large");
         self.path.with_file_name(name)
@@ -484,6 +484,33 @@ impl Store {
         if let Some(spill) = txn.spill.take() {
             return self.commit_large(spill, txn, position);
         }
+        let mut batch = self.batch_of(txn)?;
+        batch.put_cf(self.cf(CF_ROWS)?, POSITION_KEY, position.encode());
+        let mut w = WriteOptions::default();
+        w.set_sync(self.durability == Durability::Sync);
+        self.db
+            .write_opt(batch, &w)
+            .map_err(|e| StoreError::rocks(&self.path, "committing a transaction", e))
+    }
+
+    /// Writes `txn` without a position (a clone's catalog and progress),
+    /// synced to the disk.
+    pub fn write(&self, txn: Txn) -> Result<()> {
+        if txn.spill.is_some() {
+            return Err(StoreError::Corrupt(
+                "a large transaction is committed with a position".into(),
+            ));
+        }
+        let batch = self.batch_of(txn)?;
+        let mut w = WriteOptions::default();
+        w.set_sync(true);
+        self.db
+            .write_opt(batch, &w)
+            .map_err(|e| StoreError::rocks(&self.path, "writing", e))
+    }
+
+    /// The write batch of a transaction held in memory.
+    fn batch_of(&self, txn: Txn) -> Result<WriteBatch> {
         let mut batch = WriteBatch::default();
         for (fam, from, to) in &txn.ranges {
             batch.delete_range_cf(self.cf(fam.name())?, from, to);
@@ -498,12 +525,7 @@ impl Store {
                 }
             }
         }
-        batch.put_cf(rows, POSITION_KEY, position.encode());
-        let mut w = WriteOptions::default();
-        w.set_sync(self.durability == Durability::Sync);
-        self.db
-            .write_opt(batch, &w)
-            .map_err(|e| StoreError::rocks(&self.path, "committing a transaction", e))
+        Ok(batch)
     }
 
     /// A large transaction: everything into the scratch store, then in key

@@ -27,7 +27,7 @@ pub mod status;
 mod table_cache;
 mod table_check;
 pub mod temporary;
-mod until;
+pub(crate) mod until;
 
 pub use until::Until;
 
@@ -112,6 +112,8 @@ struct Applier {
     /// The relay offset where a transaction starts that is to be applied
     /// as a large one (it outgrew memory and is being read again).
     large_at: Option<(String, u64)>,
+    /// A resumed clone's catch-up window, and the policy inside it.
+    window: Option<(crate::clone::window::Window, ApplyPolicy)>,
 }
 
 /// Runs the applier until `stop` is set (Ok) or an error stops it (the
@@ -126,10 +128,29 @@ pub fn run(
     let opened = Instant::now();
     let store = Store::open(&store_path, cfg.durability)
         .map_err(|e| ReplicaError::Config(e.to_string()))?;
+    if crate::clone::plan::Plan::load(&store)?.is_some() {
+        return Err(ReplicaError::Config(format!(
+            "{}: a clone into this data directory did not finish; run `understudy clone` again to finish it",
+            cfg.data_dir.display()
+        )));
+    }
     let pos = store
         .position()
         .map_err(|e| ReplicaError::Config(e.to_string()))?
         .unwrap_or_default();
+    let window = match crate::clone::window::Window::load(&store)? {
+        Some(w) => {
+            tracing::info!(
+                "applier: a resumed clone's window up to source {}:{} (tables copied after the resume left out: {:?})",
+                w.end_file,
+                w.end_pos,
+                w.late
+            );
+            let p = w.policy(&cfg.policy)?;
+            Some((w, p))
+        }
+        None => None,
+    };
     tracing::info!(
         "applier: store opened in {} ms; resuming after relay log {}:{} (source {}:{})",
         opened.elapsed().as_millis(),
@@ -161,6 +182,7 @@ pub fn run(
         until: None,
         tables: table_cache::TableCache::default(),
         large_at: None,
+        window,
     };
     a.skip_counter = a.cfg.skip_counter;
     if let Some(u) = &a.cfg.until {
@@ -508,7 +530,10 @@ impl Applier {
             let ctx = TxnContext {
                 at,
                 executed: &|g| executed.contains(g),
-                policy: &self.cfg.policy,
+                policy: match &self.window {
+                    Some((w, p)) if w.covers(&self.pos) => p,
+                    _ => &self.cfg.policy,
+                },
             };
             let r = match unit.iter().next() {
                 Some((bytes, e)) => t.event(
@@ -713,6 +738,11 @@ impl Applier {
             .commit(txn, &self.pos)
             .map_err(|e| ReplicaError::Config(e.to_string()))?;
         crate::counters::applied(txns, events, bytes);
+        if self.window.as_ref().is_some_and(|(w, _)| !w.covers(&self.pos)) {
+            crate::clone::window::Window::clear(&self.store)?;
+            self.window = None;
+            tracing::info!("applier: past the resumed clone's window");
+        }
         if large {
             tracing::info!(
                 "large transaction committed: {} bytes of table files ingested, at relay log {}:{}",

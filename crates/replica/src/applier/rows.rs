@@ -131,6 +131,10 @@ pub(super) fn apply_row(
                 }
             }
             let new_key = updated_key(e, &cells, &old_key);
+            if overwrite && new_key != old_key {
+                // IDEMPOTENT: a row already at the new key is written over.
+                store.delete_row(txn, &new_key).map_err(store_err)?;
+            }
             replace_row(store, txn, tables, e, &old_key, new_key, &cells)?;
             match old {
                 Some(old) => {

@@ -110,7 +110,7 @@ impl Check {
 /// Whether `(file, pos)` is at or past `(until_file, until_pos)`: files
 /// ordered by their numeric extension (`binlog.000010` after
 /// `binlog.000009`), as MySQL orders a log's files.
-fn past(file: &str, pos: u64, until_file: &str, until_pos: u64) -> bool {
+pub(crate) fn past(file: &str, pos: u64, until_file: &str, until_pos: u64) -> bool {
     let seq = |f: &str| {
         f.rsplit_once('.')
             .and_then(|(_, n)| n.parse::<u64>().ok())
