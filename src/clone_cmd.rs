@@ -13,6 +13,7 @@ use clap::Args;
 use understudy_replica::client::SslOptions;
 use understudy_replica::clone::report::{CloneProgress, eta};
 use understudy_replica::clone::{self, CloneConfig, Cloned};
+use understudy_replica::service::ReplicaConfig;
 
 use crate::run_cmd::{build_filters, source_options, ssl_mode};
 
@@ -122,6 +123,26 @@ pub fn run(args: CloneArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `run --bootstrap`: a clone into the replica's data directory with its
+/// source and filters, when it holds no replica yet.
+pub fn bootstrap(cfg: &ReplicaConfig) -> Result<(), String> {
+    if !clone::needs_bootstrap(&cfg.data_dir).map_err(|e| e.to_string())? {
+        tracing::info!("--bootstrap: the data directory holds a replica already; no clone");
+        return Ok(());
+    }
+    tracing::info!("--bootstrap: cloning the source into {}", cfg.data_dir.display());
+    let c = CloneConfig {
+        connect: cfg.io.connect.clone(),
+        data_dir: cfg.data_dir.clone(),
+        databases: Vec::new(),
+        filters: cfg.policy.filters.clone(),
+        parallel: 4,
+        chunk_rows: 100_000,
+        store_password: cfg.io.store_password,
+    };
+    clone_blocking(&c, std::io::stderr().is_terminal()).map(|_| ())
 }
 
 /// Runs a clone on a runtime of its own, showing progress.

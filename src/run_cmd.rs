@@ -28,6 +28,10 @@ pub const PASSWORD_ENV: &str = "UNDERSTUDY_SOURCE_PASSWORD";
 #[derive(Debug, Args, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RunArgs {
+    /// Clone the source first (`understudy clone`) when the data
+    /// directory holds no replica yet, or a clone that did not finish.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    bootstrap: Option<bool>,
     /// A TOML file with any of these settings; flags override it.
     #[arg(long)]
     #[serde(skip)]
@@ -262,7 +266,8 @@ impl RunArgs {
             account,
             metrics,
             tls_cert,
-            tls_key
+            tls_key,
+            bootstrap
         ))
     }
 }
@@ -355,10 +360,12 @@ pub fn compression(
 struct Serving {
     endpoint: Option<EndpointConfig>,
     metrics: Option<std::net::SocketAddr>,
+    bootstrap: bool,
 }
 
 fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
     let args = args.merged()?;
+    let bootstrap = args.bootstrap.unwrap_or(false);
     let metrics = args
         .metrics
         .as_deref()
@@ -480,7 +487,14 @@ fn build(args: RunArgs) -> Result<(ReplicaConfig, Serving), String> {
             .unwrap_or(understudy_replica::applier::LARGE_TRANSACTION_BYTES)
             .max(1 << 20),
     };
-    Ok((config, Serving { endpoint, metrics }))
+    Ok((
+        config,
+        Serving {
+            endpoint,
+            metrics,
+            bootstrap,
+        },
+    ))
 }
 
 /// Turns true on SIGTERM or SIGINT. Called inside the runtime.
@@ -512,6 +526,12 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if serving.bootstrap
+        && let Err(e) = crate::clone_cmd::bootstrap(&cfg)
+    {
+        eprintln!("understudy run: --bootstrap: {e}");
+        return ExitCode::FAILURE;
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -269,3 +269,38 @@ fn clone_privileges() {
         assert!(equal, "{out}");
     }
 }
+
+/// `run --bootstrap` clones an empty data directory, then streams; run
+/// again on it, it clones nothing.
+#[test]
+fn run_bootstrap_clones_then_streams() {
+    let server = primary(ServerKind::Mysql97);
+    server
+        .sql(
+            "GRANT SELECT, RELOAD ON *.* TO 'repl'@'%';
+             CREATE DATABASE b; CREATE TABLE b.t (id INT PRIMARY KEY, v VARCHAR(9));
+             INSERT INTO b.t VALUES (1, 'a'), (2, 'b');",
+        )
+        .unwrap();
+    purge(&server);
+    let tmp = tempfile::tempdir().unwrap();
+    let replica = Replica::start(tmp.path(), &server, &["--bootstrap"]);
+    let t = Instant::now();
+    while !replica.stderr().contains("understudy clone: 2 rows of 1 tables") {
+        assert!(t.elapsed() < Duration::from_secs(60), "{}", replica.stderr());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+        .sql("INSERT INTO b.t VALUES (3, 'c'); UPDATE b.t SET v = 'z' WHERE id = 1;")
+        .unwrap();
+    let (equal, out) = understudy_verify(&replica.dir, &server);
+    assert!(equal && out.contains("b.t: equal rows=3"), "{out}\n{}", replica.stderr());
+    assert!(replica.stderr().contains("--bootstrap: cloning the source"));
+    replica.stop();
+    let replica = Replica::start(tmp.path(), &server, &["--bootstrap"]);
+    server.sql("DELETE FROM b.t WHERE id = 2").unwrap();
+    let (equal, out) = understudy_verify(&replica.dir, &server);
+    assert!(equal && out.contains("b.t: equal rows=2"), "{out}\n{}", replica.stderr());
+    assert!(replica.stderr().contains("holds a replica already; no clone"));
+    replica.stop();
+}

@@ -260,6 +260,22 @@ fn ctl_address(cfg: &CloneConfig) -> String {
     cfg.connect.address()
 }
 
+/// Whether `run --bootstrap` clones first: the data directory holds no
+/// replica yet (no master.info, nothing applied), or a clone that did not
+/// finish.
+pub fn needs_bootstrap(data_dir: &std::path::Path) -> Result<bool> {
+    let fresh = !data_dir.join(MASTER_INFO).exists();
+    let store_dir = data_dir.join(STORE_DIR);
+    if !store_dir.join("CURRENT").exists() {
+        return Ok(fresh);
+    }
+    let store = Store::open(&store_dir, Durability::Sync).map_err(store_err)?;
+    if Plan::load(&store)?.is_some() {
+        return Ok(true);
+    }
+    Ok(fresh && store.position().map_err(store_err)?.is_none())
+}
+
 /// Clones the source into `cfg.data_dir` (or finishes a clone begun
 /// there), reporting into `progress`.
 pub async fn clone(cfg: &CloneConfig, progress: Arc<CloneProgress>) -> Result<Cloned> {
