@@ -82,7 +82,10 @@ fn config(a: &CloneArgs) -> Result<CloneConfig, String> {
         ("replicate-do-table", &a.replicate_do_table),
         ("replicate-ignore-table", &a.replicate_ignore_table),
         ("replicate-wild-do-table", &a.replicate_wild_do_table),
-        ("replicate-wild-ignore-table", &a.replicate_wild_ignore_table),
+        (
+            "replicate-wild-ignore-table",
+            &a.replicate_wild_ignore_table,
+        ),
         ("replicate-rewrite-db", &a.replicate_rewrite_db),
     ])?;
     if a.parallel == 0 || a.chunk_rows == 0 {
@@ -132,7 +135,10 @@ pub fn bootstrap(cfg: &ReplicaConfig) -> Result<(), String> {
         tracing::info!("--bootstrap: the data directory holds a replica already; no clone");
         return Ok(());
     }
-    tracing::info!("--bootstrap: cloning the source into {}", cfg.data_dir.display());
+    tracing::info!(
+        "--bootstrap: cloning the source into {}",
+        cfg.data_dir.display()
+    );
     let c = CloneConfig {
         connect: cfg.io.connect.clone(),
         data_dir: cfg.data_dir.clone(),

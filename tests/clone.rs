@@ -63,7 +63,14 @@ fn purge(server: &Server) {
         "FLUSH BINARY LOGS; SHOW BINARY LOG STATUS"
     };
     let out = server.sql(q).unwrap();
-    let file = out.lines().last().unwrap().split('\t').next().unwrap().to_owned();
+    let file = out
+        .lines()
+        .last()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
     // MariaDB keeps a file until its binlog checkpoint has passed.
     let t = Instant::now();
     loop {
@@ -131,7 +138,14 @@ fn clone_command(dir: &Path, server: &Server, user: &str, password: &str) -> Com
         .arg("--source")
         .arg(format!("mysql://{user}@127.0.0.1:{}", server.port()))
         .env("UNDERSTUDY_SOURCE_PASSWORD", password)
-        .args(["--parallel", "2", "--chunk-rows", "20000", "--progress", "log"]);
+        .args([
+            "--parallel",
+            "2",
+            "--chunk-rows",
+            "20000",
+            "--progress",
+            "log",
+        ]);
     c
 }
 
@@ -286,21 +300,40 @@ fn run_bootstrap_clones_then_streams() {
     let tmp = tempfile::tempdir().unwrap();
     let replica = Replica::start(tmp.path(), &server, &["--bootstrap"]);
     let t = Instant::now();
-    while !replica.stderr().contains("understudy clone: 2 rows of 1 tables") {
-        assert!(t.elapsed() < Duration::from_secs(60), "{}", replica.stderr());
+    while !replica
+        .stderr()
+        .contains("understudy clone: 2 rows of 1 tables")
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "{}",
+            replica.stderr()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     server
         .sql("INSERT INTO b.t VALUES (3, 'c'); UPDATE b.t SET v = 'z' WHERE id = 1;")
         .unwrap();
     let (equal, out) = understudy_verify(&replica.dir, &server);
-    assert!(equal && out.contains("b.t: equal rows=3"), "{out}\n{}", replica.stderr());
+    assert!(
+        equal && out.contains("b.t: equal rows=3"),
+        "{out}\n{}",
+        replica.stderr()
+    );
     assert!(replica.stderr().contains("--bootstrap: cloning the source"));
     replica.stop();
     let replica = Replica::start(tmp.path(), &server, &["--bootstrap"]);
     server.sql("DELETE FROM b.t WHERE id = 2").unwrap();
     let (equal, out) = understudy_verify(&replica.dir, &server);
-    assert!(equal && out.contains("b.t: equal rows=2"), "{out}\n{}", replica.stderr());
-    assert!(replica.stderr().contains("holds a replica already; no clone"));
+    assert!(
+        equal && out.contains("b.t: equal rows=2"),
+        "{out}\n{}",
+        replica.stderr()
+    );
+    assert!(
+        replica
+            .stderr()
+            .contains("holds a replica already; no clone")
+    );
     replica.stop();
 }

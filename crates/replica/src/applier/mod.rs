@@ -738,7 +738,11 @@ impl Applier {
             .commit(txn, &self.pos)
             .map_err(|e| ReplicaError::Config(e.to_string()))?;
         crate::counters::applied(txns, events, bytes);
-        if self.window.as_ref().is_some_and(|(w, _)| !w.covers(&self.pos)) {
+        if self
+            .window
+            .as_ref()
+            .is_some_and(|(w, _)| !w.covers(&self.pos))
+        {
             crate::clone::window::Window::clear(&self.store)?;
             self.window = None;
             tracing::info!("applier: past the resumed clone's window");

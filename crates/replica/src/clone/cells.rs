@@ -52,7 +52,9 @@ impl RowReader {
         for c in columns {
             let q = quote(&c.name);
             let (conv, expr) = match &c.ty {
-                ColumnType::Int { unsigned: false, .. } => (Conv::Int, q),
+                ColumnType::Int {
+                    unsigned: false, ..
+                } => (Conv::Int, q),
                 ColumnType::Int { unsigned: true, .. } => (Conv::UInt, q),
                 ColumnType::Decimal { .. } => (Conv::Decimal, q),
                 ColumnType::Float => (Conv::Float, format!("CAST({q} AS DOUBLE)")),
@@ -265,7 +267,14 @@ mod tests {
                 micros: 120_000
             })
         );
-        assert_eq!(cell(Conv::Date, b"0000-00-00"), Some(Cell::Date { year: 0, month: 0, day: 0 }));
+        assert_eq!(
+            cell(Conv::Date, b"0000-00-00"),
+            Some(Cell::Date {
+                year: 0,
+                month: 0,
+                day: 0
+            })
+        );
         assert_eq!(cell(Conv::DateTime, b"2024-01-01"), None);
         assert_eq!(cell(Conv::Int, b"12x"), None);
     }

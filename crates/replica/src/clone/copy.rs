@@ -48,7 +48,12 @@ fn ingest(job: &Job<'_>, run: &mut Vec<(Vec<u8>, Vec<u8>)>, part: usize) -> Resu
             job.table.source_db, job.table.name
         )));
     }
-    let name = format!("clone-{}-{}-{}-{part}", job.entry.id, job.c, std::process::id());
+    let name = format!(
+        "clone-{}-{}-{}-{part}",
+        job.entry.id,
+        job.c,
+        std::process::id()
+    );
     job.store.ingest_rows(&name, run).map_err(store_err)?;
     run.clear();
     Ok(())
@@ -90,11 +95,16 @@ pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
         let value = encode_row(job.entry.version, &cells);
         run_bytes += key.len() + value.len() + 48;
         unreported.0 += 1;
-        unreported.1 += fields.iter().map(|f| f.map_or(1, |b| b.len() as u64 + 1)).sum::<u64>();
+        unreported.1 += fields
+            .iter()
+            .map(|f| f.map_or(1, |b| b.len() as u64 + 1))
+            .sum::<u64>();
         run.push((key, value));
         if unreported.0 >= 4096 {
             job.progress.rows.fetch_add(unreported.0, Ordering::Relaxed);
-            job.progress.bytes.fetch_add(unreported.1, Ordering::Relaxed);
+            job.progress
+                .bytes
+                .fetch_add(unreported.1, Ordering::Relaxed);
             unreported = (0, 0);
         }
         if run_bytes >= RUN_BYTES {
@@ -106,18 +116,15 @@ pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
         }
     })
     .await
-    .map_err(|e| {
-        ReplicaError::Config(format!(
-            "copying {}.{}: {e}",
-            t.source_db, t.name
-        ))
-    })?;
+    .map_err(|e| ReplicaError::Config(format!("copying {}.{}: {e}", t.source_db, t.name)))?;
     if let Some(e) = failed {
         return Err(e);
     }
     ingest(&job, &mut run, part)?;
     job.progress.rows.fetch_add(unreported.0, Ordering::Relaxed);
-    job.progress.bytes.fetch_add(unreported.1, Ordering::Relaxed);
+    job.progress
+        .bytes
+        .fetch_add(unreported.1, Ordering::Relaxed);
     let mut txn = job.store.txn();
     plan::mark_done(job.store, &mut txn, job.t, job.c)?;
     if keyless {

@@ -320,7 +320,14 @@ async fn fresh(
     log_snapshot(&snap);
     let plan = define(store, ctl, &mut snap, cfg, &dbs, &tables).await?;
     let mariadb = ctl.is_mariadb();
-    let rows = copy_all(store, &plan, std::mem::take(&mut snap.conns), mariadb, progress).await?;
+    let rows = copy_all(
+        store,
+        &plan,
+        std::mem::take(&mut snap.conns),
+        mariadb,
+        progress,
+    )
+    .await?;
     progress.set_phase("finishing");
     finish(store, cfg, &plan, ctl, None).await?;
     Ok(Cloned {
@@ -411,7 +418,14 @@ async fn resume(
         chunks = undone,
         "clone: resuming; the chunks not done are copied from the new snapshot"
     );
-    let rows = copy_all(store, &plan, std::mem::take(&mut snap.conns), mariadb, progress).await?;
+    let rows = copy_all(
+        store,
+        &plan,
+        std::mem::take(&mut snap.conns),
+        mariadb,
+        progress,
+    )
+    .await?;
     progress.set_phase("finishing");
     let window = (undone > 0).then(|| Window {
         end_file: snap.position.file.clone(),

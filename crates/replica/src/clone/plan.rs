@@ -57,10 +57,7 @@ fn store_err(e: understudy_store::StoreError) -> ReplicaError {
 
 impl Plan {
     pub fn load(store: &Store) -> Result<Option<Plan>> {
-        match store
-            .get(None, Family::Rows, PLAN_KEY)
-            .map_err(store_err)?
-        {
+        match store.get(None, Family::Rows, PLAN_KEY).map_err(store_err)? {
             None => Ok(None),
             Some(b) => serde_json::from_slice(&b)
                 .map(Some)

@@ -274,7 +274,9 @@ mod tests {
         assert!(g.has_static("RELOAD") && g.has("BACKUP_ADMIN"));
         assert!(!g.has_static("INSERT"), "a database grant is not global");
         assert!(!g.roles);
-        let all = Grants::parse(&["GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION".into()]);
+        let all = Grants::parse(&[
+            "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION".into(),
+        ]);
         assert!(all.has_static("REPLICATION SLAVE") && !all.has("BACKUP_ADMIN"));
         let roles = Grants::parse(&["GRANT `r1`@`%` TO `u`@`%`".into()]);
         assert!(roles.roles);

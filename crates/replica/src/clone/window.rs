@@ -67,7 +67,12 @@ impl Window {
 
     /// Whether a transaction that starts at `pos` is inside the window.
     pub fn covers(&self, pos: &Position) -> bool {
-        !past(&pos.source_file, pos.source_pos, &self.end_file, self.end_pos)
+        !past(
+            &pos.source_file,
+            pos.source_pos,
+            &self.end_file,
+            self.end_pos,
+        )
     }
 
     /// The policy inside the window.
