@@ -69,3 +69,4 @@ for _ in 1 2 3; do ./target/release/examples/decode_rate "$BIN"; done | sort -t:
 bash scripts/bench-stream.sh
 bash scripts/bench-apply.sh
 bash scripts/bench-endpoint.sh
+bash scripts/bench-clone.sh

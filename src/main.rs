@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod backup_cmd;
 mod binlog_cmd;
 mod binlog_remote;
 mod clone_cmd;
@@ -44,6 +45,9 @@ enum Command {
     Status(run_cmd::StatusArgs),
     /// Print a replicated table's rows (tsv like mysql --batch, csv, sql).
     Export(export_cmd::ExportArgs),
+    /// A consistent copy of a replica's data directory while it runs,
+    /// that `run` continues from (`--compress`: one .tar.zst archive).
+    Backup(backup_cmd::BackupArgs),
     /// Compare every replicated table with the source (row count and
     /// checksum); exit 1 on any difference.
     Verify(verify_cmd::VerifyArgs),
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Command::Status(args) => run_cmd::status(args),
         Command::Export(args) => export_cmd::run(args),
         Command::Verify(args) => verify_cmd::run(args),
+        Command::Backup(args) => backup_cmd::run(args),
         Command::HashPassword => endpoint_cmd::hash_password(),
     }
 }

@@ -99,6 +99,14 @@ impl QueryResult {
     }
 }
 
+/// A row vector emptied for the next payload, its allocation kept
+/// (collecting an empty iterator into a vector of the same layout reuses
+/// the allocation).
+pub fn recycle_row(mut row: Vec<Option<&[u8]>>) -> Vec<Option<&'static [u8]>> {
+    row.clear();
+    row.into_iter().map(|_| None).collect()
+}
+
 /// What a payload added to a streamed result.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Feed<'p> {
@@ -155,6 +163,16 @@ impl ResultReader {
     /// size in constant memory. The columns are known once the first row
     /// arrives ([`ResultReader::columns`]).
     pub fn feed_streaming<'p>(&mut self, p: &'p [u8]) -> Result<Feed<'p>> {
+        self.feed_streaming_into(p, Vec::new())
+    }
+
+    /// [`ResultReader::feed_streaming`] with a row vector to fill (its
+    /// allocation is reused; see [`recycle_row`]).
+    pub fn feed_streaming_into<'p>(
+        &mut self,
+        p: &'p [u8],
+        mut row: Vec<Option<&'p [u8]>>,
+    ) -> Result<Feed<'p>> {
         if p.first() == Some(&0xff) {
             return Err(parse_err(p, 0).into());
         }
@@ -216,7 +234,8 @@ impl ResultReader {
                     return Ok(Feed::Done(std::mem::take(&mut self.result)));
                 }
                 let mut r = Reader::new(p);
-                let mut row = Vec::with_capacity(self.result.columns.len());
+                row.clear();
+                row.reserve(self.result.columns.len());
                 for _ in 0..self.result.columns.len() {
                     row.push(r.lenenc_bytes("row value")?);
                 }
@@ -244,6 +263,17 @@ impl ResultReader {
 mod tests {
     use super::*;
     use crate::wire::put_lenenc_bytes;
+
+    #[test]
+    fn a_recycled_row_keeps_its_allocation() {
+        let payload = b"abc".to_vec();
+        let mut row: Vec<Option<&[u8]>> = Vec::with_capacity(32);
+        row.push(Some(&payload[..]));
+        let ptr = row.as_ptr() as usize;
+        let spare = recycle_row(row);
+        assert!(spare.is_empty() && spare.capacity() >= 32);
+        assert_eq!(spare.as_ptr() as usize, ptr);
+    }
 
     fn column(name: &str) -> Vec<u8> {
         let mut p = Vec::new();

@@ -16,27 +16,40 @@ impl Store {
     /// one table file; `name` makes its scratch file name unique among
     /// concurrent callers. Returns the file's size in bytes. Durable when
     /// it returns (ingestion syncs the file and the manifest).
-    pub fn ingest_rows(&self, name: &str, rows: &[(Vec<u8>, Vec<u8>)]) -> Result<u64> {
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        if let Some(w) = rows.windows(2).find(|w| w[0].0 >= w[1].0) {
-            return Err(StoreError::Corrupt(format!(
-                "bulk rows out of key order at {:02x?}",
-                &w[1].0
-            )));
-        }
+    ///
+    /// The file is written uncompressed: a bulk load is bound by the
+    /// CPU, and compaction compresses the rows when it rewrites them.
+    pub fn ingest_rows<'a>(
+        &self,
+        name: &str,
+        rows: impl IntoIterator<Item = (&'a [u8], &'a [u8])>,
+    ) -> Result<u64> {
         let dir = self.bulk_dir();
         std::fs::create_dir_all(&dir)
             .map_err(|e| StoreError::Corrupt(format!("{}: {e}", dir.display())))?;
         let path = dir.join(format!("{name}.sst"));
         let mut opts = Options::default();
         tune(&mut opts);
+        opts.set_compression_type(rocksdb::DBCompressionType::None);
         let err = |e| StoreError::rocks(&path, "writing a table file", e);
         let mut w = SstFileWriter::create(&opts);
         w.open(&path).map_err(err)?;
+        let mut last: Option<&[u8]> = None;
         for (k, v) in rows {
+            if last.is_some_and(|l| l >= k) {
+                drop(w);
+                let _ = std::fs::remove_file(&path);
+                return Err(StoreError::Corrupt(format!(
+                    "bulk rows out of key order at {k:02x?}"
+                )));
+            }
+            last = Some(k);
             w.put(k, v).map_err(err)?;
+        }
+        if last.is_none() {
+            drop(w);
+            let _ = std::fs::remove_file(&path);
+            return Ok(0);
         }
         w.finish().map_err(err)?;
         let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -2,6 +2,7 @@
 //! write batch per source transaction carrying the applier's position with
 //! its changes. No sockets, no relay log: the applier drives it.
 
+pub mod backup;
 pub mod bulk;
 pub mod catalog;
 pub mod charset;

@@ -49,7 +49,7 @@ pub struct Position {
 }
 
 impl Position {
-    fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let mut v = Vec::new();
         for s in [&self.relay_file, &self.source_file, &self.gtid_executed] {
             v.extend_from_slice(&(s.len() as u32).to_be_bytes());
@@ -60,7 +60,7 @@ impl Position {
         v
     }
 
-    fn decode(b: &[u8]) -> Option<Position> {
+    pub(crate) fn decode(b: &[u8]) -> Option<Position> {
         let mut rest = b;
         let mut text = || -> Option<String> {
             let n = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;

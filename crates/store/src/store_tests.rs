@@ -134,3 +134,69 @@ fn position_round_trip_and_rejects_garbage() {
     assert_eq!(Position::decode(&b[..b.len() - 1]), None);
     assert_eq!(Position::decode(&[0xff; 3]), None);
 }
+
+#[test]
+fn bulk_rows_are_ingested_in_key_order_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("s"), Durability::None).unwrap();
+    let rows: Vec<(&[u8], &[u8])> = vec![(b"\0\0\0\x01a", b"1"), (b"\0\0\0\x01b", b"2")];
+    assert!(s.ingest_rows("one", rows.iter().copied()).unwrap() > 0);
+    assert_eq!(s.get_row(b"\0\0\0\x01b").unwrap(), Some(b"2".to_vec()));
+    let bad: Vec<(&[u8], &[u8])> = vec![(b"\0\0\0\x02b", b"1"), (b"\0\0\0\x02a", b"2")];
+    assert!(s.ingest_rows("two", bad.iter().copied()).is_err());
+    assert_eq!(s.get_row(b"\0\0\0\x02b").unwrap(), None, "nothing of it");
+    let twice: Vec<(&[u8], &[u8])> = vec![(b"\0\0\0\x02a", b"1"), (b"\0\0\0\x02a", b"2")];
+    assert!(s.ingest_rows("three", twice.iter().copied()).is_err());
+}
+
+#[test]
+fn a_copy_holds_one_commit_boundary_and_no_relay_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let s = Store::open(&path, Durability::Sync).unwrap();
+    let mut t = s.txn();
+    s.put_row(&mut t, b"\0\0\0\x01a".to_vec(), b"one".to_vec())
+        .unwrap();
+    s.put(&mut t, Family::Meta, b"catalog", b"c").unwrap();
+    let p = Position {
+        relay_file: "r.000003".into(),
+        relay_pos: 77,
+        source_file: "binlog.000002".into(),
+        source_pos: 900,
+        gtid_executed: "u:1-5".into(),
+    };
+    s.commit(t, &p).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let reader = Store::open_reader(&path, scratch.path()).unwrap();
+    // A commit after the reader's view is not in the copy.
+    let mut t = s.txn();
+    s.put_row(&mut t, b"\0\0\0\x01b".to_vec(), b"two".to_vec())
+        .unwrap();
+    s.commit(t, &Position::default()).unwrap();
+    let dest = dir.path().join("copy");
+    let stats = reader.copy_to(&dest, &dir.path().join("tmp")).unwrap();
+    assert_eq!(
+        stats.position,
+        Position {
+            relay_file: String::new(),
+            relay_pos: 0,
+            ..p.clone()
+        }
+    );
+    drop(reader);
+    let c = Store::open(&dest, Durability::Sync).unwrap();
+    assert_eq!(c.position().unwrap(), Some(stats.position));
+    assert_eq!(c.get_row(b"\0\0\0\x01a").unwrap(), Some(b"one".to_vec()));
+    assert_eq!(c.get_row(b"\0\0\0\x01b").unwrap(), None);
+    assert_eq!(
+        c.get(None, Family::Meta, b"catalog").unwrap(),
+        Some(b"c".to_vec())
+    );
+    assert!(reader_dest_refused(&path, &dest));
+}
+
+fn reader_dest_refused(path: &std::path::Path, dest: &std::path::Path) -> bool {
+    let scratch = tempfile::tempdir().unwrap();
+    let r = Store::open_reader(path, scratch.path()).unwrap();
+    r.copy_to(dest, &scratch.path().join("t")).is_err()
+}

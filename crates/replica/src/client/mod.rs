@@ -18,7 +18,7 @@ use understudy_mysql_proto::compress::{self, Algorithm};
 use understudy_mysql_proto::handshake::{Handshake, HandshakeResponse, caps};
 use understudy_mysql_proto::packet::{Frame, PacketDecoder, write_packets};
 use understudy_mysql_proto::response::{
-    Feed, QueryResult, ResultReader, is_eof, parse_err, parse_ok,
+    Feed, QueryResult, ResultReader, is_eof, parse_err, parse_ok, recycle_row,
 };
 use understudy_mysql_proto::{ProtoError, command};
 
@@ -516,14 +516,16 @@ impl Conn {
         let deprecate_eof = self.capabilities & caps::DEPRECATE_EOF != 0;
         let mut columns: Option<Vec<String>> = None;
         let mut reader = ResultReader::new(deprecate_eof);
+        let mut spare = Vec::new();
         loop {
             let p = self.read_payload().await?;
-            match reader.feed_streaming(p)? {
+            match reader.feed_streaming_into(p, std::mem::take(&mut spare))? {
                 Feed::Pending => {}
                 Feed::Row(row) => {
                     if columns.is_none() {
                         f(&row);
                     }
+                    spare = recycle_row(row);
                 }
                 Feed::Done(res) => {
                     let more = res.more_results();

@@ -8,7 +8,12 @@
 use understudy_binlog::value::json::encode_json;
 use understudy_sql::dml::json::parse_text;
 use understudy_sql::{Column, ColumnType};
-use understudy_store::Cell;
+use understudy_store::keys::{KeyPart, encode_part, table_prefix};
+use understudy_store::row::{
+    encode_bytes_cell, encode_cell_ref, encode_int_cell, encode_key_cell_ref, encode_null_cell,
+    encode_row_start, encode_uint_cell,
+};
+use understudy_store::{Cell, CellRef};
 
 /// How one column's text becomes a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,9 +101,15 @@ impl RowReader {
         })
     }
 
-    /// One row's fields as cells, into `out` (cleared first).
-    pub fn cells(&self, fields: &[Option<&[u8]>], out: &mut Vec<Cell>) -> Result<(), String> {
-        out.clear();
+    /// Appends the stored row of `fields` (written under schema
+    /// `version`) to `out`; `json` is scratch space.
+    pub fn encode_row(
+        &self,
+        fields: &[Option<&[u8]>],
+        version: u32,
+        out: &mut Vec<u8>,
+        json: &mut Vec<u8>,
+    ) -> Result<(), String> {
         if fields.len() != self.convs.len() {
             return Err(format!(
                 "a row of {} fields for {} columns",
@@ -106,21 +117,74 @@ impl RowReader {
                 self.convs.len()
             ));
         }
+        encode_row_start(out, version);
         for (i, (f, conv)) in fields.iter().zip(&self.convs).enumerate() {
-            let cell = match f {
-                None => Cell::Null,
-                Some(b) => cell(*conv, b).ok_or_else(|| {
-                    format!(
-                        "column {}: cannot read '{}'",
-                        i + 1,
-                        String::from_utf8_lossy(&b[..b.len().min(64)])
-                    )
-                })?,
-            };
-            out.push(cell);
+            // The common types straight in; the others through a cell.
+            match (conv, f) {
+                (_, None) => encode_null_cell(out),
+                (Conv::Bytes, Some(b)) => encode_bytes_cell(out, b),
+                (Conv::Int, Some(b)) if let Some(v) = int(b) => encode_int_cell(out, v),
+                (Conv::UInt, Some(b)) if let Some(v) = digits(b) => encode_uint_cell(out, v),
+                _ => encode_cell_ref(out, &field(*conv, *f, json, i)?),
+            }
         }
         Ok(())
     }
+
+    /// Appends the row key of `fields` in table `id` to `out`: its
+    /// primary-key columns `pk`, or `row_id` for a table without one.
+    pub fn encode_key(
+        &self,
+        fields: &[Option<&[u8]>],
+        id: u32,
+        pk: &[usize],
+        row_id: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        out.extend_from_slice(&table_prefix(id));
+        if pk.is_empty() {
+            encode_part(out, &KeyPart::UInt(row_id));
+            return Ok(());
+        }
+        let mut json = Vec::new();
+        for &i in pk {
+            let (Some(f), Some(conv)) = (fields.get(i), self.convs.get(i)) else {
+                return Err(format!("no field for key column {}", i + 1));
+            };
+            let c = field(*conv, *f, &mut json, i)?;
+            encode_key_cell_ref(out, &c);
+        }
+        Ok(())
+    }
+}
+
+/// A field as a borrowed cell (`json` holds a converted JSON document).
+fn field<'a>(
+    conv: Conv,
+    f: Option<&'a [u8]>,
+    json: &'a mut Vec<u8>,
+    i: usize,
+) -> Result<CellRef<'a>, String> {
+    let Some(b) = f else {
+        return Ok(CellRef::Fixed(Cell::Null));
+    };
+    let bad = || {
+        format!(
+            "column {}: cannot read '{}'",
+            i + 1,
+            String::from_utf8_lossy(&b[..b.len().min(64)])
+        )
+    };
+    Ok(match conv {
+        Conv::Bytes => CellRef::Bytes(b),
+        Conv::Decimal => CellRef::Decimal(text(b).ok_or_else(bad)?),
+        Conv::Json => {
+            let doc = parse_text(b).map_err(|e| format!("{}: {e}", bad()))?;
+            *json = encode_json(&doc.as_value()).map_err(|e| format!("{}: {e}", bad()))?;
+            CellRef::Json(json)
+        }
+        _ => CellRef::Fixed(cell(conv, b).ok_or_else(bad)?),
+    })
 }
 
 fn text(b: &[u8]) -> Option<&str> {
@@ -131,10 +195,40 @@ fn num<T: std::str::FromStr>(b: &[u8]) -> Option<T> {
     text(b)?.parse().ok()
 }
 
+/// An unsigned decimal integer in ASCII (no sign, no spaces).
+fn digits(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 20 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(v)
+}
+
+fn int(b: &[u8]) -> Option<i64> {
+    match b.split_first()? {
+        (b'-', rest) => {
+            let v = digits(rest)?;
+            if v == 1 << 63 {
+                Some(i64::MIN)
+            } else {
+                i64::try_from(v).ok().map(|v| -v)
+            }
+        }
+        _ => i64::try_from(digits(b)?).ok(),
+    }
+}
+
 fn cell(conv: Conv, b: &[u8]) -> Option<Cell> {
     Some(match conv {
-        Conv::Int => Cell::Int(num(b)?),
-        Conv::UInt => Cell::UInt(num(b)?),
+        Conv::Int => Cell::Int(int(b)?),
+        Conv::UInt => Cell::UInt(digits(b)?),
         Conv::Float => Cell::Float(num::<f64>(b)? as f32),
         Conv::Double => Cell::Double(num(b)?),
         Conv::Decimal => Cell::Decimal(text(b)?.to_owned()),
@@ -277,6 +371,97 @@ mod tests {
         );
         assert_eq!(cell(Conv::DateTime, b"2024-01-01"), None);
         assert_eq!(cell(Conv::Int, b"12x"), None);
+        assert_eq!(
+            cell(Conv::Int, b"-9223372036854775808"),
+            Some(Cell::Int(i64::MIN))
+        );
+        assert_eq!(cell(Conv::Int, b"9223372036854775808"), None);
+        assert_eq!(
+            cell(Conv::UInt, b"18446744073709551615"),
+            Some(Cell::UInt(u64::MAX))
+        );
+        assert_eq!(cell(Conv::UInt, b"18446744073709551616"), None);
+        assert_eq!(cell(Conv::Int, b"-"), None);
+    }
+
+    #[test]
+    fn a_row_is_encoded_as_its_cells_would_be() {
+        let cols = [
+            Column::new(
+                "id",
+                ColumnType::Int {
+                    bytes: 8,
+                    unsigned: false,
+                },
+            ),
+            Column::new(
+                "u",
+                ColumnType::Int {
+                    bytes: 4,
+                    unsigned: true,
+                },
+            ),
+            Column::new(
+                "s",
+                ColumnType::VarChar {
+                    len: 9,
+                    charset: None,
+                },
+            ),
+            Column::new(
+                "d",
+                ColumnType::Decimal {
+                    precision: 5,
+                    scale: 2,
+                },
+            ),
+            Column::new("e", ColumnType::Enum(vec!["a".into(), "b".into()])),
+            Column::new("j", ColumnType::Json),
+            Column::new(
+                "n",
+                ColumnType::Int {
+                    bytes: 4,
+                    unsigned: false,
+                },
+            ),
+        ];
+        let r = RowReader::new(&cols, false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            r.select, "`id`, `u`, `s`, `d`, `e`+0, `j`, `n`",
+            "ENUM as its number"
+        );
+        let fields: [Option<&[u8]>; 7] = [
+            Some(b"-42"),
+            Some(b"7"),
+            Some(b"hi"),
+            Some(b"-1.25"),
+            Some(b"2"),
+            Some(b"[1]"),
+            None,
+        ];
+        let (mut out, mut json) = (Vec::new(), Vec::new());
+        r.encode_row(&fields, 3, &mut out, &mut json)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let doc = parse_text(b"[1]").unwrap_or_else(|e| panic!("{e}"));
+        let cells = [
+            Cell::Int(-42),
+            Cell::UInt(7),
+            Cell::Bytes(b"hi".to_vec()),
+            Cell::Decimal("-1.25".into()),
+            Cell::Enum(2),
+            Cell::Json(encode_json(&doc.as_value()).unwrap_or_default()),
+            Cell::Null,
+        ];
+        assert_eq!(out, understudy_store::encode_row(3, &cells));
+        let mut key = Vec::new();
+        r.encode_key(&fields, 5, &[0, 2], 0, &mut key)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut want = table_prefix(5).to_vec();
+        understudy_store::encode_key_cell(&mut want, &cells[0]);
+        understudy_store::encode_key_cell(&mut want, &cells[2]);
+        assert_eq!(key, want);
+        let bad: [Option<&[u8]>; 7] = [Some(b"x"), None, None, None, None, None, None];
+        assert!(r.encode_row(&bad, 3, &mut out, &mut json).is_err());
     }
 
     #[test]

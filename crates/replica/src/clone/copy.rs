@@ -1,19 +1,19 @@
 //! One chunk copied: its rows read from the source in the copy
-//! connection's snapshot, turned into the store's rows, and ingested in
-//! key-ordered runs; then the chunk's marker.
+//! connection's snapshot, encoded straight from the text the source sent
+//! into the store's keys and rows (one buffer per run, no allocation per
+//! row), and ingested in key-ordered runs; then the chunk's marker.
 
 use std::sync::atomic::Ordering;
 
-use understudy_store::{Store, TableEntry, encode_row};
+use understudy_store::{Store, TableEntry};
 
 use super::cells::{RowReader, quote};
 use super::plan::{self, PlanTable};
 use super::report::TableProgress;
-use crate::applier::apply::row_key;
 use crate::client::Conn;
 use crate::error::{ReplicaError, Result};
 
-/// A run is ingested once its rows pass this many bytes.
+/// A run is ingested once its keys and rows pass this many bytes.
 const RUN_BYTES: usize = 64 << 20;
 
 /// What a chunk copy needs besides the connection.
@@ -33,34 +33,59 @@ fn store_err(e: understudy_store::StoreError) -> ReplicaError {
     ReplicaError::Config(e.to_string())
 }
 
-/// Sorts a run (the source's order is the collation's, not always the
-/// keys' bytes) and ingests it.
-fn ingest(job: &Job<'_>, run: &mut Vec<(Vec<u8>, Vec<u8>)>, part: usize) -> Result<()> {
-    if run.is_empty() {
-        return Ok(());
+/// Keys and rows in one buffer: each entry is (offset, key length, row
+/// length).
+/// A copy worker keeps one across its chunks: its buffers stay
+/// allocated.
+#[derive(Debug, Default)]
+pub struct Run {
+    buf: Vec<u8>,
+    idx: Vec<(usize, u32, u32)>,
+}
+
+impl Run {
+    fn key(&self, e: &(usize, u32, u32)) -> &[u8] {
+        &self.buf[e.0..e.0 + e.1 as usize]
     }
-    if !run.is_sorted_by(|a, b| a.0 < b.0) {
-        run.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    /// Sorts the run (the source's order is its collation's, not always
+    /// the keys' bytes) and ingests it.
+    fn ingest(&mut self, job: &Job<'_>, part: usize) -> Result<()> {
+        if self.idx.is_empty() {
+            return Ok(());
+        }
+        let mut idx = std::mem::take(&mut self.idx);
+        // Strictly increasing (the common case): in order, no key twice.
+        if !idx.is_sorted_by(|a, b| self.key(a) < self.key(b)) {
+            idx.sort_unstable_by(|a, b| self.key(a).cmp(self.key(b)));
+            if idx.windows(2).any(|w| self.key(&w[0]) == self.key(&w[1])) {
+                return Err(ReplicaError::Config(format!(
+                    "{}.{}: two source rows with one primary key (its collation is not followed by the copy)",
+                    job.table.source_db, job.table.name
+                )));
+            }
+        }
+        let name = format!(
+            "clone-{}-{}-{}-{part}",
+            job.entry.id,
+            job.c,
+            std::process::id()
+        );
+        let buf = &self.buf;
+        let entries = idx.iter().map(|&(o, k, v)| {
+            let (k, v) = (k as usize, v as usize);
+            (&buf[o..o + k], &buf[o + k..o + k + v])
+        });
+        job.store.ingest_rows(&name, entries).map_err(store_err)?;
+        idx.clear();
+        self.idx = idx;
+        self.buf.clear();
+        Ok(())
     }
-    if run.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(ReplicaError::Config(format!(
-            "{}.{}: two source rows with one primary key (its collation is not followed by the copy)",
-            job.table.source_db, job.table.name
-        )));
-    }
-    let name = format!(
-        "clone-{}-{}-{}-{part}",
-        job.entry.id,
-        job.c,
-        std::process::id()
-    );
-    job.store.ingest_rows(&name, run).map_err(store_err)?;
-    run.clear();
-    Ok(())
 }
 
 /// Copies a chunk; returns its rows.
-pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
+pub async fn chunk(conn: &mut Conn, run: &mut Run, job: Job<'_>) -> Result<u64> {
     let t = job.table;
     let cond = match &t.range_column {
         Some(col) => job.table.chunks[job.c].condition(col),
@@ -72,34 +97,52 @@ pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
         quote(&t.source_db),
         quote(&t.name)
     );
-    let keyless = job.entry.schema.primary_key.is_empty();
-    let mut run: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    let (mut run_bytes, mut part, mut rows, mut unreported) = (0usize, 0usize, 0u64, (0u64, 0u64));
-    let mut cells = Vec::with_capacity(job.entry.schema.columns.len());
+    let (id, version, pk) = (
+        job.entry.id,
+        job.entry.version,
+        &job.entry.schema.primary_key,
+    );
+    let keyless = pk.is_empty();
+    run.buf.clear();
+    run.idx.clear();
+    // Room for a whole run at once: no copying as it grows.
+    run.buf.reserve(RUN_BYTES + (1 << 20));
+    let (mut part, mut rows, mut unreported) = (0usize, 0u64, (0u64, 0u64));
+    let mut json = Vec::new();
     let mut failed: Option<ReplicaError> = None;
     conn.query_each(&sql, |fields| {
         if failed.is_some() {
             return;
         }
-        if let Err(e) = job.reader.cells(fields, &mut cells) {
-            failed = Some(ReplicaError::Config(format!(
-                "{}.{} row {}: {e}",
-                t.source_db,
-                t.name,
-                rows + 1
-            )));
-            return;
-        }
         rows += 1;
-        let key = row_key(job.entry, &cells, keyless.then_some(rows));
-        let value = encode_row(job.entry.version, &cells);
-        run_bytes += key.len() + value.len() + 48;
+        let at = run.buf.len();
+        let r = job
+            .reader
+            .encode_key(fields, id, pk, rows, &mut run.buf)
+            .and_then(|()| {
+                let k = run.buf.len() - at;
+                job.reader
+                    .encode_row(fields, version, &mut run.buf, &mut json)
+                    .map(|()| k)
+            });
+        match r {
+            Ok(k) => {
+                let v = run.buf.len() - at - k;
+                run.idx.push((at, k as u32, v as u32));
+            }
+            Err(e) => {
+                failed = Some(ReplicaError::Config(format!(
+                    "{}.{} row {rows}: {e}",
+                    t.source_db, t.name
+                )));
+                return;
+            }
+        }
         unreported.0 += 1;
         unreported.1 += fields
             .iter()
             .map(|f| f.map_or(1, |b| b.len() as u64 + 1))
             .sum::<u64>();
-        run.push((key, value));
         if unreported.0 >= 4096 {
             job.progress.rows.fetch_add(unreported.0, Ordering::Relaxed);
             job.progress
@@ -107,12 +150,11 @@ pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
                 .fetch_add(unreported.1, Ordering::Relaxed);
             unreported = (0, 0);
         }
-        if run_bytes >= RUN_BYTES {
-            if let Err(e) = ingest(&job, &mut run, part) {
+        if run.buf.len() >= RUN_BYTES {
+            if let Err(e) = run.ingest(&job, part) {
                 failed = Some(e);
             }
             part += 1;
-            run_bytes = 0;
         }
     })
     .await
@@ -120,7 +162,7 @@ pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
     if let Some(e) = failed {
         return Err(e);
     }
-    ingest(&job, &mut run, part)?;
+    run.ingest(&job, part)?;
     job.progress.rows.fetch_add(unreported.0, Ordering::Relaxed);
     job.progress
         .bytes
@@ -129,7 +171,7 @@ pub async fn chunk(conn: &mut Conn, job: Job<'_>) -> Result<u64> {
     plan::mark_done(job.store, &mut txn, job.t, job.c)?;
     if keyless {
         job.store
-            .set_next_row_id(&mut txn, job.entry.id, rows + 1)
+            .set_next_row_id(&mut txn, id, rows + 1)
             .map_err(store_err)?;
     }
     job.store.write(txn).map_err(store_err)?;

@@ -485,6 +485,7 @@ async fn copy_all(
         let (work, tables, store) = (work.clone(), tables.clone(), store.clone());
         tasks.push(tokio::spawn(async move {
             let mut rows = 0u64;
+            let mut run = copy::Run::default();
             loop {
                 let next = work.lock().ok().and_then(|mut w| w.pop_front());
                 let Some((t, c)) = next else { break };
@@ -498,7 +499,7 @@ async fn copy_all(
                     t,
                     c,
                 };
-                match copy::chunk(&mut conn, job).await {
+                match copy::chunk(&mut conn, &mut run, job).await {
                     Ok(n) => rows += n,
                     Err(e) => {
                         // The others stop at their next chunk.
