@@ -319,23 +319,31 @@ async fn fresh(
     let mut snap = source::take(&cfg.connect, ctl, lock, cfg.parallel, &names).await?;
     log_snapshot(&snap);
     let plan = define(store, ctl, &mut snap, cfg, &dbs, &tables).await?;
+    copy_and_finish(store, cfg, ctl, &plan, snap, progress, None).await
+}
+
+/// Copies the chunks not done on the snapshot's connections, then makes
+/// the store's position the plan's (with `window` after a resume).
+async fn copy_and_finish(
+    store: &Arc<Store>,
+    cfg: &CloneConfig,
+    ctl: &mut Conn,
+    plan: &Plan,
+    snap: Snapshot,
+    progress: &Arc<CloneProgress>,
+    window: Option<Option<Window>>,
+) -> Result<Cloned> {
     let mariadb = ctl.is_mariadb();
-    let rows = copy_all(
-        store,
-        &plan,
-        std::mem::take(&mut snap.conns),
-        mariadb,
-        progress,
-    )
-    .await?;
+    let rows = copy_all(store, plan, snap.conns, mariadb, progress).await?;
     progress.set_phase("finishing");
-    finish(store, cfg, &plan, ctl, None).await?;
+    let resumed = window.is_some();
+    finish(store, cfg, plan, ctl, window.flatten()).await?;
     Ok(Cloned {
         position: plan.position.clone(),
         tables: plan.tables.len(),
         rows,
         lock_held: snap.held,
-        resumed: false,
+        resumed,
     })
 }
 
@@ -385,7 +393,7 @@ async fn resume(
             name: t.name.clone(),
         })
         .collect();
-    let mut snap = source::take(&cfg.connect, ctl, lock, cfg.parallel, &names).await?;
+    let snap = source::take(&cfg.connect, ctl, lock, cfg.parallel, &names).await?;
     log_snapshot(&snap);
     let mariadb = ctl.is_mariadb();
     let mut txn = store.txn();
@@ -418,28 +426,12 @@ async fn resume(
         chunks = undone,
         "clone: resuming; the chunks not done are copied from the new snapshot"
     );
-    let rows = copy_all(
-        store,
-        &plan,
-        std::mem::take(&mut snap.conns),
-        mariadb,
-        progress,
-    )
-    .await?;
-    progress.set_phase("finishing");
     let window = (undone > 0).then(|| Window {
         end_file: snap.position.file.clone(),
         end_pos: snap.position.pos,
         late,
     });
-    finish(store, cfg, &plan, ctl, window).await?;
-    Ok(Cloned {
-        position: plan.position.clone(),
-        tables: plan.tables.len(),
-        rows,
-        lock_held: snap.held,
-        resumed: true,
-    })
+    copy_and_finish(store, cfg, ctl, &plan, snap, progress, Some(window)).await
 }
 
 /// Copies every chunk not done, on the snapshot's connections.
