@@ -138,19 +138,7 @@ pub fn run(
         .position()
         .map_err(|e| ReplicaError::Config(e.to_string()))?
         .unwrap_or_default();
-    let window = match crate::clone::window::Window::load(&store)? {
-        Some(w) => {
-            tracing::info!(
-                "applier: a resumed clone's window up to source {}:{} (tables copied after the resume left out: {:?})",
-                w.end_file,
-                w.end_pos,
-                w.late
-            );
-            let p = w.policy(&cfg.policy)?;
-            Some((w, p))
-        }
-        None => None,
-    };
+    let window = crate::clone::window::Window::for_applier(&store, &cfg.policy)?;
     tracing::info!(
         "applier: store opened in {} ms; resuming after relay log {}:{} (source {}:{})",
         opened.elapsed().as_millis(),
@@ -738,14 +726,11 @@ impl Applier {
             .commit(txn, &self.pos)
             .map_err(|e| ReplicaError::Config(e.to_string()))?;
         crate::counters::applied(txns, events, bytes);
-        if self
-            .window
-            .as_ref()
-            .is_some_and(|(w, _)| !w.covers(&self.pos))
+        if let Some((w, _)) = &self.window
+            && !w.covers(&self.pos)
         {
             crate::clone::window::Window::clear(&self.store)?;
             self.window = None;
-            tracing::info!("applier: past the resumed clone's window");
         }
         if large {
             tracing::info!(

@@ -57,7 +57,24 @@ impl Window {
             .map_err(store_err)
     }
 
+    /// The window the applier starts with, and its policy there.
+    pub fn for_applier(store: &Store, base: &ApplyPolicy) -> Result<Option<(Window, ApplyPolicy)>> {
+        let Some(w) = Window::load(store)? else {
+            return Ok(None);
+        };
+        tracing::info!(
+            "applier: a resumed clone's window up to source {}:{} (tables copied after the resume left out: {:?})",
+            w.end_file,
+            w.end_pos,
+            w.late
+        );
+        let p = w.policy(base)?;
+        Ok(Some((w, p)))
+    }
+
+    /// The window is over (the applier is past its end).
     pub fn clear(store: &Store) -> Result<()> {
+        tracing::info!("applier: past the resumed clone's window");
         let mut txn = store.txn();
         store
             .delete(&mut txn, Family::Rows, WINDOW_KEY)
