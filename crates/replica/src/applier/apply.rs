@@ -454,7 +454,7 @@ fn apply_rows(
         RowsKind::Update | RowsKind::PartialUpdate => "Update_rows",
         RowsKind::Delete => "Delete_rows",
     };
-    let idempotent = policy.exec_mode == ExecMode::Idempotent;
+    let idempotent = policy.exec_mode != ExecMode::Strict;
     // A row's error: skipped (true: go on with the next row; false: the
     // rest of the event is skipped) or the applier stops.
     let mut handle = |mut e: SqlError| -> Result<bool> {
@@ -505,7 +505,7 @@ fn apply_rows(
             (rows.kind, parent),
             row.before,
             row.after,
-            idempotent,
+            policy.exec_mode,
         ) {
             Ok(()) => out.rows += 1,
             Err(e) => {

@@ -65,6 +65,10 @@ pub enum ExecMode {
     /// (MySQL's IDEMPOTENT, for replicas fed from several sources or
     /// re-fed after a restore).
     Idempotent,
+    /// A resumed clone's catch-up window (not a setting): as IDEMPOTENT,
+    /// but an update that would collide writes over the row in its way,
+    /// so that every row ends as its last change left it.
+    Converge,
 }
 
 impl ExecMode {

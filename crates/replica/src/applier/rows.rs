@@ -18,6 +18,7 @@ use super::apply::{
 };
 use super::convert;
 use super::foreign;
+use super::policy::ExecMode;
 use super::table_cache::TableCache;
 
 /// Whether a rows event deletes or updates rows of a table that foreign
@@ -70,8 +71,10 @@ pub(super) fn apply_row(
     (kind, parent): (RowsKind, bool),
     before: Option<&[ColumnValue<'_>]>,
     after: Option<&[ColumnValue<'_>]>,
-    overwrite: bool,
+    mode: ExecMode,
 ) -> Result<()> {
+    // IDEMPOTENT writes a row over one with its key.
+    let overwrite = mode != ExecMode::Strict;
     match kind {
         RowsKind::Write => {
             let image = after.unwrap_or_default();
@@ -131,8 +134,8 @@ pub(super) fn apply_row(
                 }
             }
             let new_key = updated_key(e, &cells, &old_key);
-            if overwrite && new_key != old_key {
-                // IDEMPOTENT: a row already at the new key is written over.
+            if mode == ExecMode::Converge && new_key != old_key {
+                // A clone's catch-up: a row at the new key is written over.
                 store.delete_row(txn, &new_key).map_err(store_err)?;
             }
             replace_row(store, txn, tables, e, &old_key, new_key, &cells)?;

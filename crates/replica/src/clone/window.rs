@@ -7,7 +7,8 @@
 //! - tables copied wholly from the new snapshot are left out of the
 //!   window (they hold every transaction of it);
 //! - the other tables are applied as `replica_exec_mode=IDEMPOTENT`
-//!   does (a row written over an existing one, a missing row skipped).
+//!   does (a row written over an existing one, a missing row skipped),
+//!   and an updated row written over one in its way ([`ExecMode::Converge`]).
 //!   With full row images (which the clone checks: `binlog_format=ROW`,
 //!   `binlog_row_image=FULL`) each row ends as the last change of it
 //!   left it, which is where the new snapshot found it.
@@ -95,7 +96,7 @@ impl Window {
     /// The policy inside the window.
     pub fn policy(&self, base: &ApplyPolicy) -> Result<ApplyPolicy> {
         let mut p = base.clone();
-        p.exec_mode = ExecMode::Idempotent;
+        p.exec_mode = ExecMode::Converge;
         for t in &self.late {
             p.filters
                 .add("replicate-ignore-table", t)
@@ -126,7 +127,7 @@ mod tests {
         assert!(!w.covers(&at("binlog.000003", 900)));
         assert!(!w.covers(&at("binlog.000010", 4)));
         let p = w.policy(&ApplyPolicy::default()).unwrap_or_default();
-        assert_eq!(p.exec_mode, ExecMode::Idempotent);
+        assert_eq!(p.exec_mode, ExecMode::Converge);
         assert!(!p.filters.row_ok("a", "t"));
         assert!(p.filters.row_ok("a", "u"));
     }
