@@ -463,11 +463,21 @@ fn apply_rows(
             e.message, e.errno
         );
         if idempotent && matches!(e.errno, 1032 | 1062) {
-            tracing::warn!(
-                errno = e.errno,
-                "replica_exec_mode=IDEMPOTENT: row skipped: {}",
-                e.message
-            );
+            if policy.exec_mode == ExecMode::Converge {
+                // Expected in a resumed clone's window (the row was copied
+                // in its later state): not a warning per row.
+                tracing::debug!(
+                    errno = e.errno,
+                    "clone catch-up: row skipped: {}",
+                    e.message
+                );
+            } else {
+                tracing::warn!(
+                    errno = e.errno,
+                    "replica_exec_mode=IDEMPOTENT: row skipped: {}",
+                    e.message
+                );
+            }
             return Ok(true);
         }
         if policy.skip_errors.skips(e.errno) {
